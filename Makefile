@@ -1,0 +1,61 @@
+# tern — thin wrapper over CMake/Ninja. `make run` and `make test` install what is
+# missing (Debian packages), build, then serve / test.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+JOBS       ?= $(shell nproc)
+CMAKE_GEN   = -G Ninja
+CTEST_ARGS ?= --output-on-failure -j $(JOBS)
+
+.PHONY: all deps deps-test build run test unit integration test-asan test-tsan bench format clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@mkdir -p logs
+	$(BUILD)/tern -d $(CURDIR) -f conf/tern.conf
+
+test: deps-test build
+	cd $(BUILD) && ctest $(CTEST_ARGS)
+
+unit: build
+	cd $(BUILD) && ctest $(CTEST_ARGS) -L unit
+
+integration: build
+	cd $(BUILD) && ctest $(CTEST_ARGS) -L integration
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=address,undefined
+
+test-asan: deps-test $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_ARGS)
+
+$(TSAN_BUILD)/build.ninja:
+	cmake -S . -B $(TSAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=thread
+
+test-tsan: deps-test $(TSAN_BUILD)/build.ninja
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_ARGS) -L concurrency
+
+bench: build
+	@scripts/deps.sh bench
+	bench/run.sh $(BUILD)/tern
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

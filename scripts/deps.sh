@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tern needs to build and test, only those that are
+# missing; runs `apt-get update` only when something must be installed.
+# Usage: scripts/deps.sh [build|test|bench]
+set -euo pipefail
+what=${1:-build}
+pkgs=(build-essential cmake ninja-build pkg-config node-llhttp libgtest-dev googletest curl
+      python3)
+case "$what" in
+  test) pkgs+=(wrk apache2-utils nghttp2-client clang-format) ;;
+  bench) pkgs+=(wrk apache2-utils nginx-light util-linux procps) ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing packages: ${missing[*]} (run as root, or install them)" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}"
+# Peers installed for benchmarks must not start system services on port 80.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -q "${missing[@]}" || { apt-get update -q && apt-get install -y -q "${missing[@]}"; }

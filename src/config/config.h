@@ -1,0 +1,127 @@
+#pragma once
+// The typed, immutable configuration that the parser produces and every thread
+// reads without locks. Defaults are Apache httpd 2.4's documented defaults.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tern {
+
+// One `Listen` directive: an address (empty = all addresses) and a port.
+struct ListenSpec {
+  std::string host;  // "" (any), an IPv4 literal, or an IPv6 literal without brackets
+  uint16_t port = 0;
+  std::string file;  // where it was configured, for error messages
+  int line = 0;
+};
+
+// ServerTokens: how much the Server header says.
+enum class ServerTokens { kFull, kOS, kMinimal, kMinor, kMajor, kProd };
+
+// LogLevel values, most to least severe (trace1..8 folded into kTrace).
+enum class LogLevel { kEmerg, kAlert, kCrit, kError, kWarn, kNotice, kInfo, kDebug, kTrace };
+
+// One `CustomLog path format-or-nickname` directive, nickname already resolved.
+struct CustomLogSpec {
+  std::string path;    // absolute path, or "|command" is not supported (refused)
+  std::string format;  // the LogFormat string
+};
+
+// One `ErrorDocument code action` directive.
+struct ErrorDocumentSpec {
+  int status = 0;
+  enum class Kind { kLocalPath, kRedirect, kText } kind = Kind::kText;
+  std::string value;  // URL path, absolute URL, or literal text (quotes removed)
+};
+
+// mod_reqtimeout's `RequestReadTimeout header=20-40,MinRate=500 body=20,MinRate=500`.
+struct ReadTimeoutSpec {
+  int initial_seconds = 0;  // 0 disables the limit
+  int max_seconds = 0;      // 0 = no upper bound beyond initial (no extension)
+  int min_rate = 0;         // bytes/second that extend the timeout, 0 = none
+};
+
+// One `Require` leaf or a <RequireAll>/<RequireAny> container.
+struct RequireRule {
+  enum class Kind { kAllGranted, kAllDenied, kIp, kLocal, kAll, kAny } kind = Kind::kAllGranted;
+  bool negated = false;             // `Require not …`
+  std::vector<std::string> ips;     // kIp: addresses and CIDR blocks as written
+  std::vector<RequireRule> children;  // kAll / kAny
+};
+
+// A <Location> or <LocationMatch> section and what it sets.
+struct LocationSpec {
+  std::string pattern;  // path prefix, or the regex source for LocationMatch
+  bool is_regex = false;
+  std::optional<std::string> handler;  // SetHandler name ("server-status", "metrics", "none")
+  std::optional<RequireRule> require;  // the section's authorization, if any
+  std::string file;
+  int line = 0;
+};
+
+// The whole server configuration. Immutable once built.
+struct Config {
+  // --- core (issue 2)
+  std::string server_root;    // absolute
+  std::string config_file;    // absolute path of the main file
+  std::string document_root;  // absolute, no trailing slash
+  std::string server_name;    // may be empty (then the hostname is used)
+  std::vector<ListenSpec> listens;
+  std::vector<std::string> directory_index{"index.html"};
+  std::string types_config;  // absolute path, or "" for the built-in table
+  std::map<std::string, std::string> add_types;  // lower-case extension without dot -> type
+  bool keep_alive = true;
+  std::chrono::milliseconds keep_alive_timeout{5000};
+  int max_keep_alive_requests = 100;  // 0 = unlimited
+  std::chrono::milliseconds timeout{60000};
+  int listen_backlog = 511;
+  size_t limit_request_line = 8190;
+  size_t limit_request_field_size = 8190;
+  size_t limit_request_fields = 100;
+  uint64_t limit_request_body = 1073741824;  // httpd 2.4.53+ default: 1 GiB; 0 = unlimited
+  std::string error_log;                     // absolute path; default <ServerRoot>/logs/error_log
+  LogLevel log_level = LogLevel::kWarn;
+  std::map<std::string, std::string> log_formats;  // nickname -> format (common, combined, …)
+  std::vector<CustomLogSpec> custom_logs;
+  std::string pid_file;  // absolute; default <ServerRoot>/logs/httpd.pid
+  ServerTokens server_tokens = ServerTokens::kFull;
+  bool enable_sendfile = true;  // tern defaults On (httpd: Off)
+
+  // --- HTTP semantics (issue 3)
+  int max_ranges = 200;  // MaxRanges: -1 = unlimited, 0 = ranges disabled
+  bool trace_enable = false;
+  std::vector<ErrorDocumentSpec> error_documents;
+
+  // --- async lifecycle (issue 4)
+  ReadTimeoutSpec header_read_timeout{20, 40, 500};
+  ReadTimeoutSpec body_read_timeout{20, 0, 500};
+  double async_request_worker_factor = 2.0;
+
+  // --- control process (issue 5)
+  int start_servers = 3;
+  int server_limit = 16;
+  int thread_limit = 64;
+  int threads_per_child = 25;
+  int max_request_workers = 400;  // 16 * 25
+  int min_spare_threads = 75;
+  int max_spare_threads = 250;
+  int max_connections_per_child = 0;  // 0 = never recycle
+  std::chrono::milliseconds graceful_shutdown_timeout{0};  // 0 = wait forever
+  std::string user;   // empty = do not switch
+  std::string group;  // empty = do not switch
+  std::string scoreboard_file;  // empty = anonymous shared memory
+
+  // --- status (issue 6)
+  bool extended_status = true;
+  std::vector<LocationSpec> locations;  // in file order; merge order is the handlers' business
+
+  // Warnings produced while building (clamped values etc.), each "file:line: text".
+  std::vector<std::string> warnings;
+};
+
+}  // namespace tern

@@ -1,0 +1,64 @@
+#pragma once
+// A response under construction: status, a header block written into one buffer,
+// and a body made of memory bytes and ranges of one open file. Reused across
+// requests so that the steady state allocates nothing.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/unique_fd.h"
+
+namespace tern {
+
+// One piece of the body: bytes of `Response::body_mem` or of `Response::file`.
+struct BodyChunk {
+  bool from_file = false;
+  uint64_t offset = 0;  // into body_mem or into the file
+  uint64_t length = 0;
+};
+
+// What a handler produces. The connection adds Date, Server, Content-Length and
+// Connection when it serialises the head; a handler sets everything else.
+class Response {
+ public:
+  int status = 200;
+  // Extra fields, each "Name: value\r\n", in the order added.
+  std::string fields;
+  // Storage for memory chunks.
+  std::string body_mem;
+  std::vector<BodyChunk> chunks;
+  // The file that file chunks refer to (at most one per response).
+  UniqueFd file;
+  // Set by a handler or the connection: close the connection after this response.
+  bool close_connection = false;
+
+  // Appends the header field `name: value`.
+  void add_header(std::string_view name, std::string_view value);
+  // The value of the first field named `name` (case-insensitive) added so far.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Removes every field named `name` (case-insensitive).
+  void remove_header(std::string_view name);
+  // Appends `bytes` to the body as a memory chunk (merged with a preceding one).
+  void append_body(std::string_view bytes);
+  // Appends bytes [offset, offset+length) of `file` to the body.
+  void append_file_range(uint64_t offset, uint64_t length);
+  // Total body length in bytes.
+  uint64_t body_length() const;
+  // Drops body chunks and the file, keeping status and fields.
+  void clear_body();
+  // Resets to an empty 200 response, keeping buffer capacity.
+  void clear();
+};
+
+// The reason phrase for `status` ("OK", "Not Found", …); "Unknown" when none.
+std::string_view reason_phrase(int status);
+
+// True when a response with `status` never has a body (1xx, 204, 304).
+inline bool status_forbids_body(int status) {
+  return status < 200 || status == 204 || status == 304;
+}
+
+}  // namespace tern
