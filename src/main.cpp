@@ -1,1 +1,136 @@
-int main() { return 0; }
+// tern command line: httpd-compatible flags where they overlap.
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config_loader.h"
+#include "handlers/site_handler.h"
+#include "log/access_log.h"
+#include "log/error_log.h"
+#include "mpm/child.h"
+#include "net/socket.h"
+#include "net/unique_fd.h"
+#include "server/pid_file.h"
+
+namespace {
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "Usage: tern [-D name] [-d directory] [-f file] [-C \"directive\"] [-X]\n"
+               "            [-t] [-v] [-h]\n"
+               "Options:\n"
+               "  -D name            : define a name for use in <IfDefine name> directives\n"
+               "  -d directory       : specify an alternate initial ServerRoot\n"
+               "  -f file            : specify an alternate ServerConfigFile\n"
+               "  -C \"directive\"     : process directive before reading config files\n"
+               "  -X                 : debug mode (one process, foreground)\n"
+               "  -t                 : run syntax check for config files\n"
+               "  -v                 : show version number\n"
+               "  -h                 : list available command line options (this page)\n");
+}
+
+void on_stop_signal(int) { tern::stop_child(true); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tern::LoadOptions opts;
+  opts.config_file = "conf/tern.conf";
+  bool check_only = false;
+  int c;
+  while ((c = getopt(argc, argv, "f:d:D:C:tvhX")) != -1) {
+    switch (c) {
+      case 'f': opts.config_file = optarg; break;
+      case 'd': opts.server_root = optarg; break;
+      case 'D': opts.defines.emplace_back(optarg); break;
+      case 'C': opts.pre_directives.emplace_back(optarg); break;
+      case 't': check_only = true; break;
+      case 'X': break;  // tern serves in the foreground with one process already
+      case 'v':
+        std::printf("Server version: tern/%s (Unix)\nServer built:   %s %s\n", TERN_VERSION,
+                    __DATE__, __TIME__);
+        return 0;
+      case 'h': usage(stdout); return 0;
+      default: usage(stderr); return 1;
+    }
+  }
+  if (optind < argc) {
+    std::fprintf(stderr, "tern: unexpected argument '%s'\n", argv[optind]);
+    usage(stderr);
+    return 1;
+  }
+
+  tern::LoadResult loaded = tern::load_config(opts);
+  if (!loaded.config) {
+    std::fprintf(stderr, "tern: %s\n", loaded.error.c_str());
+    return 1;
+  }
+  const tern::Config& config = *loaded.config;
+  for (const auto& w : config.warnings) std::fprintf(stderr, "tern: warning: %s\n", w.c_str());
+  if (check_only) {
+    std::fprintf(stderr, "Syntax OK\n");
+    return 0;
+  }
+
+  // Idle keep-alive connections are cheap in tern; let the process hold as many
+  // as the hard limit allows.
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+
+  std::vector<tern::UniqueFd> sockets;
+  std::vector<int> fds;
+  for (const auto& l : config.listens) {
+    std::string err;
+    tern::UniqueFd fd = tern::open_listen_socket(l.host, l.port, config.listen_backlog, &err);
+    if (!fd) {
+      std::fprintf(stderr, "tern: %s (Listen at %s:%d)\n", err.c_str(), l.file.c_str(), l.line);
+      return 1;
+    }
+    fds.push_back(fd.get());
+    sockets.push_back(std::move(fd));
+  }
+
+  std::string err;
+  if (!tern::ErrorLog::open(config.error_log, config.log_level, &err)) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  auto logs = tern::AccessLogs::open(config, &err);
+  if (!logs) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  auto handler = tern::SiteHandler::create(loaded.config, &err);
+  if (!handler) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  tern::PidFile pid_file;
+  if (!pid_file.create(config.pid_file, &err)) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+
+  struct sigaction sa{};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
+                        "tern/" TERN_VERSION " configured -- resuming normal operations");
+  int rc = tern::run_child(config, fds, *handler, logs.get());
+  tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
+  return rc;
+}

@@ -1,0 +1,437 @@
+#include "http/connection.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "http/http_date.h"
+#include "log/access_log.h"
+#include "log/access_record.h"
+#include "net/socket.h"
+
+namespace tern {
+
+namespace {
+
+constexpr size_t kMaxIov = 64;
+constexpr uint64_t kInlineFileMax = 16 * 1024;  // small files travel in the head's writev
+constexpr size_t kPoolMax = 16;
+
+int64_t wall_clock_us() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+void append_number(std::string& s, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, r.ptr);
+}
+
+// The largest a head can be under `limits`, used to bound the input buffer.
+size_t max_head_bytes(const ParserLimits& l) {
+  size_t n = l.request_line + 2 + l.fields * (l.field_size + 2) + 2;
+  return n < (64u << 20) ? n : (64u << 20);
+}
+
+}  // namespace
+
+WorkerScratch::WorkerScratch(const ParserLimits& limits) : file_buf(64 * 1024), limits_(limits) {}
+
+std::unique_ptr<Exchange> WorkerScratch::take_exchange() {
+  if (pool_.empty()) return std::make_unique<Exchange>(limits_);
+  auto ex = std::move(pool_.back());
+  pool_.pop_back();
+  return ex;
+}
+
+void WorkerScratch::give_exchange(std::unique_ptr<Exchange> ex) {
+  if (pool_.size() >= kPoolMax || ex->in.capacity() > 65536) return;  // drop oversized ones
+  ex->parser.reset();
+  ex->req.clear();
+  pool_.push_back(std::move(ex));
+}
+
+HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
+    : fd_(std::move(fd)) {
+  client_port_ = format_address(peer, client_ip_, sizeof client_ip_);
+  local_port_ = format_address(local, local_ip_, sizeof local_ip_);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+RequestContext HttpConnection::context() const {
+  return RequestContext{client_ip_, client_port_, local_ip_, local_port_};
+}
+
+void HttpConnection::release_exchange(WorkerScratch& w) {
+  if (ex_ && ex_->in.empty() && phase_ == Phase::kHead) w.give_exchange(std::move(ex_));
+}
+
+ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
+  if (parked_) {
+    WriteResult r = write_output(*parked_, w, env);
+    if (r == WriteResult::kAgain) return ConnWait::kWrite;
+    parked_.reset();
+    if (r == WriteResult::kError) return ConnWait::kClose;
+    ConnWait next = after_response(w, env);
+    if (next != ConnWait::kReadHead) return next;
+  }
+  if (phase_ == Phase::kDiscardBody) {
+    ConnWait next = discard_body(w, env);
+    if (next != ConnWait::kReadHead) return next;
+  }
+  for (;;) {
+    if (!ex_) ex_ = w.take_exchange();
+    Exchange& ex = *ex_;
+    if (!ex.in.empty()) {
+      ConnWait next = process_head(w, env);
+      if (next != ConnWait::kReadHead) return next;
+      // kReadHead means: the head is incomplete (or the previous request is
+      // done and the next one needs bytes); read more.
+    }
+    size_t room = ex.in.room(max_head_bytes(env.settings->limits));
+    if (room == 0) return respond_error(w, env, 431);
+    ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
+    if (n > 0) {
+      ex.in.commit(static_cast<size_t>(n));
+      continue;
+    }
+    if (n == 0) return ConnWait::kClose;  // peer closed (mid-head or idle)
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return ConnWait::kClose;
+    if (ex.in.empty()) {
+      w.give_exchange(std::move(ex_));
+      return requests_ == 0 ? ConnWait::kReadHead : ConnWait::kKeepAlive;
+    }
+    return ConnWait::kReadHead;
+  }
+}
+
+ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env) {
+  Exchange& ex = *ex_;
+  if (request_start_us_ == 0) request_start_us_ = wall_clock_us();
+  HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
+  if (hr.status == ParseStatus::kNeedMore) return ConnWait::kReadHead;
+  if (hr.status == ParseStatus::kError) return respond_error(w, env, hr.error_status);
+
+  const Request& req = ex.req;
+  ++requests_;
+  if (!env.settings->keep_alive || !req.keep_alive ||
+      (env.settings->max_keep_alive_requests > 0 &&
+       requests_ >= static_cast<uint32_t>(env.settings->max_keep_alive_requests)) ||
+      env.stopping->load(std::memory_order_relaxed)) {
+    close_after_ = true;
+  }
+
+  Response& resp = w.out.resp;
+  resp.clear();
+  env.handler->handle(req, context(), resp);
+
+  // The handler did not read the body: drop it when small enough, else close.
+  if (req.has_body()) {
+    if (req.expect_continue) {
+      close_after_ = true;  // no 100 Continue was sent: the client may never send it
+    } else if (req.content_length && *req.content_length > env.settings->max_discard) {
+      close_after_ = true;
+      linger_after_ = true;
+    } else {
+      discard_left_ = env.settings->max_discard;
+    }
+  }
+  if (resp.close_connection) close_after_ = true;
+
+  build_head(w, env, &req, req.method == Method::kHead);
+  log_access(w, env, &req);
+  ex.in.consume(hr.consumed);
+  phase_ = discard_left_ > 0 ? Phase::kDiscardBody : Phase::kHead;
+  // The request's views are dead from here on (the body discard reuses the buffer).
+
+  WriteResult r = write_output(w.out, w, env);
+  if (r == WriteResult::kError) return ConnWait::kClose;
+  if (r == WriteResult::kAgain) {
+    parked_ = std::make_unique<PendingOutput>(std::move(w.out));
+    w.out = PendingOutput{};
+    release_exchange(w);
+    return ConnWait::kWrite;
+  }
+  return after_response(w, env);
+}
+
+ConnWait HttpConnection::after_response(WorkerScratch& w, const ConnectionEnv& env) {
+  request_start_us_ = 0;
+  if (phase_ == Phase::kDiscardBody) {
+    ConnWait next = discard_body(w, env);
+    if (next != ConnWait::kReadHead) return next;
+  }
+  if (close_after_) return close_or_linger();
+  if (ex_) {
+    ex_->parser.reset();
+    ex_->req.clear();
+  }
+  return ConnWait::kReadHead;  // continue with buffered or new input
+}
+
+ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv& env) {
+  if (!ex_) ex_ = w.take_exchange();
+  Exchange& ex = *ex_;
+  for (;;) {
+    if (!ex.in.empty()) {
+      BodyResult br = ex.parser.parse_body(ex.in.pending(), nullptr);
+      ex.in.consume(br.consumed);
+      discard_left_ = br.consumed > discard_left_ ? 0 : discard_left_ - br.consumed;
+      if (br.status == ParseStatus::kDone) {
+        phase_ = Phase::kHead;
+        discard_left_ = 0;
+        return ConnWait::kReadHead;
+      }
+      if (br.status == ParseStatus::kError || discard_left_ == 0) {
+        // Broken framing or too much to drop: the stream cannot be trusted.
+        phase_ = Phase::kHead;
+        close_after_ = true;
+        linger_after_ = true;
+        return close_or_linger();
+      }
+    }
+    size_t room = ex.in.room(ex.in.capacity());
+    ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
+    if (n > 0) {
+      ex.in.commit(static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return ConnWait::kReadBody;
+    return ConnWait::kClose;
+  }
+}
+
+ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& env, int status) {
+  // A request that failed to parse leaves the stream in an unknown state: answer,
+  // then close after draining what the client still sends.
+  ++requests_;
+  close_after_ = true;
+  linger_after_ = true;
+  Response& resp = w.out.resp;
+  resp.clear();
+  const Request* req = nullptr;
+  if (ex_ && !ex_->req.method_name.empty()) req = &ex_->req;
+  env.handler->error(status, req, context(), resp);
+  resp.status = status;
+  build_head(w, env, req, req && req->method == Method::kHead);
+  log_access(w, env, req);
+  if (ex_) {
+    ex_->in.consume(ex_->in.size());
+    ex_->parser.reset();
+    ex_->req.clear();
+  }
+  phase_ = Phase::kHead;
+  WriteResult r = write_output(w.out, w, env);
+  if (r == WriteResult::kError) return ConnWait::kClose;
+  if (r == WriteResult::kAgain) {
+    parked_ = std::make_unique<PendingOutput>(std::move(w.out));
+    w.out = PendingOutput{};
+    release_exchange(w);
+    return ConnWait::kWrite;
+  }
+  return close_or_linger();
+}
+
+ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what) {
+  if (what == ConnWait::kReadHead && ex_ && !ex_->in.empty()) return respond_error(w, env, 408);
+  if (what == ConnWait::kReadBody) {
+    phase_ = Phase::kHead;
+    return ConnWait::kClose;
+  }
+  return ConnWait::kClose;
+}
+
+ConnWait HttpConnection::close_or_linger() {
+  int unread = 0;
+  if (!linger_after_ && ::ioctl(fd_.get(), FIONREAD, &unread) == 0 && unread == 0 &&
+      (!ex_ || ex_->in.empty())) {
+    return ConnWait::kClose;
+  }
+  ::shutdown(fd_.get(), SHUT_WR);
+  ex_.reset();
+  return ConnWait::kLinger;
+}
+
+bool HttpConnection::drain_linger() {
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    return true;  // EOF or error
+  }
+}
+
+void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, const Request* req,
+                                bool head_only) {
+  PendingOutput& o = w.out;
+  Response& resp = o.resp;
+  const ConnectionSettings& s = *env.settings;
+  bool no_body = status_forbids_body(resp.status);
+  if (no_body) resp.clear_body();
+  uint64_t length = resp.body_length();
+
+  // Small file bodies go out with the head in one writev.
+  if (!head_only && !resp.chunks.empty() && resp.file && length <= kInlineFileMax) {
+    for (auto& c : resp.chunks) {
+      if (!c.from_file) continue;
+      size_t at = resp.body_mem.size();
+      resp.body_mem.resize(at + c.length);
+      ssize_t got = ::pread(resp.file.get(), resp.body_mem.data() + at, c.length,
+                            static_cast<off_t>(c.offset));
+      if (got != static_cast<ssize_t>(c.length)) {  // file changed under us: stop here
+        resp.body_mem.resize(at);
+        break;
+      }
+      c.from_file = false;
+      c.offset = at;
+    }
+  }
+
+  std::string& h = o.head;
+  h.clear();
+  o.head_sent = 0;
+  o.chunk = 0;
+  o.chunk_sent = 0;
+  h.append("HTTP/1.1 ");
+  append_number(h, static_cast<uint64_t>(resp.status));
+  h.push_back(' ');
+  h.append(reason_phrase(resp.status));
+  h.append("\r\nDate: ");
+  h.append(current_http_date());
+  h.append("\r\n");
+  h.append(s.server_line);
+  h.append(resp.fields);
+  if (!no_body) {
+    h.append("Content-Length: ");
+    append_number(h, length);
+    h.append("\r\n");
+  }
+  if (close_after_) {
+    h.append("Connection: close\r\n");
+  } else if (req && req->version_minor == 0) {
+    h.append("Keep-Alive: timeout=");
+    append_number(h, static_cast<uint64_t>(s.keep_alive_timeout_s));
+    h.append("\r\nConnection: keep-alive\r\n");
+  }
+  h.append("\r\n");
+  if (head_only) resp.clear_body();
+}
+
+void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req) {
+  if (!env.logs) return;
+  const Response& resp = w.out.resp;
+  AccessRecord r{};
+  r.req = req;
+  if (req) {
+    r.request_line = req->request_line;
+  } else if (ex_) {
+    std::string_view p = ex_->in.pending();
+    size_t eol = p.find_first_of("\r\n");
+    r.request_line = p.substr(0, eol == std::string_view::npos ? p.size() : eol);
+  }
+  r.original_status = resp.status;
+  r.final_status = resp.status;
+  r.body_bytes = resp.body_length();
+  r.bytes_in = 0;
+  r.bytes_out = w.out.head.size() + r.body_bytes;
+  r.client_ip = client_ip_;
+  r.client_port = client_port_;
+  r.local_ip = local_ip_;
+  r.local_port = local_port_;
+  r.server_name = env.settings->server_name;
+  int64_t now = wall_clock_us();
+  r.request_time_us = request_start_us_ ? request_start_us_ : now;
+  r.duration_us = now - r.request_time_us;
+  r.keepalive_count = requests_ > 0 ? static_cast<int>(requests_ - 1) : 0;
+  r.conn_status = close_after_ ? '-' : '+';
+  r.resp = &resp;
+  env.logs->log(r);
+}
+
+HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, WorkerScratch& w,
+                                                         const ConnectionEnv& env) {
+  Response& resp = o.resp;
+  for (;;) {
+    iovec iov[kMaxIov];
+    size_t n_iov = 0;
+    if (o.head_sent < o.head.size()) {
+      iov[n_iov++] = {o.head.data() + o.head_sent, o.head.size() - o.head_sent};
+    }
+    size_t ci = o.chunk;
+    uint64_t skip = o.chunk_sent;
+    while (ci < resp.chunks.size() && !resp.chunks[ci].from_file && n_iov < kMaxIov) {
+      const BodyChunk& c = resp.chunks[ci];
+      iov[n_iov++] = {resp.body_mem.data() + c.offset + skip, c.length - skip};
+      skip = 0;
+      ++ci;
+    }
+    if (n_iov > 0) {
+      msghdr msg{};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = n_iov;
+      int flags = MSG_NOSIGNAL | (ci < resp.chunks.size() ? MSG_MORE : 0);
+      ssize_t n = ::sendmsg(fd_.get(), &msg, flags);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return (errno == EAGAIN || errno == EWOULDBLOCK) ? WriteResult::kAgain
+                                                         : WriteResult::kError;
+      }
+      auto left = static_cast<uint64_t>(n);
+      uint64_t h = std::min<uint64_t>(left, o.head.size() - o.head_sent);
+      o.head_sent += h;
+      left -= h;
+      while (left > 0) {
+        const BodyChunk& c = resp.chunks[o.chunk];
+        uint64_t take = std::min(left, c.length - o.chunk_sent);
+        o.chunk_sent += take;
+        left -= take;
+        if (o.chunk_sent == c.length) {
+          ++o.chunk;
+          o.chunk_sent = 0;
+        }
+      }
+      continue;
+    }
+    if (o.chunk >= resp.chunks.size()) return WriteResult::kDone;
+    // A file chunk.
+    const BodyChunk& c = resp.chunks[o.chunk];
+    uint64_t left = c.length - o.chunk_sent;
+    auto off = static_cast<off_t>(c.offset + o.chunk_sent);
+    ssize_t n;
+    if (env.settings->enable_sendfile) {
+      n = ::sendfile(fd_.get(), resp.file.get(), &off, std::min<uint64_t>(left, 1u << 30));
+    } else {
+      size_t want = std::min<uint64_t>(left, w.file_buf.size());
+      ssize_t got = ::pread(resp.file.get(), w.file_buf.data(), want, off);
+      if (got <= 0) return WriteResult::kError;
+      n = ::send(fd_.get(), w.file_buf.data(), static_cast<size_t>(got), MSG_NOSIGNAL);
+    }
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return (errno == EAGAIN || errno == EWOULDBLOCK) ? WriteResult::kAgain : WriteResult::kError;
+    }
+    if (n == 0) return WriteResult::kError;  // file shrank
+    o.chunk_sent += static_cast<uint64_t>(n);
+    if (o.chunk_sent == c.length) {
+      ++o.chunk;
+      o.chunk_sent = 0;
+    }
+  }
+}
+
+}  // namespace tern

@@ -1,0 +1,148 @@
+#pragma once
+// One HTTP/1.x connection's protocol state machine. A worker calls run() when
+// the connection has work; run() returns what the connection waits for next, and
+// the caller (the listener) holds it until then. One thread at a time.
+
+#include <netinet/in.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/handler.h"
+#include "http/input_buffer.h"
+#include "http/request.h"
+#include "http/request_parser.h"
+#include "http/response.h"
+#include "net/unique_fd.h"
+
+namespace tern {
+
+class AccessLogs;
+
+// What a connection waits for when it hands itself back.
+enum class ConnWait {
+  kClose,      // done: the caller closes it
+  kKeepAlive,  // idle between requests (KeepAliveTimeout)
+  kReadHead,   // part of a request head has arrived (RequestReadTimeout header)
+  kReadBody,   // part of a request body is still to come (RequestReadTimeout body)
+  kWrite,      // the socket buffer is full (Timeout)
+  kLinger,     // lingering close: write side shut, draining input
+};
+
+// Settings shared by every connection of a process, prepared at start-up.
+struct ConnectionSettings {
+  ParserLimits limits;
+  bool keep_alive = true;
+  int max_keep_alive_requests = 100;  // 0 = unlimited
+  int keep_alive_timeout_s = 5;       // for the HTTP/1.0 Keep-Alive header
+  bool enable_sendfile = true;
+  std::string server_line;   // "Server: …\r\n" or empty
+  std::string server_name;   // %v in logs
+  uint64_t max_discard = 1 << 20;  // unread body bytes tern reads and drops to keep alive
+};
+
+// The per-process environment a connection runs in.
+struct ConnectionEnv {
+  const ConnectionSettings* settings = nullptr;
+  const Handler* handler = nullptr;
+  AccessLogs* logs = nullptr;                  // may be null
+  const std::atomic<bool>* stopping = nullptr;  // graceful stop: finish, then close
+};
+
+// State that exists only while a request is in progress: pooled per worker so
+// that an idle connection holds none of it.
+struct Exchange {
+  explicit Exchange(const ParserLimits& limits) : in(8192), parser(limits) {}
+  InputBuffer in;
+  RequestParser parser;
+  Request req;
+};
+
+// Output that did not fit in the socket buffer, kept while the listener waits.
+struct PendingOutput {
+  std::string head;
+  size_t head_sent = 0;
+  Response resp;
+  size_t chunk = 0;          // index of the next chunk to send
+  uint64_t chunk_sent = 0;   // bytes of that chunk already sent
+};
+
+// Per-worker resources that connections borrow while a worker runs them.
+class WorkerScratch {
+ public:
+  // Creates scratch space for connections using `limits`.
+  explicit WorkerScratch(const ParserLimits& limits);
+  // Takes an exchange from the pool (or makes one).
+  std::unique_ptr<Exchange> take_exchange();
+  // Returns an exchange to the pool (kept up to a small bound).
+  void give_exchange(std::unique_ptr<Exchange> ex);
+
+  PendingOutput out;             // the response being written now
+  std::vector<char> file_buf;    // read+write path when sendfile is off
+ private:
+  ParserLimits limits_;
+  std::vector<std::unique_ptr<Exchange>> pool_;
+};
+
+// The connection. Small: an idle one is the fd, addresses and a few counters.
+class HttpConnection {
+ public:
+  // Takes ownership of `fd`; `peer` and `local` are its addresses.
+  HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local);
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+  ~HttpConnection();
+
+  // Does all the work possible now; returns what to wait for next.
+  ConnWait run(WorkerScratch& w, const ConnectionEnv& env);
+  // A wait of the listener expired: answers 408 when a request was in progress,
+  // then returns kLinger or kClose. Called on a worker.
+  ConnWait on_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what);
+  // Lingering close, called by the listener when readable: drains input.
+  // Returns true when the peer has closed or failed (close now).
+  bool drain_linger();
+  // Gives the exchange back to `w` when it holds no input (before idling).
+  void release_exchange(WorkerScratch& w);
+
+  // The socket.
+  int fd() const { return fd_.get(); }
+  // The peer's textual address.
+  const char* client_ip() const { return client_ip_; }
+  // Requests served on this connection so far.
+  uint32_t requests() const { return requests_; }
+  // Bytes received and not yet consumed (a partial head), for read deadlines.
+  size_t buffered() const { return ex_ ? ex_->in.size() : 0; }
+
+ private:
+  enum class Phase : uint8_t { kHead, kDiscardBody };
+  enum class WriteResult : uint8_t { kDone, kAgain, kError };
+
+  ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
+  ConnWait respond_error(WorkerScratch& w, const ConnectionEnv& env, int status);
+  void build_head(WorkerScratch& w, const ConnectionEnv& env, const Request* req, bool head_only);
+  void log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req);
+  WriteResult write_output(PendingOutput& o, WorkerScratch& w, const ConnectionEnv& env);
+  ConnWait after_response(WorkerScratch& w, const ConnectionEnv& env);
+  ConnWait close_or_linger();
+  ConnWait discard_body(WorkerScratch& w, const ConnectionEnv& env);
+  RequestContext context() const;
+
+  UniqueFd fd_;
+  std::unique_ptr<Exchange> ex_;
+  std::unique_ptr<PendingOutput> parked_;
+  uint64_t discard_left_ = 0;  // bytes of body still to drop (chunked: budget)
+  uint32_t requests_ = 0;
+  Phase phase_ = Phase::kHead;
+  bool close_after_ = false;
+  bool linger_after_ = false;
+  int64_t request_start_us_ = 0;
+  uint16_t client_port_ = 0;
+  uint16_t local_port_ = 0;
+  char client_ip_[INET6_ADDRSTRLEN] = {};
+  char local_ip_[INET6_ADDRSTRLEN] = {};
+};
+
+}  // namespace tern

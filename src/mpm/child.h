@@ -1,0 +1,26 @@
+#pragma once
+// One child process's runtime: builds the connection settings from the
+// configuration, runs the listener with its worker pool, and stops on request.
+
+#include <memory>
+#include <vector>
+
+#include "config/config.h"
+#include "http/handler.h"
+#include "net/unique_fd.h"
+
+namespace tern {
+
+class AccessLogs;
+class Listener;
+
+// Runs a child's listener and workers over `listen_fds` until stop_child() and
+// the drain that follows complete. Returns the exit status.
+int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
+              AccessLogs* logs);
+
+// Asks the running child to stop: gracefully (in-flight work finishes) or at
+// once. Async-signal-safe; a no-op when no child runs.
+void stop_child(bool graceful);
+
+}  // namespace tern

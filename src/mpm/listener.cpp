@@ -1,0 +1,351 @@
+#include "mpm/listener.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "mpm/admission.h"
+#include "mpm/clock.h"
+#include "net/socket.h"
+
+namespace tern {
+
+namespace {
+constexpr int kMaxEvents = 512;
+constexpr int kAcceptBatch = 64;
+constexpr int64_t kAcceptBackoffMs = 100;
+constexpr int kStarvationClosePerPass = 16;
+void* listen_tag(size_t i) { return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1)); }
+}  // namespace
+
+Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings,
+                   const ConnectionEnv& env)
+    : listen_fds_(std::move(listen_fds)),
+      settings_(settings),
+      env_(env),
+      keep_alive_q_(settings.keep_alive_timeout_ms),
+      write_q_(settings.timeout_ms),
+      linger_q_(settings.linger_short_ms, true),
+      read_head_q_(0, true),
+      read_body_q_(0, true) {
+  env_.stopping = &stopping_;
+  for (int i = 0; i < settings_.threads; ++i) {
+    scratch_.push_back(std::make_unique<WorkerScratch>(env_.settings->limits));
+  }
+  epoll_.add(wake_.fd(), EPOLLIN, nullptr);
+  set_listening(true);
+  pool_ = std::make_unique<WorkerPool>(
+      settings_.threads, [this](int worker, const WorkItem& item) { on_work(worker, item); });
+}
+
+Listener::~Listener() {
+  if (pool_) pool_->stop();
+}
+
+void Listener::stop(bool graceful) {
+  if (!graceful) stop_now_.store(true);
+  stop_requested_.store(true);
+  wake_.notify();
+}
+
+TimeoutQueue* Listener::queue_for(ConnWait w) {
+  switch (w) {
+    case ConnWait::kKeepAlive: return &keep_alive_q_;
+    case ConnWait::kReadHead: return &read_head_q_;
+    case ConnWait::kReadBody: return &read_body_q_;
+    case ConnWait::kWrite: return &write_q_;
+    case ConnWait::kLinger: return &linger_q_;
+    case ConnWait::kClose: break;
+  }
+  return nullptr;
+}
+
+void Listener::count(ConnWait w, int delta) {
+  switch (w) {
+    case ConnWait::kKeepAlive: counts_.keep_alive += delta; break;
+    case ConnWait::kReadHead:
+    case ConnWait::kReadBody: counts_.reading += delta; break;
+    case ConnWait::kWrite: counts_.writing += delta; break;
+    case ConnWait::kLinger: counts_.closing += delta; break;
+    case ConnWait::kClose: break;
+  }
+}
+
+void Listener::set_listening(bool on) {
+  if (on == listening_) return;
+  for (size_t i = 0; i < listen_fds_.size(); ++i) {
+    if (on) {
+      epoll_.add(listen_fds_[i], EPOLLIN, listen_tag(i));
+    } else {
+      epoll_.remove(listen_fds_[i]);
+    }
+  }
+  listening_ = on;
+  counts_.accepting.store(on);
+}
+
+void Listener::close_entry(ConnEntry* c) {
+  std::unique_ptr<ConnEntry> owned(c);
+  counts_.total--;
+}
+
+void Listener::on_work(int worker, const WorkItem& item) {
+  auto* c = static_cast<ConnEntry*>(item.item);
+  WorkerScratch& w = *scratch_[static_cast<size_t>(worker)];
+  ConnWait next = item.kind == kRun ? c->http.run(w, env_) : c->http.on_timeout(w, env_, c->wait);
+  hand_back(c, next, w);
+}
+
+void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
+  if (next == ConnWait::kKeepAlive) c->http.release_exchange(w);
+  if (next == ConnWait::kClose || stop_now_.load() ||
+      (next == ConnWait::kKeepAlive && stopping_.load())) {
+    close_entry(c);
+    return;
+  }
+  int64_t now = monotonic_ms();
+  if (next != c->wait) {
+    if (next == ConnWait::kReadHead || next == ConnWait::kReadBody ||
+        next == ConnWait::kLinger) {
+      c->phase_start_ms = now;
+    }
+  }
+  int64_t deadline;
+  switch (next) {
+    case ConnWait::kReadHead: {
+      const auto& s = settings_;
+      if (s.header_timeout_s <= 0) {
+        deadline = now + s.timeout_ms;
+        break;
+      }
+      int64_t extra = s.header_min_rate > 0
+                          ? static_cast<int64_t>(c->http.buffered()) * 1000 / s.header_min_rate
+                          : 0;
+      int64_t budget = s.header_timeout_s * 1000LL + extra;
+      if (s.header_max_s > 0) budget = std::min<int64_t>(budget, s.header_max_s * 1000LL);
+      deadline = c->phase_start_ms + budget;
+      break;
+    }
+    case ConnWait::kReadBody:
+      deadline = now + (settings_.body_timeout_s > 0 ? settings_.body_timeout_s * 1000LL
+                                                     : settings_.timeout_ms);
+      break;
+    case ConnWait::kLinger:
+      deadline = std::min(now + settings_.linger_short_ms,
+                          c->phase_start_ms + settings_.linger_max_ms);
+      break;
+    case ConnWait::kKeepAlive: deadline = now + settings_.keep_alive_timeout_ms; break;
+    default: deadline = now + settings_.timeout_ms; break;
+  }
+  uint32_t events = (next == ConnWait::kWrite ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
+  bool wake = false;
+  {
+    std::lock_guard lk(mu_);
+    c->wait = next;
+    queue_for(next)->insert(c, deadline);
+    count(next, +1);
+    int err = c->registered ? epoll_.modify(c->http.fd(), events, c)
+                            : epoll_.add(c->http.fd(), events, c);
+    if (err != 0) {
+      queue_for(next)->remove(c);
+      count(next, -1);
+    } else {
+      c->registered = true;
+      c = nullptr;
+    }
+    wake = deadline < planned_wake_ms_;
+  }
+  if (c) close_entry(c);  // could not arm it
+  if (wake) wake_.notify();
+}
+
+void Listener::dispatch(ConnEntry* c, int kind, int64_t now) {
+  pool_->push(WorkItem{c, kind, now});
+}
+
+void Listener::on_event(ConnEntry* c, int64_t now) {
+  {
+    std::lock_guard lk(mu_);
+    if (!c->queue) return;  // already taken by expiry in this pass
+    c->queue->remove(c);
+    count(c->wait, -1);
+  }
+  if (c->wait == ConnWait::kLinger) {
+    if (c->http.drain_linger()) {
+      close_entry(c);
+    } else {
+      ConnWait w = ConnWait::kLinger;
+      hand_back(c, w, *scratch_[0]);  // no exchange involved in lingering
+    }
+    return;
+  }
+  if (c->wait == ConnWait::kKeepAlive) c->phase_start_ms = now;
+  dispatch(c, kRun, now);
+}
+
+void Listener::accept_batch(int lfd) {
+  for (int i = 0; i < kAcceptBatch; ++i) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        accept_backoff_until_ = monotonic_ms() + kAcceptBackoffMs;
+        set_listening(false);
+      }
+      return;
+    }
+    UniqueFd owned(fd);
+    set_tcp_nodelay(fd);
+    sockaddr_storage local{};
+    socklen_t llen = sizeof local;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen);
+    auto entry = std::make_unique<ConnEntry>(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
+                                             reinterpret_cast<sockaddr*>(&local));
+    int64_t now = monotonic_ms();
+    entry->phase_start_ms = now;
+    counts_.total++;
+    counts_.accepted++;
+    dispatch(entry.release(), kRun, now);
+  }
+}
+
+void Listener::expire(int64_t now) {
+  std::vector<ConnEntry*> expired;
+  {
+    std::lock_guard lk(mu_);
+    for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+      while (TimeoutLink* l = q->pop_expired(now)) {
+        auto* c = static_cast<ConnEntry*>(l);
+        count(c->wait, -1);
+        // Disarm so that no event can hand it to a second owner.
+        epoll_.remove(c->http.fd());
+        c->registered = false;
+        expired.push_back(c);
+      }
+    }
+  }
+  for (ConnEntry* c : expired) {
+    if (c->wait == ConnWait::kReadHead || c->wait == ConnWait::kReadBody) {
+      dispatch(c, kTimeout, now);  // a worker answers 408
+    } else {
+      close_entry(c);
+    }
+  }
+}
+
+void Listener::update_admission(int64_t now) {
+  if (stop_requested_.load()) {
+    set_listening(false);
+    return;
+  }
+  if (accept_backoff_until_ > now) return;
+  int64_t not_closing = counts_.total.load() - counts_.closing.load();
+  bool allow =
+      admission_allows(not_closing, settings_.threads, settings_.async_factor, pool_->idle());
+  set_listening(allow);
+}
+
+void Listener::relieve_starvation(int64_t now) {
+  int64_t oldest = pool_->oldest_enqueued_ms();
+  if (oldest == 0 || now - oldest < settings_.starvation_ms) return;
+  if (now - pool_->last_free_ms() < settings_.starvation_ms) return;
+  std::vector<ConnEntry*> victims;
+  {
+    std::lock_guard lk(mu_);
+    for (int i = 0; i < kStarvationClosePerPass; ++i) {
+      TimeoutLink* l = keep_alive_q_.front();
+      if (!l) break;
+      keep_alive_q_.remove(l);
+      count(ConnWait::kKeepAlive, -1);
+      victims.push_back(static_cast<ConnEntry*>(l));
+    }
+  }
+  for (ConnEntry* c : victims) {
+    counts_.starvation_closed++;
+    close_entry(c);
+  }
+}
+
+void Listener::close_idle_keep_alive() {
+  std::vector<ConnEntry*> idle;
+  {
+    std::lock_guard lk(mu_);
+    while (TimeoutLink* l = keep_alive_q_.front()) {
+      keep_alive_q_.remove(l);
+      count(ConnWait::kKeepAlive, -1);
+      idle.push_back(static_cast<ConnEntry*>(l));
+    }
+  }
+  for (ConnEntry* c : idle) close_entry(c);
+}
+
+int Listener::next_timeout_ms(int64_t now) {
+  int64_t wake = now + 1000;
+  std::lock_guard lk(mu_);
+  for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+    if (TimeoutLink* l = q->front()) wake = std::min(wake, l->deadline_ms);
+  }
+  if (accept_backoff_until_ > now) wake = std::min(wake, accept_backoff_until_);
+  if (pool_->queued() > 0) wake = std::min(wake, now + settings_.starvation_ms);
+  planned_wake_ms_ = wake;
+  return static_cast<int>(std::max<int64_t>(0, wake - now));
+}
+
+void Listener::run() {
+  epoll_event events[kMaxEvents];
+  bool stop_started = false;
+  for (;;) {
+    int64_t now = monotonic_ms();
+    if (stop_requested_.load() && !stop_started) {
+      stop_started = true;
+      stopping_.store(true);
+      set_listening(false);
+      close_idle_keep_alive();
+      stop_deadline_ = settings_.graceful_timeout_ms > 0 ? now + settings_.graceful_timeout_ms : 0;
+    }
+    if (stop_started) {
+      close_idle_keep_alive();
+      bool deadline_passed = stop_deadline_ > 0 && now >= stop_deadline_;
+      if (counts_.total.load() == 0 || stop_now_.load() || deadline_passed) break;
+    }
+    int n = epoll_.wait(events, kMaxEvents, stop_started ? 50 : next_timeout_ms(now));
+    now = monotonic_ms();
+    for (int i = 0; i < n; ++i) {
+      void* tag = events[i].data.ptr;
+      if (tag == nullptr) {
+        wake_.drain();
+        continue;
+      }
+      auto v = reinterpret_cast<uintptr_t>(tag);
+      if (v <= listen_fds_.size()) {
+        accept_batch(listen_fds_[v - 1]);
+        continue;
+      }
+      on_event(static_cast<ConnEntry*>(tag), now);
+    }
+    expire(now);
+    relieve_starvation(now);
+    update_admission(now);
+  }
+  // Whatever still waits is closed; workers close what they hold when they return.
+  stop_now_.store(true);
+  std::vector<ConnEntry*> rest;
+  {
+    std::lock_guard lk(mu_);
+    for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+      while (TimeoutLink* l = q->front()) {
+        q->remove(l);
+        count(static_cast<ConnEntry*>(l)->wait, -1);
+        rest.push_back(static_cast<ConnEntry*>(l));
+      }
+    }
+  }
+  for (ConnEntry* c : rest) close_entry(c);
+  pool_->stop();
+}
+
+}  // namespace tern

@@ -1,0 +1,114 @@
+#pragma once
+// The listener of one child process: an epoll set over the listen sockets and
+// every waiting connection, the timeout queues, admission control, and dispatch
+// of ready connections to the worker pool.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "http/connection.h"
+#include "mpm/timeout_queue.h"
+#include "mpm/worker_pool.h"
+#include "net/epoll.h"
+
+namespace tern {
+
+// Timeouts and admission parameters of a listener.
+struct ListenerSettings {
+  int64_t keep_alive_timeout_ms = 5000;
+  int64_t timeout_ms = 60000;  // Timeout: write completion
+  int header_timeout_s = 20, header_max_s = 40, header_min_rate = 500;
+  int body_timeout_s = 20, body_max_s = 0, body_min_rate = 500;
+  int threads = 25;
+  double async_factor = 2.0;
+  int64_t starvation_ms = 50;  // ready work older than this with no worker freed = starved
+  int64_t linger_short_ms = 2000;   // httpd SECONDS_TO_LINGER
+  int64_t linger_max_ms = 30000;    // httpd MAX_SECS_TO_LINGER
+  int64_t graceful_timeout_ms = 0;  // 0 = wait for in-flight work forever
+};
+
+// Connection counts by state, readable from any thread (for server-status).
+struct ListenerCounts {
+  std::atomic<int64_t> total{0};
+  std::atomic<int64_t> keep_alive{0};
+  std::atomic<int64_t> writing{0};
+  std::atomic<int64_t> reading{0};
+  std::atomic<int64_t> closing{0};
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> starvation_closed{0};
+  std::atomic<bool> accepting{true};
+};
+
+// A connection as the listener knows it.
+struct ConnEntry : TimeoutLink {
+  ConnEntry(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
+      : http(std::move(fd), peer, local) {}
+  HttpConnection http;
+  ConnWait wait = ConnWait::kReadHead;
+  bool registered = false;     // in the epoll set (armed or disarmed)
+  int64_t phase_start_ms = 0;  // start of the current head/body read or linger
+};
+
+// The listener loop. Construct, then run() on the thread that owns it.
+class Listener {
+ public:
+  // `listen_fds` stay owned by the caller. `env` and `settings` outlive the listener.
+  Listener(std::vector<int> listen_fds, const ListenerSettings& settings, const ConnectionEnv& env);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  // Serves until stop() and the drain that follows are done.
+  void run();
+  // Asks the loop to stop: gracefully (finish in-flight work) or at once.
+  // Async-signal-safe.
+  void stop(bool graceful);
+  // Counts by state.
+  const ListenerCounts& counts() const { return counts_; }
+  // The flag connections read to finish with `Connection: close`.
+  const std::atomic<bool>& stopping() const { return stopping_; }
+
+ private:
+  enum Kind { kRun = 0, kTimeout = 1 };
+  void on_work(int worker, const WorkItem& item);
+  void hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w);
+  void close_entry(ConnEntry* c);
+  void accept_batch(int lfd);
+  void dispatch(ConnEntry* c, int kind, int64_t now);
+  void on_event(ConnEntry* c, int64_t now);
+  void expire(int64_t now);
+  void update_admission(int64_t now);
+  void relieve_starvation(int64_t now);
+  void set_listening(bool on);
+  void close_idle_keep_alive();
+  int next_timeout_ms(int64_t now);
+  TimeoutQueue* queue_for(ConnWait w);
+  void count(ConnWait w, int delta);
+
+  std::vector<int> listen_fds_;
+  ListenerSettings settings_;
+  ConnectionEnv env_;
+  Epoll epoll_;
+  EventFd wake_;
+  std::mutex mu_;  // guards the queues and the arming of connections
+  TimeoutQueue keep_alive_q_;
+  TimeoutQueue write_q_;
+  TimeoutQueue linger_q_;
+  TimeoutQueue read_head_q_;
+  TimeoutQueue read_body_q_;
+  ListenerCounts counts_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> stop_now_{false};
+  bool listening_ = false;
+  int64_t accept_backoff_until_ = 0;
+  int64_t stop_deadline_ = 0;
+  int64_t planned_wake_ms_ = 0;  // guarded by mu_: when the loop will wake next
+  std::vector<std::unique_ptr<WorkerScratch>> scratch_;
+  std::unique_ptr<WorkerPool> pool_;
+};
+
+}  // namespace tern

@@ -1,0 +1,201 @@
+// The event MPM's promise: no worker waits on a client. Slow readers, slow
+// senders and lingering closes are held by the listener.
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace tern::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string get(const std::string& path) {
+  return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+}
+
+// A fresh client's small request answered within `limit`.
+bool answered_promptly(int port, std::chrono::milliseconds limit) {
+  auto t0 = Clock::now();
+  auto r = fetch(port, get("/small.txt"));
+  return r && r->status == 200 && Clock::now() - t0 < limit;
+}
+
+TEST(Async, SlowReadersDoNotHoldWorkers) {
+  Server s;
+  s.put("small.txt", "small\n");
+  s.put("big.bin", std::string(1 << 20, 'b'));
+  ASSERT_TRUE(s.start("ThreadsPerChild 4\nTimeout 30\nAsyncRequestWorkerFactor 250\n")) << s.log();
+  // 200 clients start a 1 MiB download and read nothing: every one of them
+  // fills its socket buffers and parks in write completion.
+  std::vector<std::unique_ptr<Client>> slow;
+  for (int i = 0; i < 200; ++i) {
+    auto c = std::make_unique<Client>(s.port());
+    ASSERT_TRUE(c->connected());
+    int small = 4096;
+    ::setsockopt(c->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    ASSERT_TRUE(c->send(get("/big.bin")));
+    slow.push_back(std::move(c));
+  }
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(answered_promptly(s.port(), 1000ms));
+  // Now read them all slowly for a moment (~20 KB/s each), then check again.
+  auto until = Clock::now() + 1s;
+  char buf[2048];
+  while (Clock::now() < until) {
+    for (auto& c : slow) ::recv(c->fd(), buf, sizeof buf, MSG_DONTWAIT);
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(answered_promptly(s.port(), 1000ms));
+  // One of them reads everything: the whole file arrives intact.
+  std::string all;
+  auto end = Clock::now() + 20s;
+  while (all.size() < (1 << 20) + 100 && Clock::now() < end) {
+    pollfd p{slow[0]->fd(), POLLIN, 0};
+    if (::poll(&p, 1, 1000) <= 0) break;
+    ssize_t n = ::recv(slow[0]->fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    all.append(buf, static_cast<size_t>(n));
+  }
+  size_t body = all.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_EQ(all.size() - body - 4, static_cast<size_t>(1 << 20));
+}
+
+TEST(Async, SlowSendersGet408AndDoNotHoldWorkers) {
+  Server s;
+  s.put("small.txt", "small\n");
+  ASSERT_TRUE(s.start("ThreadsPerChild 4\nAsyncRequestWorkerFactor 250\n"
+                      "RequestReadTimeout header=2-4,MinRate=500\n"))
+      << s.log();
+  std::vector<std::unique_ptr<Client>> slow;
+  for (int i = 0; i < 500; ++i) {
+    auto c = std::make_unique<Client>(s.port());
+    ASSERT_TRUE(c->connected());
+    ASSERT_TRUE(c->send("G"));
+    slow.push_back(std::move(c));
+  }
+  auto t0 = Clock::now();
+  for (int sec = 0; sec < 1; ++sec) {
+    for (auto& c : slow) c->send("E");
+    std::this_thread::sleep_for(500ms);
+    EXPECT_TRUE(answered_promptly(s.port(), 1000ms));
+  }
+  // Each slow sender has a 2 s budget (plus 1 s per 500 bytes): 408 around then.
+  int got408 = 0;
+  for (auto& c : slow) {
+    auto r = c->read_response(false, 6000);
+    if (r && r->status == 408) ++got408;
+  }
+  auto waited = Clock::now() - t0;
+  EXPECT_EQ(got408, 500);
+  EXPECT_GE(waited, 1500ms);
+  EXPECT_LE(waited, 5000ms);
+}
+
+TEST(Async, EarlyErrorIsReadByAnUploadingClient) {
+  Server s;
+  ASSERT_TRUE(s.start("LimitRequestBody 1000\n")) << s.log();
+  Client c(s.port());
+  ASSERT_TRUE(c.send("PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n"));
+  // Keep uploading after the server has decided: lingering close drains it.
+  std::string chunk(65536, 'u');
+  for (int i = 0; i < 8; ++i) c.send(chunk);
+  auto r = c.read_response(false, 5000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(c.wait_closed(5000));
+  EXPECT_FALSE(c.was_reset());
+}
+
+TEST(Async, KeepAliveTimeoutHasMillisecondPrecision) {
+  Server s;
+  s.put("small.txt", "x");
+  ASSERT_TRUE(s.start("KeepAliveTimeout 300ms\n")) << s.log();
+  Client c(s.port());
+  ASSERT_TRUE(c.send(get("/small.txt")));
+  ASSERT_TRUE(c.read_response());
+  auto t0 = Clock::now();
+  ASSERT_TRUE(c.wait_closed(3000));
+  auto waited = Clock::now() - t0;
+  EXPECT_GE(waited, 250ms);
+  EXPECT_LE(waited, 800ms);
+}
+
+TEST(Async, WriteTimeoutClosesAStalledReader) {
+  Server s;
+  s.put("big.bin", std::string(8 << 20, 'b'));
+  ASSERT_TRUE(s.start("Timeout 1\n")) << s.log();
+  Client c(s.port());
+  int small = 4096;
+  ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  ASSERT_TRUE(c.send(get("/big.bin")));
+  std::this_thread::sleep_for(2500ms);  // read nothing: the server gives up after ~1 s
+  // Draining now ends in EOF or reset well before 8 MiB.
+  size_t total = 0;
+  char buf[65536];
+  for (;;) {
+    pollfd p{c.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0) break;
+    ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    total += static_cast<size_t>(n);
+  }
+  EXPECT_LT(total, static_cast<size_t>(8 << 20));
+}
+
+TEST(Async, FewWorkersManyConnectionsEveryRequestAnswered) {
+  Server s;
+  s.put("small.txt", "small\n");
+  ASSERT_TRUE(s.start("ThreadsPerChild 2\nAsyncRequestWorkerFactor 2\n")) << s.log();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        Client c(s.port());
+        if (!c.connected()) continue;
+        for (int k = 0; k < 4; ++k) {
+          if (!c.send(get("/small.txt"))) break;
+          auto r = c.read_response(false, 10000);
+          if (r && r->status == 200) ++ok;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8 * 25 * 4);
+}
+
+TEST(Async, GracefulStopFinishesInFlightWrites) {
+  Server s;
+  s.put("big.bin", std::string(4 << 20, 'g'));
+  ASSERT_TRUE(s.start()) << s.log();
+  Client c(s.port());
+  int small = 4096;
+  ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  ASSERT_TRUE(c.send(get("/big.bin")));
+  std::this_thread::sleep_for(200ms);
+  Client idle(s.port());
+  ASSERT_TRUE(idle.send(get("/nothing")));
+  ::kill(s.pid(), SIGTERM);
+  auto r = c.read_response(false, 15000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body.size(), static_cast<size_t>(4 << 20));
+  EXPECT_EQ(s.stop(SIGTERM, 10000), 0);
+}
+
+}  // namespace
+}  // namespace tern::test

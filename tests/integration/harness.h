@@ -1,0 +1,133 @@
+#pragma once
+// Integration-test harness: runs the real tern binary on a free loopback port
+// with a generated configuration, and talks to it over real sockets.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tern::test {
+
+// A temporary directory removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // The directory's absolute path.
+  const std::string& path() const { return path_; }
+  // Writes `content` to `rel` (creating parent directories); returns the full path.
+  std::string write(const std::string& rel, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+int free_port();
+
+// The result of running a process to completion.
+struct ProcessResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `argv` with a time limit and returns its exit code and output.
+ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms = 10000);
+
+// A tern server process with its own ServerRoot, DocumentRoot and logs.
+class Server {
+ public:
+  Server();
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The ServerRoot (a temp dir with htdocs/ and logs/).
+  TempDir& root() { return root_; }
+  // Writes a file under htdocs/.
+  std::string put(const std::string& rel, const std::string& content) {
+    return root_.write("htdocs/" + rel, content);
+  }
+  // Starts tern with the base configuration plus `extra` directives; waits
+  // until it accepts connections. False (with output in `log()`) on failure.
+  bool start(const std::string& extra = "", const std::vector<std::string>& args = {});
+  // Sends `sig` and waits up to `timeout_ms` for exit; returns the exit code
+  // (-1 on timeout, after which the process is killed).
+  int stop(int sig = 15, int timeout_ms = 10000);
+  // The port it listens on.
+  int port() const { return port_; }
+  // The pid.
+  pid_t pid() const { return pid_; }
+  // Base URL "http://127.0.0.1:PORT".
+  std::string url(const std::string& path = "/") const;
+  // Everything the process printed so far.
+  std::string log() const;
+  // The configuration text used by the last start().
+  const std::string& config_text() const { return config_; }
+  // Contents of a file under the ServerRoot (e.g. "logs/access_log").
+  std::string read(const std::string& rel) const;
+
+ private:
+  TempDir root_;
+  std::string config_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A parsed HTTP/1.1 response.
+struct Response {
+  int status = 0;
+  std::string status_line;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // The first header named `name` (case-insensitive).
+  std::optional<std::string> header(const std::string& name) const;
+};
+
+// A raw TCP client connection to 127.0.0.1.
+class Client {
+ public:
+  // Connects to `port` (check connected()).
+  explicit Client(int port, const char* address = "127.0.0.1");
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  // True when connected.
+  bool connected() const { return fd_ >= 0; }
+  // Sends all of `data`; false on error.
+  bool send(const std::string& data);
+  // Reads one response (head, then a body per Content-Length / chunked, none for
+  // HEAD when `head_request`). nullopt on timeout or close before a full response.
+  std::optional<Response> read_response(bool head_request = false, int timeout_ms = 5000);
+  // Waits for the peer to close: true when EOF (or reset) arrives within `timeout_ms`.
+  bool wait_closed(int timeout_ms = 3000);
+  // True when the connection saw a reset (ECONNRESET) in wait_closed/read.
+  bool was_reset() const { return reset_; }
+  // Reads whatever arrives within `timeout_ms` (until close or quiet).
+  std::string read_all(int timeout_ms = 2000);
+  // Closes now.
+  void close();
+  // The socket.
+  int fd() const { return fd_; }
+
+ private:
+  bool fill(int timeout_ms);
+  int fd_ = -1;
+  std::string buf_;
+  bool eof_ = false;
+  bool reset_ = false;
+};
+
+// Sends `request` on a new connection and returns the first response.
+std::optional<Response> fetch(int port, const std::string& request, bool head_request = false);
+
+// Runs curl with `args` (plus -s) and returns its result.
+ProcessResult curl(const std::vector<std::string>& args);
+
+}  // namespace tern::test
