@@ -42,6 +42,10 @@ bool AccessLogs::open(const Config& cfg, std::string* err) {
   std::vector<Log> logs;
   logs.reserve(cfg.custom_logs.size());
   for (const CustomLogSpec& spec : cfg.custom_logs) {
+    if (!spec.path.empty() && spec.path.front() == '|') {
+      if (err) *err = "CustomLog " + spec.path + ": piped logs are not supported";
+      return false;
+    }
     Log log;
     log.path = spec.path;
     if (!log.path.empty() && log.path.front() != '/' && !cfg.server_root.empty()) {

@@ -30,8 +30,8 @@ class AccessLogs {
 
   // Compiles every Config::custom_logs format and opens every path (relative paths
   // are taken under cfg.server_root) with O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, 0644.
-  // Creates no directories. On failure returns false and sets *err (if non-null) to
-  // a message naming the path or the format; *this is then left empty.
+  // Creates no directories; piped logs ("|command") are refused. On failure returns false and sets
+  // *err (if non-null) to a message naming the path or the format; *this is then left empty.
   bool open(const Config& cfg, std::string* err);
 
   // True when at least one log is open.

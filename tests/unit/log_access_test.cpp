@@ -106,6 +106,10 @@ TEST(AccessLogsTest, OpenErrorsNameThePathAndCreateNothing) {
   EXPECT_NE(err.find("Unrecognized LogFormat directive %Q"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("bad.log")));
   EXPECT_FALSE(logs.enabled());
+
+  err.clear();
+  EXPECT_FALSE(logs.open(config_with(dir.path(), {{"|/usr/bin/rotatelogs x 86400", "%h"}}), &err));
+  EXPECT_EQ(err, "CustomLog |/usr/bin/rotatelogs x 86400: piped logs are not supported");
 }
 
 // Two threads write long lines concurrently: every line must come out whole.
