@@ -41,8 +41,9 @@ TEST_F(ConfigParser, UnknownDirectiveSuggestsClosest) {
             "t.conf:1: Foo: Invalid command 'Foo', perhaps misspelled or defined by a module not "
             "included in the server configuration");
   EXPECT_NE(err("Incldue x\n").find("did you mean 'Include'?"), std::string::npos);
-  EXPECT_NE(err("<Locaton />\n</Locaton>\n").find("t.conf:1: <Locaton>: Invalid command "
-                                                  "'<Locaton'"),
+  EXPECT_NE(err("<Locaton />\n</Locaton>\n")
+                .find("t.conf:1: <Locaton>: Invalid command "
+                      "'<Locaton'"),
             std::string::npos);
   EXPECT_NE(err("<Locaton />\n").find("did you mean '<Location'?"), std::string::npos);
 }
@@ -59,8 +60,9 @@ TEST_F(ConfigParser, MismatchedAndUnclosedSections) {
             "t.conf:4: </Location>: Expected </RequireAll> but saw </Location>");
   EXPECT_EQ(err("KeepAlive On\n<Location /a>\nSetHandler x\n"),
             "t.conf:2: <Location>: <Location> was not closed");
-  EXPECT_EQ(err("</Location>\n"), "t.conf:1: </Location>: </Location> without matching "
-                                  "<Location> section");
+  EXPECT_EQ(err("</Location>\n"),
+            "t.conf:1: </Location>: </Location> without matching "
+            "<Location> section");
   EXPECT_EQ(err("<IfDefine NOPE>\n</IfModule>\n"),
             "t.conf:2: </IfModule>: Expected </IfDefine> but saw </IfModule>");
   EXPECT_EQ(err("\n<IfDefine NOPE>\nFoo\n"), "t.conf:2: <IfDefine>: <IfDefine> was not closed");
@@ -88,16 +90,20 @@ TEST_F(ConfigParser, ContextIsEnforced) {
 }
 
 TEST_F(ConfigParser, ArgumentCountErrors) {
-  EXPECT_EQ(err("KeepAliveTimeout\n"), "t.conf:1: KeepAliveTimeout: KeepAliveTimeout takes one "
-                                       "argument");
-  EXPECT_EQ(err("ErrorDocument 404\n"), "t.conf:1: ErrorDocument: ErrorDocument takes two "
-                                        "arguments");
+  EXPECT_EQ(err("KeepAliveTimeout\n"),
+            "t.conf:1: KeepAliveTimeout: KeepAliveTimeout takes one "
+            "argument");
+  EXPECT_EQ(err("ErrorDocument 404\n"),
+            "t.conf:1: ErrorDocument: ErrorDocument takes two "
+            "arguments");
   EXPECT_EQ(err("Listen 1 http x\n"), "t.conf:1: Listen: Listen takes one or two arguments");
   EXPECT_EQ(err("CustomLog x\n"), "t.conf:1: CustomLog: CustomLog takes two or three arguments");
-  EXPECT_EQ(err("DirectoryIndex\n"), "t.conf:1: DirectoryIndex: DirectoryIndex requires at least "
-                                     "one argument");
-  EXPECT_EQ(err("AddType text/x\n"), "t.conf:1: AddType: AddType requires at least two "
-                                     "arguments");
+  EXPECT_EQ(err("DirectoryIndex\n"),
+            "t.conf:1: DirectoryIndex: DirectoryIndex requires at least "
+            "one argument");
+  EXPECT_EQ(err("AddType text/x\n"),
+            "t.conf:1: AddType: AddType requires at least two "
+            "arguments");
   EXPECT_EQ(err("KeepAlive yes\n"), "t.conf:1: KeepAlive: KeepAlive must be On or Off");
   EXPECT_EQ(err("<Location /a>\n<RequireAll x>\n</RequireAll>\n</Location>\n"),
             "t.conf:2: <RequireAll>: takes no arguments");
@@ -113,8 +119,9 @@ TEST_F(ConfigParser, UnterminatedQuoteIsAnError) {
 }
 
 TEST_F(ConfigParser, DefineAndVariables) {
-  auto r = ok("Define port 9090\nDefine name example.org\nListen ${port}\n"
-              "ServerName ${name}:${port}\n");
+  auto r =
+      ok("Define port 9090\nDefine name example.org\nListen ${port}\n"
+         "ServerName ${name}:${port}\n");
   EXPECT_EQ(r.config->listens.back().port, 9090);
   EXPECT_EQ(r.config->server_name, "example.org:9090");
   EXPECT_EQ(err("\nServerName ${nope}\n"), "t.conf:2: ServerName: Variable 'nope' is undefined");
@@ -138,30 +145,34 @@ TEST_F(ConfigParser, VariablesFallBackToEnvironment) {
 TEST_F(ConfigParser, IfDefineWithNegationAndCommandLineDefines) {
   LoadOptions o;
   o.defines = {"PROD", "PORT=8181"};
-  auto r = ok("<IfDefine PROD>\nKeepAlive Off\n</IfDefine>\n"
-              "<IfDefine !PROD>\nThis would be an error\n</IfDefine>\n"
-              "<IfDefine !DEV>\nMaxKeepAliveRequests 7\n</IfDefine>\nListen ${PORT}\n",
-              o);
+  auto r =
+      ok("<IfDefine PROD>\nKeepAlive Off\n</IfDefine>\n"
+         "<IfDefine !PROD>\nThis would be an error\n</IfDefine>\n"
+         "<IfDefine !DEV>\nMaxKeepAliveRequests 7\n</IfDefine>\nListen ${PORT}\n",
+         o);
   EXPECT_FALSE(r.config->keep_alive);
   EXPECT_EQ(r.config->max_keep_alive_requests, 7);
   EXPECT_EQ(r.config->listens.back().port, 8181);
-  r = ok("Define X\n<IfDefine X>\nTimeout 9\n</IfDefine>\nUnDefine X\n"
+  r =
+      ok("Define X\n<IfDefine X>\nTimeout 9\n</IfDefine>\nUnDefine X\n"
          "<IfDefine X>\nTimeout 10\n</IfDefine>\n");
   EXPECT_EQ(r.config->timeout.count(), 9000);
 }
 
 TEST_F(ConfigParser, SkippedSectionsIgnoreEverythingNested) {
-  auto r = ok("<IfDefine NOPE>\n<Directory />\nDefine X 1\nInclude /nonexistent\n</Directory>\n"
-              "${UNDEFINED}\n</IfDefine>\nTimeout 3\n");
+  auto r =
+      ok("<IfDefine NOPE>\n<Directory />\nDefine X 1\nInclude /nonexistent\n</Directory>\n"
+         "${UNDEFINED}\n</IfDefine>\nTimeout 3\n");
   EXPECT_EQ(r.config->timeout.count(), 3000);
 }
 
 TEST_F(ConfigParser, IfModuleKnowsTernModules) {
-  auto r = ok("<IfModule mod_mime.c>\nAddType text/x-a a\n</IfModule>\n"
-              "<IfModule status_module>\nExtendedStatus Off\n</IfModule>\n"
-              "<IfModule !mpm_event_module>\nTimeout 1\n</IfModule>\n"
-              "<IfModule ssl_module>\nTimeout 2\n</IfModule>\n"
-              "<IfModule !mod_ssl.c>\nMaxRanges 5\n</IfModule>\n");
+  auto r =
+      ok("<IfModule mod_mime.c>\nAddType text/x-a a\n</IfModule>\n"
+         "<IfModule status_module>\nExtendedStatus Off\n</IfModule>\n"
+         "<IfModule !mpm_event_module>\nTimeout 1\n</IfModule>\n"
+         "<IfModule ssl_module>\nTimeout 2\n</IfModule>\n"
+         "<IfModule !mod_ssl.c>\nMaxRanges 5\n</IfModule>\n");
   EXPECT_EQ(r.config->add_types.at("a"), "text/x-a");
   EXPECT_FALSE(r.config->extended_status);
   EXPECT_EQ(r.config->timeout.count(), 60000);
@@ -169,12 +180,13 @@ TEST_F(ConfigParser, IfModuleKnowsTernModules) {
 }
 
 TEST(ConfigModules, KnownModuleNames) {
-  for (const char* m : {"mpm_event_module", "core_module", "http_module", "mime_module",
-                        "dir_module", "log_config_module", "status_module", "authz_core_module",
-                        "authz_host_module", "reqtimeout_module", "mod_mime.c", "mod_dir.c",
-                        "mod_log_config.c", "mod_status.c", "mod_authz_core.c",
-                        "mod_authz_host.c", "mod_reqtimeout.c", "mod_mpm_event.c", "event.c",
-                        "core.c", "http_core.c"})
+  for (const char* m :
+       {"mpm_event_module",  "core_module",       "http_module",      "mime_module",
+        "dir_module",        "log_config_module", "status_module",    "authz_core_module",
+        "authz_host_module", "reqtimeout_module", "mod_mime.c",       "mod_dir.c",
+        "mod_log_config.c",  "mod_status.c",      "mod_authz_core.c", "mod_authz_host.c",
+        "mod_reqtimeout.c",  "mod_mpm_event.c",   "event.c",          "core.c",
+        "http_core.c"})
     EXPECT_TRUE(is_known_module(m)) << m;
   for (const char* m : {"so_module", "alias_module", "ssl_module", "mod_ssl.c", "mime", "mod_.c",
                         "Mime_module", ""})
@@ -182,8 +194,9 @@ TEST(ConfigModules, KnownModuleNames) {
 }
 
 TEST_F(ConfigParser, NestedConditionals) {
-  auto r = ok("<IfModule mime_module>\n<IfDefine !X>\n<IfModule !nope_module>\nTimeout 4\n"
-              "</IfModule>\n</IfDefine>\n</IfModule>\n");
+  auto r =
+      ok("<IfModule mime_module>\n<IfDefine !X>\n<IfModule !nope_module>\nTimeout 4\n"
+         "</IfModule>\n</IfDefine>\n</IfModule>\n");
   EXPECT_EQ(r.config->timeout.count(), 4000);
 }
 
@@ -207,8 +220,9 @@ TEST_F(ConfigParser, IncludeErrorsNameTheIncludedFile) {
 TEST_F(ConfigParser, SectionsMustNotSpanFiles) {
   dir.write("close.conf", "</Location>\n");
   const std::string e = err("<Location /a>\nInclude close.conf\n</Location>\n");
-  EXPECT_EQ(e, dir.path() + "/close.conf:1: </Location>: </Location> without matching "
-                            "<Location> section");
+  EXPECT_EQ(e, dir.path() +
+                   "/close.conf:1: </Location>: </Location> without matching "
+                   "<Location> section");
 }
 
 TEST_F(ConfigParser, IncludeMissingFileAndWildcards) {
@@ -219,8 +233,9 @@ TEST_F(ConfigParser, IncludeMissingFileAndWildcards) {
   EXPECT_EQ(err("Include empty/*.conf\n"),
             "t.conf:1: Include: No matches for the wildcard '*.conf' in '" + dir.path() +
                 "/empty', failing");
-  auto r = ok("IncludeOptional empty/*.conf\nIncludeOptional missing.conf\n"
-              "IncludeOptional nodir/*/x.conf\nTimeout 5\n");
+  auto r =
+      ok("IncludeOptional empty/*.conf\nIncludeOptional missing.conf\n"
+         "IncludeOptional nodir/*/x.conf\nTimeout 5\n");
   EXPECT_EQ(r.config->timeout.count(), 5000);
 }
 
@@ -297,8 +312,9 @@ TEST_F(ConfigParser, MissingListenIsAnError) {
   o.server_root = dir.path();
   LoadResult r = load_config_text("Timeout 5\nKeepAlive On\n", "t.conf", o);
   EXPECT_EQ(r.config, nullptr);
-  EXPECT_EQ(r.error, "t.conf:2: Listen: no listening sockets available, shutting down (add a "
-                     "Listen directive)");
+  EXPECT_EQ(r.error,
+            "t.conf:2: Listen: no listening sockets available, shutting down (add a "
+            "Listen directive)");
 }
 
 }  // namespace
