@@ -1,6 +1,7 @@
 // Setters for the event MPM and process directives, and httpd's limit checks.
 
 #include <climits>
+#include <initializer_list>
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
@@ -91,42 +92,42 @@ std::string set_extended_status(BuildState& st, const Cmd& c) {
 void finish_mpm(BuildState& st) {
   Config& c = st.cfg;
   // Where to report a change: the directive itself, else the one that caused it.
-  auto at = [&](const char* name, const char* cause) -> Where {
-    auto it = st.seen.find(name);
-    if (it != st.seen.end()) return it->second;
-    it = st.seen.find(cause);
-    if (it != st.seen.end()) return it->second;
+  auto at = [&](std::initializer_list<const char*> names) -> Where {
+    for (const char* n : names) {
+      auto it = st.seen.find(n);
+      if (it != st.seen.end()) return it->second;
+    }
     return {c.config_file, 0};
   };
   auto num = [](int v) { return std::to_string(v); };
 
   if (c.server_limit > kMaxServerLimit) {
-    st.warn(at("ServerLimit", "ServerLimit"),
-            "ServerLimit of " + num(c.server_limit) + " exceeds compile-time limit of " +
-                num(kMaxServerLimit) + " servers, lowered to " + num(kMaxServerLimit));
+    st.warn(at({"ServerLimit"}), "ServerLimit of " + num(c.server_limit) +
+                                     " exceeds compile-time limit of " + num(kMaxServerLimit) +
+                                     " servers, lowered to " + num(kMaxServerLimit));
     c.server_limit = kMaxServerLimit;
   } else if (c.server_limit < 1) {
-    st.warn(at("ServerLimit", "ServerLimit"),
+    st.warn(at({"ServerLimit"}),
             "ServerLimit of " + num(c.server_limit) + " not allowed, raised to 1");
     c.server_limit = 1;
   }
   if (c.thread_limit > kMaxThreadLimit) {
-    st.warn(at("ThreadLimit", "ThreadLimit"),
-            "ThreadLimit of " + num(c.thread_limit) + " exceeds compile-time limit of " +
-                num(kMaxThreadLimit) + " threads, lowered to " + num(kMaxThreadLimit));
+    st.warn(at({"ThreadLimit"}), "ThreadLimit of " + num(c.thread_limit) +
+                                     " exceeds compile-time limit of " + num(kMaxThreadLimit) +
+                                     " threads, lowered to " + num(kMaxThreadLimit));
     c.thread_limit = kMaxThreadLimit;
   } else if (c.thread_limit < 1) {
-    st.warn(at("ThreadLimit", "ThreadLimit"),
+    st.warn(at({"ThreadLimit"}),
             "ThreadLimit of " + num(c.thread_limit) + " not allowed, raised to 1");
     c.thread_limit = 1;
   }
   if (c.threads_per_child > c.thread_limit) {
-    st.warn(at("ThreadsPerChild", "ThreadLimit"),
+    st.warn(at({"ThreadsPerChild", "ThreadLimit"}),
             "ThreadsPerChild of " + num(c.threads_per_child) + " exceeds ThreadLimit of " +
                 num(c.thread_limit) + ", lowered to " + num(c.thread_limit));
     c.threads_per_child = c.thread_limit;
   } else if (c.threads_per_child < 1) {
-    st.warn(at("ThreadsPerChild", "ThreadsPerChild"),
+    st.warn(at({"ThreadsPerChild"}),
             "ThreadsPerChild of " + num(c.threads_per_child) + " not allowed, raised to 1");
     c.threads_per_child = 1;
   }
@@ -134,7 +135,7 @@ void finish_mpm(BuildState& st) {
   if (!st.was_set("MaxRequestWorkers")) {
     c.max_request_workers = c.server_limit * tpc;
   } else {
-    const Where w = at("MaxRequestWorkers", "MaxRequestWorkers");
+    const Where w = at({"MaxRequestWorkers"});
     if (c.max_request_workers < tpc) {
       st.warn(w, "MaxRequestWorkers of " + num(c.max_request_workers) +
                      " is less than ThreadsPerChild of " + num(tpc) + ", raised to " + num(tpc));
@@ -157,24 +158,24 @@ void finish_mpm(BuildState& st) {
   }
   const int active_limit = c.max_request_workers / tpc;
   if (c.start_servers < 1) {
-    st.warn(at("StartServers", "StartServers"),
+    st.warn(at({"StartServers"}),
             "StartServers of " + num(c.start_servers) + " not allowed, raised to 1");
     c.start_servers = 1;
   } else if (c.start_servers > active_limit) {
-    st.warn(at("StartServers", "MaxRequestWorkers"),
+    st.warn(at({"StartServers", "MaxRequestWorkers", "ServerLimit", "ThreadsPerChild"}),
             "StartServers of " + num(c.start_servers) + " exceeds the " + num(active_limit) +
                 " servers allowed by MaxRequestWorkers/ThreadsPerChild, lowered to " +
                 num(active_limit));
     c.start_servers = active_limit;
   }
   if (c.min_spare_threads < 1) {
-    st.warn(at("MinSpareThreads", "MinSpareThreads"),
+    st.warn(at({"MinSpareThreads"}),
             "MinSpareThreads of " + num(c.min_spare_threads) + " not allowed, raised to 1");
     c.min_spare_threads = 1;
   }
   if (c.max_spare_threads < c.min_spare_threads + tpc) {
     const int raised = c.min_spare_threads + tpc;
-    st.warn(at("MaxSpareThreads", "MinSpareThreads"),
+    st.warn(at({"MaxSpareThreads", "MinSpareThreads", "ThreadsPerChild", "ThreadLimit"}),
             "MaxSpareThreads of " + num(c.max_spare_threads) +
                 " is less than MinSpareThreads + ThreadsPerChild, raised to " + num(raised));
     c.max_spare_threads = raised;
