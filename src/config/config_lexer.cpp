@@ -59,7 +59,8 @@ std::string split_words(std::string_view s, std::vector<Word>& out) {
       bool closed = false;
       while (i < s.size()) {
         char c = s[i++];
-        if (c == '\\' && i < s.size()) {
+        if (c == '\\' && i < s.size() && s[i] == q) {
+          // As httpd: only the quote character can be escaped; other backslashes stay.
           w.text += s[i++];
         } else if (c == q) {
           closed = true;

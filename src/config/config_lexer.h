@@ -27,7 +27,8 @@ struct Word {
 };
 
 // Splits `s` on whitespace; "double" and 'single' quotes group words, and inside
-// them a backslash escapes the next character. Returns an error for an
+// them a backslash escapes the quote character (other backslashes are kept, so
+// regular expressions survive, as in httpd). Returns an error for an
 // unterminated quote.
 std::string split_words(std::string_view s, std::vector<Word>& out);
 

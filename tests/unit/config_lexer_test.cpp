@@ -58,7 +58,7 @@ TEST(ConfigLexer, SplitsWordsWithQuotesAndEscapes) {
   ASSERT_EQ(w.size(), 5u);
   EXPECT_EQ(w[0].text, "LogFormat");
   EXPECT_FALSE(w[0].quoted);
-  EXPECT_EQ(w[1].text, R"(%h "%r" \x)");
+  EXPECT_EQ(w[1].text, R"(%h "%r" \\x)");
   EXPECT_TRUE(w[1].quoted);
   EXPECT_EQ(w[2].text, "it");
   EXPECT_TRUE(w[2].quoted);
