@@ -106,14 +106,11 @@ LoadResult load_config(const LoadOptions& opts) {
   st.cfg.config_file = file;
   cfg::ConfigParser parser(st);
   if (!run_pre_directives(parser, opts)) return {nullptr, st.error};
-  if (!parser.parse_file(file, kCommandLine, 0, "-f")) return {nullptr, st.error};
-  // The line count only matters for the "no Listen" message; count it cheaply.
-  int lines = 0;
-  if (FILE* f = std::fopen(file.c_str(), "rb")) {
-    for (int ch; (ch = std::fgetc(f)) != EOF;) lines += ch == '\n';
-    std::fclose(f);
-  }
-  return finish(st, file, lines);
+  std::string text;
+  std::string err = cfg::read_text_file(file, text);
+  if (!err.empty()) return {nullptr, cfg::format_error(kCommandLine, 0, "-f", err)};
+  if (!parser.parse_text(text, file)) return {nullptr, st.error};
+  return finish(st, file, count_lines(text));
 }
 
 bool is_known_module(std::string_view name) {

@@ -3,12 +3,8 @@
 #include <glob.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "config/config_loader.h"
 #include "config/config_values.h"
@@ -235,16 +231,11 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
 
 bool ConfigParser::parse_file(const std::string& path, const std::string& from, int line,
                               std::string_view directive) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int e = errno;
-    return fail(from, line, directive,
-                "could not open configuration file " + path + ": " + std::strerror(e));
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  std::string text;
+  std::string err = read_text_file(path, text);
+  if (!err.empty()) return fail(from, line, directive, err);
   ++include_depth_;
-  const bool ok = parse_text(buf.str(), path);
+  const bool ok = parse_text(text, path);
   --include_depth_;
   return ok;
 }

@@ -20,8 +20,8 @@ class ConfigParser {
   // Parses `text` as if read from file `name`; false on error.
   bool parse_text(std::string_view text, const std::string& name);
 
-  // Reads and parses the file at absolute `path`; false on error (unreadable file
-  // included). `from`/`line` name the place that asked for it, for messages.
+  // Reads and parses the file at absolute `path`; false on error (an unreadable
+  // file included). `from`/`line`/`directive` name what asked for it, for messages.
   bool parse_file(const std::string& path, const std::string& from, int line,
                   std::string_view directive);
 

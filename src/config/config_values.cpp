@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 namespace tern::cfg {
@@ -225,6 +229,16 @@ bool is_directory(const std::string& p) {
 bool is_file(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+std::string read_text_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (in && !is_directory(path)) {
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in.bad()) return "";
+  }
+  const int e = is_directory(path) ? EISDIR : errno;
+  return "could not open configuration file " + path + ": " + std::strerror(e);
 }
 
 }  // namespace tern::cfg

@@ -43,4 +43,8 @@ bool is_directory(const std::string& p);
 // True if `p` names an existing file (of any kind but directory).
 bool is_file(const std::string& p);
 
+// Reads the whole file at `path` into `out`; on failure returns "could not open
+// configuration file PATH: reason".
+std::string read_text_file(const std::string& path, std::string& out);
+
 }  // namespace tern::cfg

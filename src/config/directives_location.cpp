@@ -147,7 +147,7 @@ std::string open_require_any(BuildState& st, const Cmd& c) {
   return "";
 }
 
-std::string close_require_container(BuildState& st, const Cmd& c) {
+std::string close_require_container(BuildState& st, const Cmd&) {
   RequireRule r = std::move(st.require_stack.back());
   st.require_stack.pop_back();
   const std::string name = r.kind == RequireRule::Kind::kAll ? "<RequireAll>" : "<RequireAny>";
@@ -155,7 +155,6 @@ std::string close_require_container(BuildState& st, const Cmd& c) {
   bool all_negative = true;
   for (const RequireRule& child : r.children) all_negative = all_negative && child.negated;
   if (all_negative) return name + " directive has only negative authorization directives";
-  (void)c;
   if (!st.require_stack.empty()) {
     st.require_stack.back().children.push_back(std::move(r));
   } else {

@@ -77,6 +77,16 @@ TEST(ConfigLexer, AdjacentQuoteStartsNewWord) {
   EXPECT_EQ(w[2].text, "x y");
 }
 
+TEST(ConfigLexer, BackslashOnlyEscapesTheQuoteCharacter) {
+  std::vector<Word> w;
+  ASSERT_EQ(split_words(R"('it\'s' "a\'b" "\.png$" un\quoted)", w), "");
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0].text, "it's");
+  EXPECT_EQ(w[1].text, R"(a\'b)");
+  EXPECT_EQ(w[2].text, R"(\.png$)");
+  EXPECT_EQ(w[3].text, R"(un\quoted)");
+}
+
 TEST(ConfigLexer, UnterminatedQuotesAreErrors) {
   std::vector<Word> w;
   EXPECT_EQ(split_words(R"(a "b c)", w), "unterminated double quote");

@@ -186,6 +186,19 @@ TEST_F(ConfigLocation, RequireIpValidation) {
   }
 }
 
+TEST_F(ConfigLocation, IncludedFileAndConditionalsInsideLocation) {
+  dir.write("auth.conf",
+            "Require ip 10.0.0.1\n<IfModule status_module>\nSetHandler "
+            "server-status\n</IfModule>\n");
+  auto c = ok("<Location /s>\nInclude auth.conf\n</Location>\n");
+  ASSERT_EQ(c->locations.size(), 1u);
+  EXPECT_EQ(c->locations[0].handler, "server-status");
+  EXPECT_EQ(c->locations[0].require->kind, Kind::kIp);
+  dir.write("listen.conf", "Listen 99\n");
+  EXPECT_EQ(err("<Location /s>\nInclude listen.conf\n</Location>\n"),
+            dir.path() + "/listen.conf:1: Listen: Listen cannot occur within <Location> section");
+}
+
 TEST_F(ConfigLocation, SectionsOnlyWhereAllowed) {
   EXPECT_EQ(err("<RequireAll>\nRequire local\n<Location /a>\n</Location>\n</RequireAll>\n"),
             "t.conf:3: <Location>: <Location> cannot occur within <RequireAll> section");
