@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <exception>
 
 #include "config/build_state.h"
 #include "config/config_parser.h"
@@ -85,9 +86,19 @@ int count_lines(std::string_view text) {
   return n;
 }
 
-}  // namespace
+// Runs `f`, turning any exception (allocation failure, filesystem errors) into an error.
+template <typename F>
+LoadResult guarded(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return {nullptr, cfg::format_error(kCommandLine, 0, "(internal)", e.what())};
+  } catch (...) {
+    return {nullptr, cfg::format_error(kCommandLine, 0, "(internal)", "unknown error")};
+  }
+}
 
-LoadResult load_config_text(std::string_view text, std::string_view name, const LoadOptions& opts) {
+LoadResult load_text(std::string_view text, std::string_view name, const LoadOptions& opts) {
   BuildState st;
   if (!init_state(st, opts)) return {nullptr, st.error};
   const std::string file(name);
@@ -98,7 +109,7 @@ LoadResult load_config_text(std::string_view text, std::string_view name, const 
   return finish(st, file, count_lines(text));
 }
 
-LoadResult load_config(const LoadOptions& opts) {
+LoadResult load_file(const LoadOptions& opts) {
   BuildState st;
   if (!init_state(st, opts)) return {nullptr, st.error};
   const std::string file = cfg::resolve_path(
@@ -111,6 +122,16 @@ LoadResult load_config(const LoadOptions& opts) {
   if (!err.empty()) return {nullptr, cfg::format_error(kCommandLine, 0, "-f", err)};
   if (!parser.parse_text(text, file)) return {nullptr, st.error};
   return finish(st, file, count_lines(text));
+}
+
+}  // namespace
+
+LoadResult load_config_text(std::string_view text, std::string_view name, const LoadOptions& opts) {
+  return guarded([&] { return load_text(text, name, opts); });
+}
+
+LoadResult load_config(const LoadOptions& opts) {
+  return guarded([&] { return load_file(opts); });
 }
 
 bool is_known_module(std::string_view name) {

@@ -1,5 +1,7 @@
 #pragma once
-// Setter functions referenced by the directive table (one per directive).
+// Setter functions referenced by the directive table (one per directive). Each
+// applies its directive's arguments (already count-checked) to the BuildState and
+// returns an error message, or "" on success.
 
 #include "config/build_state.h"
 
