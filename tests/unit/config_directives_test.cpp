@@ -101,6 +101,10 @@ TEST_F(ConfigDirectives, Listen) {
 TEST_F(ConfigDirectives, ListenErrors) {
   EXPECT_EQ(err("\nListen 8080\n"),
             "t.conf:2: Listen: duplicate Listen 8080 (already at (command line):1)");
+  EXPECT_EQ(err("Listen *:8080\n"),
+            "t.conf:1: Listen: duplicate Listen *:8080 (already at (command line):1)");
+  EXPECT_EQ(err("Listen 1.2.3.4:81\n\nListen 1.2.3.4:81\n"),
+            "t.conf:3: Listen: duplicate Listen 1.2.3.4:81 (already at t.conf:1)");
   EXPECT_EQ(err("Listen 0\n"), "t.conf:1: Listen: port '0' is out of range (1..65535)");
   EXPECT_EQ(err("Listen 65536\n"), "t.conf:1: Listen: port '65536' is out of range (1..65535)");
   EXPECT_EQ(err("Listen 80x\n"), "t.conf:1: Listen: port '80x' is not a number");

@@ -319,3 +319,74 @@ TEST_F(ConfigParser, MissingListenIsAnError) {
 
 }  // namespace
 }  // namespace tern
+
+namespace tern {
+namespace {
+
+// A configuration written the way httpd's stock httpd.conf is.
+TEST(ConfigEndToEnd, HttpdStyleFile) {
+  testing::TempDir dir;
+  dir.mkdir("htdocs");
+  dir.write("conf/mime.types", "text/html html\n");
+  dir.write("conf/extra/status.conf",
+            "<Location \"/server-status\">\n"
+            "    SetHandler server-status\n"
+            "    Require ip 127.0.0.1 ::1\n"
+            "</Location>\n");
+  dir.write("conf/tern.conf",
+            "# tern\n"
+            "Define SRVROOT \"" +
+                dir.path() +
+                "\"\n"
+                "ServerRoot \"${SRVROOT}\"\n"
+                "Listen 8080\n"
+                "LoadModule mpm_event_module modules/mod_mpm_event.so\n"
+                "<IfModule mpm_event_module>\n"
+                "    StartServers             2\n"
+                "    ThreadsPerChild         25\n"
+                "    MaxRequestWorkers      150\n"
+                "</IfModule>\n"
+                "<IfModule log_config_module>\n"
+                "    LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b\" common\n"
+                "    CustomLog \"logs/access_log\" common\n"
+                "</IfModule>\n"
+                "<IfModule dir_module>\n"
+                "    DirectoryIndex index.html \\\n"
+                "                   index.htm\n"
+                "</IfModule>\n"
+                "<IfModule mime_module>\n"
+                "    TypesConfig conf/mime.types\n"
+                "    AddType application/x-compress .Z\n"
+                "</IfModule>\n"
+                "DocumentRoot \"htdocs\"\n"
+                "ErrorLog \"logs/error_log\"\n"
+                "LogLevel warn\n"
+                "IncludeOptional conf/extra/*.conf\n");
+  LoadOptions o;
+  o.server_root = dir.path();
+  LoadResult r = load_config(o);
+  ASSERT_EQ(r.error, "");
+  const Config& c = *r.config;
+  EXPECT_EQ(c.server_root, dir.path());
+  EXPECT_EQ(c.listens.size(), 1u);
+  EXPECT_EQ(c.start_servers, 2);
+  EXPECT_EQ(c.max_request_workers, 150);
+  ASSERT_EQ(c.custom_logs.size(), 1u);
+  EXPECT_EQ(c.custom_logs[0].path, dir.path() + "/logs/access_log");
+  EXPECT_EQ(c.custom_logs[0].format, "%h %l %u %t \"%r\" %>s %b");
+  EXPECT_EQ(c.directory_index, (std::vector<std::string>{"index.html", "index.htm"}));
+  EXPECT_EQ(c.types_config, dir.path() + "/conf/mime.types");
+  EXPECT_EQ(c.add_types.at("z"), "application/x-compress");
+  EXPECT_EQ(c.document_root, dir.path() + "/htdocs");
+  EXPECT_EQ(c.error_log, dir.path() + "/logs/error_log");
+  ASSERT_EQ(c.locations.size(), 1u);
+  EXPECT_EQ(c.locations[0].file, dir.path() + "/conf/extra/status.conf");
+  EXPECT_EQ(c.locations[0].require->ips, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_EQ(c.warnings[0], dir.path() +
+                               "/conf/tern.conf:5: LoadModule mpm_event_module "
+                               "ignored: tern's modules are built in");
+}
+
+}  // namespace
+}  // namespace tern
