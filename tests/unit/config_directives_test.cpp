@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "config/config_loader.h"
 #include "config_test_util.h"
 
@@ -33,6 +35,7 @@ TEST_F(ConfigDirectives, Defaults) {
   EXPECT_EQ(c->server_name, "");
   EXPECT_EQ(c->directory_index, std::vector<std::string>{"index.html"});
   EXPECT_TRUE(c->add_types.empty());
+  EXPECT_EQ(c->types_config, std::filesystem::exists("/etc/mime.types") ? "/etc/mime.types" : "");
   EXPECT_TRUE(c->keep_alive);
   EXPECT_EQ(c->keep_alive_timeout, milliseconds(5000));
   EXPECT_EQ(c->max_keep_alive_requests, 100);
@@ -383,6 +386,8 @@ TEST_F(ConfigDirectives, ProcessAndStatusDirectives) {
             "t.conf:1: AsyncRequestWorkerFactor: '1.x' is not a decimal number");
   EXPECT_EQ(err("AsyncRequestWorkerFactor .\n"),
             "t.conf:1: AsyncRequestWorkerFactor: '.' is not a decimal number");
+  EXPECT_EQ(err("AsyncRequestWorkerFactor 10000000\n"),
+            "t.conf:1: AsyncRequestWorkerFactor: '10000000' is too large");
   EXPECT_EQ(err("StartServers x\n"), "t.conf:1: StartServers: 'x' is not a number");
 }
 
