@@ -1,0 +1,71 @@
+#pragma once
+// The mutable state shared by the parser and the directive setters while a
+// configuration is being read. Internal to src/config.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "config/config_lexer.h"
+
+namespace tern::cfg {
+
+// Where a directive may appear (bitmask).
+enum Context : unsigned {
+  kCtxServer = 1,    // top level (server config)
+  kCtxLocation = 2,  // inside <Location> / <LocationMatch>
+  kCtxRequire = 4,   // inside <RequireAll> / <RequireAny>
+};
+
+// A source position.
+struct Where {
+  std::string file;
+  int line = 0;
+};
+
+// One directive occurrence as the setters see it.
+struct Cmd {
+  std::string name;           // canonical directive name from the table, e.g. "Listen"
+  std::vector<Word> args;     // arguments, quotes removed
+  std::string file;           // file name for messages
+  int line = 0;               // first physical line
+  unsigned ctx = kCtxServer;  // the context it appears in
+};
+
+// Formats the one-line error "FILE:LINE: DIRECTIVE: message".
+std::string format_error(const std::string& file, int line, std::string_view directive,
+                         std::string_view message);
+
+// Everything the setters read and write while building a Config.
+struct BuildState {
+  Config cfg;
+  std::string server_root;                  // current ServerRoot (absolute)
+  std::set<std::string> defines;            // -D / Define names (for <IfDefine>)
+  std::map<std::string, std::string> vars;  // Define NAME value (for ${NAME})
+  std::string error;                        // first error, formatted; empty = none
+
+  // Which directives were given, for defaults and MPM clamping.
+  std::map<std::string, Where> seen;  // canonical name -> last place set
+  std::string transfer_log_format;    // the last LogFormat without nickname
+  bool directory_index_set = false;
+
+  // Location being built: index into cfg.locations, or -1 at server level.
+  int current_location = -1;
+  std::vector<RequireRule> location_requires;  // top-level Require rules of that Location
+  std::vector<RequireRule> server_requires;    // Require rules at server level
+  std::optional<std::string> server_handler;   // SetHandler at server level
+  Where server_auth_where;                     // first server-level Require/SetHandler
+  std::vector<RequireRule> require_stack;      // open <RequireAll>/<RequireAny> containers
+
+  // Appends "file:line: text" to cfg.warnings.
+  void warn(const Where& w, const std::string& text) {
+    cfg.warnings.push_back(w.file + ":" + std::to_string(w.line) + ": " + text);
+  }
+  // True if `name` was given in the configuration.
+  bool was_set(const std::string& name) const { return seen.count(name) != 0; }
+};
+
+}  // namespace tern::cfg

@@ -1,0 +1,153 @@
+#include "config/config_loader.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <exception>
+
+#include "config/build_state.h"
+#include "config/config_parser.h"
+#include "config/config_values.h"
+#include "config/directive_setters.h"
+
+namespace tern {
+
+namespace {
+
+using cfg::BuildState;
+
+constexpr const char* kCommandLine = "(command line)";
+constexpr const char* kCommonFormat = "%h %l %u %t \"%r\" %>s %b";
+constexpr const char* kCombinedFormat =
+    "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"";
+
+// Sets up ServerRoot, defines and predefined log formats; false with st.error on failure.
+bool init_state(BuildState& st, const LoadOptions& opts) {
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) {
+    st.error = cfg::format_error(kCommandLine, 0, "ServerRoot", "cannot get current directory");
+    return false;
+  }
+  st.server_root = cfg::resolve_path(cwd, opts.server_root.empty() ? "." : opts.server_root);
+  if (st.server_root.ends_with("/.")) st.server_root.resize(st.server_root.size() - 2);
+  if (st.server_root.empty()) st.server_root = "/";
+  if (!cfg::is_directory(st.server_root)) {
+    st.error = cfg::format_error(kCommandLine, 0, "ServerRoot",
+                                 "ServerRoot must be a valid directory ('" + st.server_root + "')");
+    return false;
+  }
+  for (const std::string& d : opts.defines) {
+    const size_t eq = d.find('=');
+    const std::string name = d.substr(0, eq);
+    st.defines.insert(name);
+    if (eq != std::string::npos) st.vars[name] = d.substr(eq + 1);
+  }
+  st.cfg.log_formats["common"] = kCommonFormat;
+  st.cfg.log_formats["combined"] = kCombinedFormat;
+  st.transfer_log_format = kCommonFormat;
+  return true;
+}
+
+// Runs the -C directives, each as its own line of "(command line)".
+bool run_pre_directives(cfg::ConfigParser& parser, const LoadOptions& opts) {
+  for (size_t i = 0; i < opts.pre_directives.size(); ++i) {
+    // Line numbers are reported relative to the directive's position on the command line.
+    std::string text(i, '\n');
+    text += opts.pre_directives[i];
+    if (!parser.parse_text(text, kCommandLine)) return false;
+  }
+  return true;
+}
+
+// Fills defaults that depend on ServerRoot and checks whole-config rules.
+LoadResult finish(BuildState& st, const std::string& main_file, int main_lines) {
+  Config& c = st.cfg;
+  c.server_root = st.server_root;
+  if (c.listens.empty()) {
+    st.error = cfg::format_error(main_file, main_lines, "Listen",
+                                 "no listening sockets available, shutting down (add a Listen "
+                                 "directive)");
+    return {nullptr, st.error};
+  }
+  if (c.document_root.empty()) c.document_root = cfg::resolve_path(st.server_root, "htdocs");
+  if (c.error_log.empty()) c.error_log = cfg::resolve_path(st.server_root, "logs/error_log");
+  if (c.pid_file.empty()) c.pid_file = cfg::resolve_path(st.server_root, "logs/httpd.pid");
+  if (c.types_config.empty() && !st.was_set("TypesConfig") && cfg::is_file("/etc/mime.types"))
+    c.types_config = "/etc/mime.types";
+  cfg::finish_server_location(st);
+  cfg::finish_mpm(st);
+  return {std::make_shared<const Config>(std::move(st.cfg)), ""};
+}
+
+int count_lines(std::string_view text) {
+  int n = 0;
+  for (char ch : text) n += ch == '\n';
+  if (!text.empty() && text.back() != '\n') ++n;
+  return n;
+}
+
+// Runs `f`, turning any exception (allocation failure, filesystem errors) into an error.
+template <typename F>
+LoadResult guarded(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return {nullptr, cfg::format_error(kCommandLine, 0, "(internal)", e.what())};
+  } catch (...) {
+    return {nullptr, cfg::format_error(kCommandLine, 0, "(internal)", "unknown error")};
+  }
+}
+
+LoadResult load_text(std::string_view text, std::string_view name, const LoadOptions& opts) {
+  BuildState st;
+  if (!init_state(st, opts)) return {nullptr, st.error};
+  const std::string file(name);
+  st.cfg.config_file = file;
+  cfg::ConfigParser parser(st);
+  if (!run_pre_directives(parser, opts)) return {nullptr, st.error};
+  if (!parser.parse_text(text, file)) return {nullptr, st.error};
+  return finish(st, file, count_lines(text));
+}
+
+LoadResult load_file(const LoadOptions& opts) {
+  BuildState st;
+  if (!init_state(st, opts)) return {nullptr, st.error};
+  const std::string file = cfg::resolve_path(
+      st.server_root, opts.config_file.empty() ? "conf/tern.conf" : opts.config_file);
+  st.cfg.config_file = file;
+  cfg::ConfigParser parser(st);
+  if (!run_pre_directives(parser, opts)) return {nullptr, st.error};
+  std::string text;
+  std::string err = cfg::read_text_file(file, text);
+  if (!err.empty()) return {nullptr, cfg::format_error(kCommandLine, 0, "-f", err)};
+  if (!parser.parse_text(text, file)) return {nullptr, st.error};
+  return finish(st, file, count_lines(text));
+}
+
+}  // namespace
+
+LoadResult load_config_text(std::string_view text, std::string_view name, const LoadOptions& opts) {
+  return guarded([&] { return load_text(text, name, opts); });
+}
+
+LoadResult load_config(const LoadOptions& opts) {
+  return guarded([&] { return load_file(opts); });
+}
+
+bool is_known_module(std::string_view name) {
+  static constexpr std::string_view kModules[] = {
+      "mpm_event_module",  "core_module",       "http_module",   "mime_module",
+      "dir_module",        "log_config_module", "status_module", "authz_core_module",
+      "authz_host_module", "reqtimeout_module"};
+  for (std::string_view m : kModules) {
+    if (name == m) return true;
+    // The source-file form: mod_mime.c, event.c (mpm_event), core.c, http_core.c.
+    std::string_view base = m.substr(0, m.size() - 7);  // strip "_module"
+    if (name.size() == base.size() + 6 && name.starts_with("mod_") && name.ends_with(".c") &&
+        name.substr(4, base.size()) == base)
+      return true;
+  }
+  return name == "event.c" || name == "core.c" || name == "http_core.c";
+}
+
+}  // namespace tern

@@ -1,0 +1,37 @@
+#pragma once
+// Public entry point of the configuration layer: reads an httpd-syntax file,
+// applies command-line inputs, fills defaults and checks the result.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+
+namespace tern {
+
+// Command-line inputs to the loader.
+struct LoadOptions {
+  std::string config_file;  // -f; relative to server_root when not absolute ("" = conf/tern.conf)
+  std::string server_root;  // -d; initial ServerRoot, "" = the current working directory
+  std::vector<std::string> defines;         // -D NAME (or NAME=VALUE, which also sets ${NAME})
+  std::vector<std::string> pre_directives;  // -C "directive" lines, processed before the file
+};
+
+// The outcome: a config, or exactly one error "FILE:LINE: DIRECTIVE: message".
+struct LoadResult {
+  std::shared_ptr<const Config> config;  // null on error
+  std::string error;                     // empty on success
+};
+
+// Reads, parses and validates the configuration; never throws.
+LoadResult load_config(const LoadOptions& opts);
+
+// Same, from text (for tests); `name` is used as the file name in messages.
+LoadResult load_config_text(std::string_view text, std::string_view name, const LoadOptions& opts);
+
+// True for module names <IfModule> treats as present, as `foo_module` or `mod_foo.c`.
+bool is_known_module(std::string_view name);
+
+}  // namespace tern

@@ -1,0 +1,307 @@
+#include "config/config_parser.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "config/config_loader.h"
+#include "config/config_values.h"
+#include "config/edit_distance.h"
+
+namespace tern::cfg {
+
+namespace {
+
+constexpr std::string_view kParserDirectives[] = {"Include",  "IncludeOptional", "Define",
+                                                  "UnDefine", "<IfDefine",       "<IfModule"};
+
+// "<Location" -> "<Location>", other names unchanged.
+std::string display(std::string_view name) {
+  std::string s(name);
+  if (!s.empty() && s.front() == '<') s += '>';
+  return s;
+}
+
+// The first whitespace-delimited word of `s`.
+std::string_view first_word(std::string_view s) {
+  size_t end = s.find_first_of(" \t");
+  return s.substr(0, end);
+}
+
+// Owns a glob_t.
+struct GlobResult {
+  glob_t g{};
+  ~GlobResult() { globfree(&g); }
+};
+
+}  // namespace
+
+const std::string* lookup_var(const BuildState& st, std::string_view name, std::string& scratch) {
+  auto it = st.vars.find(std::string(name));
+  if (it != st.vars.end()) return &it->second;
+  const char* env = std::getenv(std::string(name).c_str());
+  if (env == nullptr) return nullptr;
+  scratch = env;
+  return &scratch;
+}
+
+bool ConfigParser::fail(const std::string& file, int line, std::string_view directive,
+                        std::string_view message) {
+  if (st_.error.empty()) st_.error = format_error(file, line, directive, message);
+  return false;
+}
+
+std::string ConfigParser::enclosing_section() const {
+  for (auto it = stack_.rbegin(); it != stack_.rend(); ++it) {
+    if (it->spec != nullptr) return display(it->name);
+  }
+  return "server config";
+}
+
+std::string ConfigParser::unknown_directive_message(std::string_view name) const {
+  std::vector<std::string_view> names = directive_names();
+  names.insert(names.end(), std::begin(kParserDirectives), std::end(kParserDirectives));
+  std::string msg = "Invalid command '" + std::string(name) +
+                    "', perhaps misspelled or defined by a module not included in the server "
+                    "configuration";
+  std::string best = closest_name(name, names);
+  if (!best.empty()) msg += "; did you mean '" + best + "'?";
+  return msg;
+}
+
+bool ConfigParser::parse_text(std::string_view text, const std::string& name) {
+  const size_t saved_base = file_base_;
+  file_base_ = stack_.size();
+  std::vector<LogicalLine> lines = split_lines(text);
+  bool ok = true;
+  for (size_t i = 0; ok && i < lines.size(); ++i) {
+    const LogicalLine& l = lines[i];
+    std::string expanded, scratch;
+    std::string err = substitute_vars(
+        l.text, [&](std::string_view v) { return lookup_var(st_, v, scratch); }, expanded);
+    if (!err.empty()) {
+      ok = fail(name, l.line, first_word(l.text), err);
+    } else if (expanded.starts_with("</")) {
+      ok = handle_close(name, l.line, expanded);
+    } else if (expanded.starts_with("<")) {
+      ok = handle_open(name, l.line, expanded, lines, i);
+    } else {
+      ok = handle_directive(name, l.line, expanded);
+    }
+  }
+  if (ok && stack_.size() > file_base_) {
+    const Frame& f = stack_[file_base_];
+    ok = fail(f.file, f.line, display(f.name), display(f.name) + " was not closed");
+  }
+  file_base_ = saved_base;
+  return ok;
+}
+
+bool ConfigParser::skip_section(const std::string& file, const std::vector<LogicalLine>& lines,
+                                size_t open_index, size_t& end_index) {
+  const std::string open_name(first_word(lines[open_index].text));
+  int depth = 1;
+  for (size_t j = open_index + 1; j < lines.size(); ++j) {
+    std::string_view t = lines[j].text;
+    if (t.starts_with("</")) {
+      if (--depth == 0) {
+        std::string_view close = t.substr(2);
+        close = close.substr(0, close.find_first_of("> \t"));
+        if (!iequals(close, std::string_view(open_name).substr(1)))
+          return fail(
+              file, lines[j].line, "</" + std::string(close) + ">",
+              "Expected </" + open_name.substr(1) + "> but saw </" + std::string(close) + ">");
+        end_index = j;
+        return true;
+      }
+    } else if (t.starts_with("<")) {
+      ++depth;
+    }
+  }
+  return fail(file, lines[open_index].line, open_name + ">", open_name + "> was not closed");
+}
+
+bool ConfigParser::handle_open(const std::string& file, int line, std::string_view text,
+                               const std::vector<LogicalLine>& lines, size_t& index) {
+  std::string_view name = first_word(text);
+  if (!name.empty() && name.back() == '>') name.remove_suffix(1);
+  if (text.back() != '>') return fail(file, line, display(name), "directive missing closing '>'");
+  text.remove_suffix(1);
+  std::vector<Word> args;
+  std::string err = split_words(text.substr(name.size()), args);
+  if (!err.empty()) return fail(file, line, display(name), err);
+
+  const bool if_define = iequals(name, "<IfDefine");
+  if (if_define || iequals(name, "<IfModule")) {
+    const std::string canonical = if_define ? "<IfDefine" : "<IfModule";
+    if (args.size() != 1) return fail(file, line, display(canonical), "takes one argument");
+    std::string_view what = args[0].text;
+    const bool negate = what.starts_with("!");
+    if (negate) what.remove_prefix(1);
+    if (what.empty()) return fail(file, line, display(canonical), "missing name");
+    bool cond = if_define ? st_.defines.count(std::string(what)) != 0 : is_known_module(what);
+    if (negate) cond = !cond;
+    if (!cond) return skip_section(file, lines, index, index);
+    stack_.push_back({canonical, file, line, context(), nullptr});
+    return true;
+  }
+
+  const DirectiveSpec* spec = find_directive(name);
+  if (spec == nullptr || spec->opens == 0) {
+    if (is_unsupported_section(name))
+      return fail(file, line, display(name), display(name) + " is not supported by tern");
+    return fail(file, line, display(name), unknown_directive_message(name));
+  }
+  if ((spec->contexts & context()) == 0)
+    return fail(file, line, display(spec->name),
+                display(spec->name) + " cannot occur within " + enclosing_section() + " section");
+  Cmd cmd{std::string(spec->name), std::move(args), file, line, context()};
+  err = check_args(*spec, cmd);
+  if (err.empty()) err = spec->set(st_, cmd);
+  if (!err.empty()) return fail(file, line, display(spec->name), err);
+  stack_.push_back({std::string(spec->name), file, line, spec->opens, spec});
+  return true;
+}
+
+bool ConfigParser::handle_close(const std::string& file, int line, std::string_view text) {
+  std::string_view name = text.substr(2);
+  name = name.substr(0, name.find_first_of("> \t"));
+  const std::string shown = "</" + std::string(name) + ">";
+  if (text.back() != '>') return fail(file, line, shown, "directive missing closing '>'");
+  if (stack_.size() <= file_base_)
+    return fail(file, line, shown, shown + " without matching <" + std::string(name) + "> section");
+  const Frame top = stack_.back();
+  if (!iequals(std::string_view(top.name).substr(1), name))
+    return fail(file, line, shown, "Expected </" + top.name.substr(1) + "> but saw " + shown);
+  stack_.pop_back();
+  if (top.spec != nullptr && top.spec->close != nullptr) {
+    Cmd cmd{std::string(top.spec->name), {}, top.file, top.line, top.ctx};
+    std::string err = top.spec->close(st_, cmd);
+    if (!err.empty()) return fail(top.file, top.line, display(top.name), err);
+  }
+  return true;
+}
+
+bool ConfigParser::handle_directive(const std::string& file, int line, std::string_view text) {
+  std::vector<Word> words;
+  std::string err = split_words(text, words);
+  if (!err.empty()) return fail(file, line, first_word(text), err);
+  const std::string name = words.front().text;
+  std::vector<Word> args(words.begin() + 1, words.end());
+
+  const bool optional = iequals(name, "IncludeOptional");
+  if (optional || iequals(name, "Include")) {
+    const char* canonical = optional ? "IncludeOptional" : "Include";
+    if (args.size() != 1) return fail(file, line, canonical, "takes one argument");
+    return include(file, line, canonical, args[0].text, optional);
+  }
+  if (iequals(name, "Define")) {
+    if (args.empty() || args.size() > 2)
+      return fail(file, line, "Define", "takes one or two arguments");
+    const std::string& var = args[0].text;
+    if (var.find(':') != std::string::npos)
+      return fail(file, line, "Define", "Variable name must not contain ':'");
+    st_.defines.insert(var);
+    if (args.size() == 2) st_.vars[var] = args[1].text;
+    return true;
+  }
+  if (iequals(name, "UnDefine")) {
+    if (args.size() != 1) return fail(file, line, "UnDefine", "takes one argument");
+    st_.defines.erase(args[0].text);
+    st_.vars.erase(args[0].text);
+    return true;
+  }
+
+  const DirectiveSpec* spec = find_directive(name);
+  if (spec == nullptr || spec->opens != 0)
+    return fail(file, line, name, unknown_directive_message(name));
+  if ((spec->contexts & context()) == 0)
+    return fail(
+        file, line, spec->name,
+        std::string(spec->name) + " cannot occur within " + enclosing_section() + " section");
+  Cmd cmd{std::string(spec->name), std::move(args), file, line, context()};
+  err = check_args(*spec, cmd);
+  if (!err.empty()) return fail(file, line, spec->name, std::string(spec->name) + " " + err);
+  err = spec->set(st_, cmd);
+  if (!err.empty()) return fail(file, line, spec->name, err);
+  return true;
+}
+
+bool ConfigParser::parse_file(const std::string& path, const std::string& from, int line,
+                              std::string_view directive) {
+  std::string text;
+  std::string err = read_text_file(path, text);
+  if (!err.empty()) return fail(from, line, directive, err);
+  ++include_depth_;
+  const bool ok = parse_text(text, path);
+  --include_depth_;
+  return ok;
+}
+
+bool ConfigParser::include_directory(const std::string& dir, const std::string& file, int line,
+                                     std::string_view directive) {
+  std::error_code ec;
+  std::vector<std::string> entries;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    entries.push_back(e.path().string());
+  }
+  if (ec)
+    return fail(file, line, directive, "could not open directory " + dir + ": " + ec.message());
+  std::sort(entries.begin(), entries.end());
+  for (const std::string& e : entries) {
+    if (is_directory(e)) {
+      if (!include(file, line, directive, e, false)) return false;
+    } else if (!parse_file(e, file, line, directive)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ConfigParser::include(const std::string& file, int line, std::string_view directive,
+                           const std::string& pattern, bool optional) {
+  if (include_depth_ >= kMaxIncludeDepth)
+    return fail(file, line, directive,
+                "Exceeded the maximum include nesting level of " +
+                    std::to_string(kMaxIncludeDepth) +
+                    ". You probably have a recursion somewhere.");
+  const std::string path = resolve_path(st_.server_root, pattern);
+  if (path.find_first_of("*?[") == std::string::npos) {
+    if (is_directory(path)) {
+      ++include_depth_;
+      const bool ok = include_directory(path, file, line, directive);
+      --include_depth_;
+      return ok;
+    }
+    std::error_code ec;
+    if (optional && !std::filesystem::exists(path, ec)) return true;
+    return parse_file(path, file, line, directive);
+  }
+  GlobResult g;
+  const int rc = ::glob(path.c_str(), 0, nullptr, &g.g);
+  if (rc == GLOB_NOMATCH) {
+    if (optional) return true;
+    const size_t slash = path.rfind('/');
+    return fail(file, line, directive,
+                "No matches for the wildcard '" + path.substr(slash + 1) + "' in '" +
+                    path.substr(0, slash) + "', failing");
+  }
+  if (rc != 0) return fail(file, line, directive, "error expanding wildcard '" + path + "'");
+  for (size_t i = 0; i < g.g.gl_pathc; ++i) {
+    const std::string match = g.g.gl_pathv[i];
+    bool ok;
+    if (is_directory(match)) {
+      ++include_depth_;
+      ok = include_directory(match, file, line, directive);
+      --include_depth_;
+    } else {
+      ok = parse_file(match, file, line, directive);
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace tern::cfg

@@ -1,0 +1,65 @@
+#pragma once
+// The structural layer: walks logical lines, substitutes ${VAR}, tracks
+// <Section> nesting, evaluates <IfDefine>/<IfModule>, runs Include/IncludeOptional,
+// Define/UnDefine, and hands every other directive to the directive table.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/build_state.h"
+#include "config/directive_table.h"
+
+namespace tern::cfg {
+
+class ConfigParser {
+ public:
+  // Parses into `st`; the first error is stored in st.error.
+  explicit ConfigParser(BuildState& st) : st_(st) {}
+
+  // Parses `text` as if read from file `name`; false on error.
+  bool parse_text(std::string_view text, const std::string& name);
+
+  // Reads and parses the file at absolute `path`; false on error (an unreadable
+  // file included). `from`/`line`/`directive` name what asked for it, for messages.
+  bool parse_file(const std::string& path, const std::string& from, int line,
+                  std::string_view directive);
+
+  // The maximum nesting of Include (httpd's AP_MAX_INCLUDE_DEPTH).
+  static constexpr int kMaxIncludeDepth = 128;
+
+ private:
+  struct Frame {
+    std::string name;  // "<Location" etc. as written in the table (or conditional name)
+    std::string file;
+    int line = 0;
+    unsigned ctx = kCtxServer;            // context of the section body
+    const DirectiveSpec* spec = nullptr;  // null for <IfDefine>/<IfModule>
+  };
+
+  bool fail(const std::string& file, int line, std::string_view directive,
+            std::string_view message);
+  bool handle_open(const std::string& file, int line, std::string_view text,
+                   const std::vector<LogicalLine>& lines, size_t& index);
+  bool handle_close(const std::string& file, int line, std::string_view text);
+  bool handle_directive(const std::string& file, int line, std::string_view text);
+  bool include(const std::string& file, int line, std::string_view directive,
+               const std::string& pattern, bool optional);
+  bool include_directory(const std::string& dir, const std::string& file, int line,
+                         std::string_view directive);
+  bool skip_section(const std::string& file, const std::vector<LogicalLine>& lines,
+                    size_t open_index, size_t& end_index);
+  unsigned context() const { return stack_.empty() ? kCtxServer : stack_.back().ctx; }
+  std::string enclosing_section() const;
+  std::string unknown_directive_message(std::string_view name) const;
+
+  BuildState& st_;
+  std::vector<Frame> stack_;
+  int include_depth_ = 0;
+  size_t file_base_ = 0;  // stack_ size when the current file started
+};
+
+// Resolves ${NAME} from Define'd variables, then the environment.
+const std::string* lookup_var(const BuildState& st, std::string_view name, std::string& scratch);
+
+}  // namespace tern::cfg

@@ -1,0 +1,301 @@
+// Setters for core, mime, dir, reqtimeout and http-semantics directives.
+
+#include <unistd.h>
+
+#include <climits>
+
+#include "config/config_values.h"
+#include "config/directive_setters.h"
+
+namespace tern::cfg {
+
+namespace {
+
+const std::string& arg(const Cmd& c, size_t i) {
+  return c.args[i].text;
+}
+
+// Parses arg 0 as an integer in [lo, hi] into `out`.
+template <typename T>
+std::string set_int(const Cmd& c, long long lo, long long hi, T& out) {
+  long long v = 0;
+  std::string err = parse_int(arg(c, 0), lo, hi, v);
+  if (!err.empty()) return err;
+  out = static_cast<T>(v);
+  return "";
+}
+
+}  // namespace
+
+std::string set_server_root(BuildState& st, const Cmd& c) {
+  std::string p = arg(c, 0);
+  if (p.empty() || p.front() != '/') {
+    char buf[PATH_MAX];
+    if (::getcwd(buf, sizeof buf) == nullptr) return "cannot determine the current directory";
+    p = resolve_path(buf, p);
+  } else {
+    p = resolve_path("/", p);
+  }
+  if (!is_directory(p)) return "ServerRoot must be a valid directory ('" + p + "')";
+  st.server_root = p;
+  return "";
+}
+
+std::string set_listen(BuildState& st, const Cmd& c) {
+  ListenSpec l;
+  std::string err = parse_listen_address(arg(c, 0), l.host, l.port);
+  if (!err.empty()) return err;
+  if (c.args.size() == 2 && !iequals(arg(c, 1), "http"))
+    return "protocol '" + arg(c, 1) + "' is not supported by tern (only http)";
+  for (const ListenSpec& o : st.cfg.listens) {
+    if (o.host == l.host && o.port == l.port)
+      return "duplicate Listen " + arg(c, 0) + " (already at " + o.file + ":" +
+             std::to_string(o.line) + ")";
+  }
+  l.file = c.file;
+  l.line = c.line;
+  st.cfg.listens.push_back(l);
+  return "";
+}
+
+std::string set_server_name(BuildState& st, const Cmd& c) {
+  std::string_view v = arg(c, 0);
+  size_t scheme = v.find("://");
+  if (scheme != std::string_view::npos) {
+    std::string_view s = v.substr(0, scheme);
+    if (!iequals(s, "http") && !iequals(s, "https"))
+      return "scheme '" + std::string(s) + "' is not http or https";
+    v.remove_prefix(scheme + 3);
+  }
+  if (v.empty() || v.find('/') != std::string_view::npos)
+    return "'" + arg(c, 0) + "' is not a valid host[:port]";
+  size_t colon = v.rfind(':');
+  size_t bracket = v.rfind(']');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    long long port = 0;
+    std::string err = parse_int(v.substr(colon + 1), 1, 65535, port);
+    if (!err.empty()) return "port " + err;
+  }
+  st.cfg.server_name = std::string(v);
+  return "";
+}
+
+std::string set_document_root(BuildState& st, const Cmd& c) {
+  std::string p = resolve_path(st.server_root, arg(c, 0));
+  if (!is_directory(p)) return "DocumentRoot '" + p + "' is not a directory, or is not readable";
+  st.cfg.document_root = p;
+  return "";
+}
+
+std::string set_directory_index(BuildState& st, const Cmd& c) {
+  if (!st.directory_index_set) st.cfg.directory_index.clear();
+  st.directory_index_set = true;
+  for (const Word& w : c.args) {
+    if (iequals(w.text, "disabled")) {
+      if (c.args.size() != 1) return "'disabled' must be the only argument";
+      st.cfg.directory_index.clear();
+      return "";
+    }
+    st.cfg.directory_index.push_back(w.text);
+  }
+  return "";
+}
+
+std::string set_types_config(BuildState& st, const Cmd& c) {
+  std::string p = resolve_path(st.server_root, arg(c, 0));
+  if (!is_file(p)) return "could not open mime types config file " + p;
+  st.cfg.types_config = p;
+  return "";
+}
+
+std::string set_add_type(BuildState& st, const Cmd& c) {
+  const std::string& type = arg(c, 0);
+  size_t slash = type.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == type.size())
+    return "'" + type + "' is not a media type (type/subtype)";
+  for (size_t i = 1; i < c.args.size(); ++i) {
+    std::string ext = to_lower(arg(c, i));
+    if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
+    if (ext.empty()) return "empty file extension";
+    st.cfg.add_types[ext] = to_lower(type);
+  }
+  return "";
+}
+
+std::string set_keep_alive(BuildState& st, const Cmd& c) {
+  return parse_flag(arg(c, 0), st.cfg.keep_alive);
+}
+
+std::string set_keep_alive_timeout(BuildState& st, const Cmd& c) {
+  return parse_duration(arg(c, 0), st.cfg.keep_alive_timeout);
+}
+
+std::string set_max_keep_alive_requests(BuildState& st, const Cmd& c) {
+  return set_int(c, 0, INT_MAX, st.cfg.max_keep_alive_requests);
+}
+
+std::string set_timeout(BuildState& st, const Cmd& c) {
+  return parse_duration(arg(c, 0), st.cfg.timeout);
+}
+
+std::string set_listen_backlog(BuildState& st, const Cmd& c) {
+  return set_int(c, 1, INT_MAX, st.cfg.listen_backlog);
+}
+
+std::string set_limit_request_line(BuildState& st, const Cmd& c) {
+  return set_int(c, 0, INT_MAX, st.cfg.limit_request_line);
+}
+
+std::string set_limit_request_field_size(BuildState& st, const Cmd& c) {
+  return set_int(c, 0, INT_MAX, st.cfg.limit_request_field_size);
+}
+
+std::string set_limit_request_fields(BuildState& st, const Cmd& c) {
+  return set_int(c, 0, INT_MAX, st.cfg.limit_request_fields);
+}
+
+std::string set_limit_request_body(BuildState& st, const Cmd& c) {
+  return set_int(c, 0, 2147483647LL, st.cfg.limit_request_body);
+}
+
+std::string set_pid_file(BuildState& st, const Cmd& c) {
+  st.cfg.pid_file = resolve_path(st.server_root, arg(c, 0));
+  return "";
+}
+
+std::string set_server_tokens(BuildState& st, const Cmd& c) {
+  const std::string& v = arg(c, 0);
+  ServerTokens t;
+  if (iequals(v, "Full")) {
+    t = ServerTokens::kFull;
+  } else if (iequals(v, "OS")) {
+    t = ServerTokens::kOS;
+  } else if (iequals(v, "Minimal") || iequals(v, "Min")) {
+    t = ServerTokens::kMinimal;
+  } else if (iequals(v, "Minor")) {
+    t = ServerTokens::kMinor;
+  } else if (iequals(v, "Major")) {
+    t = ServerTokens::kMajor;
+  } else if (iequals(v, "Prod") || iequals(v, "ProductOnly")) {
+    t = ServerTokens::kProd;
+  } else {
+    return "'" + v + "' is not one of Full, OS, Minimal, Minor, Major, Prod";
+  }
+  st.cfg.server_tokens = t;
+  return "";
+}
+
+std::string set_enable_sendfile(BuildState& st, const Cmd& c) {
+  return parse_flag(arg(c, 0), st.cfg.enable_sendfile);
+}
+
+std::string set_max_ranges(BuildState& st, const Cmd& c) {
+  const std::string& v = arg(c, 0);
+  if (iequals(v, "default")) {
+    st.cfg.max_ranges = 200;
+  } else if (iequals(v, "unlimited")) {
+    st.cfg.max_ranges = -1;
+  } else if (iequals(v, "none")) {
+    st.cfg.max_ranges = 0;
+  } else {
+    std::string err = set_int(c, 1, INT_MAX, st.cfg.max_ranges);
+    if (!err.empty()) return err + "; use default, unlimited, none or a positive number";
+  }
+  return "";
+}
+
+std::string set_trace_enable(BuildState& st, const Cmd& c) {
+  const std::string& v = arg(c, 0);
+  if (iequals(v, "on") || iequals(v, "extended")) {
+    st.cfg.trace_enable = true;
+  } else if (iequals(v, "off")) {
+    st.cfg.trace_enable = false;
+  } else {
+    return "must be On, Off or extended";
+  }
+  return "";
+}
+
+std::string set_error_document(BuildState& st, const Cmd& c) {
+  long long code = 0;
+  std::string err = parse_int(arg(c, 0), 400, 599, code);
+  if (!err.empty()) return "unsupported HTTP response code " + arg(c, 0) + " (400..599)";
+  const Word& w = c.args[1];
+  auto& docs = st.cfg.error_documents;
+  std::erase_if(docs, [&](const ErrorDocumentSpec& d) { return d.status == code; });
+  if (!w.quoted && iequals(w.text, "default")) return "";
+  ErrorDocumentSpec d;
+  d.status = static_cast<int>(code);
+  d.value = w.text;
+  if (w.quoted) {
+    d.kind = ErrorDocumentSpec::Kind::kText;
+  } else if (!w.text.empty() && w.text.front() == '/') {
+    d.kind = ErrorDocumentSpec::Kind::kLocalPath;
+  } else if (w.text.starts_with("http://") || w.text.starts_with("https://")) {
+    d.kind = ErrorDocumentSpec::Kind::kRedirect;
+  } else {
+    d.kind = ErrorDocumentSpec::Kind::kText;
+  }
+  docs.push_back(std::move(d));
+  return "";
+}
+
+namespace {
+
+// Parses "20", "20-40" into initial/max seconds.
+std::string parse_timeout_range(std::string_view v, ReadTimeoutSpec& t) {
+  size_t dash = v.find('-');
+  long long lo = 0, hi = 0;
+  std::string err = parse_int(v.substr(0, dash), 0, INT_MAX, lo);
+  if (!err.empty()) return "timeout " + err;
+  if (dash != std::string_view::npos) {
+    err = parse_int(v.substr(dash + 1), 0, INT_MAX, hi);
+    if (!err.empty()) return "maximum timeout " + err;
+    if (hi <= lo) return "maximum timeout must be larger than initial timeout";
+  }
+  t.initial_seconds = static_cast<int>(lo);
+  t.max_seconds = static_cast<int>(hi);
+  return "";
+}
+
+}  // namespace
+
+std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
+  for (const Word& w : c.args) {
+    size_t eq = w.text.find('=');
+    if (eq == std::string::npos) return "'" + w.text + "' must be of the form type=timeout";
+    std::string type = to_lower(w.text.substr(0, eq));
+    std::string_view rest = std::string_view(w.text).substr(eq + 1);
+    ReadTimeoutSpec t;
+    size_t comma = rest.find(',');
+    std::string err = parse_timeout_range(rest.substr(0, comma), t);
+    if (!err.empty()) return type + ": " + err;
+    if (comma != std::string_view::npos) {
+      std::string_view opt = rest.substr(comma + 1);
+      size_t oeq = opt.find('=');
+      if (oeq == std::string_view::npos || !iequals(opt.substr(0, oeq), "minrate"))
+        return "unknown option '" + std::string(opt) + "' (only MinRate=)";
+      long long rate = 0;
+      err = parse_int(opt.substr(oeq + 1), 1, INT_MAX, rate);
+      if (!err.empty()) return "MinRate " + err;
+      t.min_rate = static_cast<int>(rate);
+    }
+    if (t.max_seconds != 0 && t.min_rate == 0)
+      return "Must set MinRate option if using timeout range";
+    if (type == "header") {
+      st.cfg.header_read_timeout = t;
+    } else if (type == "body") {
+      st.cfg.body_read_timeout = t;
+    } else if (type != "handshake") {
+      return "unknown timeout type '" + type + "' (handshake, header or body)";
+    }
+  }
+  return "";
+}
+
+std::string set_load_module(BuildState& st, const Cmd& c) {
+  st.warn({c.file, c.line}, "LoadModule " + arg(c, 0) + " ignored: tern's modules are built in");
+  return "";
+}
+
+}  // namespace tern::cfg

@@ -1,0 +1,177 @@
+// <Location>, <LocationMatch>, SetHandler, Require and the <RequireAll>/<RequireAny>
+// containers (mod_authz_core semantics).
+
+#include <regex>
+
+#include "config/config_values.h"
+#include "config/directive_setters.h"
+
+namespace tern::cfg {
+
+namespace {
+
+// The list a Require line outside any container adds to.
+std::vector<RequireRule>& direct_rules(BuildState& st) {
+  return st.current_location >= 0 ? st.location_requires : st.server_requires;
+}
+
+// Folds several top-level rules into one, as httpd does (implicit <RequireAny>).
+std::optional<RequireRule> fold(std::vector<RequireRule> rules) {
+  if (rules.empty()) return std::nullopt;
+  if (rules.size() == 1) return std::move(rules.front());
+  RequireRule any;
+  any.kind = RequireRule::Kind::kAny;
+  any.children = std::move(rules);
+  return any;
+}
+
+std::string begin_location(BuildState& st, const Cmd& c, std::string pattern, bool regex) {
+  if (regex) {
+    try {
+      std::regex re(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return "invalid regular expression '" + pattern + "': " + e.what();
+    }
+  } else if (pattern.empty()) {
+    return "empty path";
+  }
+  LocationSpec loc;
+  loc.pattern = std::move(pattern);
+  loc.is_regex = regex;
+  loc.file = c.file;
+  loc.line = c.line;
+  st.cfg.locations.push_back(std::move(loc));
+  st.current_location = static_cast<int>(st.cfg.locations.size()) - 1;
+  st.location_requires.clear();
+  return "";
+}
+
+}  // namespace
+
+std::string open_location(BuildState& st, const Cmd& c) {
+  if (c.args.size() == 2) {
+    if (c.args[0].text != "~") return "takes one argument, or ~ and a regular expression";
+    return begin_location(st, c, c.args[1].text, true);
+  }
+  return begin_location(st, c, c.args[0].text, false);
+}
+
+std::string open_location_match(BuildState& st, const Cmd& c) {
+  return begin_location(st, c, c.args[0].text, true);
+}
+
+std::string close_location(BuildState& st, const Cmd&) {
+  LocationSpec& loc = st.cfg.locations[static_cast<size_t>(st.current_location)];
+  loc.require = fold(std::move(st.location_requires));
+  st.location_requires.clear();
+  st.current_location = -1;
+  return "";
+}
+
+std::string set_handler(BuildState& st, const Cmd& c) {
+  if (st.current_location >= 0) {
+    st.cfg.locations[static_cast<size_t>(st.current_location)].handler = c.args[0].text;
+  } else {
+    st.server_handler = c.args[0].text;
+    if (st.server_auth_where.line == 0) st.server_auth_where = {c.file, c.line};
+  }
+  return "";
+}
+
+std::string set_require(BuildState& st, const Cmd& c) {
+  RequireRule r;
+  size_t i = 0;
+  if (iequals(c.args[0].text, "not")) {
+    r.negated = true;
+    i = 1;
+    if (c.args.size() < 2) return "'Require not' needs a rule";
+  }
+  const std::string& provider = c.args[i].text;
+  const size_t nargs = c.args.size() - i - 1;
+  if (iequals(provider, "all")) {
+    if (nargs != 1) return "'Require all' takes one argument, granted or denied";
+    const std::string& v = c.args[i + 1].text;
+    if (iequals(v, "granted")) {
+      r.kind = RequireRule::Kind::kAllGranted;
+    } else if (iequals(v, "denied")) {
+      r.kind = RequireRule::Kind::kAllDenied;
+    } else {
+      return "'Require all' must be followed by 'granted' or 'denied'";
+    }
+  } else if (iequals(provider, "ip")) {
+    if (nargs == 0) return "'Require ip' requires at least one address";
+    r.kind = RequireRule::Kind::kIp;
+    for (size_t k = i + 1; k < c.args.size(); ++k) {
+      std::string err = validate_require_ip(c.args[k].text);
+      if (!err.empty()) return err;
+      r.ips.push_back(c.args[k].text);
+    }
+  } else if (iequals(provider, "local")) {
+    if (nargs != 0) return "'Require local' takes no arguments";
+    r.kind = RequireRule::Kind::kLocal;
+  } else {
+    return "authorization provider '" + provider +
+           "' is not supported by tern (all, ip, local and not are)";
+  }
+  if (r.negated) {
+    if (st.require_stack.empty())
+      return "negative Require directive is only valid inside a <RequireAll> section";
+    if (st.require_stack.back().kind != RequireRule::Kind::kAll)
+      return "negative Require directive has no effect in <RequireAny> directive";
+  }
+  if (!st.require_stack.empty()) {
+    st.require_stack.back().children.push_back(std::move(r));
+  } else {
+    if (st.current_location < 0 && st.server_auth_where.line == 0)
+      st.server_auth_where = {c.file, c.line};
+    direct_rules(st).push_back(std::move(r));
+  }
+  return "";
+}
+
+std::string open_require_all(BuildState& st, const Cmd& c) {
+  RequireRule r;
+  r.kind = RequireRule::Kind::kAll;
+  st.require_stack.push_back(std::move(r));
+  if (st.current_location < 0 && st.server_auth_where.line == 0)
+    st.server_auth_where = {c.file, c.line};
+  return "";
+}
+
+std::string open_require_any(BuildState& st, const Cmd& c) {
+  RequireRule r;
+  r.kind = RequireRule::Kind::kAny;
+  st.require_stack.push_back(std::move(r));
+  if (st.current_location < 0 && st.server_auth_where.line == 0)
+    st.server_auth_where = {c.file, c.line};
+  return "";
+}
+
+std::string close_require_container(BuildState& st, const Cmd&) {
+  RequireRule r = std::move(st.require_stack.back());
+  st.require_stack.pop_back();
+  const std::string name = r.kind == RequireRule::Kind::kAll ? "<RequireAll>" : "<RequireAny>";
+  if (r.children.empty()) return name + " directive contains no authorization directives";
+  bool all_negative = true;
+  for (const RequireRule& child : r.children) all_negative = all_negative && child.negated;
+  if (all_negative) return name + " directive has only negative authorization directives";
+  if (!st.require_stack.empty()) {
+    st.require_stack.back().children.push_back(std::move(r));
+  } else {
+    direct_rules(st).push_back(std::move(r));
+  }
+  return "";
+}
+
+void finish_server_location(BuildState& st) {
+  if (st.server_requires.empty() && !st.server_handler) return;
+  LocationSpec loc;
+  loc.pattern = "/";
+  loc.handler = st.server_handler;
+  loc.require = fold(std::move(st.server_requires));
+  loc.file = st.server_auth_where.file;
+  loc.line = st.server_auth_where.line;
+  st.cfg.locations.insert(st.cfg.locations.begin(), std::move(loc));
+}
+
+}  // namespace tern::cfg

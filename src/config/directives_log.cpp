@@ -1,0 +1,110 @@
+// Setters for ErrorLog, LogLevel and mod_log_config's LogFormat/CustomLog/TransferLog.
+
+#include "config/config_values.h"
+#include "config/directive_setters.h"
+
+namespace tern::cfg {
+
+namespace {
+
+// Refuses piped and syslog destinations; resolves a file against ServerRoot.
+std::string log_path(const BuildState& st, const std::string& p, std::string& out) {
+  if (!p.empty() && p.front() == '|') return "piped logs not supported";
+  if (p.starts_with("syslog")) return "syslog is not supported by tern";
+  if (p.empty()) return "empty log file name";
+  out = resolve_path(st.server_root, p);
+  return "";
+}
+
+// Resolves a nickname, or accepts a literal format (one containing '%').
+std::string resolve_format(const BuildState& st, const std::string& v, std::string& out) {
+  auto it = st.cfg.log_formats.find(v);
+  if (it != st.cfg.log_formats.end()) {
+    out = it->second;
+  } else if (v.find('%') != std::string::npos) {
+    out = v;
+  } else {
+    return "undefined log format nickname '" + v + "'";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string set_error_log(BuildState& st, const Cmd& c) {
+  return log_path(st, c.args[0].text, st.cfg.error_log);
+}
+
+std::string set_log_level(BuildState& st, const Cmd& c) {
+  static const char* const kNames[] = {"emerg", "alert",  "crit", "error",
+                                       "warn",  "notice", "info", "debug"};
+  auto parse = [&](std::string_view v, LogLevel& out) {
+    for (int i = 0; i < 8; ++i) {
+      if (iequals(v, kNames[i])) {
+        out = static_cast<LogLevel>(i);
+        return true;
+      }
+    }
+    if (v.size() == 6 && iequals(v.substr(0, 5), "trace") && v[5] >= '1' && v[5] <= '8') {
+      out = LogLevel::kTrace;
+      return true;
+    }
+    return false;
+  };
+  const char* kHelp =
+      "LogLevel requires level keyword: one of emerg/alert/crit/error/warn/notice/info/debug/"
+      "trace1/.../trace8";
+  bool have_bare = false;
+  LogLevel level = st.cfg.log_level;
+  for (const Word& w : c.args) {
+    size_t colon = w.text.find(':');
+    LogLevel l;
+    if (colon == std::string::npos) {
+      if (!parse(w.text, l)) return kHelp;
+      if (!have_bare) level = l;
+      have_bare = true;
+    } else if (colon == 0 || !parse(std::string_view(w.text).substr(colon + 1), l)) {
+      return "'" + w.text + "': " + kHelp;
+    }
+  }
+  st.cfg.log_level = level;
+  return "";
+}
+
+std::string set_log_format(BuildState& st, const Cmd& c) {
+  const std::string& fmt = c.args[0].text;
+  if (c.args.size() == 1) {
+    std::string resolved;
+    std::string err = resolve_format(st, fmt, resolved);
+    if (!err.empty()) return err;
+    st.transfer_log_format = resolved;
+    return "";
+  }
+  const std::string& nick = c.args[1].text;
+  if (nick.find('%') != std::string::npos)
+    return "LogFormat nickname '" + nick + "' must not contain %";
+  st.cfg.log_formats[nick] = fmt;
+  return "";
+}
+
+std::string set_custom_log(BuildState& st, const Cmd& c) {
+  if (c.args.size() == 3) return "conditional logging ('" + c.args[2].text + "') is not supported";
+  CustomLogSpec spec;
+  std::string err = log_path(st, c.args[0].text, spec.path);
+  if (!err.empty()) return err;
+  err = resolve_format(st, c.args[1].text, spec.format);
+  if (!err.empty()) return err;
+  st.cfg.custom_logs.push_back(std::move(spec));
+  return "";
+}
+
+std::string set_transfer_log(BuildState& st, const Cmd& c) {
+  CustomLogSpec spec;
+  std::string err = log_path(st, c.args[0].text, spec.path);
+  if (!err.empty()) return err;
+  spec.format = st.transfer_log_format;
+  st.cfg.custom_logs.push_back(std::move(spec));
+  return "";
+}
+
+}  // namespace tern::cfg
