@@ -154,18 +154,27 @@ BodyResult BodyDecoder::decode(std::string_view input, std::string* out) {
         const size_t from = pos + line_scanned_;
         const void* lf = from < n ? std::memchr(input.data() + from, '\n', n - from) : nullptr;
         const bool trailer = state_ == State::kTrailer;
+        // Checks run in the same order whether the line arrived whole or in pieces, so the
+        // status does not depend on read boundaries: size limits first, then syntax.
         if (!lf) {
-          line_scanned_ = n - pos;
-          if (trailer && trailer_bytes_ + (n - pos) > trailer_limit_) {
+          const size_t k = n - pos;  // bytes of the line so far, no LF among them
+          line_scanned_ = k;
+          // k >= 2 without LF cannot be the final empty line: the field line is >= k + 1 bytes.
+          if (trailer && k >= 2 && trailer_bytes_ + k + 1 > trailer_limit_) {
             return error(pos, 431, "trailer section too large");
           }
-          if (!trailer && n - pos > kMaxSizeDigits + chunk_ext_limit_ + 1) {
+          if (!trailer && k > kMaxSizeDigits + chunk_ext_limit_ + 1) {
             return error(pos, 400, "chunk size line too long");
           }
           return {ParseStatus::kNeedMore, pos};
         }
         line_scanned_ = 0;
         const size_t end = static_cast<size_t>(static_cast<const char*>(lf) - input.data());
+        const bool empty_line = end == pos + 1 && input[pos] == '\r';
+        if (trailer && !empty_line) {
+          trailer_bytes_ += end + 1 - pos;
+          if (trailer_bytes_ > trailer_limit_) return error(pos, 431, "trailer section too large");
+        }
         if (end == pos || input[end - 1] != '\r') return error(pos, 400, "bare LF in chunked body");
         const std::string_view line = input.substr(pos, end - 1 - pos);
         if (line.find('\r') != std::string_view::npos) {
@@ -177,8 +186,6 @@ BodyResult BodyDecoder::decode(std::string_view input, std::string* out) {
             state_ = State::kDone;
             break;
           }
-          trailer_bytes_ += line.size() + 2;
-          if (trailer_bytes_ > trailer_limit_) return error(pos, 431, "trailer section too large");
           // obs-fold starts with whitespace and has no valid field name: rejected here too.
           if (!valid_field_line(line)) return error(pos, 400, "invalid trailer field");
           pos = end + 1;

@@ -40,26 +40,33 @@ size_t HeadScanner::scan(std::string_view input, const Limits& limits) {
     if (phase_ == Phase::kFields && i == line_start_ && (d[i] == ' ' || d[i] == '\t')) {
       return fail(i, 400, "obsolete line folding or whitespace at line start");
     }
+    // The field beyond LimitRequestFields is refused at its first byte, before llhttp sees it.
+    if (phase_ == Phase::kFields && i == line_start_ && d[i] != '\r' && limits.fields != 0 &&
+        fields_ >= limits.fields) {
+      return fail(i, 431, "too many header fields");
+    }
     const void* lf_ptr = std::memchr(d + i, '\n', n - i);
     const size_t end = lf_ptr ? static_cast<size_t>(static_cast<const char*>(lf_ptr) - d) : n;
-    // A CR is only allowed right before the LF (or as the last byte received so far).
-    if (const void* cr = std::memchr(d + i, '\r', end - i)) {
-      const size_t c = static_cast<size_t>(static_cast<const char*>(cr) - d);
-      if (c + 1 != end) return fail(c, 400, "bare CR in request head");
-    }
-    if (lf_ptr && (end == line_start_ || d[end - 1] != '\r')) {
-      return fail(end, 400, "bare LF in request head");
-    }
     size_t content_end = end;
     if (content_end > line_start_ && d[content_end - 1] == '\r') --content_end;
     const size_t length = content_end - line_start_;
-    if (phase_ == Phase::kRequestLine) {
-      if (length > limits.request_line) {
-        return fail(line_start_ + limits.request_line, 414, "request line too long");
-      }
-    } else if (length > limits.field_size) {
-      return fail(line_start_ + limits.field_size, 431, "header field too long");
+    const bool request_line = phase_ == Phase::kRequestLine;
+    const size_t limit = request_line ? limits.request_line : limits.field_size;
+    // Several faults in one line: report the one at the earliest byte, so that the outcome
+    // does not depend on how the input was split into reads.
+    size_t bad_cr = n;  // a CR is only allowed right before the LF (or as the last byte so far)
+    if (const void* cr = std::memchr(d + i, '\r', end - i)) {
+      const size_t c = static_cast<size_t>(static_cast<const char*>(cr) - d);
+      if (c + 1 != end) bad_cr = c;
     }
+    const size_t too_long = length > limit ? line_start_ + limit : n;
+    const size_t bare_lf = lf_ptr && (end == line_start_ || d[end - 1] != '\r') ? end : n;
+    if (too_long < n && too_long <= bad_cr && too_long <= bare_lf) {
+      return request_line ? fail(too_long, 414, "request line too long")
+                          : fail(too_long, 431, "header field too long");
+    }
+    if (bad_cr < n && bad_cr < bare_lf) return fail(bad_cr, 400, "bare CR in request head");
+    if (bare_lf < n) return fail(bare_lf, 400, "bare LF in request head");
     if (!lf_ptr) {
       // Resume at a trailing CR so that the byte after it is checked to be LF.
       i = content_end;
@@ -73,8 +80,8 @@ size_t HeadScanner::scan(std::string_view input, const Limits& limits) {
       head_end_ = end + 1;
       pos_ = head_end_;
       return head_end_;
-    } else if (++fields_ > limits.fields && limits.fields != 0) {
-      return fail(line_start_, 431, "too many header fields");
+    } else {
+      ++fields_;
     }
     line_start_ = i = end + 1;
   }

@@ -85,7 +85,7 @@ void RequestParser::reset() {
   body_.start_none();
   fields_.clear();
   input_ = {};
-  fed_ = 0;
+  fed_ = fed_limit_ = 0;
   method_ = url_ = version_ = Span{};
   in_field_ = in_value_ = headers_complete_ = method_pending_ = false;
   user_status_ = 0;
@@ -199,11 +199,18 @@ HeadResult RequestParser::fail(int status, const char* reason, size_t consumed) 
 
 // llhttp only knows a fixed list of methods. A method token it does not know answers 501 (as
 // httpd does) once the token is complete, i.e. followed by SP; anything else is a bad line.
+// Only bytes before the scanner's stop are looked at, so that a line-level fault found by
+// the scanner earlier in the input wins regardless of how the input was split into reads.
 HeadResult RequestParser::classify_method(std::string_view input) {
   const size_t begin = scanner_.request_line_begin();
   size_t i = begin;
   while (i < input.size() && chars::is(input[i], chars::kTchar)) ++i;
-  if (i == input.size()) return {ParseStatus::kNeedMore};
+  if (i == input.size()) {
+    if (scanner_.state() == HeadScanner::State::kError) {
+      return fail(scanner_.error_status(), scanner_.error_reason());
+    }
+    return {ParseStatus::kNeedMore};
+  }
   if (i > begin && input[i] == ' ') return fail(501, "method not implemented");
   return fail(400, "invalid method");
 }
@@ -213,7 +220,7 @@ HeadResult RequestParser::map_llhttp_error(llhttp_errno_t err) {
   switch (err) {
     case HPE_INVALID_METHOD:
       method_pending_ = true;
-      return classify_method(input_);
+      return classify_method(input_.substr(0, fed_limit_));
     case HPE_INVALID_CONSTANT:
       // A method llhttp knows only for RTSP/ICE (e.g. DESCRIBE) used with HTTP.
       if (method_.seen && llhttp_.method > HTTP_SOURCE) return fail(501, "method not implemented");
@@ -243,8 +250,9 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
   if (finished_) return result_;
   input_ = input;
   const size_t stop = scanner_.scan(input, scan_limits_);
+  fed_limit_ = stop;
   if (method_pending_) {
-    const HeadResult r = classify_method(input);
+    const HeadResult r = classify_method(input.substr(0, stop));
     if (r.status != ParseStatus::kNeedMore) return r;
   } else if (stop > fed_) {
     const llhttp_errno_t err = llhttp_execute(&llhttp_, input.data() + fed_, stop - fed_);

@@ -78,6 +78,7 @@ class RequestParser {
   std::vector<FieldOffsets> fields_;  // reused across requests
   std::string_view input_;            // valid only during parse_head
   size_t fed_ = 0;                    // bytes of the request given to llhttp
+  size_t fed_limit_ = 0;              // where the current llhttp_execute stops
   Span method_, url_, version_;
   bool in_field_ = false, in_value_ = false;
   bool headers_complete_ = false;
