@@ -94,6 +94,17 @@ const std::vector<Case>& cases() {
       {"version 0.9 explicit", "GET / HTTP/0.9\r\n\r\n", 505},
       {"http/0.9 simple request", "GET /\r\n\r\n", 400},
       {"pri preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505},
+      {"pri with http/1.1", "PRI * HTTP/1.1\r\n\r\n", 400},
+      {"long unknown method", std::string(9000, 'F') + " / HTTP/1.1\r\n\r\n", 414},
+      {"too many fields then bad char",
+       [] {
+         std::string s = "GET / HTTP/1.1\r\nHost: h\r\n";
+         for (int i = 0; i < 99; ++i) s += "X: v\r\n";
+         return s + "Bad(: v\r\n\r\n";
+       }(),
+       431},
+      {"long line with bare CR after limit", "GET /" + std::string(9000, 'a') + "\rX", 414},
+      {"bare CR before limit in long line", "GET /a\rX" + std::string(9000, 'a'), 400},
       {"version 10.0", "GET / HTTP/10.0\r\n\r\n", 400},
       {"version 1.10", "GET / HTTP/1.10\r\n\r\n", 400},
       {"lowercase http", "GET / http/1.1\r\nHost: h\r\n\r\n", 400},
