@@ -1,5 +1,7 @@
 #include "http/request_parser.h"
 
+#include <algorithm>
+
 #include "http/char_class.h"
 #include "http/head_fields.h"
 #include "http/target.h"
@@ -85,7 +87,7 @@ void RequestParser::reset() {
   body_.start_none();
   fields_.clear();
   input_ = {};
-  fed_ = fed_limit_ = 0;
+  fed_ = fed_limit_ = method_scanned_ = 0;
   method_ = url_ = version_ = Span{};
   in_field_ = in_value_ = headers_complete_ = method_pending_ = false;
   user_status_ = 0;
@@ -203,8 +205,9 @@ HeadResult RequestParser::fail(int status, const char* reason, size_t consumed) 
 // the scanner earlier in the input wins regardless of how the input was split into reads.
 HeadResult RequestParser::classify_method(std::string_view input) {
   const size_t begin = scanner_.request_line_begin();
-  size_t i = begin;
+  size_t i = std::max(begin, method_scanned_);
   while (i < input.size() && chars::is(input[i], chars::kTchar)) ++i;
+  method_scanned_ = i;  // resume here when more bytes arrive
   if (i == input.size()) {
     if (scanner_.state() == HeadScanner::State::kError) {
       return fail(scanner_.error_status(), scanner_.error_reason());

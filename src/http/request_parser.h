@@ -79,6 +79,7 @@ class RequestParser {
   std::string_view input_;            // valid only during parse_head
   size_t fed_ = 0;                    // bytes of the request given to llhttp
   size_t fed_limit_ = 0;              // where the current llhttp_execute stops
+  size_t method_scanned_ = 0;         // classify_method's progress (offset)
   Span method_, url_, version_;
   bool in_field_ = false, in_value_ = false;
   bool headers_complete_ = false;
