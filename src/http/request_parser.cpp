@@ -6,17 +6,18 @@
 #include "http/head_fields.h"
 #include "http/target.h"
 
-// How failures map to statuses (every kError closes the connection, except 417 which the
-// caller may answer and then discard the body):
+// How failures map to statuses. Every kError means: answer and close the connection; the only
+// exception is 417 (head complete, framing valid: the body may be discarded instead).
 //   request line longer than LimitRequestLine ............................ 414
 //   a field line longer than LimitRequestFieldSize, too many fields ...... 431
-//   Content-Length above LimitRequestBody ................................ 413
-//   unknown method token (e.g. FOO, DESCRIBE) ............................ 501
+//   Content-Length above LimitRequestBody (head) / chunked body above it . 413
+//   unknown method token (e.g. FOO, get, DESCRIBE) ....................... 501
 //   HTTP-version other than 1.0/1.1 (HTTP/0.9, HTTP/1.2, HTTP/2.0) ....... 505
 //   request line without version (HTTP/0.9 simple request) .............. 400
 //   transfer coding other than chunked before the final chunked ......... 501
 //   Expect other than 100-continue ....................................... 417
-//   everything else (syntax, framing, Host, target) ...................... 400
+//   trailer section above trailer_size ................................... 431
+//   everything else (syntax, framing, Host, target, chunk syntax) ........ 400
 
 namespace tern {
 namespace {

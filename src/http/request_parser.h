@@ -29,7 +29,8 @@ class RequestParser {
   // kError: answer `error_status` and close the connection — except when `consumed` > 0
   // (only for 417): then the head was complete with valid framing and `req` is filled, so the
   // caller may discard the body with parse_body(…, nullptr) and keep the connection.
-  // After kDone or kError, further calls return the same result until reset().
+  // On other kError results `req` is unspecified. After kDone or kError, further calls return
+  // the same result (without touching `req`) until reset().
   HeadResult parse_head(std::string_view input, Request& req);
 
   // After kDone of parse_head: `input` = body bytes not consumed yet. Decodes Content-Length or

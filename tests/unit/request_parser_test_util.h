@@ -26,11 +26,12 @@ struct ParsedRequest {
 
 // Readable dump for test failure messages.
 inline void PrintTo(const ParsedRequest& r, std::ostream* os) {
-  *os << "{error=" << r.error_status << " (" << r.reason << ")" << " method=" << r.method_name << " target=" << r.target
-      << " path=" << r.path << " query=" << r.query << " has_query=" << r.has_query
-      << " host=" << r.host << " line=" << r.request_line << " chunked=" << r.chunked
-      << " keep_alive=" << r.keep_alive << " expect=" << r.expect_continue
-      << " cl=" << r.content_length << " minor=" << r.version_minor << " headers=[";
+  *os << "{error=" << r.error_status << " (" << r.reason << ")"
+      << " method=" << r.method_name << " target=" << r.target << " path=" << r.path
+      << " query=" << r.query << " has_query=" << r.has_query << " host=" << r.host
+      << " line=" << r.request_line << " chunked=" << r.chunked << " keep_alive=" << r.keep_alive
+      << " expect=" << r.expect_continue << " cl=" << r.content_length
+      << " minor=" << r.version_minor << " headers=[";
   for (const auto& [n, v] : r.headers) *os << n << "=" << v << "|";
   *os << "] body_size=" << r.body.size() << "}";
 }
