@@ -23,8 +23,8 @@ struct Request {
   Method method = Method::kOther;
   std::string_view method_name;  // as received, e.g. "GET"
   std::string_view target;       // raw request-target as received
-  std::string_view path;         // raw (still percent-encoded) path of the target; "*" for OPTIONS *
-  std::string_view query;        // after '?', without it; empty when absent
+  std::string_view path;   // raw (still percent-encoded) path of the target; "*" for OPTIONS *
+  std::string_view query;  // after '?', without it; empty when absent
   bool has_query = false;
   std::string_view host;  // Host header, or the authority of an absolute-form target
   int version_major = 1;

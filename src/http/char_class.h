@@ -1,0 +1,76 @@
+#pragma once
+// Character classes of RFC 9110 / RFC 3986 used by the request parser (table lookups).
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace tern::chars {
+
+enum : uint8_t {
+  kTchar = 1,        // RFC 9110 token character
+  kVchar = 2,        // visible ASCII, %x21-7E
+  kObsText = 4,      // %x80-FF
+  kHex = 8,          // HEXDIG
+  kUnreserved = 16,  // RFC 3986 unreserved
+  kSubDelim = 32,    // RFC 3986 sub-delims
+  kDigit = 64,       // DIGIT
+};
+
+// The class bits of every byte value.
+inline constexpr std::array<uint8_t, 256> kTable = [] {
+  std::array<uint8_t, 256> t{};
+  constexpr std::string_view kTokenPunct = "!#$%&'*+-.^_`|~";
+  constexpr std::string_view kSubDelims = "!$&'()*+,;=";
+  constexpr std::string_view kUnreservedPunct = "-._~";
+  for (int c = 0; c < 256; ++c) {
+    uint8_t v = 0;
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool digit = c >= '0' && c <= '9';
+    if (alpha || digit) v |= kTchar | kUnreserved;
+    if (digit) v |= kDigit | kHex;
+    if ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) v |= kHex;
+    if (c >= 0x21 && c <= 0x7e) v |= kVchar;
+    if (c >= 0x80) v |= kObsText;
+    if (kTokenPunct.find(static_cast<char>(c)) != std::string_view::npos) v |= kTchar;
+    if (kSubDelims.find(static_cast<char>(c)) != std::string_view::npos) v |= kSubDelim;
+    if (kUnreservedPunct.find(static_cast<char>(c)) != std::string_view::npos) v |= kUnreserved;
+    t[c] = v;
+  }
+  return t;
+}();
+
+// True when byte `c` has any of the class bits in `mask`.
+constexpr bool is(char c, uint8_t mask) {
+  return (kTable[static_cast<unsigned char>(c)] & mask) != 0;
+}
+
+// True for a non-empty RFC 9110 token.
+constexpr bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is(c, kTchar)) return false;
+  }
+  return true;
+}
+
+// True for the octets allowed in a field value (VCHAR, obs-text, SP, HTAB).
+constexpr bool is_field_value_char(char c) {
+  return is(c, kVchar | kObsText) || c == ' ' || c == '\t';
+}
+
+// Value of a hex digit (caller checked kHex).
+constexpr int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return c - 'A' + 10;
+}
+
+// `s` without leading and trailing SP/HTAB (RFC 9110 OWS).
+constexpr std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace tern::chars

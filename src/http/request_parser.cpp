@@ -1,0 +1,349 @@
+#include "http/request_parser.h"
+
+#include <algorithm>
+
+#include "http/char_class.h"
+#include "http/head_fields.h"
+#include "http/target.h"
+
+// How failures map to statuses. Every kError means: answer and close the connection; the only
+// exception is 417 (head complete, framing valid: the body may be discarded instead).
+//   request line longer than LimitRequestLine ............................ 414
+//   a field line longer than LimitRequestFieldSize, too many fields ...... 431
+//   Content-Length above LimitRequestBody (head) / chunked body above it . 413
+//   unknown method token (e.g. FOO, get, DESCRIBE) ....................... 501
+//   HTTP-version other than 1.0/1.1 (HTTP/0.9, HTTP/1.2, HTTP/2.0) ....... 505
+//   request line without version (HTTP/0.9 simple request) .............. 400
+//   transfer coding other than chunked before the final chunked ......... 501
+//   Expect other than 100-continue ....................................... 417
+//   trailer section above trailer_size ................................... 431
+//   everything else (syntax, framing, Host, target, chunk syntax) ........ 400
+
+namespace tern {
+namespace {
+
+RequestParser* self(llhttp_t* p) {
+  return static_cast<RequestParser*>(p->data);
+}
+
+Method map_method(uint8_t m) {
+  switch (m) {
+    case HTTP_GET:
+      return Method::kGet;
+    case HTTP_HEAD:
+      return Method::kHead;
+    case HTTP_POST:
+      return Method::kPost;
+    case HTTP_PUT:
+      return Method::kPut;
+    case HTTP_DELETE:
+      return Method::kDelete;
+    case HTTP_OPTIONS:
+      return Method::kOptions;
+    case HTTP_TRACE:
+      return Method::kTrace;
+    case HTTP_PATCH:
+      return Method::kPatch;
+    case HTTP_CONNECT:
+      return Method::kConnect;
+    default:
+      return Method::kOther;
+  }
+}
+
+}  // namespace
+
+const llhttp_settings_t& RequestParser::settings() {
+  static const llhttp_settings_t s = [] {
+    llhttp_settings_t t;
+    llhttp_settings_init(&t);
+    t.on_method = &RequestParser::on_method;
+    t.on_url = &RequestParser::on_url;
+    t.on_version = &RequestParser::on_version;
+    t.on_version_complete = &RequestParser::on_version_complete;
+    t.on_header_field = &RequestParser::on_header_field;
+    t.on_header_field_complete = &RequestParser::on_header_field_complete;
+    t.on_header_value = &RequestParser::on_header_value;
+    t.on_header_value_complete = &RequestParser::on_header_value_complete;
+    t.on_headers_complete = &RequestParser::on_headers_complete;
+    return t;
+  }();
+  return s;
+}
+
+RequestParser::RequestParser(const ParserLimits& limits) : limits_(limits) {
+  scan_limits_.request_line = limits.request_line;
+  scan_limits_.field_size = limits.field_size;
+  scan_limits_.fields = limits.fields;
+  // Like httpd, tolerate as many empty lines before a request as fields in it.
+  scan_limits_.blank_lines = limits.fields != 0 ? limits.fields : 100;
+  llhttp_init(&llhttp_, HTTP_REQUEST, &settings());
+  llhttp_.data = this;
+  fields_.reserve(limits.fields != 0 && limits.fields < 128 ? limits.fields + 1 : 128);
+}
+
+void RequestParser::reset() {
+  llhttp_reset(&llhttp_);
+  scanner_.reset();
+  body_.start_none();
+  fields_.clear();
+  input_ = {};
+  fed_ = fed_limit_ = method_scanned_ = 0;
+  method_ = url_ = version_ = Span{};
+  in_field_ = in_value_ = headers_complete_ = method_pending_ = false;
+  user_status_ = 0;
+  user_reason_ = "";
+  finished_ = head_done_ = false;
+  result_ = HeadResult{ParseStatus::kNeedMore};
+}
+
+// Spans arrive in pieces when a token straddles two calls; the pieces are contiguous.
+void RequestParser::extend(Span& span, const char* at, size_t len) {
+  if (!span.seen) {
+    span.begin = offset(at);
+    span.seen = true;
+  }
+  span.end = offset(at) + len;
+}
+
+int RequestParser::on_method(llhttp_t* p, const char* at, size_t len) {
+  self(p)->extend(self(p)->method_, at, len);
+  return 0;
+}
+
+int RequestParser::on_url(llhttp_t* p, const char* at, size_t len) {
+  self(p)->extend(self(p)->url_, at, len);
+  return 0;
+}
+
+int RequestParser::on_version(llhttp_t* p, const char* at, size_t len) {
+  self(p)->extend(self(p)->version_, at, len);
+  return 0;
+}
+
+int RequestParser::on_version_complete(llhttp_t* p) {
+  RequestParser* s = self(p);
+  const char* reason = "";
+  if (int status = s->check_version(reason)) {
+    s->user_status_ = status;
+    s->user_reason_ = reason;
+    return HPE_USER;
+  }
+  return 0;
+}
+
+int RequestParser::on_header_field(llhttp_t* p, const char* at, size_t len) {
+  RequestParser* s = self(p);
+  const size_t off = s->offset(at);
+  if (!s->in_field_) {
+    s->fields_.push_back({off, off + len, off + len, off + len});
+    s->in_field_ = true;
+  } else {
+    s->fields_.back().name_end = off + len;
+  }
+  return 0;
+}
+
+int RequestParser::on_header_field_complete(llhttp_t* p) {
+  RequestParser* s = self(p);
+  if (!s->in_field_) {  // an empty name produced no span
+    s->user_status_ = 400;
+    s->user_reason_ = "empty header field name";
+    return HPE_USER;
+  }
+  s->in_field_ = false;
+  s->in_value_ = false;
+  return 0;
+}
+
+int RequestParser::on_header_value(llhttp_t* p, const char* at, size_t len) {
+  RequestParser* s = self(p);
+  if (s->fields_.empty()) return HPE_USER;  // cannot happen: a value follows a field
+  FieldOffsets& f = s->fields_.back();
+  if (!s->in_value_) {
+    f.value_begin = s->offset(at);
+    s->in_value_ = true;
+  }
+  f.value_end = s->offset(at) + len;
+  return 0;
+}
+
+int RequestParser::on_header_value_complete(llhttp_t* p) {
+  self(p)->in_value_ = false;
+  return 0;
+}
+
+int RequestParser::on_headers_complete(llhttp_t* p) {
+  self(p)->headers_complete_ = true;
+  return HPE_PAUSED;  // stop exactly at the end of the head
+}
+
+int RequestParser::check_version(const char*& reason) const {
+  if (!version_.seen || version_.begin < 5 || input_.substr(version_.begin - 5, 5) != "HTTP/") {
+    reason = "invalid HTTP version";
+    return 400;
+  }
+  const std::string_view v = input_.substr(version_.begin, version_.end - version_.begin);
+  if (v.size() != 3 || !chars::is(v[0], chars::kDigit) || v[1] != '.' ||
+      !chars::is(v[2], chars::kDigit)) {
+    reason = "invalid HTTP version";
+    return 400;
+  }
+  if (v[0] == '1' && (v[2] == '0' || v[2] == '1')) return 0;
+  reason = "HTTP version not supported";
+  return 505;
+}
+
+HeadResult RequestParser::fail(int status, const char* reason, size_t consumed) {
+  finished_ = true;
+  result_ = HeadResult{ParseStatus::kError, consumed, status, reason};
+  return result_;
+}
+
+// llhttp only knows a fixed list of methods. A method token it does not know answers 501 (as
+// httpd does) once the token is complete, i.e. followed by SP; anything else is a bad line.
+// Only bytes before the scanner's stop are looked at, so that a line-level fault found by
+// the scanner earlier in the input wins regardless of how the input was split into reads.
+HeadResult RequestParser::classify_method(std::string_view input) {
+  const size_t begin = scanner_.request_line_begin();
+  size_t i = std::max(begin, method_scanned_);
+  while (i < input.size() && chars::is(input[i], chars::kTchar)) ++i;
+  method_scanned_ = i;  // resume here when more bytes arrive
+  if (i == input.size()) {
+    if (scanner_.state() == HeadScanner::State::kError) {
+      return fail(scanner_.error_status(), scanner_.error_reason());
+    }
+    return {ParseStatus::kNeedMore};
+  }
+  if (i > begin && input[i] == ' ') return fail(501, "method not implemented");
+  return fail(400, "invalid method");
+}
+
+HeadResult RequestParser::map_llhttp_error(llhttp_errno_t err) {
+  if (user_status_ != 0) return fail(user_status_, user_reason_);
+  switch (err) {
+    case HPE_INVALID_METHOD:
+      method_pending_ = true;
+      return classify_method(input_.substr(0, fed_limit_));
+    case HPE_INVALID_CONSTANT:
+      // A method llhttp knows only for RTSP/ICE (e.g. DESCRIBE) used with HTTP.
+      if (method_.seen && llhttp_.method > HTTP_SOURCE) return fail(501, "method not implemented");
+      return fail(400, "invalid request line");
+    case HPE_INVALID_VERSION: {
+      const char* reason = "";
+      const int status = check_version(reason);
+      return fail(status == 505 ? 505 : 400, status == 505 ? reason : "invalid HTTP version");
+    }
+    case HPE_INVALID_URL:
+      return fail(400, "invalid request target");
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+    case HPE_INVALID_CONTENT_LENGTH:
+      return fail(400, "invalid Content-Length");
+    case HPE_INVALID_TRANSFER_ENCODING:
+      return fail(400, "invalid Transfer-Encoding");
+    case HPE_INVALID_HEADER_TOKEN:
+      return fail(400, "invalid header field");
+    default: {
+      const char* reason = llhttp_get_error_reason(&llhttp_);
+      return fail(400, reason != nullptr && *reason != '\0' ? reason : "malformed request");
+    }
+  }
+}
+
+HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
+  if (finished_) return result_;
+  input_ = input;
+  const size_t stop = scanner_.scan(input, scan_limits_);
+  fed_limit_ = stop;
+  if (method_pending_) {
+    const HeadResult r = classify_method(input.substr(0, stop));
+    if (r.status != ParseStatus::kNeedMore) return r;
+  } else if (stop > fed_) {
+    const llhttp_errno_t err = llhttp_execute(&llhttp_, input.data() + fed_, stop - fed_);
+    if (err == HPE_PAUSED) {
+      const size_t at = offset(llhttp_get_error_pos(&llhttp_));
+      if (!headers_complete_ || scanner_.state() != HeadScanner::State::kHeadEnd ||
+          at != scanner_.head_end()) {
+        return fail(400, "malformed request head");
+      }
+      fed_ = at;
+      return finish_head(req);
+    }
+    if (err != HPE_OK) return map_llhttp_error(err);
+    fed_ = stop;
+  }
+  switch (scanner_.state()) {
+    case HeadScanner::State::kError:
+      return fail(scanner_.error_status(), scanner_.error_reason());
+    case HeadScanner::State::kHeadEnd:
+      // The head ended but llhttp did not finish it (e.g. "PRI * HTTP/1.1").
+      return fail(400, "malformed request head");
+    case HeadScanner::State::kScanning:
+      break;
+  }
+  return {ParseStatus::kNeedMore};
+}
+
+HeadResult RequestParser::finish_head(Request& req) {
+  const std::string_view in = input_;
+  req.clear();
+  if (!method_.seen || !url_.seen || !version_.seen) {
+    return fail(400, "request line without HTTP version");
+  }
+  // Exactly method SP request-target SP HTTP-version (llhttp tolerates repeated spaces).
+  const size_t rl_begin = scanner_.request_line_begin();
+  const size_t rl_end = scanner_.request_line_end();
+  if (method_.begin != rl_begin || in[method_.end] != ' ' || url_.begin != method_.end + 1 ||
+      url_.end <= url_.begin || in[url_.end] != ' ' || version_.begin != url_.end + 6 ||
+      version_.end != rl_end) {
+    return fail(400, "malformed request line");
+  }
+  const char* reason = "";
+  if (int status = check_version(reason)) return fail(status, reason);
+  req.version_major = in[version_.begin] - '0';
+  req.version_minor = in[version_.begin + 2] - '0';
+  req.request_line = in.substr(rl_begin, rl_end - rl_begin);
+  req.method_name = in.substr(method_.begin, method_.end - method_.begin);
+  req.method = map_method(llhttp_.method);
+  req.target = in.substr(url_.begin, url_.end - url_.begin);
+
+  ParsedTarget target;
+  if (!parse_target(req.target, req.method == Method::kConnect, req.method == Method::kOptions,
+                    target)) {
+    return fail(400, "invalid request target");
+  }
+  req.path = target.path;
+  req.query = target.query;
+  req.has_query = target.has_query;
+
+  if (fields_.size() != scanner_.fields()) return fail(400, "malformed header section");
+  for (const FieldOffsets& f : fields_) {
+    const std::string_view name = in.substr(f.name_begin, f.name_end - f.name_begin);
+    // llhttp accepts whitespace between the name and the colon; RFC 9112 §5.1 requires 400.
+    if (!chars::is_token(name)) return fail(400, "invalid header field name");
+    req.headers.push_back(
+        {name, chars::trim_ows(in.substr(f.value_begin, f.value_end - f.value_begin))});
+  }
+
+  const HeadCheck check = apply_header_semantics(
+      req, limits_.body, target.form == TargetForm::kAbsolute ? target.authority : "");
+  if (check.status != 0 && check.status != 417) return fail(check.status, check.reason);
+  if (req.chunked) {
+    body_.start_chunked(limits_);
+  } else {
+    body_.start_length(req.content_length.value_or(0));
+  }
+  head_done_ = true;
+  const size_t head_end = scanner_.head_end();
+  if (check.status == 417) return fail(417, check.reason, head_end);
+  finished_ = true;
+  result_ = HeadResult{ParseStatus::kDone, head_end};
+  return result_;
+}
+
+BodyResult RequestParser::parse_body(std::string_view input, std::string* out) {
+  if (!head_done_) return {ParseStatus::kError, 0, 400, "no request head parsed"};
+  return body_.decode(input, out);
+}
+
+}  // namespace tern

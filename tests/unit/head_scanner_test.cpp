@@ -1,0 +1,89 @@
+#include "http/head_scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tern {
+namespace {
+
+TEST(HeadScanner, FindsHeadEndAndLines) {
+  HeadScanner s;
+  const std::string in = "\r\n\r\nGET / HTTP/1.1\r\nA: b\r\nC: d\r\n\r\nBODY";
+  EXPECT_EQ(s.scan(in, {}), in.size() - 4);
+  EXPECT_EQ(s.state(), HeadScanner::State::kHeadEnd);
+  EXPECT_EQ(s.request_line_begin(), 4u);
+  EXPECT_EQ(in.substr(4, s.request_line_end() - 4), "GET / HTTP/1.1");
+  EXPECT_EQ(s.head_end(), in.size() - 4);
+  EXPECT_EQ(s.fields(), 2u);
+}
+
+TEST(HeadScanner, IncrementalByteByByte) {
+  const std::string in = "\r\nGET / HTTP/1.1\r\nA: b\r\n\r\n";
+  HeadScanner s;
+  for (size_t n = 1; n < in.size(); ++n) {
+    EXPECT_EQ(s.scan(in.substr(0, n), {}), n);
+    EXPECT_EQ(s.state(), HeadScanner::State::kScanning) << n;
+  }
+  EXPECT_EQ(s.scan(in, {}), in.size());
+  EXPECT_EQ(s.state(), HeadScanner::State::kHeadEnd);
+  EXPECT_EQ(s.fields(), 1u);
+  EXPECT_EQ(s.request_line_begin(), 2u);
+}
+
+struct ErrCase {
+  std::string in;
+  int status;
+  size_t pos;
+};
+
+TEST(HeadScanner, Errors) {
+  HeadScanner::Limits lim;
+  lim.request_line = 10;
+  lim.field_size = 5;
+  lim.fields = 2;
+  lim.blank_lines = 2;
+  const ErrCase table[] = {
+      {"\r\n\r\n\r\nGET", 400, 4},                     // third blank line
+      {"\nGET", 400, 0},                               // bare LF
+      {"\r\rGET", 400, 0},                             // bare CR
+      {"GET /abcdefgh", 414, 10},                      // line > 10 before its end
+      {"GET /\r\nA: bcd\r\n", 431, 12},                // field of 6 > 5
+      {"GET /\r\nA: 1\r\nB: 2\r\nC: 3\r\n", 431, 19},  // third field
+      {"GET /\r\nA: 1\r\n b\r\n", 400, 13},            // obs-fold
+      {"GET /\r\nA: 1\rx\r\n", 400, 11},               // bare CR inside a line
+      {"GET /\r\nA: 1\n", 400, 11},                    // bare LF ending a field
+      {"GET /\n", 400, 5},                             // bare LF ending the request line
+  };
+  for (const ErrCase& c : table) {
+    HeadScanner s;
+    EXPECT_EQ(s.scan(c.in, lim), c.pos) << c.in;
+    EXPECT_EQ(s.state(), HeadScanner::State::kError) << c.in;
+    EXPECT_EQ(s.error_status(), c.status) << c.in;
+  }
+}
+
+TEST(HeadScanner, LimitsAreInclusiveAndZeroFieldsIsUnlimited) {
+  HeadScanner::Limits lim;
+  lim.request_line = 5;
+  lim.field_size = 4;
+  lim.fields = 0;
+  HeadScanner s;
+  std::string in = "GET /\r\n";
+  for (int i = 0; i < 500; ++i) in += "A: b\r\n";
+  in += "\r\n";
+  EXPECT_EQ(s.scan(in, lim), in.size());
+  EXPECT_EQ(s.state(), HeadScanner::State::kHeadEnd);
+  EXPECT_EQ(s.fields(), 500u);
+}
+
+TEST(HeadScanner, TrailingCrWaitsForLf) {
+  HeadScanner s;
+  EXPECT_EQ(s.scan("GET /\r", {}), 6u);
+  EXPECT_EQ(s.state(), HeadScanner::State::kScanning);
+  s.scan("GET /\rX", {});
+  EXPECT_EQ(s.state(), HeadScanner::State::kError);
+}
+
+}  // namespace
+}  // namespace tern
