@@ -13,7 +13,7 @@ bool location_prefix_matches(std::string_view prefix, std::string_view path) {
   return prefix.back() == '/' || path.size() == prefix.size() || path[prefix.size()] == '/';
 }
 
-SiteHandler::SiteHandler(std::shared_ptr<const Config> config, MimeTable mime)
+SiteHandler::SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime)
     : config_(std::move(config)), mime_(std::move(mime)) {}
 
 std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> config,
@@ -24,7 +24,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   }
   auto mime = MimeTable::load(config->types_config, config->add_types, error);
   if (!mime) return nullptr;
-  std::unique_ptr<SiteHandler> h(new SiteHandler(config, std::move(*mime)));
+  auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
   // httpd applies <Location> sections in file order, then <LocationMatch> sections.
   for (int pass = 0; pass < 2; ++pass) {

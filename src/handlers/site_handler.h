@@ -23,7 +23,11 @@ namespace tern {
 // Serves one site per the configuration. Immutable once requests are served;
 // register named handlers before that.
 class SiteHandler : public Handler {
+  struct Key {};  // restricts construction to create()
+
  public:
+  // Use create(); public only for std::make_unique.
+  SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime);
   // Builds the handler; nullptr and `*error` set when TypesConfig cannot be read, a
   // LocationMatch regex or a Require ip argument is invalid.
   static std::unique_ptr<SiteHandler> create(std::shared_ptr<const Config> config,
@@ -56,7 +60,6 @@ class SiteHandler : public Handler {
     const CompiledRequire* require = nullptr;
   };
 
-  SiteHandler(std::shared_ptr<const Config> config, MimeTable mime);
   Merged merge_locations(std::string_view url_path) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,

@@ -48,9 +48,10 @@ void append_content_range(std::string& buf, const ByteRange& r, uint64_t length)
 
 }  // namespace
 
-RangeDecision parse_range(std::string_view value, uint64_t length, int max_ranges,
-                          std::vector<ByteRange>& out) {
-  out.clear();
+namespace {
+
+RangeDecision parse_range_impl(std::string_view value, uint64_t length, int max_ranges,
+                               std::vector<ByteRange>& out) {
   if (max_ranges == 0) return RangeDecision::kIgnore;
   size_t eq = value.find('=');
   if (eq == std::string_view::npos) return RangeDecision::kIgnore;
@@ -108,6 +109,16 @@ RangeDecision parse_range(std::string_view value, uint64_t length, int max_range
     return RangeDecision::kIgnore;
   }
   return RangeDecision::kSatisfiable;
+}
+
+}  // namespace
+
+RangeDecision parse_range(std::string_view value, uint64_t length, int max_ranges,
+                          std::vector<ByteRange>& out) {
+  out.clear();
+  RangeDecision d = parse_range_impl(value, length, max_ranges, out);
+  if (d != RangeDecision::kSatisfiable) out.clear();
+  return d;
 }
 
 void random_boundary(char out[16]) {
