@@ -104,9 +104,14 @@ std::optional<time_t> parse_rfc850(std::string_view s) {
   if (!day_ok || !c.lit(", ") || !c.digits(2, d) || !c.lit("-") || !c.month(mo) || !c.lit("-") ||
       !c.digits(2, y) || !c.lit(" ") || !c.time_of_day(h, mi, sec) || !c.lit(" GMT") || !c.done())
     return std::nullopt;
-  // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
-  // Resolved against a fixed pivot: 70..99 -> 19xx, 00..69 -> 20xx (as httpd's apr_date).
-  int64_t year = y < 70 ? 2000 + y : 1900 + y;
+  // RFC 9110: a two-digit year that appears more than 50 years in the future is the
+  // most recent past year with the same last two digits.
+  time_t now = time(nullptr);
+  struct tm tm_now;
+  gmtime_r(&now, &tm_now);
+  int64_t current = tm_now.tm_year + 1900;
+  int64_t year = current / 100 * 100 + y;
+  if (year > current + 50) year -= 100;
   return make_time(year, mo, d, h, mi, sec);
 }
 

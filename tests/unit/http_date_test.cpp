@@ -27,7 +27,11 @@ TEST(HttpDate, ParsesAllThreeForms) {
   EXPECT_EQ(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
   EXPECT_EQ(parse_http_date("Sun Nov  6 08:49:37 1994"), 784111777);
   EXPECT_EQ(parse_http_date("Tue Feb 29 00:00:00 2000"), 951782400);
-  EXPECT_EQ(parse_http_date("Thursday, 01-Jan-70 00:00:00 GMT"), 0);
+  // Two-digit years within 50 years of now are in this century (2070, not 1970).
+  EXPECT_EQ(parse_http_date("Wednesday, 01-Jan-70 00:00:00 GMT"), 3155760000);
+  // The day name is not cross-checked (as httpd).
+  EXPECT_EQ(parse_http_date("Monday, 06-Nov-94 08:49:37 GMT"), 784111777);
+  EXPECT_EQ(parse_http_date("Friday, 31-Dec-99 23:59:59 GMT"), 946684799);
   EXPECT_EQ(parse_http_date("Saturday, 01-Jan-00 00:00:00 GMT"), 946684800);
 }
 
