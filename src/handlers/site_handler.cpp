@@ -151,7 +151,8 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
   switch (req.method) {
     case Method::kGet:
     case Method::kHead: {
-      StaticResult r = serve_static(req, ctx, static_options_, std::time(nullptr), resp);
+      StaticResult r =
+          serve_resolved(req, ctx, static_options_, std::time(nullptr), fs_path, url_path, resp);
       if (r.status == 200 || r.status == 206 || r.status == 304) return;
       ErrorExtras e;
       e.location = r.location;

@@ -87,7 +87,8 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   format_http_date(mtime, date);
   resp.add_header("Last-Modified", std::string_view(date, kHttpDateLength));
   resp.add_header("ETag", std::string_view(etag, etag_len));
-  resp.add_header("Accept-Ranges", "bytes");
+  // httpd: MaxRanges none announces that ranges are not accepted.
+  resp.add_header("Accept-Ranges", opt.max_ranges == 0 ? "none" : "bytes");
   std::string_view type = opt.mime->lookup(name_for_type);
   if (!type.empty()) resp.add_header("Content-Type", type);
 
@@ -146,36 +147,44 @@ int status_for_errno(int err) {
 StaticResult serve_static(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                           time_t now, Response& resp) {
   Scratch& s = scratch();
-  StaticResult result;
   int status = resolve_path(req.path, opt.document_root, s.fs_path, s.url_path);
   if (status != 0) {
+    StaticResult result;
     result.status = status;
     return result;
   }
+  return serve_resolved(req, ctx, opt, now, s.fs_path, s.url_path, resp);
+}
+
+StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                            time_t now, std::string& fs_path, std::string_view url_path,
+                            Response& resp) {
+  Scratch& s = scratch();
+  StaticResult result;
   struct stat st;
-  int fd = open_file(s.fs_path, st);
+  int fd = open_file(fs_path, st);
   if (fd < 0) {
     result.status = status_for_errno(-fd);
     return result;
   }
-  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, s.url_path, fd, st, resp);
+  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, url_path, fd, st, resp);
   ::close(fd);
   if (!S_ISDIR(st.st_mode)) {
     result.status = 403;  // FIFO, device, socket
     return result;
   }
-  if (s.url_path.back() != '/') {
-    build_location(req, ctx, opt, s.url_path, s.location);
+  if (url_path.back() != '/') {
+    build_location(req, ctx, opt, url_path, s.location);
     result.status = 301;
     result.location = s.location;
     return result;
   }
   if (opt.directory_index != nullptr) {
-    const size_t dir_len = s.fs_path.size();
+    const size_t dir_len = fs_path.size();
     for (const std::string& index : *opt.directory_index) {
-      s.fs_path.resize(dir_len);
-      s.fs_path.append(index);
-      fd = open_file(s.fs_path, st);
+      fs_path.resize(dir_len);
+      fs_path.append(index);
+      fd = open_file(fs_path, st);
       if (fd < 0) {
         if (-fd == ENOENT || -fd == ENOTDIR) continue;
         result.status = status_for_errno(-fd);

@@ -31,10 +31,16 @@ struct StaticResult {
 };
 
 // Serves the GET or HEAD request `req` (raw path `req.path`) from `opt.document_root`.
-// Adds Last-Modified, ETag, Accept-Ranges and Content-Type; the body is file chunks of
-// `resp.file`. `now` is the request time (validators, If-Modified-Since).
+// Adds Last-Modified, ETag, Accept-Ranges ("none" when MaxRanges is 0) and Content-Type; the body
+// is file chunks of `resp.file`. `now` is the request time (validators, If-Modified-Since).
 StaticResult serve_static(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                           time_t now, Response& resp);
+
+// As serve_static for a path already mapped by resolve_path(): `fs_path` (used as
+// scratch for DirectoryIndex names) and the decoded, normalised `url_path`.
+StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                            time_t now, std::string& fs_path, std::string_view url_path,
+                            Response& resp);
 
 // Serves the URL path `url_path` (percent-encoded, resolved like a request) as a plain body (no
 // conditionals, no ranges, Content-Type from `mime`) keeping `resp.status`; for ErrorDocument.

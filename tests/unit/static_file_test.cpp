@@ -187,6 +187,7 @@ TEST_F(StaticFileTest, RangeEdgeCases) {
   EXPECT_EQ(get("/a.txt", {{"Range", "bytes=0-0,5-5"}}).status, 200);
   opt_.max_ranges = 0;
   EXPECT_EQ(get("/a.txt", {{"Range", "bytes=0-0"}}).status, 200);
+  EXPECT_EQ(resp_.header("Accept-Ranges"), "none");
 }
 
 TEST_F(StaticFileTest, DirectoryRedirect) {
