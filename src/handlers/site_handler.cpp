@@ -165,6 +165,11 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
       return;
     case Method::kTrace:
       if (config_->trace_enable) {
+        // httpd's TraceEnable on refuses a request body (413).
+        if (req.has_body()) {
+          render_error(413, &req, {}, resp);
+          return;
+        }
         handle_trace(req, resp);
         return;
       }

@@ -155,6 +155,12 @@ TEST_F(SiteHandlerTest, TraceEnabled) {
   EXPECT_EQ(mem_body(), "TRACE / HTTP/1.1\r\nHost: example.com\r\nX-A: 1\r\n\r\n");
   EXPECT_EQ(run(*h, Method::kPost, "POST", "/").status, 405);
   EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, OPTIONS, TRACE");
+  req_.method = Method::kTrace;
+  req_.method_name = "TRACE";
+  req_.content_length = 3;
+  resp_.clear();
+  h->handle(req_, ctx_, resp_);
+  EXPECT_EQ(resp_.status, 413);
 }
 
 TEST_F(SiteHandlerTest, ConditionalAndRanges) {
