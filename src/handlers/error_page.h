@@ -1,0 +1,59 @@
+#pragma once
+// Error and redirect responses: httpd's built-in pages and ErrorDocument.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "http/mime_table.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace tern {
+
+// Per-call details that some statuses need.
+struct ErrorExtras {
+  std::string_view location;   // 3xx: Location value (also linked from the body)
+  std::string_view allow;      // 405: Allow value
+  std::string_view method;     // 405/501: named in the body (from the request if empty)
+  int64_t entity_length = -1;  // 416: adds Content-Range: bytes */N when >= 0
+};
+
+// Built-in pages prepared once; immutable and shared by all threads afterwards.
+class ErrorPages {
+ public:
+  // Prepares the built-in page of every status 300..599 and keeps the ErrorDocuments
+  // of `config` (local paths are served from `config.document_root` with `mime`).
+  ErrorPages(const Config& config, const MimeTable* mime);
+
+  // Replaces `resp` (status, fields, body) with the response for `status`:
+  // ErrorDocument first (local file, 302 to an external URL, or text), else the built-in
+  // page (text/html; charset=iso-8859-1). Sets close_connection for statuses after which
+  // httpd drops the connection (400, 408, 411, 413, 414, 431, 500, 501, 503).
+  void render(int status, const Request* req, const ErrorExtras& extras, Response& resp) const;
+
+  // The built-in body for `status` as prepared (method/location parts left empty).
+  std::string_view built_in_body(int status) const;
+
+ private:
+  struct Page {
+    std::string head;  // up to the variable part (or the whole page)
+    std::string tail;  // after the variable part; empty when none
+    bool variable = false;
+  };
+  const Page& page(int status) const;
+  void render_built_in(int status, const Request* req, const ErrorExtras& extras,
+                       Response& resp) const;
+
+  std::vector<Page> pages_;  // index status - 300
+  std::vector<ErrorDocumentSpec> documents_;
+  std::string document_root_;
+  const MimeTable* mime_;
+};
+
+// Appends `text` HTML-escaped (& < > ") to `out`.
+void append_html_escaped(std::string& out, std::string_view text);
+
+}  // namespace tern

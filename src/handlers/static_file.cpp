@@ -1,0 +1,218 @@
+#include "handlers/static_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+
+#include "http/conditional.h"
+#include "http/etag.h"
+#include "http/http_date.h"
+#include "http/path_resolve.h"
+#include "http/range.h"
+
+namespace tern {
+
+namespace {
+
+// Per-thread scratch buffers reused by every request (no steady-state allocation).
+struct Scratch {
+  std::string fs_path;
+  std::string url_path;
+  std::string location;
+  std::vector<ByteRange> ranges;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Opens `path` read-only; O_NONBLOCK so that a FIFO cannot block the worker (it has
+// no effect on regular files). Returns the fd or -errno.
+int open_file(const std::string& path, struct stat& st) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return -errno;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return -err;
+  }
+  return fd;
+}
+
+void build_location(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                    std::string_view url_path, std::string& out) {
+  out.assign("http://");
+  if (!req.host.empty()) {
+    out.append(req.host);
+  } else {
+    std::string_view name = opt.server_name.empty() ? ctx.local_ip : opt.server_name;
+    bool v6 = name.find(':') != std::string_view::npos;
+    if (v6) out.push_back('[');
+    out.append(name);
+    if (v6) out.push_back(']');
+    if (ctx.local_port != 80 && ctx.local_port != 0) {
+      char buf[8];
+      auto r = std::to_chars(buf, buf + sizeof(buf), ctx.local_port);
+      out.push_back(':');
+      out.append(buf, static_cast<size_t>(r.ptr - buf));
+    }
+  }
+  append_escaped_path(out, url_path);
+  out.push_back('/');
+  if (req.has_query) {
+    out.push_back('?');
+    out.append(req.query);
+  }
+}
+
+// Fills the 200/206/304 response for the open regular file `fd`.
+StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
+                           std::string_view name_for_type, int fd, const struct stat& st,
+                           Response& resp) {
+  UniqueFd file(fd);
+  StaticResult result;
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  const int64_t mtime_usec =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000;
+  // httpd: Last-Modified never lies in the future; a file changed within the last second
+  // gets a weak ETag because it may change again within the same second.
+  time_t mtime = st.st_mtim.tv_sec > now ? now : st.st_mtim.tv_sec;
+  bool weak = now - st.st_mtim.tv_sec < 1;
+  char etag[kMaxEtagLength];
+  size_t etag_len = make_etag(size, mtime_usec, weak, etag);
+  char date[30];
+  format_http_date(mtime, date);
+  resp.add_header("Last-Modified", std::string_view(date, kHttpDateLength));
+  resp.add_header("ETag", std::string_view(etag, etag_len));
+  // httpd: MaxRanges none announces that ranges are not accepted.
+  resp.add_header("Accept-Ranges", opt.max_ranges == 0 ? "none" : "bytes");
+  std::string_view type = opt.mime->lookup(name_for_type);
+  if (!type.empty()) resp.add_header("Content-Type", type);
+
+  Validators v{std::string_view(etag, etag_len), mtime, now};
+  int pre = evaluate_preconditions(req, v);
+  if (pre == 304) {
+    make_not_modified(resp);
+    result.status = 304;
+    return result;
+  }
+  if (pre != 0) {
+    result.status = pre;
+    return result;
+  }
+  resp.clear_body();
+  resp.file = std::move(file);
+  auto range = req.header("Range");
+  if (range && req.method == Method::kGet && if_range_allows(req, v)) {
+    auto& ranges = scratch().ranges;
+    switch (parse_range(*range, size, opt.max_ranges, ranges)) {
+      case RangeDecision::kSatisfiable:
+        apply_ranges(ranges, size, type, resp);
+        result.status = 206;
+        return result;
+      case RangeDecision::kUnsatisfiable:
+        resp.file.reset();
+        result.status = 416;
+        result.entity_length = size;
+        return result;
+      case RangeDecision::kIgnore:
+        break;
+    }
+  }
+  resp.status = 200;
+  resp.append_file_range(0, size);
+  return result;
+}
+
+}  // namespace
+
+int status_for_errno(int err) {
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+    case ENAMETOOLONG:
+      return 404;
+    case EACCES:
+    case EPERM:
+    case ELOOP:
+      return 403;
+    default:
+      return 500;
+  }
+}
+
+StaticResult serve_static(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                          time_t now, Response& resp) {
+  Scratch& s = scratch();
+  int status = resolve_path(req.path, opt.document_root, s.fs_path, s.url_path);
+  if (status != 0) {
+    StaticResult result;
+    result.status = status;
+    return result;
+  }
+  return serve_resolved(req, ctx, opt, now, s.fs_path, s.url_path, resp);
+}
+
+StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                            time_t now, std::string& fs_path, std::string_view url_path,
+                            Response& resp) {
+  Scratch& s = scratch();
+  StaticResult result;
+  struct stat st;
+  int fd = open_file(fs_path, st);
+  if (fd < 0) {
+    result.status = status_for_errno(-fd);
+    return result;
+  }
+  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, url_path, fd, st, resp);
+  ::close(fd);
+  if (!S_ISDIR(st.st_mode)) {
+    result.status = 403;  // FIFO, device, socket
+    return result;
+  }
+  if (url_path.back() != '/') {
+    build_location(req, ctx, opt, url_path, s.location);
+    result.status = 301;
+    result.location = s.location;
+    return result;
+  }
+  if (opt.directory_index != nullptr) {
+    const size_t dir_len = fs_path.size();
+    for (const std::string& index : *opt.directory_index) {
+      fs_path.resize(dir_len);
+      fs_path.append(index);
+      fd = open_file(fs_path, st);
+      if (fd < 0) {
+        if (-fd == ENOENT || -fd == ENOTDIR) continue;
+        result.status = status_for_errno(-fd);
+        return result;
+      }
+      if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, index, fd, st, resp);
+      ::close(fd);
+    }
+  }
+  result.status = 403;  // a directory without an index (no Options Indexes)
+  return result;
+}
+
+bool serve_file_body(std::string_view document_root, std::string_view url_path,
+                     const MimeTable& mime, Response& resp) {
+  Scratch& s = scratch();
+  if (resolve_path(url_path, document_root, s.fs_path, s.url_path) != 0) return false;
+  struct stat st;
+  int fd = open_file(s.fs_path, st);
+  if (fd < 0) return false;
+  UniqueFd file(fd);
+  if (!S_ISREG(st.st_mode)) return false;
+  resp.clear_body();
+  resp.file = std::move(file);
+  resp.append_file_range(0, static_cast<uint64_t>(st.st_size));
+  std::string_view type = mime.lookup(s.url_path);
+  if (!type.empty()) resp.add_header("Content-Type", type);
+  return true;
+}
+
+}  // namespace tern

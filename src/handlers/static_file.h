@@ -1,0 +1,55 @@
+#pragma once
+// GET/HEAD of files under DocumentRoot: validators, conditionals, ranges, indexes.
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/handler.h"
+#include "http/mime_table.h"
+
+namespace tern {
+
+// What the static file logic needs from the site configuration.
+struct StaticOptions {
+  std::string_view document_root;                             // absolute, no trailing slash
+  const std::vector<std::string>* directory_index = nullptr;  // DirectoryIndex names
+  const MimeTable* mime = nullptr;
+  int max_ranges = 200;          // MaxRanges
+  std::string_view server_name;  // for Location without Host
+};
+
+// The outcome of serve_static.
+struct StaticResult {
+  // 200, 206 or 304: `resp` is complete. Anything else: render the error page for it
+  // (301 with `location`; 416 with Content-Range `bytes */entity_length`).
+  int status = 200;
+  uint64_t entity_length = 0;
+  std::string_view location;  // 301 target; valid until this thread's next call
+};
+
+// Serves the GET or HEAD request `req` (raw path `req.path`) from `opt.document_root`.
+// Adds Last-Modified, ETag, Accept-Ranges ("none" when MaxRanges is 0) and Content-Type; the body
+// is file chunks of `resp.file`. `now` is the request time (validators, If-Modified-Since).
+StaticResult serve_static(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                          time_t now, Response& resp);
+
+// As serve_static for a path already mapped by resolve_path(): `fs_path` (used as
+// scratch for DirectoryIndex names) and the decoded, normalised `url_path`.
+StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
+                            time_t now, std::string& fs_path, std::string_view url_path,
+                            Response& resp);
+
+// Serves the URL path `url_path` (percent-encoded, resolved like a request) as a plain body (no
+// conditionals, no ranges, Content-Type from `mime`) keeping `resp.status`; for ErrorDocument.
+// Returns false (resp body untouched) when it is not a readable regular file.
+bool serve_file_body(std::string_view document_root, std::string_view url_path,
+                     const MimeTable& mime, Response& resp);
+
+// Maps an open()/stat() errno to a status: 404 (ENOENT, ENOTDIR, ENAMETOOLONG),
+// 403 (EACCES, EPERM, ELOOP) or 500.
+int status_for_errno(int err);
+
+}  // namespace tern

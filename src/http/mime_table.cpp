@@ -1,0 +1,165 @@
+#include "http/mime_table.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace tern {
+
+namespace {
+
+constexpr std::pair<const char*, const char*> kBuiltIn[] = {
+    {"html", "text/html"},
+    {"htm", "text/html"},
+    {"shtml", "text/html"},
+    {"css", "text/css"},
+    {"js", "text/javascript"},
+    {"mjs", "text/javascript"},
+    {"json", "application/json"},
+    {"map", "application/json"},
+    {"txt", "text/plain"},
+    {"text", "text/plain"},
+    {"csv", "text/csv"},
+    {"md", "text/markdown"},
+    {"xml", "application/xml"},
+    {"xsl", "application/xml"},
+    {"rss", "application/rss+xml"},
+    {"atom", "application/atom+xml"},
+    {"png", "image/png"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"jpe", "image/jpeg"},
+    {"gif", "image/gif"},
+    {"svg", "image/svg+xml"},
+    {"svgz", "image/svg+xml"},
+    {"ico", "image/vnd.microsoft.icon"},
+    {"webp", "image/webp"},
+    {"avif", "image/avif"},
+    {"bmp", "image/bmp"},
+    {"tif", "image/tiff"},
+    {"tiff", "image/tiff"},
+    {"pdf", "application/pdf"},
+    {"wasm", "application/wasm"},
+    {"woff", "font/woff"},
+    {"woff2", "font/woff2"},
+    {"ttf", "font/ttf"},
+    {"otf", "font/otf"},
+    {"mp4", "video/mp4"},
+    {"webm", "video/webm"},
+    {"ogv", "video/ogg"},
+    {"mp3", "audio/mpeg"},
+    {"ogg", "audio/ogg"},
+    {"oga", "audio/ogg"},
+    {"wav", "audio/x-wav"},
+    {"flac", "audio/flac"},
+    {"zip", "application/zip"},
+    {"gz", "application/gzip"},
+    {"tar", "application/x-tar"},
+    {"bin", "application/octet-stream"},
+    {"wsdl", "application/wsdl+xml"},
+    {"xhtml", "application/xhtml+xml"},
+};
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+}  // namespace
+
+void MimeTable::set(std::string_view ext, std::string_view type) {
+  std::string key(ext);
+  for (char& c : key) c = lower(c);
+  for (auto& e : entries_) {
+    if (e.first == key) {
+      e.second.assign(type);
+      return;
+    }
+  }
+  entries_.emplace_back(std::move(key), std::string(type));
+}
+
+void MimeTable::finish() {
+  std::sort(entries_.begin(), entries_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+MimeTable MimeTable::built_in(const std::map<std::string, std::string>& add_types) {
+  MimeTable t;
+  for (const auto& [ext, type] : kBuiltIn) t.set(ext, type);
+  for (const auto& [ext, type] : add_types) t.set(ext, type);
+  t.finish();
+  return t;
+}
+
+MimeTable MimeTable::from_text(std::string_view text,
+                               const std::map<std::string, std::string>& add_types) {
+  MimeTable t;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    size_t hash = line.find('#');
+    if (hash != std::string_view::npos) line = line.substr(0, hash);
+    // Split into whitespace-separated words: first the type, then extensions.
+    std::string_view type;
+    size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && is_space(line[i])) ++i;
+      size_t start = i;
+      while (i < line.size() && !is_space(line[i])) ++i;
+      if (start == i) break;
+      std::string_view word = line.substr(start, i - start);
+      if (type.empty()) {
+        type = word;
+      } else {
+        if (word.front() == '.') word.remove_prefix(1);
+        if (!word.empty()) t.set(word, type);
+      }
+    }
+  }
+  for (const auto& [ext, type] : add_types) t.set(ext, type);
+  t.finish();
+  return t;
+}
+
+std::optional<MimeTable> MimeTable::load(const std::string& types_config,
+                                         const std::map<std::string, std::string>& add_types,
+                                         std::string* error) {
+  if (types_config.empty()) return built_in(add_types);
+  std::ifstream in(types_config, std::ios::binary);
+  if (!in) {
+    if (error) *error = "TypesConfig: cannot open " + types_config;
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    if (error) *error = "TypesConfig: cannot read " + types_config;
+    return std::nullopt;
+  }
+  return from_text(ss.str(), add_types);
+}
+
+std::string_view MimeTable::lookup(std::string_view file_path) const {
+  size_t slash = file_path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? file_path : file_path.substr(slash + 1);
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
+  std::string_view ext = name.substr(dot + 1);
+  char buf[32];
+  if (ext.size() > sizeof(buf)) return {};
+  for (size_t i = 0; i < ext.size(); ++i) buf[i] = lower(ext[i]);
+  std::string_view key(buf, ext.size());
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
+                             [](const auto& e, std::string_view k) { return e.first < k; });
+  if (it == entries_.end() || it->first != key) return {};
+  return it->second;
+}
+
+}  // namespace tern
