@@ -36,7 +36,9 @@ void usage(FILE* out) {
                "  -h                 : list available command line options (this page)\n");
 }
 
-void on_stop_signal(int) { tern::stop_child(true); }
+void on_stop_signal(int) {
+  tern::stop_child(true);
+}
 
 }  // namespace
 
@@ -47,18 +49,33 @@ int main(int argc, char** argv) {
   int c;
   while ((c = getopt(argc, argv, "f:d:D:C:tvhX")) != -1) {
     switch (c) {
-      case 'f': opts.config_file = optarg; break;
-      case 'd': opts.server_root = optarg; break;
-      case 'D': opts.defines.emplace_back(optarg); break;
-      case 'C': opts.pre_directives.emplace_back(optarg); break;
-      case 't': check_only = true; break;
-      case 'X': break;  // tern serves in the foreground with one process already
+      case 'f':
+        opts.config_file = optarg;
+        break;
+      case 'd':
+        opts.server_root = optarg;
+        break;
+      case 'D':
+        opts.defines.emplace_back(optarg);
+        break;
+      case 'C':
+        opts.pre_directives.emplace_back(optarg);
+        break;
+      case 't':
+        check_only = true;
+        break;
+      case 'X':
+        break;  // tern serves in the foreground with one process already
       case 'v':
         std::printf("Server version: tern/%s (Unix)\nServer built:   %s %s\n", TERN_VERSION,
                     __DATE__, __TIME__);
         return 0;
-      case 'h': usage(stdout); return 0;
-      default: usage(stderr); return 1;
+      case 'h':
+        usage(stdout);
+        return 0;
+      default:
+        usage(stderr);
+        return 1;
     }
   }
   if (optind < argc) {
@@ -105,8 +122,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
-  auto logs = tern::AccessLogs::open(config, &err);
-  if (!logs) {
+  auto logs = std::make_unique<tern::AccessLogs>();
+  if (!logs->open(config, &err)) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
@@ -115,13 +132,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  handler->set_error_logger(
+      [](std::string_view msg) { tern::ErrorLog::write(tern::LogLevel::kError, "core", msg); });
   tern::PidFile pid_file;
   if (!pid_file.create(config.pid_file, &err)) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
 
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);

@@ -94,10 +94,12 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
     if (!ex_) ex_ = w.take_exchange();
     Exchange& ex = *ex_;
     if (!ex.in.empty()) {
+      uint32_t before = requests_;
       ConnWait next = process_head(w, env);
       if (next != ConnWait::kReadHead) return next;
-      // kReadHead means: the head is incomplete (or the previous request is
-      // done and the next one needs bytes); read more.
+      // A request was answered: parse whatever is buffered next (pipelining).
+      if (requests_ != before) continue;
+      // Otherwise the head is incomplete: read more.
     }
     size_t room = ex.in.room(max_head_bytes(env.settings->limits));
     if (room == 0) return respond_error(w, env, 431);
@@ -181,7 +183,7 @@ ConnWait HttpConnection::after_response(WorkerScratch& w, const ConnectionEnv& e
   return ConnWait::kReadHead;  // continue with buffered or new input
 }
 
-ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv& env) {
+ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv&) {
   if (!ex_) ex_ = w.take_exchange();
   Exchange& ex = *ex_;
   for (;;) {

@@ -39,8 +39,8 @@ struct ConnectionSettings {
   int max_keep_alive_requests = 100;  // 0 = unlimited
   int keep_alive_timeout_s = 5;       // for the HTTP/1.0 Keep-Alive header
   bool enable_sendfile = true;
-  std::string server_line;   // "Server: …\r\n" or empty
-  std::string server_name;   // %v in logs
+  std::string server_line;         // "Server: …\r\n" or empty
+  std::string server_name;         // %v in logs
   uint64_t max_discard = 1 << 20;  // unread body bytes tern reads and drops to keep alive
 };
 
@@ -48,7 +48,7 @@ struct ConnectionSettings {
 struct ConnectionEnv {
   const ConnectionSettings* settings = nullptr;
   const Handler* handler = nullptr;
-  AccessLogs* logs = nullptr;                  // may be null
+  AccessLogs* logs = nullptr;                   // may be null
   const std::atomic<bool>* stopping = nullptr;  // graceful stop: finish, then close
 };
 
@@ -66,8 +66,8 @@ struct PendingOutput {
   std::string head;
   size_t head_sent = 0;
   Response resp;
-  size_t chunk = 0;          // index of the next chunk to send
-  uint64_t chunk_sent = 0;   // bytes of that chunk already sent
+  size_t chunk = 0;         // index of the next chunk to send
+  uint64_t chunk_sent = 0;  // bytes of that chunk already sent
 };
 
 // Per-worker resources that connections borrow while a worker runs them.
@@ -80,8 +80,8 @@ class WorkerScratch {
   // Returns an exchange to the pool (kept up to a small bound).
   void give_exchange(std::unique_ptr<Exchange> ex);
 
-  PendingOutput out;             // the response being written now
-  std::vector<char> file_buf;    // read+write path when sendfile is off
+  PendingOutput out;           // the response being written now
+  std::vector<char> file_buf;  // read+write path when sendfile is off
  private:
   ParserLimits limits_;
   std::vector<std::unique_ptr<Exchange>> pool_;

@@ -16,7 +16,9 @@ constexpr int kMaxEvents = 512;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
-void* listen_tag(size_t i) { return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1)); }
+void* listen_tag(size_t i) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1));
+}
 }  // namespace
 
 Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings,
@@ -51,24 +53,39 @@ void Listener::stop(bool graceful) {
 
 TimeoutQueue* Listener::queue_for(ConnWait w) {
   switch (w) {
-    case ConnWait::kKeepAlive: return &keep_alive_q_;
-    case ConnWait::kReadHead: return &read_head_q_;
-    case ConnWait::kReadBody: return &read_body_q_;
-    case ConnWait::kWrite: return &write_q_;
-    case ConnWait::kLinger: return &linger_q_;
-    case ConnWait::kClose: break;
+    case ConnWait::kKeepAlive:
+      return &keep_alive_q_;
+    case ConnWait::kReadHead:
+      return &read_head_q_;
+    case ConnWait::kReadBody:
+      return &read_body_q_;
+    case ConnWait::kWrite:
+      return &write_q_;
+    case ConnWait::kLinger:
+      return &linger_q_;
+    case ConnWait::kClose:
+      break;
   }
   return nullptr;
 }
 
 void Listener::count(ConnWait w, int delta) {
   switch (w) {
-    case ConnWait::kKeepAlive: counts_.keep_alive += delta; break;
+    case ConnWait::kKeepAlive:
+      counts_.keep_alive += delta;
+      break;
     case ConnWait::kReadHead:
-    case ConnWait::kReadBody: counts_.reading += delta; break;
-    case ConnWait::kWrite: counts_.writing += delta; break;
-    case ConnWait::kLinger: counts_.closing += delta; break;
-    case ConnWait::kClose: break;
+    case ConnWait::kReadBody:
+      counts_.reading += delta;
+      break;
+    case ConnWait::kWrite:
+      counts_.writing += delta;
+      break;
+    case ConnWait::kLinger:
+      counts_.closing += delta;
+      break;
+    case ConnWait::kClose:
+      break;
   }
 }
 
@@ -106,8 +123,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
   }
   int64_t now = monotonic_ms();
   if (next != c->wait) {
-    if (next == ConnWait::kReadHead || next == ConnWait::kReadBody ||
-        next == ConnWait::kLinger) {
+    if (next == ConnWait::kReadHead || next == ConnWait::kReadBody || next == ConnWait::kLinger) {
       c->phase_start_ms = now;
     }
   }
@@ -132,11 +148,15 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
                                                      : settings_.timeout_ms);
       break;
     case ConnWait::kLinger:
-      deadline = std::min(now + settings_.linger_short_ms,
-                          c->phase_start_ms + settings_.linger_max_ms);
+      deadline =
+          std::min(now + settings_.linger_short_ms, c->phase_start_ms + settings_.linger_max_ms);
       break;
-    case ConnWait::kKeepAlive: deadline = now + settings_.keep_alive_timeout_ms; break;
-    default: deadline = now + settings_.timeout_ms; break;
+    case ConnWait::kKeepAlive:
+      deadline = now + settings_.keep_alive_timeout_ms;
+      break;
+    default:
+      deadline = now + settings_.timeout_ms;
+      break;
   }
   uint32_t events = (next == ConnWait::kWrite ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
   bool wake = false;
@@ -188,8 +208,7 @@ void Listener::accept_batch(int lfd) {
   for (int i = 0; i < kAcceptBatch; ++i) {
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
-    int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len,
-                       SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {

@@ -24,7 +24,7 @@ struct ListenerSettings {
   int body_timeout_s = 20, body_max_s = 0, body_min_rate = 500;
   int threads = 25;
   double async_factor = 2.0;
-  int64_t starvation_ms = 50;  // ready work older than this with no worker freed = starved
+  int64_t starvation_ms = 50;       // ready work older than this with no worker freed = starved
   int64_t linger_short_ms = 2000;   // httpd SECONDS_TO_LINGER
   int64_t linger_max_ms = 30000;    // httpd MAX_SECS_TO_LINGER
   int64_t graceful_timeout_ms = 0;  // 0 = wait for in-flight work forever

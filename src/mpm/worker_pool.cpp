@@ -9,7 +9,9 @@ WorkerPool::WorkerPool(int threads, Run run) : run_(std::move(run)) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+  stop();
+}
 
 void WorkerPool::push(const WorkItem& w) {
   bool wake;

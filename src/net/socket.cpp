@@ -64,8 +64,9 @@ UniqueFd open_listen_socket(const std::string& host, uint16_t port, int backlog,
     ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
   }
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    *error = "could not bind to address " + (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
-             ":" + std::to_string(port) + ": " + std::strerror(errno);
+    *error = "could not bind to address " +
+             (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+             std::to_string(port) + ": " + std::strerror(errno);
     return {};
   }
   if (::listen(fd.get(), backlog) != 0) {

@@ -14,7 +14,8 @@ namespace tern {
 // Opens a non-blocking listening TCP socket on `host`:`port` ("" = every
 // address, IPv6 dual-stack when available). On failure returns an empty fd and
 // sets `*error`.
-UniqueFd open_listen_socket(const std::string& host, uint16_t port, int backlog, std::string* error);
+UniqueFd open_listen_socket(const std::string& host, uint16_t port, int backlog,
+                            std::string* error);
 
 // Writes the textual address of `sa` into `out` (at least INET6_ADDRSTRLEN
 // bytes) and returns the port. IPv4-mapped IPv6 addresses print as IPv4.

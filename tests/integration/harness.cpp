@@ -178,9 +178,13 @@ std::string Server::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-std::string Server::log() const { return slurp(root_.path() + "/output"); }
+std::string Server::log() const {
+  return slurp(root_.path() + "/output");
+}
 
-std::string Server::read(const std::string& rel) const { return slurp(root_.path() + "/" + rel); }
+std::string Server::read(const std::string& rel) const {
+  return slurp(root_.path() + "/" + rel);
+}
 
 std::optional<std::string> Response::header(const std::string& name) const {
   for (const auto& [k, v] : headers) {
@@ -215,7 +219,9 @@ Client::Client(int port, const char* address) {
   fd_ = fd;
 }
 
-Client::~Client() { close(); }
+Client::~Client() {
+  close();
+}
 
 void Client::close() {
   if (fd_ >= 0) ::close(fd_);
@@ -266,8 +272,8 @@ std::optional<Response> Client::read_response(bool head_request, int timeout_ms)
   if (r.status_line.size() >= 12) r.status = std::atoi(r.status_line.c_str() + 9);
   while (pos != std::string::npos && pos < head.size()) {
     size_t next = head.find("\r\n", pos + 2);
-    std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos
-                                                                      : next - pos - 2);
+    std::string line =
+        head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
     size_t colon = line.find(':');
     if (colon != std::string::npos) {
       std::string v = line.substr(colon + 1);

@@ -81,8 +81,8 @@ TEST_F(StaticServing, ErrorsAndMethods) {
   ASSERT_TRUE(noindex);
   EXPECT_EQ(noindex->status, 403);
 
-  auto post = fetch(server_.port(),
-                    "POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  auto post =
+      fetch(server_.port(), "POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);
   ASSERT_TRUE(post->header("Allow"));
@@ -136,13 +136,15 @@ TEST_F(StaticServing, HeadHasGetsHeadersAndNoBody) {
 TEST_F(StaticServing, ConditionalGetGives304) {
   auto first = fetch(server_.port(), get("/a.txt"));
   ASSERT_TRUE(first && first->header("ETag") && first->header("Last-Modified"));
-  auto by_etag = fetch(server_.port(), get("/a.txt", "If-None-Match: " + *first->header("ETag") + "\r\n"));
+  auto by_etag =
+      fetch(server_.port(), get("/a.txt", "If-None-Match: " + *first->header("ETag") + "\r\n"));
   ASSERT_TRUE(by_etag);
   EXPECT_EQ(by_etag->status, 304);
   EXPECT_TRUE(by_etag->body.empty());
   EXPECT_EQ(by_etag->header("ETag"), first->header("ETag"));
-  auto by_date = fetch(server_.port(),
-                       get("/a.txt", "If-Modified-Since: " + *first->header("Last-Modified") + "\r\n"));
+  auto by_date =
+      fetch(server_.port(),
+            get("/a.txt", "If-Modified-Since: " + *first->header("Last-Modified") + "\r\n"));
   ASSERT_TRUE(by_date);
   EXPECT_EQ(by_date->status, 304);
 }
