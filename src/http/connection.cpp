@@ -335,8 +335,23 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
 }
 
 void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req) {
-  if (!env.logs) return;
   const Response& resp = w.out.resp;
+  if (WorkerScore* sc = w.score) {
+    int64_t start = request_start_us_ ? request_start_us_ : wall_clock_us();
+    int64_t dur = wall_clock_us() - start;
+    uint64_t body = resp.body_length();
+    sc->accesses.fetch_add(1, std::memory_order_relaxed);
+    sc->bytes.fetch_add(body, std::memory_order_relaxed);
+    sc->conn_count.store(requests_, std::memory_order_relaxed);
+    sc->last_start_us.store(start, std::memory_order_relaxed);
+    sc->last_duration_us.store(dur, std::memory_order_relaxed);
+    sc->duration_total_us.fetch_add(static_cast<uint64_t>(dur), std::memory_order_relaxed);
+    std::string_view line = req ? req->request_line : std::string_view("NULL");
+    std::string_view proto = !req ? "" : req->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    std::string_view vhost = req && !req->host.empty() ? req->host : env.settings->server_name;
+    sc->set_request(client_ip_, proto, vhost, line, req ? req->method_name : "");
+  }
+  if (!env.logs) return;
   AccessRecord r{};
   r.req = req;
   if (req) {

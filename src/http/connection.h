@@ -17,6 +17,7 @@
 #include "http/request_parser.h"
 #include "http/response.h"
 #include "net/unique_fd.h"
+#include "server/scoreboard.h"
 
 namespace tern {
 
@@ -80,8 +81,9 @@ class WorkerScratch {
   // Returns an exchange to the pool (kept up to a small bound).
   void give_exchange(std::unique_ptr<Exchange> ex);
 
-  PendingOutput out;           // the response being written now
-  std::vector<char> file_buf;  // read+write path when sendfile is off
+  PendingOutput out;             // the response being written now
+  WorkerScore* score = nullptr;  // this worker's scoreboard slot, if any
+  std::vector<char> file_buf;    // read+write path when sendfile is off
  private:
   ParserLimits limits_;
   std::vector<std::unique_ptr<Exchange>> pool_;

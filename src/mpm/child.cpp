@@ -1,5 +1,7 @@
 #include "mpm/child.h"
 
+#include <unistd.h>
+
 #include <atomic>
 
 #include "handlers/server_header.h"
@@ -48,7 +50,11 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   env.handler = &handler;
   env.logs = logs;
 
-  Listener listener(listen_fds, ls, env);
+  std::string err;
+  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
+  if (!scoreboard) return 1;
+  scoreboard->process(0).pid = getpid();
+  Listener listener(listen_fds, ls, env, *scoreboard, 0);
   g_listener.store(&listener);
   listener.run();
   g_listener.store(nullptr);

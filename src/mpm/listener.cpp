@@ -22,7 +22,7 @@ void* listen_tag(size_t i) {
 }  // namespace
 
 Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings,
-                   const ConnectionEnv& env)
+                   const ConnectionEnv& env, Scoreboard& scoreboard, int slot)
     : listen_fds_(std::move(listen_fds)),
       settings_(settings),
       env_(env),
@@ -30,10 +30,16 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
       write_q_(settings.timeout_ms),
       linger_q_(settings.linger_short_ms, true),
       read_head_q_(0, true),
-      read_body_q_(0, true) {
+      read_body_q_(0, true),
+      scoreboard_(scoreboard),
+      slot_(slot),
+      counts_(scoreboard.process(slot)) {
   env_.stopping = &stopping_;
   for (int i = 0; i < settings_.threads; ++i) {
     scratch_.push_back(std::make_unique<WorkerScratch>(env_.settings->limits));
+    WorkerScore* score = i < scoreboard_.thread_limit() ? &scoreboard_.worker(slot_, i) : nullptr;
+    scratch_.back()->score = score;
+    if (score) score->status = static_cast<char>(WorkerStatus::kReady);
   }
   epoll_.add(wake_.fd(), EPOLLIN, nullptr);
   set_listening(true);
@@ -99,19 +105,24 @@ void Listener::set_listening(bool on) {
     }
   }
   listening_ = on;
-  counts_.accepting.store(on);
+  counts_.not_accepting.store(!on);
 }
 
 void Listener::close_entry(ConnEntry* c) {
   std::unique_ptr<ConnEntry> owned(c);
-  counts_.total--;
+  counts_.connections--;
 }
 
 void Listener::on_work(int worker, const WorkItem& item) {
   auto* c = static_cast<ConnEntry*>(item.item);
   WorkerScratch& w = *scratch_[static_cast<size_t>(worker)];
+  if (w.score) {
+    w.score->status =
+        static_cast<char>(stopping_.load() ? WorkerStatus::kGraceful : WorkerStatus::kWrite);
+  }
   ConnWait next = item.kind == kRun ? c->http.run(w, env_) : c->http.on_timeout(w, env_, c->wait);
   hand_back(c, next, w);
+  if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
 }
 
 void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
@@ -226,7 +237,7 @@ void Listener::accept_batch(int lfd) {
                                              reinterpret_cast<sockaddr*>(&local));
     int64_t now = monotonic_ms();
     entry->phase_start_ms = now;
-    counts_.total++;
+    counts_.connections++;
     counts_.accepted++;
     dispatch(entry.release(), kRun, now);
   }
@@ -262,7 +273,7 @@ void Listener::update_admission(int64_t now) {
     return;
   }
   if (accept_backoff_until_ > now) return;
-  int64_t not_closing = counts_.total.load() - counts_.closing.load();
+  int64_t not_closing = counts_.connections.load() - counts_.closing.load();
   bool allow =
       admission_allows(not_closing, settings_.threads, settings_.async_factor, pool_->idle());
   set_listening(allow);
@@ -329,7 +340,7 @@ void Listener::run() {
     if (stop_started) {
       close_idle_keep_alive();
       bool deadline_passed = stop_deadline_ > 0 && now >= stop_deadline_;
-      if (counts_.total.load() == 0 || stop_now_.load() || deadline_passed) break;
+      if (counts_.connections.load() == 0 || stop_now_.load() || deadline_passed) break;
     }
     int n = epoll_.wait(events, kMaxEvents, stop_started ? 50 : next_timeout_ms(now));
     now = monotonic_ms();

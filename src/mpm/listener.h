@@ -13,6 +13,7 @@
 #include "mpm/timeout_queue.h"
 #include "mpm/worker_pool.h"
 #include "net/epoll.h"
+#include "server/scoreboard.h"
 
 namespace tern {
 
@@ -30,18 +31,6 @@ struct ListenerSettings {
   int64_t graceful_timeout_ms = 0;  // 0 = wait for in-flight work forever
 };
 
-// Connection counts by state, readable from any thread (for server-status).
-struct ListenerCounts {
-  std::atomic<int64_t> total{0};
-  std::atomic<int64_t> keep_alive{0};
-  std::atomic<int64_t> writing{0};
-  std::atomic<int64_t> reading{0};
-  std::atomic<int64_t> closing{0};
-  std::atomic<uint64_t> accepted{0};
-  std::atomic<uint64_t> starvation_closed{0};
-  std::atomic<bool> accepting{true};
-};
-
 // A connection as the listener knows it.
 struct ConnEntry : TimeoutLink {
   ConnEntry(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
@@ -55,8 +44,10 @@ struct ConnEntry : TimeoutLink {
 // The listener loop. Construct, then run() on the thread that owns it.
 class Listener {
  public:
-  // `listen_fds` stay owned by the caller. `env` and `settings` outlive the listener.
-  Listener(std::vector<int> listen_fds, const ListenerSettings& settings, const ConnectionEnv& env);
+  // `listen_fds` stay owned by the caller. `env`, `settings` and `scoreboard`
+  // outlive the listener, which reports into process slot `slot`.
+  Listener(std::vector<int> listen_fds, const ListenerSettings& settings, const ConnectionEnv& env,
+           Scoreboard& scoreboard, int slot);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -66,8 +57,8 @@ class Listener {
   // Asks the loop to stop: gracefully (finish in-flight work) or at once.
   // Async-signal-safe.
   void stop(bool graceful);
-  // Counts by state.
-  const ListenerCounts& counts() const { return counts_; }
+  // Counts by state (this process's scoreboard slot).
+  const ProcessScore& counts() const { return counts_; }
   // The flag connections read to finish with `Connection: close`.
   const std::atomic<bool>& stopping() const { return stopping_; }
 
@@ -99,7 +90,9 @@ class Listener {
   TimeoutQueue linger_q_;
   TimeoutQueue read_head_q_;
   TimeoutQueue read_body_q_;
-  ListenerCounts counts_;
+  Scoreboard& scoreboard_;
+  int slot_;
+  ProcessScore& counts_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stop_now_{false};
