@@ -59,6 +59,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   h->static_options_.document_root = h->config_->document_root;
   h->static_options_.directory_index = &h->config_->directory_index;
   h->static_options_.mime = &h->mime_;
+  h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;
   h->static_options_.server_name = h->config_->server_name;
   h->allow_ = h->config_->trace_enable ? "GET, HEAD, OPTIONS, TRACE" : "GET, HEAD, OPTIONS";

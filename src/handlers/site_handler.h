@@ -72,6 +72,7 @@ class SiteHandler : public Handler {
   std::map<std::string, const Handler*, std::less<>> named_;
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
+  FileCache file_cache_;  // small hot files in memory (revalidated once a second)
   std::string allow_;
 };
 

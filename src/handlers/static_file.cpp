@@ -69,9 +69,10 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
 }
 
 // Fills the 200/206/304 response for the open regular file `fd`.
+// `cached` (when not null) supplies the bytes instead of `fd`, which is then -1.
 StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
                            std::string_view name_for_type, int fd, const struct stat& st,
-                           Response& resp) {
+                           Response& resp, const CachedFile* cached = nullptr) {
   UniqueFd file(fd);
   StaticResult result;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -104,6 +105,11 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     return result;
   }
   resp.clear_body();
+  if (cached) {  // callers use the cache only for requests without Range
+    resp.status = 200;
+    resp.append_body(cached->content);
+    return result;
+  }
   resp.file = std::move(file);
   auto range = req.header("Range");
   if (range && req.method == Method::kGet && if_range_allows(req, v)) {
@@ -125,6 +131,15 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   resp.status = 200;
   resp.append_file_range(0, size);
   return result;
+}
+
+// serve_regular for a file held by the FileCache.
+StaticResult serve_cached(const Request& req, const StaticOptions& opt, time_t now,
+                          std::string_view name_for_type, const CachedFile& f, Response& resp) {
+  struct stat st {};
+  st.st_size = static_cast<off_t>(f.size);
+  st.st_mtim = f.mtim;
+  return serve_regular(req, opt, now, name_for_type, -1, st, resp, &f);
 }
 
 }  // namespace
@@ -162,6 +177,10 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
   Scratch& s = scratch();
   StaticResult result;
   struct stat st;
+  if (opt.cache && !req.header("Range")) {
+    if (auto f = opt.cache->get(fs_path, now))
+      return serve_cached(req, opt, now, url_path, *f, resp);
+  }
   int fd = open_file(fs_path, st);
   if (fd < 0) {
     result.status = status_for_errno(-fd);
@@ -184,6 +203,10 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
     for (const std::string& index : *opt.directory_index) {
       fs_path.resize(dir_len);
       fs_path.append(index);
+      if (opt.cache && !req.header("Range")) {
+        if (auto f = opt.cache->get(fs_path, now))
+          return serve_cached(req, opt, now, index, *f, resp);
+      }
       fd = open_file(fs_path, st);
       if (fd < 0) {
         if (-fd == ENOENT || -fd == ENOTDIR) continue;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "handlers/file_cache.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
 
@@ -19,6 +20,7 @@ struct StaticOptions {
   const MimeTable* mime = nullptr;
   int max_ranges = 200;          // MaxRanges
   std::string_view server_name;  // for Location without Host
+  FileCache* cache = nullptr;    // small files served from memory when set
 };
 
 // The outcome of serve_static.

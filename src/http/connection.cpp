@@ -98,7 +98,15 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
       ConnWait next = process_head(w, env);
       if (next != ConnWait::kReadHead) return next;
       // A request was answered: parse whatever is buffered next (pipelining).
-      if (requests_ != before) continue;
+      // With nothing buffered and the socket drained by the last short read,
+      // idle without another read(): epoll reports bytes that arrive later.
+      if (requests_ != before) {
+        if (ex_->in.empty() && socket_drained_) {
+          w.give_exchange(std::move(ex_));
+          return ConnWait::kKeepAlive;
+        }
+        continue;
+      }
       // Otherwise the head is incomplete: read more.
     }
     size_t room = ex.in.room(max_head_bytes(env.settings->limits));
@@ -106,6 +114,7 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
     ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
     if (n > 0) {
       ex.in.commit(static_cast<size_t>(n));
+      socket_drained_ = static_cast<size_t>(n) < room;
       continue;
     }
     if (n == 0) return ConnWait::kClose;  // peer closed (mid-head or idle)

@@ -140,6 +140,7 @@ class HttpConnection {
   Phase phase_ = Phase::kHead;
   bool close_after_ = false;
   bool linger_after_ = false;
+  bool socket_drained_ = false;  // the last read() returned less than it asked for
   int64_t request_start_us_ = 0;
   uint16_t client_port_ = 0;
   uint16_t local_port_ = 0;

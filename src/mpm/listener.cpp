@@ -1,5 +1,6 @@
 #include "mpm/listener.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -12,7 +13,8 @@
 namespace tern {
 
 namespace {
-constexpr int kMaxEvents = 512;
+constexpr int kMaxEvents = 256;
+constexpr int kWorkerEvents = 4;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
@@ -20,6 +22,30 @@ void* listen_tag(size_t i) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1));
 }
 }  // namespace
+
+ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local) {
+  ConnEntry* c;
+  {
+    std::lock_guard lk(mu_);
+    if (free_.empty()) {
+      c = &store_.emplace_back();
+    } else {
+      c = free_.back();
+      free_.pop_back();
+    }
+  }
+  c->http.emplace(std::move(fd), peer, local);
+  c->wait = ConnWait::kReadHead;
+  c->registered = false;
+  c->phase_start_ms = 0;
+  return c;
+}
+
+void ConnEntryPool::release(ConnEntry* c) {
+  c->http.reset();  // closes the socket
+  std::lock_guard lk(mu_);
+  free_.push_back(c);
+}
 
 Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings,
                    const ConnectionEnv& env, Scoreboard& scoreboard, int slot)
@@ -35,20 +61,25 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
       slot_(slot),
       counts_(scoreboard.process(slot)) {
   env_.stopping = &stopping_;
+  epoll_.add(wake_.fd(), EPOLLIN, nullptr);
+  conn_epoll_.add(stop_workers_.fd(), EPOLLIN, nullptr);  // level-triggered: every worker sees it
+  listener_scratch_ = std::make_unique<WorkerScratch>(env_.settings->limits);
   for (int i = 0; i < settings_.threads; ++i) {
     scratch_.push_back(std::make_unique<WorkerScratch>(env_.settings->limits));
     WorkerScore* score = i < scoreboard_.thread_limit() ? &scoreboard_.worker(slot_, i) : nullptr;
     scratch_.back()->score = score;
-    if (score) score->status = static_cast<char>(WorkerStatus::kReady);
+    if (score) score->status = static_cast<char>(WorkerStatus::kStarting);
   }
-  epoll_.add(wake_.fd(), EPOLLIN, nullptr);
   set_listening(true);
-  pool_ = std::make_unique<WorkerPool>(
-      settings_.threads, [this](int worker, const WorkItem& item) { on_work(worker, item); });
+  last_free_ms_ = monotonic_ms();
+  for (int i = 0; i < settings_.threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
 }
 
 Listener::~Listener() {
-  if (pool_) pool_->stop();
+  stop_workers_.notify();
+  for (auto& t : workers_) {
+    if (t.joinable()) t.join();
+  }
 }
 
 void Listener::stop(bool graceful) {
@@ -78,17 +109,17 @@ TimeoutQueue* Listener::queue_for(ConnWait w) {
 void Listener::count(ConnWait w, int delta) {
   switch (w) {
     case ConnWait::kKeepAlive:
-      counts_.keep_alive += delta;
+      counts_.keep_alive.fetch_add(delta);
       break;
     case ConnWait::kReadHead:
     case ConnWait::kReadBody:
-      counts_.reading += delta;
+      counts_.reading.fetch_add(delta);
       break;
     case ConnWait::kWrite:
-      counts_.writing += delta;
+      counts_.writing.fetch_add(delta);
       break;
     case ConnWait::kLinger:
-      counts_.closing += delta;
+      counts_.closing.fetch_add(delta);
       break;
     case ConnWait::kClose:
       break;
@@ -109,45 +140,74 @@ void Listener::set_listening(bool on) {
 }
 
 void Listener::close_entry(ConnEntry* c) {
-  std::unique_ptr<ConnEntry> owned(c);
+  pool_.release(c);
   counts_.connections--;
 }
 
-void Listener::on_work(int worker, const WorkItem& item) {
-  auto* c = static_cast<ConnEntry*>(item.item);
-  WorkerScratch& w = *scratch_[static_cast<size_t>(worker)];
+void Listener::worker_loop(int index) {
+  WorkerScratch& w = *scratch_[static_cast<size_t>(index)];
+  epoll_event events[kWorkerEvents];
+  for (;;) {
+    if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
+    idle_workers_++;
+    int n = conn_epoll_.wait(events, kWorkerEvents, -1);
+    idle_workers_--;
+    for (int i = 0; i < n; ++i) {
+      auto* c = static_cast<ConnEntry*>(events[i].data.ptr);
+      if (c == nullptr) return;  // stop_workers_
+      {
+        std::lock_guard lk(mu_);
+        if (!c->queue) continue;  // stale event: expired, closed or already taken
+        c->queue->remove(c);
+        count(c->wait, -1);
+      }
+      serve(c, w);
+    }
+    last_free_ms_.store(monotonic_ms(), std::memory_order_relaxed);
+  }
+}
+
+void Listener::serve(ConnEntry* c, WorkerScratch& w) {
+  if (c->wait == ConnWait::kLinger) {
+    if (c->http->drain_linger()) {
+      close_entry(c);
+    } else {
+      hand_back(c, ConnWait::kLinger, w);
+    }
+    return;
+  }
   if (w.score) {
     w.score->status =
         static_cast<char>(stopping_.load() ? WorkerStatus::kGraceful : WorkerStatus::kWrite);
   }
-  ConnWait next = item.kind == kRun ? c->http.run(w, env_) : c->http.on_timeout(w, env_, c->wait);
-  hand_back(c, next, w);
-  if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
+  if (c->wait == ConnWait::kKeepAlive) c->phase_start_ms = monotonic_ms();
+  hand_back(c, c->http->run(w, env_), w);
 }
 
 void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
-  if (next == ConnWait::kKeepAlive) c->http.release_exchange(w);
+  if (next == ConnWait::kKeepAlive) c->http->release_exchange(w);
   if (next == ConnWait::kClose || stop_now_.load() ||
       (next == ConnWait::kKeepAlive && stopping_.load())) {
     close_entry(c);
     return;
   }
   int64_t now = monotonic_ms();
-  if (next != c->wait) {
-    if (next == ConnWait::kReadHead || next == ConnWait::kReadBody || next == ConnWait::kLinger) {
-      c->phase_start_ms = now;
-    }
+  if (next != c->wait &&
+      (next == ConnWait::kReadHead || next == ConnWait::kReadBody || next == ConnWait::kLinger)) {
+    c->phase_start_ms = now;
   }
   int64_t deadline;
   switch (next) {
     case ConnWait::kReadHead: {
+      // mod_reqtimeout: `header=T-M,MinRate=R` allows T seconds, extended by one
+      // second per R bytes received, up to M seconds in all.
       const auto& s = settings_;
       if (s.header_timeout_s <= 0) {
         deadline = now + s.timeout_ms;
         break;
       }
       int64_t extra = s.header_min_rate > 0
-                          ? static_cast<int64_t>(c->http.buffered()) * 1000 / s.header_min_rate
+                          ? static_cast<int64_t>(c->http->buffered()) * 1000 / s.header_min_rate
                           : 0;
       int64_t budget = s.header_timeout_s * 1000LL + extra;
       if (s.header_max_s > 0) budget = std::min<int64_t>(budget, s.header_max_s * 1000LL);
@@ -171,48 +231,25 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
   }
   uint32_t events = (next == ConnWait::kWrite ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
   bool wake = false;
+  bool failed = false;
   {
     std::lock_guard lk(mu_);
     c->wait = next;
     queue_for(next)->insert(c, deadline);
     count(next, +1);
-    int err = c->registered ? epoll_.modify(c->http.fd(), events, c)
-                            : epoll_.add(c->http.fd(), events, c);
+    int fd = c->http->fd();
+    int err = c->registered ? conn_epoll_.modify(fd, events, c) : conn_epoll_.add(fd, events, c);
     if (err != 0) {
       queue_for(next)->remove(c);
       count(next, -1);
+      failed = true;
     } else {
       c->registered = true;
-      c = nullptr;
     }
     wake = deadline < planned_wake_ms_;
   }
-  if (c) close_entry(c);  // could not arm it
+  if (failed) close_entry(c);
   if (wake) wake_.notify();
-}
-
-void Listener::dispatch(ConnEntry* c, int kind, int64_t now) {
-  pool_->push(WorkItem{c, kind, now});
-}
-
-void Listener::on_event(ConnEntry* c, int64_t now) {
-  {
-    std::lock_guard lk(mu_);
-    if (!c->queue) return;  // already taken by expiry in this pass
-    c->queue->remove(c);
-    count(c->wait, -1);
-  }
-  if (c->wait == ConnWait::kLinger) {
-    if (c->http.drain_linger()) {
-      close_entry(c);
-    } else {
-      ConnWait w = ConnWait::kLinger;
-      hand_back(c, w, *scratch_[0]);  // no exchange involved in lingering
-    }
-    return;
-  }
-  if (c->wait == ConnWait::kKeepAlive) c->phase_start_ms = now;
-  dispatch(c, kRun, now);
 }
 
 void Listener::accept_batch(int lfd) {
@@ -233,13 +270,13 @@ void Listener::accept_batch(int lfd) {
     sockaddr_storage local{};
     socklen_t llen = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen);
-    auto entry = std::make_unique<ConnEntry>(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
-                                             reinterpret_cast<sockaddr*>(&local));
-    int64_t now = monotonic_ms();
-    entry->phase_start_ms = now;
+    ConnEntry* c = pool_.acquire(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
+                                 reinterpret_cast<sockaddr*>(&local));
     counts_.connections++;
     counts_.accepted++;
-    dispatch(entry.release(), kRun, now);
+    c->phase_start_ms = monotonic_ms();
+    // A worker picks it up as soon as its first bytes are readable.
+    hand_back(c, ConnWait::kReadHead, *listener_scratch_);
   }
 }
 
@@ -251,8 +288,8 @@ void Listener::expire(int64_t now) {
       while (TimeoutLink* l = q->pop_expired(now)) {
         auto* c = static_cast<ConnEntry*>(l);
         count(c->wait, -1);
-        // Disarm so that no event can hand it to a second owner.
-        epoll_.remove(c->http.fd());
+        // Disarm, so that no later event hands it to a worker while we hold it.
+        conn_epoll_.remove(c->http->fd());
         c->registered = false;
         expired.push_back(c);
       }
@@ -260,7 +297,9 @@ void Listener::expire(int64_t now) {
   }
   for (ConnEntry* c : expired) {
     if (c->wait == ConnWait::kReadHead || c->wait == ConnWait::kReadBody) {
-      dispatch(c, kTimeout, now);  // a worker answers 408
+      // A partial request: answer 408 (a few hundred bytes, written here).
+      ConnWait next = c->http->on_timeout(*listener_scratch_, env_, c->wait);
+      hand_back(c, next, *listener_scratch_);
     } else {
       close_entry(c);
     }
@@ -274,15 +313,24 @@ void Listener::update_admission(int64_t now) {
   }
   if (accept_backoff_until_ > now) return;
   int64_t not_closing = counts_.connections.load() - counts_.closing.load();
-  bool allow =
-      admission_allows(not_closing, settings_.threads, settings_.async_factor, pool_->idle());
+  bool allow = admission_allows(not_closing, settings_.threads, settings_.async_factor,
+                                idle_workers_.load());
   set_listening(allow);
 }
 
 void Listener::relieve_starvation(int64_t now) {
-  int64_t oldest = pool_->oldest_enqueued_ms();
-  if (oldest == 0 || now - oldest < settings_.starvation_ms) return;
-  if (now - pool_->last_free_ms() < settings_.starvation_ms) return;
+  // Ready connections that no worker has taken (the connection set is readable).
+  pollfd p{-1, POLLIN, 0};
+  // Epoll's own descriptor is pollable: readable while its ready list is non-empty.
+  p.fd = conn_epoll_.fd();
+  bool pending = ::poll(&p, 1, 0) > 0 && !stop_requested_.load();
+  if (!pending) {
+    pending_since_ = 0;
+    return;
+  }
+  if (pending_since_ == 0) pending_since_ = now;
+  if (now - pending_since_ < settings_.starvation_ms) return;
+  if (now - last_free_ms_.load() < settings_.starvation_ms) return;
   std::vector<ConnEntry*> victims;
   {
     std::lock_guard lk(mu_);
@@ -320,7 +368,7 @@ int Listener::next_timeout_ms(int64_t now) {
     if (TimeoutLink* l = q->front()) wake = std::min(wake, l->deadline_ms);
   }
   if (accept_backoff_until_ > now) wake = std::min(wake, accept_backoff_until_);
-  if (pool_->queued() > 0) wake = std::min(wake, now + settings_.starvation_ms);
+  if (pending_since_ != 0) wake = std::min(wake, now + settings_.starvation_ms);
   planned_wake_ms_ = wake;
   return static_cast<int>(std::max<int64_t>(0, wake - now));
 }
@@ -334,7 +382,6 @@ void Listener::run() {
       stop_started = true;
       stopping_.store(true);
       set_listening(false);
-      close_idle_keep_alive();
       stop_deadline_ = settings_.graceful_timeout_ms > 0 ? now + settings_.graceful_timeout_ms : 0;
     }
     if (stop_started) {
@@ -343,39 +390,34 @@ void Listener::run() {
       if (counts_.connections.load() == 0 || stop_now_.load() || deadline_passed) break;
     }
     int n = epoll_.wait(events, kMaxEvents, stop_started ? 50 : next_timeout_ms(now));
-    now = monotonic_ms();
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
       if (tag == nullptr) {
         wake_.drain();
         continue;
       }
-      auto v = reinterpret_cast<uintptr_t>(tag);
-      if (v <= listen_fds_.size()) {
-        accept_batch(listen_fds_[v - 1]);
-        continue;
-      }
-      on_event(static_cast<ConnEntry*>(tag), now);
+      accept_batch(listen_fds_[reinterpret_cast<uintptr_t>(tag) - 1]);
     }
+    now = monotonic_ms();
     expire(now);
     relieve_starvation(now);
     update_admission(now);
   }
-  // Whatever still waits is closed; workers close what they hold when they return.
+  // Workers stop after their current batch; whatever still waits is closed.
   stop_now_.store(true);
-  std::vector<ConnEntry*> rest;
-  {
-    std::lock_guard lk(mu_);
-    for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
-      while (TimeoutLink* l = q->front()) {
-        q->remove(l);
-        count(static_cast<ConnEntry*>(l)->wait, -1);
-        rest.push_back(static_cast<ConnEntry*>(l));
-      }
+  stop_workers_.notify();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+  std::lock_guard lk(mu_);
+  for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+    while (TimeoutLink* l = q->front()) {
+      q->remove(l);
+      auto* c = static_cast<ConnEntry*>(l);
+      count(c->wait, -1);
+      pool_.release(c);
+      counts_.connections--;
     }
   }
-  for (ConnEntry* c : rest) close_entry(c);
-  pool_->stop();
 }
 
 }  // namespace tern

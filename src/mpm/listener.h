@@ -5,13 +5,15 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "http/connection.h"
 #include "mpm/timeout_queue.h"
-#include "mpm/worker_pool.h"
 #include "net/epoll.h"
 #include "server/scoreboard.h"
 
@@ -31,17 +33,40 @@ struct ListenerSettings {
   int64_t graceful_timeout_ms = 0;  // 0 = wait for in-flight work forever
 };
 
-// A connection as the listener knows it.
+// A connection as the listener knows it. Entries live in a pool and are never
+// freed while the process runs (type-stable memory): a worker holding a stale
+// epoll event for a closed connection still reads a valid entry, finds it in no
+// queue, and skips it.
 struct ConnEntry : TimeoutLink {
-  ConnEntry(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
-      : http(std::move(fd), peer, local) {}
-  HttpConnection http;
+  std::optional<HttpConnection> http;
   ConnWait wait = ConnWait::kReadHead;
-  bool registered = false;     // in the epoll set (armed or disarmed)
+  bool registered = false;     // in the connection epoll set (armed or disarmed)
   int64_t phase_start_ms = 0;  // start of the current head/body read or linger
 };
 
-// The listener loop. Construct, then run() on the thread that owns it.
+// Type-stable storage for ConnEntry objects. Thread-safe.
+class ConnEntryPool {
+ public:
+  // An entry holding a new connection on `fd`.
+  ConnEntry* acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local);
+  // Closes the connection and keeps the entry for reuse.
+  void release(ConnEntry* c);
+
+ private:
+  std::mutex mu_;
+  std::deque<ConnEntry> store_;
+  std::vector<ConnEntry*> free_;
+};
+
+// The listener of one child and its workers. Construct, then run() on the
+// thread that owns it (the listener thread); the workers are started inside.
+//
+// Two epoll sets: the listener's (listen sockets, a wake-up eventfd) and the
+// connections' set, on which idle workers block directly. A connection that a
+// worker hands back is armed EPOLLONESHOT in the connections' set, so the kernel's
+// ready list is the queue of ready work, and a busy process runs request after
+// request without a thread switch. The listener keeps the timeout queues,
+// accepts, and applies admission control.
 class Listener {
  public:
   // `listen_fds` stay owned by the caller. `env`, `settings` and `scoreboard`
@@ -63,13 +88,11 @@ class Listener {
   const std::atomic<bool>& stopping() const { return stopping_; }
 
  private:
-  enum Kind { kRun = 0, kTimeout = 1 };
-  void on_work(int worker, const WorkItem& item);
+  void worker_loop(int index);
+  void serve(ConnEntry* c, WorkerScratch& w);
   void hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w);
   void close_entry(ConnEntry* c);
   void accept_batch(int lfd);
-  void dispatch(ConnEntry* c, int kind, int64_t now);
-  void on_event(ConnEntry* c, int64_t now);
   void expire(int64_t now);
   void update_admission(int64_t now);
   void relieve_starvation(int64_t now);
@@ -82,8 +105,10 @@ class Listener {
   std::vector<int> listen_fds_;
   ListenerSettings settings_;
   ConnectionEnv env_;
-  Epoll epoll_;
+  Epoll epoll_;       // listen sockets + wake_
+  Epoll conn_epoll_;  // waiting connections + stop_workers_; workers wait here
   EventFd wake_;
+  EventFd stop_workers_;
   std::mutex mu_;  // guards the queues and the arming of connections
   TimeoutQueue keep_alive_q_;
   TimeoutQueue write_q_;
@@ -93,15 +118,20 @@ class Listener {
   Scoreboard& scoreboard_;
   int slot_;
   ProcessScore& counts_;
+  ConnEntryPool pool_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stop_now_{false};
+  std::atomic<int> idle_workers_{0};
+  std::atomic<int64_t> last_free_ms_{0};  // last time a worker finished a batch
   bool listening_ = false;
   int64_t accept_backoff_until_ = 0;
   int64_t stop_deadline_ = 0;
+  int64_t pending_since_ = 0;    // ready connections first seen untaken (starvation)
   int64_t planned_wake_ms_ = 0;  // guarded by mu_: when the loop will wake next
-  std::vector<std::unique_ptr<WorkerScratch>> scratch_;
-  std::unique_ptr<WorkerPool> pool_;
+  std::vector<std::unique_ptr<WorkerScratch>> scratch_;  // one per worker
+  std::unique_ptr<WorkerScratch> listener_scratch_;      // for 408s on expiry
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace tern

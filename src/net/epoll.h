@@ -16,6 +16,8 @@ class Epoll {
   Epoll();
   // True when the instance was created.
   bool valid() const { return static_cast<bool>(fd_); }
+  // The epoll descriptor itself (pollable: readable while events are ready).
+  int fd() const { return fd_.get(); }
   // Registers `fd` with `events`, carrying `data` back in events. Returns 0 or errno.
   int add(int fd, uint32_t events, void* data);
   // Changes the registration of `fd`. Returns 0 or errno.

@@ -1,0 +1,65 @@
+#include "handlers/file_cache.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <mutex>
+
+#include "net/unique_fd.h"
+
+namespace tern {
+
+namespace {
+bool same_file(const CachedFile& f, const struct stat& st) {
+  return f.dev == st.st_dev && f.ino == st.st_ino && f.size == static_cast<uint64_t>(st.st_size) &&
+         f.mtim.tv_sec == st.st_mtim.tv_sec && f.mtim.tv_nsec == st.st_mtim.tv_nsec;
+}
+}  // namespace
+
+std::shared_ptr<const CachedFile> FileCache::get(const std::string& path, time_t now) {
+  std::shared_ptr<const CachedFile> hit;
+  {
+    std::shared_lock lk(mu_);
+    auto it = map_.find(path);
+    if (it != map_.end()) hit = it->second;
+  }
+  if (hit) {
+    if (hit->checked_s.load(std::memory_order_relaxed) >= now) return hit;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*hit, st)) {
+      hit->checked_s.store(now, std::memory_order_relaxed);
+      return hit;
+    }
+  }
+  return load(path, now);
+}
+
+std::shared_ptr<const CachedFile> FileCache::load(const std::string& path, time_t now) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  struct stat st;
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<uint64_t>(st.st_size) > max_file_bytes_) {
+    std::unique_lock lk(mu_);
+    map_.erase(path);
+    return nullptr;
+  }
+  auto f = std::make_shared<CachedFile>();
+  f->dev = st.st_dev;
+  f->ino = st.st_ino;
+  f->size = static_cast<uint64_t>(st.st_size);
+  f->mtim = st.st_mtim;
+  f->content.resize(f->size);
+  size_t got = 0;
+  while (got < f->size) {
+    ssize_t n = ::pread(fd.get(), f->content.data() + got, f->size - got, static_cast<off_t>(got));
+    if (n <= 0) return nullptr;  // changed under us: serve it uncached
+    got += static_cast<size_t>(n);
+  }
+  f->checked_s.store(now, std::memory_order_relaxed);
+  std::unique_lock lk(mu_);
+  if (map_.size() >= max_entries_ && map_.find(path) == map_.end()) map_.clear();
+  map_[path] = f;
+  return f;
+}
+
+}  // namespace tern
