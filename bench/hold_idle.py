@@ -76,12 +76,15 @@ def main():
         # Keep the number of unanswered connections bounded.
         while len([1 for v in pending.values() if not v[2]]) > 2000 and time.time() < deadline:
             _pump(poller, pending, req, 0.05)
-    while any(not v[2] for v in pending.values()) and time.time() < deadline:
-        if not _pump(poller, pending, req, 0.5):
-            break
+    # Connections beyond a server's admission limit wait in its backlog (SYN
+    # retries): keep pumping until all are answered or the deadline passes.
+    while any(not v[2] for v in pending.values() if v[0].fileno() >= 0) and time.time() < deadline:
+        _pump(poller, pending, req, 0.5)
     answered = sum(1 for v in pending.values() if v[2])
     print(f"opened={len(socks)}")
     print(f"answered={answered}")
+    if ERRORS:
+        print(f"errors={ERRORS}")
     sys.stdout.flush()
     time.sleep(a.seconds)
     still = 0
@@ -105,6 +108,9 @@ def main():
         s.close()
 
 
+ERRORS = {}
+
+
 def _pump(poller, pending, req, timeout):
     events = poller.poll(timeout)
     for fd, ev in events:
@@ -115,7 +121,8 @@ def _pump(poller, pending, req, timeout):
         if ev & select.EPOLLOUT:
             try:
                 s.send(req)
-            except OSError:
+            except OSError as e:
+                ERRORS[e.errno] = ERRORS.get(e.errno, 0) + 1
                 poller.unregister(fd)
                 continue
             poller.modify(fd, select.EPOLLIN)
@@ -125,6 +132,7 @@ def _pump(poller, pending, req, timeout):
             except OSError:
                 data = b""
             if not data:
+                ERRORS["eof"] = ERRORS.get("eof", 0) + 1
                 poller.unregister(fd)
                 continue
             entry[1] += data
