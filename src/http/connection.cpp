@@ -43,6 +43,25 @@ size_t max_head_bytes(const ParserLimits& l) {
   return n < (64u << 20) ? n : (64u << 20);
 }
 
+void frame_chunked(Response& resp) {
+  // Rewrites the memory chunks as one memory chunk holding "SIZE CRLF data CRLF" per chunk
+  // and the last-chunk "0 CRLF CRLF". Generated bodies are small; one copy is acceptable.
+  std::string framed;
+  framed.reserve(resp.body_mem.size() + resp.chunks.size() * 12 + 5);
+  for (const BodyChunk& c : resp.chunks) {
+    if (c.from_file || c.length == 0) continue;  // file chunks are not supported here
+    char hex[17];
+    auto r = std::to_chars(hex, hex + sizeof hex, c.length, 16);
+    framed.append(hex, r.ptr);
+    framed.append("\r\n");
+    framed.append(resp.body_mem, c.offset, c.length);
+    framed.append("\r\n");
+  }
+  framed.append("0\r\n\r\n");
+  resp.clear_body();
+  resp.append_body(framed);
+}
+
 }  // namespace
 
 WorkerScratch::WorkerScratch(const ParserLimits& limits) : file_buf(64 * 1024), limits_(limits) {}
@@ -322,6 +341,11 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   bool no_body = status_forbids_body(resp.status);
   if (no_body) resp.clear_body();
   uint64_t length = resp.body_length();
+  // Response::chunked: Transfer-Encoding: chunked for HTTP/1.1, a close-delimited body for
+  // HTTP/1.0 (and unparsed requests), which cannot take chunked framing (RFC 9112 §6.1).
+  const bool te_chunked = resp.chunked && !no_body && req && req->version_minor >= 1;
+  if (resp.chunked && !no_body && !te_chunked) close_after_ = true;
+  if (te_chunked && !head_only) frame_chunked(resp);
 
   // Small file bodies go out with the head in one writev.
   if (!head_only && !resp.chunks.empty() && resp.file && length <= kInlineFileMax) {
@@ -354,7 +378,9 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   h.append("\r\n");
   h.append(s.server_line);
   h.append(resp.fields);
-  if (!no_body) {
+  if (te_chunked) {
+    h.append("Transfer-Encoding: chunked\r\n");
+  } else if (!no_body && !resp.chunked) {
     h.append("Content-Length: ");
     append_number(h, length);
     h.append("\r\n");
