@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <csignal>
 
 #include <functional>
 #include <string>
@@ -82,6 +83,12 @@ class Conformance : public ::testing::Test {
     lm_ = r->header("Last-Modified").value_or("");
   }
   static void TearDownTestSuite() {
+    // The server survived every case and stops cleanly; no sanitizer report in its output.
+    EXPECT_EQ(::kill(server_->pid(), 0), 0) << "tern died: " << server_->log();
+    server_->stop(SIGTERM);
+    const std::string log = server_->log();
+    EXPECT_EQ(log.find("Sanitizer"), std::string::npos) << log;
+    EXPECT_EQ(log.find("runtime error"), std::string::npos) << log;
     delete server_;
     server_ = nullptr;
   }
