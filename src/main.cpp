@@ -104,6 +104,15 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
 
+  // Before the sockets listen: a client may connect (and a supervisor send SIGTERM) as soon
+  // as they do; the default action would kill the process without a clean stop.
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
   std::vector<tern::UniqueFd> sockets;
   std::vector<int> fds;
   for (const auto& l : config.listens) {
@@ -139,13 +148,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
-
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
                         "tern/" TERN_VERSION " configured -- resuming normal operations");

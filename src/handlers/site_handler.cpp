@@ -125,6 +125,11 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     render_error(400, &req, {}, resp);
     return;
   }
+  // CONNECT carries an authority, not a path: a static server does not tunnel (405 + Allow).
+  if (req.method == Method::kConnect) {
+    render_error(405, &req, {}, resp);
+    return;
+  }
   // The decoded path is needed for <Location> matching, before authorization.
   thread_local std::string fs_path;
   thread_local std::string url_path;

@@ -43,6 +43,25 @@ size_t max_head_bytes(const ParserLimits& l) {
   return n < (64u << 20) ? n : (64u << 20);
 }
 
+void frame_chunked(Response& resp) {
+  // Rewrites the memory chunks as one memory chunk holding "SIZE CRLF data CRLF" per chunk
+  // and the last-chunk "0 CRLF CRLF". Generated bodies are small; one copy is acceptable.
+  std::string framed;
+  framed.reserve(resp.body_mem.size() + resp.chunks.size() * 12 + 5);
+  for (const BodyChunk& c : resp.chunks) {
+    if (c.from_file || c.length == 0) continue;  // file chunks are not supported here
+    char hex[17];
+    auto r = std::to_chars(hex, hex + sizeof hex, c.length, 16);
+    framed.append(hex, r.ptr);
+    framed.append("\r\n");
+    framed.append(resp.body_mem, c.offset, c.length);
+    framed.append("\r\n");
+  }
+  framed.append("0\r\n\r\n");
+  resp.clear_body();
+  resp.append_body(framed);
+}
+
 }  // namespace
 
 WorkerScratch::WorkerScratch(const ParserLimits& limits) : file_buf(64 * 1024), limits_(limits) {}
@@ -89,6 +108,7 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
   if (phase_ == Phase::kDiscardBody) {
     ConnWait next = discard_body(w, env);
     if (next != ConnWait::kReadHead) return next;
+    if (close_after_) return close_or_linger();  // the response said Connection: close
   }
   for (;;) {
     if (!ex_) ex_ = w.take_exchange();
@@ -133,9 +153,27 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   if (request_start_us_ == 0) request_start_us_ = wall_clock_us();
   HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
   if (hr.status == ParseStatus::kNeedMore) return ConnWait::kReadHead;
-  if (hr.status == ParseStatus::kError) return respond_error(w, env, hr.error_status);
+  // 417 comes with a complete head and valid framing (request_parser.h): it is answered like
+  // any response below, its body dropped, and the connection kept.
+  if (hr.status == ParseStatus::kError && hr.consumed == 0) {
+    return respond_error(w, env, hr.error_status);
+  }
+  const int rejected = hr.status == ParseStatus::kError ? hr.error_status : 0;
 
   const Request& req = ex.req;
+  // Decode the part of the body already buffered before answering (nothing is read for it):
+  // a broken body that is already here (bad chunk size, missing CRLF, chunked above
+  // LimitRequestBody) gets its 400/413 instead of the handler's status. The views of `req`
+  // stay valid: consume() only moves an offset. Body bytes arriving later are checked while
+  // they are dropped after the response; an error there closes the connection.
+  size_t body_seen = 0;
+  bool body_done = !req.has_body();
+  if (!body_done && !req.expect_continue && hr.consumed < ex.in.size()) {
+    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), nullptr);
+    if (br.status == ParseStatus::kError) return respond_error(w, env, br.error_status);
+    body_seen = br.consumed;
+    body_done = br.status == ParseStatus::kDone;
+  }
   ++requests_;
   if (!env.settings->keep_alive || !req.keep_alive ||
       (env.settings->max_keep_alive_requests > 0 &&
@@ -146,24 +184,34 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
 
   Response& resp = w.out.resp;
   resp.clear();
-  env.handler->handle(req, context(), resp);
+  if (rejected != 0) {
+    env.handler->error(rejected, &req, context(), resp);
+    resp.status = rejected;
+  } else {
+    env.handler->handle(req, context(), resp);
+  }
 
   // The handler did not read the body: drop it when small enough, else close.
-  if (req.has_body()) {
+  if (!body_done) {
     if (req.expect_continue) {
-      close_after_ = true;  // no 100 Continue was sent: the client may never send it
+      // No handler reads a body, so 100 Continue is never sent: the final status goes out at
+      // once (RFC 9110 §10.1.1) with Connection: close, as the client may or may not send
+      // the body now; a lingering close drains it if it does.
+      close_after_ = true;
+      linger_after_ = true;
     } else if (req.content_length && *req.content_length > env.settings->max_discard) {
       close_after_ = true;
       linger_after_ = true;
     } else {
-      discard_left_ = env.settings->max_discard;
+      discard_left_ =
+          env.settings->max_discard > body_seen ? env.settings->max_discard - body_seen : 1;
     }
   }
   if (resp.close_connection) close_after_ = true;
 
   build_head(w, env, &req, req.method == Method::kHead);
   log_access(w, env, &req);
-  ex.in.consume(hr.consumed);
+  ex.in.consume(hr.consumed + body_seen);
   phase_ = discard_left_ > 0 ? Phase::kDiscardBody : Phase::kHead;
   // The request's views are dead from here on (the body discard reuses the buffer).
 
@@ -203,6 +251,10 @@ ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv&) {
       if (br.status == ParseStatus::kDone) {
         phase_ = Phase::kHead;
         discard_left_ = 0;
+        // Ready for the next request also when resumed from run() (the body came in later
+        // reads): a parser left in its finished state would answer the old request again.
+        ex.parser.reset();
+        ex.req.clear();
         return ConnWait::kReadHead;
       }
       if (br.status == ParseStatus::kError || discard_left_ == 0) {
@@ -237,7 +289,10 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
   if (ex_ && !ex_->req.method_name.empty()) req = &ex_->req;
   env.handler->error(status, req, context(), resp);
   resp.status = status;
-  build_head(w, env, req, req && req->method == Method::kHead);
+  // No body for HEAD, also when the head failed before the request was filled in.
+  bool head_only =
+      req ? req->method == Method::kHead : ex_ && ex_->in.pending().substr(0, 5) == "HEAD ";
+  build_head(w, env, req, head_only);
   log_access(w, env, req);
   if (ex_) {
     ex_->in.consume(ex_->in.size());
@@ -295,6 +350,11 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   bool no_body = status_forbids_body(resp.status);
   if (no_body) resp.clear_body();
   uint64_t length = resp.body_length();
+  // Response::chunked: Transfer-Encoding: chunked for HTTP/1.1, a close-delimited body for
+  // HTTP/1.0 (and unparsed requests), which cannot take chunked framing (RFC 9112 §6.1).
+  const bool te_chunked = resp.chunked && !no_body && req && req->version_minor >= 1;
+  if (resp.chunked && !no_body && !te_chunked) close_after_ = true;
+  if (te_chunked && !head_only) frame_chunked(resp);
 
   // Small file bodies go out with the head in one writev.
   if (!head_only && !resp.chunks.empty() && resp.file && length <= kInlineFileMax) {
@@ -327,7 +387,9 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   h.append("\r\n");
   h.append(s.server_line);
   h.append(resp.fields);
-  if (!no_body) {
+  if (te_chunked) {
+    h.append("Transfer-Encoding: chunked\r\n");
+  } else if (!no_body && !resp.chunked) {
     h.append("Content-Length: ");
     append_number(h, length);
     h.append("\r\n");

@@ -93,6 +93,7 @@ void Response::clear() {
   fields.clear();
   clear_body();
   close_connection = false;
+  chunked = false;
 }
 
 std::string_view reason_phrase(int status) {

@@ -34,6 +34,10 @@ class Response {
   UniqueFd file;
   // Set by a handler or the connection: close the connection after this response.
   bool close_connection = false;
+  // The body is sent with Transfer-Encoding: chunked and no Content-Length (each memory chunk
+  // framed as one HTTP chunk); for generated content of unknown length. Memory chunks only.
+  // HTTP/1.0 clients get a close-delimited body instead.
+  bool chunked = false;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);

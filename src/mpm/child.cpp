@@ -11,9 +11,16 @@ namespace tern {
 
 namespace {
 std::atomic<Listener*> g_listener{nullptr};
+// A stop requested before the listener exists (0 none, 1 graceful, 2 immediate): without it a
+// SIGTERM arriving during start-up was lost and the process never exited.
+std::atomic<int> g_pending_stop{0};
 }  // namespace
 
 void stop_child(bool graceful) {
+  int want = graceful ? 1 : 2;
+  int seen = g_pending_stop.load();
+  while (seen < want && !g_pending_stop.compare_exchange_weak(seen, want)) {
+  }
   if (Listener* l = g_listener.load()) l->stop(graceful);
 }
 
@@ -56,6 +63,7 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   scoreboard->process(0).pid = getpid();
   Listener listener(listen_fds, ls, env, *scoreboard, 0);
   g_listener.store(&listener);
+  if (int pending = g_pending_stop.load()) listener.stop(pending == 1);  // stop() is idempotent
   listener.run();
   g_listener.store(nullptr);
   return 0;
