@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "config/config_loader.h"
 #include "handlers/site_handler.h"
+#include "handlers/status_handler.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "mpm/child.h"
@@ -132,6 +134,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  // server-status and metrics read the scoreboard this process reports into.
+  auto scoreboard = tern::Scoreboard::create(
+      config.server_limit, std::max(config.thread_limit, config.threads_per_child),
+      config.scoreboard_file, &err);
+  if (!scoreboard) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  scoreboard->global().restart_time_us = tern::status_now_us();
+  tern::StatusInfo status_info = tern::make_status_info(config);
+  tern::StatusHandler status(*scoreboard, status_info, tern::StatusForm::kServerStatus,
+                             handler.get());
+  tern::StatusHandler metrics(*scoreboard, status_info, tern::StatusForm::kMetrics, handler.get());
+  handler->register_named_handler("server-status", &status);
+  handler->register_named_handler("metrics", &metrics);
   handler->set_error_logger(
       [](std::string_view msg) { tern::ErrorLog::write(tern::LogLevel::kError, "core", msg); });
   tern::PidFile pid_file;
@@ -149,7 +166,7 @@ int main(int argc, char** argv) {
 
   tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
                         "tern/" TERN_VERSION " configured -- resuming normal operations");
-  int rc = tern::run_child(config, fds, *handler, logs.get());
+  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }

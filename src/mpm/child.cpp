@@ -1,16 +1,24 @@
 #include "mpm/child.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
 
 #include "handlers/server_header.h"
 #include "mpm/listener.h"
+#include "server/scoreboard.h"
 
 namespace tern {
 
 namespace {
 std::atomic<Listener*> g_listener{nullptr};
+
+int64_t wall_clock_us() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
 }  // namespace
 
 void stop_child(bool graceful) {
@@ -19,6 +27,14 @@ void stop_child(bool graceful) {
 
 int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
               AccessLogs* logs) {
+  std::string err;
+  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
+  if (!scoreboard) return 1;
+  return run_child(config, listen_fds, handler, logs, *scoreboard, 0);
+}
+
+int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
+              AccessLogs* logs, Scoreboard& scoreboard, int slot) {
   ConnectionSettings cs;
   cs.limits.request_line = config.limit_request_line;
   cs.limits.field_size = config.limit_request_field_size;
@@ -50,14 +66,15 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   env.handler = &handler;
   env.logs = logs;
 
-  std::string err;
-  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
-  if (!scoreboard) return 1;
-  scoreboard->process(0).pid = getpid();
-  Listener listener(listen_fds, ls, env, *scoreboard, 0);
+  ProcessScore& ps = scoreboard.process(slot);
+  ps.pid = getpid();
+  ps.generation = scoreboard.global().generation.load();
+  ps.start_time_us = wall_clock_us();
+  Listener listener(listen_fds, ls, env, scoreboard, slot);
   g_listener.store(&listener);
   listener.run();
   g_listener.store(nullptr);
+  ps.quiescing = static_cast<uint8_t>(Quiescing::kYes);
   return 0;
 }
 
