@@ -142,8 +142,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
-  scoreboard->global().restart_time_us = tern::status_now_us();
   tern::StatusInfo status_info = tern::make_status_info(config);
+  scoreboard->global().restart_time_us = status_info.restart_time_us;
   tern::StatusHandler status(*scoreboard, status_info, tern::StatusForm::kServerStatus,
                              handler.get());
   tern::StatusHandler metrics(*scoreboard, status_info, tern::StatusForm::kMetrics, handler.get());

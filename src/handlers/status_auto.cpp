@@ -37,8 +37,8 @@ void render_status_auto(const StatusSnapshot& s, std::string& out) {
   line(out, "Server Built", info.server_built);
   line(out, "CurrentTime", format_status_time(s.now_us));
   line(out, "RestartTime", format_status_time(info.restart_time_us));
-  line(out, "ParentServerConfigGeneration", info.config_generation);
-  line(out, "ParentServerMPMGeneration", info.mpm_generation);
+  line(out, "ParentServerConfigGeneration", s.config_generation);
+  line(out, "ParentServerMPMGeneration", s.mpm_generation);
   line(out, "ServerUptimeSeconds", s.uptime_s);
   out.append("ServerUptime:");
   out.append(format_uptime(s.uptime_s));

@@ -69,9 +69,9 @@ void header_facts(const StatusSnapshot& s, std::string& out) {
   out.append("<dt>Current Time: ").append(format_status_time(s.now_us)).append("</dt>\n");
   out.append("<dt>Restart Time: ").append(format_status_time(info.restart_time_us));
   out.append("</dt>\n<dt>Parent Server Config. Generation: ");
-  out.append(std::to_string(info.config_generation));
+  out.append(std::to_string(s.config_generation));
   out.append("</dt>\n<dt>Parent Server MPM Generation: ");
-  out.append(std::to_string(info.mpm_generation)).append("</dt>\n");
+  out.append(std::to_string(s.mpm_generation)).append("</dt>\n");
   out.append("<dt>Server uptime: ").append(format_uptime(s.uptime_s)).append("</dt>\n");
   if (s.load[0] >= 0) {
     char buf[96];

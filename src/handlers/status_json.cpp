@@ -120,8 +120,8 @@ void render_status_json(const StatusSnapshot& s, const std::vector<HistorySample
   j.str("server_built", info.server_built);
   j.num("current_time_us", s.now_us);
   j.num("restart_time_us", info.restart_time_us);
-  j.num("config_generation", info.config_generation);
-  j.num("mpm_generation", info.mpm_generation);
+  j.num("config_generation", s.config_generation);
+  j.num("mpm_generation", s.mpm_generation);
   j.num("uptime_seconds", s.uptime_s);
   j.open("load", '[');
   for (double l : s.load) j.real("", l);

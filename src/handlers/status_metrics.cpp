@@ -54,7 +54,7 @@ void render_status_metrics(const StatusSnapshot& s, std::string& out) {
         info.restart_time_us / 1000000);
   gauge(out, "tern_uptime_seconds", "Seconds since the last (re)start.", s.uptime_s);
   gauge(out, "tern_config_generation", "Configuration generation of the parent.",
-        info.config_generation);
+        s.config_generation);
   counter(out, "tern_requests_total", "Requests served (all workers, all processes).", s.accesses);
   counter(out, "tern_bytes_total", "Response body bytes sent.", s.bytes);
   family(out, "tern_request_duration_seconds_total", "counter",

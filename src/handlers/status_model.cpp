@@ -141,6 +141,9 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
   s.now_us = status_now_us();
   int64_t restart = info.restart_time_us;
   s.uptime_s = restart > 0 && s.now_us > restart ? (s.now_us - restart) / 1000000 : 0;
+  uint32_t gen = sb.global().generation.load(std::memory_order_relaxed);
+  s.mpm_generation = gen != 0 ? gen : info.mpm_generation;
+  s.config_generation = gen != 0 ? gen + 1 : info.config_generation;
   double loads[3];
   if (::getloadavg(loads, 3) == 3) {
     for (int i = 0; i < 3; ++i) s.load[i] = loads[i];

@@ -68,6 +68,9 @@ struct StatusSnapshot {
   std::string via;   // the local address it arrived on
   int64_t now_us = 0;
   int64_t uptime_s = 0;
+  // The parent's generations: the scoreboard's (bumped by a graceful restart) when
+  // set, else StatusInfo's.
+  uint32_t config_generation = 1, mpm_generation = 0;
   double load[3] = {-1, -1, -1};
   uint64_t accesses = 0;
   uint64_t bytes = 0;

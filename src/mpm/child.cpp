@@ -74,7 +74,6 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   g_listener.store(&listener);
   listener.run();
   g_listener.store(nullptr);
-  ps.quiescing = static_cast<uint8_t>(Quiescing::kYes);
   return 0;
 }
 

@@ -154,6 +154,12 @@ TEST_F(StatusSnapshotTest, Counts) {
   ASSERT_EQ(s.workers.size(), 3u);  // W, G, and the dead slot that served requests
   EXPECT_EQ(s.workers[0].request, "GET /<script> HTTP/1.1");
   EXPECT_TRUE(take_snapshot(*sb, info, false).workers.empty());
+  EXPECT_EQ(s.config_generation, 1u);
+  EXPECT_EQ(s.mpm_generation, 0u);
+  sb->global().generation = 3;  // after three graceful restarts
+  s = take_snapshot(*sb, info, false);
+  EXPECT_EQ(s.config_generation, 4u);
+  EXPECT_EQ(s.mpm_generation, 3u);
 }
 
 TEST_F(StatusSnapshotTest, AutoForm) {
