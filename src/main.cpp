@@ -106,6 +106,15 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
 
+  // Handlers before the sockets: a stop request is honoured as soon as a client
+  // can connect (run_child picks up one that came before it started).
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
   std::vector<tern::UniqueFd> sockets;
   std::vector<int> fds;
   for (const auto& l : config.listens) {
@@ -156,13 +165,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
-
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
                         "tern/" TERN_VERSION " configured -- resuming normal operations");

@@ -13,6 +13,8 @@ namespace tern {
 
 namespace {
 std::atomic<Listener*> g_listener{nullptr};
+// A stop that arrived before the listener existed: 0 none, 1 graceful, 2 at once.
+std::atomic<int> g_pending_stop{0};
 
 int64_t wall_clock_us() {
   timespec ts;
@@ -22,6 +24,10 @@ int64_t wall_clock_us() {
 }  // namespace
 
 void stop_child(bool graceful) {
+  // Record first, then look: run_child publishes the listener, then reads the
+  // record, so a signal at any moment reaches it.
+  int want = graceful ? 1 : 2;
+  if (g_pending_stop.load() < want) g_pending_stop.store(want);
   if (Listener* l = g_listener.load()) l->stop(graceful);
 }
 
@@ -72,6 +78,7 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   ps.start_time_us = wall_clock_us();
   Listener listener(listen_fds, ls, env, scoreboard, slot);
   g_listener.store(&listener);
+  if (int pending = g_pending_stop.load()) listener.stop(pending == 1);
   listener.run();
   g_listener.store(nullptr);
   return 0;
