@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "config/config_loader.h"
 #include "handlers/site_handler.h"
+#include "handlers/status_handler.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "mpm/child.h"
@@ -104,8 +106,8 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
 
-  // Before the sockets listen: a client may connect (and a supervisor send SIGTERM) as soon
-  // as they do; the default action would kill the process without a clean stop.
+  // Handlers before the sockets: a stop request is honoured as soon as a client
+  // can connect (run_child picks up one that came before it started).
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
@@ -141,6 +143,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  // server-status and metrics read the scoreboard this process reports into.
+  auto scoreboard = tern::Scoreboard::create(
+      config.server_limit, std::max(config.thread_limit, config.threads_per_child),
+      config.scoreboard_file, &err);
+  if (!scoreboard) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  tern::StatusInfo status_info = tern::make_status_info(config);
+  scoreboard->global().restart_time_us = status_info.restart_time_us;
+  tern::StatusHandler status(*scoreboard, status_info, tern::StatusForm::kServerStatus,
+                             handler.get());
+  tern::StatusHandler metrics(*scoreboard, status_info, tern::StatusForm::kMetrics, handler.get());
+  handler->register_named_handler("server-status", &status);
+  handler->register_named_handler("metrics", &metrics);
   handler->set_error_logger(
       [](std::string_view msg) { tern::ErrorLog::write(tern::LogLevel::kError, "core", msg); });
   tern::PidFile pid_file;
@@ -151,7 +168,7 @@ int main(int argc, char** argv) {
 
   tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
                         "tern/" TERN_VERSION " configured -- resuming normal operations");
-  int rc = tern::run_child(config, fds, *handler, logs.get());
+  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }

@@ -1,31 +1,46 @@
 #include "mpm/child.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
 
 #include "handlers/server_header.h"
 #include "mpm/listener.h"
+#include "server/scoreboard.h"
 
 namespace tern {
 
 namespace {
 std::atomic<Listener*> g_listener{nullptr};
-// A stop requested before the listener exists (0 none, 1 graceful, 2 immediate): without it a
-// SIGTERM arriving during start-up was lost and the process never exited.
+// A stop that arrived before the listener existed: 0 none, 1 graceful, 2 at once.
 std::atomic<int> g_pending_stop{0};
+
+int64_t wall_clock_us() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
 }  // namespace
 
 void stop_child(bool graceful) {
+  // Record first, then look: run_child publishes the listener, then reads the
+  // record, so a signal at any moment reaches it.
   int want = graceful ? 1 : 2;
-  int seen = g_pending_stop.load();
-  while (seen < want && !g_pending_stop.compare_exchange_weak(seen, want)) {
-  }
+  if (g_pending_stop.load() < want) g_pending_stop.store(want);
   if (Listener* l = g_listener.load()) l->stop(graceful);
 }
 
 int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
               AccessLogs* logs) {
+  std::string err;
+  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
+  if (!scoreboard) return 1;
+  return run_child(config, listen_fds, handler, logs, *scoreboard, 0);
+}
+
+int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
+              AccessLogs* logs, Scoreboard& scoreboard, int slot) {
   ConnectionSettings cs;
   cs.limits.request_line = config.limit_request_line;
   cs.limits.field_size = config.limit_request_field_size;
@@ -57,13 +72,13 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   env.handler = &handler;
   env.logs = logs;
 
-  std::string err;
-  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
-  if (!scoreboard) return 1;
-  scoreboard->process(0).pid = getpid();
-  Listener listener(listen_fds, ls, env, *scoreboard, 0);
+  ProcessScore& ps = scoreboard.process(slot);
+  ps.pid = getpid();
+  ps.generation = scoreboard.global().generation.load();
+  ps.start_time_us = wall_clock_us();
+  Listener listener(listen_fds, ls, env, scoreboard, slot);
   g_listener.store(&listener);
-  if (int pending = g_pending_stop.load()) listener.stop(pending == 1);  // stop() is idempotent
+  if (int pending = g_pending_stop.load()) listener.stop(pending == 1);
   listener.run();
   g_listener.store(nullptr);
   return 0;

@@ -13,11 +13,17 @@ namespace tern {
 
 class AccessLogs;
 class Listener;
+class Scoreboard;
 
 // Runs a child's listener and workers over `listen_fds` until stop_child() and
 // the drain that follows complete. Returns the exit status.
 int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
               AccessLogs* logs);
+
+// The same, reporting into slot `slot` of `scoreboard` (which outlives the call),
+// so that a server-status handler reading that scoreboard sees this child.
+int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
+              AccessLogs* logs, Scoreboard& scoreboard, int slot);
 
 // Asks the running child to stop: gracefully (in-flight work finishes) or at
 // once. Async-signal-safe; a no-op when no child runs.

@@ -193,10 +193,27 @@ std::optional<std::string> Response::header(const std::string& name) const {
   return std::nullopt;
 }
 
-Client::Client(int port, const char* address) {
+Client::Client(int port, const char* address, const char* source) {
   int fd = ::socket(address[0] == ':' || std::strchr(address, ':') ? AF_INET6 : AF_INET,
                     SOCK_STREAM | SOCK_CLOEXEC, 0);
   int rc;
+  if (source != nullptr) {
+    if (std::strchr(source, ':')) {
+      sockaddr_in6 b{};
+      b.sin6_family = AF_INET6;
+      ::inet_pton(AF_INET6, source, &b.sin6_addr);
+      rc = ::bind(fd, reinterpret_cast<sockaddr*>(&b), sizeof b);
+    } else {
+      sockaddr_in b{};
+      b.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &b.sin_addr);
+      rc = ::bind(fd, reinterpret_cast<sockaddr*>(&b), sizeof b);
+    }
+    if (rc != 0) {
+      ::close(fd);
+      return;
+    }
+  }
   if (std::strchr(address, ':')) {
     sockaddr_in6 a{};
     a.sin6_family = AF_INET6;

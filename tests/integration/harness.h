@@ -93,8 +93,9 @@ struct Response {
 // A raw TCP client connection to 127.0.0.1.
 class Client {
  public:
-  // Connects to `port` (check connected()).
-  explicit Client(int port, const char* address = "127.0.0.1");
+  // Connects to `port` (check connected()); from `source` (an IPv4/IPv6 address of
+  // this host, e.g. "127.0.0.2") when not null.
+  explicit Client(int port, const char* address = "127.0.0.1", const char* source = nullptr);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
