@@ -15,22 +15,28 @@
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "mpm/child.h"
+#include "mpm/control_process.h"
+#include "mpm/signals.h"
 #include "net/socket.h"
 #include "net/unique_fd.h"
+#include "server/daemon.h"
 #include "server/pid_file.h"
+#include "server/scoreboard.h"
 
 namespace {
 
 void usage(FILE* out) {
   std::fprintf(out,
                "Usage: tern [-D name] [-d directory] [-f file] [-C \"directive\"] [-X]\n"
-               "            [-t] [-v] [-h]\n"
+               "            [-k start|restart|graceful|graceful-stop|stop] [-t] [-v] [-h]\n"
                "Options:\n"
                "  -D name            : define a name for use in <IfDefine name> directives\n"
                "  -d directory       : specify an alternate initial ServerRoot\n"
                "  -f file            : specify an alternate ServerConfigFile\n"
                "  -C \"directive\"     : process directive before reading config files\n"
-               "  -X                 : debug mode (one process, foreground)\n"
+               "  -X                 : debug mode (one child, no control process, foreground)\n"
+               "  -k start|restart|graceful|graceful-stop|stop\n"
+               "                     : start the server as a daemon, or signal the running one\n"
                "  -t                 : run syntax check for config files\n"
                "  -v                 : show version number\n"
                "  -h                 : list available command line options (this page)\n");
@@ -46,8 +52,10 @@ int main(int argc, char** argv) {
   tern::LoadOptions opts;
   opts.config_file = "conf/tern.conf";
   bool check_only = false;
+  bool single = false;
+  std::string command;
   int c;
-  while ((c = getopt(argc, argv, "f:d:D:C:tvhX")) != -1) {
+  while ((c = getopt(argc, argv, "f:d:D:C:k:tvhX")) != -1) {
     switch (c) {
       case 'f':
         opts.config_file = optarg;
@@ -65,7 +73,16 @@ int main(int argc, char** argv) {
         check_only = true;
         break;
       case 'X':
-        break;  // tern serves in the foreground with one process already
+        single = true;
+        break;
+      case 'k':
+        command = optarg;
+        if (command != "start" && tern::signal_for_command(optarg) == 0) {
+          std::fprintf(stderr, "tern: unknown -k command '%s'\n", optarg);
+          usage(stderr);
+          return 1;
+        }
+        break;
       case 'v':
         std::printf("Server version: tern/%s (Unix)\nServer built:   %s %s\n", TERN_VERSION,
                     __DATE__, __TIME__);
@@ -95,6 +112,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Syntax OK\n");
     return 0;
   }
+  bool daemon = false;
+  if (!command.empty()) {
+    if (command != "start") {
+      bool start_instead = false;
+      int rc = tern::signal_server(config.pid_file, command, &start_instead);
+      if (!start_instead) return rc;
+    } else if (pid_t running = tern::running_server_pid(config.pid_file)) {
+      std::fprintf(stderr, "tern (pid %d) already running\n", static_cast<int>(running));
+      return 0;
+    }
+    daemon = true;
+  }
 
   // Idle keep-alive connections are cheap in tern; let the process hold as many
   // as the hard limit allows.
@@ -122,6 +151,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  if (!single) {
+    if (daemon && !tern::daemonize(&err)) {
+      std::fprintf(stderr, "tern: %s\n", err.c_str());
+      return 1;
+    }
+    return tern::run_control_process(opts, loaded.config, std::move(sockets));
+  }
+
   auto logs = std::make_unique<tern::AccessLogs>();
   if (!logs->open(config, &err)) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
@@ -149,7 +186,12 @@ int main(int argc, char** argv) {
 
   tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
                         "tern/" TERN_VERSION " configured -- resuming normal operations");
-  int rc = tern::run_child(config, fds, *handler, logs.get());
+  auto scoreboard = tern::Scoreboard::create(1, config.threads_per_child, "", &err);
+  if (!scoreboard) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0, false);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }

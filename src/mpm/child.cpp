@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include "handlers/server_header.h"
 #include "mpm/listener.h"
@@ -11,14 +13,20 @@ namespace tern {
 
 namespace {
 std::atomic<Listener*> g_listener{nullptr};
+// 0: none, 1: graceful, 2: at once — a stop asked for before the listener ran.
+std::atomic<int> g_pending_stop{0};
 }  // namespace
 
 void stop_child(bool graceful) {
+  int want = graceful ? 1 : 2;
+  int cur = g_pending_stop.load();
+  while (cur < want && !g_pending_stop.compare_exchange_weak(cur, want)) {
+  }
   if (Listener* l = g_listener.load()) l->stop(graceful);
 }
 
 int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
-              AccessLogs* logs) {
+              AccessLogs* logs, Scoreboard& scoreboard, int slot, bool several_children) {
   ConnectionSettings cs;
   cs.limits.request_line = config.limit_request_line;
   cs.limits.field_size = config.limit_request_field_size;
@@ -41,21 +49,27 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   ls.body_timeout_s = config.body_read_timeout.initial_seconds;
   ls.body_max_s = config.body_read_timeout.max_seconds;
   ls.body_min_rate = config.body_read_timeout.min_rate;
-  ls.threads = config.threads_per_child;
+  ls.threads = std::min(config.threads_per_child, scoreboard.thread_limit());
   ls.async_factor = config.async_request_worker_factor;
   ls.graceful_timeout_ms = config.graceful_shutdown_timeout.count();
+  ls.max_connections = static_cast<uint64_t>(std::max(0, config.max_connections_per_child));
+  ls.exclusive_accept = several_children;
 
   ConnectionEnv env;
   env.settings = &cs;
   env.handler = &handler;
   env.logs = logs;
 
-  std::string err;
-  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
-  if (!scoreboard) return 1;
-  scoreboard->process(0).pid = getpid();
-  Listener listener(listen_fds, ls, env, *scoreboard, 0);
+  ProcessScore& ps = scoreboard.process(slot);
+  ps.pid = getpid();
+  if (ps.start_time_us.load() == 0) {
+    ps.start_time_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  }
+  Listener listener(listen_fds, ls, env, scoreboard, slot);
   g_listener.store(&listener);
+  if (int pending = g_pending_stop.load()) listener.stop(pending == 1);
   listener.run();
   g_listener.store(nullptr);
   return 0;

@@ -25,10 +25,13 @@ struct ListenerSettings {
   int body_timeout_s = 20, body_max_s = 0, body_min_rate = 500;
   int threads = 25;
   double async_factor = 2.0;
-  int64_t starvation_ms = 50;       // ready work older than this with no worker freed = starved
-  int64_t linger_short_ms = 2000;   // httpd SECONDS_TO_LINGER
-  int64_t linger_max_ms = 30000;    // httpd MAX_SECS_TO_LINGER
-  int64_t graceful_timeout_ms = 0;  // 0 = wait for in-flight work forever
+  int64_t starvation_ms = 50;          // ready work older than this with no worker freed = starved
+  int64_t linger_short_ms = 2000;      // httpd SECONDS_TO_LINGER
+  int64_t linger_max_ms = 30000;       // httpd MAX_SECS_TO_LINGER
+  int64_t graceful_timeout_ms = 0;     // 0 = wait for in-flight work forever
+  int64_t keep_alive_drain_ms = 2000;  // graceful stop: idle keep-alive kept at most this long
+  uint64_t max_connections = 0;        // MaxConnectionsPerChild: stop gracefully after; 0 = never
+  bool exclusive_accept = false;       // EPOLLEXCLUSIVE on the listen fds (several children)
 };
 
 // A connection as the listener knows it.
@@ -99,7 +102,8 @@ class Listener {
   bool listening_ = false;
   int64_t accept_backoff_until_ = 0;
   int64_t stop_deadline_ = 0;
-  int64_t planned_wake_ms_ = 0;  // guarded by mu_: when the loop will wake next
+  std::atomic<bool> drain_over_{false};  // graceful stop: idle keep-alive is closed from now on
+  int64_t planned_wake_ms_ = 0;          // guarded by mu_: when the loop will wake next
   std::vector<std::unique_ptr<WorkerScratch>> scratch_;
   std::unique_ptr<WorkerPool> pool_;
 };
