@@ -27,9 +27,11 @@ namespace tern {
 
 namespace {
 
-constexpr int64_t kTickMs = 100;            // how often children are reaped
-constexpr int64_t kMaintenanceMs = 1000;    // idle-server maintenance period
-constexpr int64_t kStopGraceMs = 3000;      // SIGTERM → SIGKILL for stubborn children
+constexpr int64_t kTickMs = 100;          // how often children are reaped
+constexpr int64_t kMaintenanceMs = 1000;  // idle-server maintenance period
+constexpr int64_t kStopGraceMs = 3000;
+constexpr int64_t kShortGraceMs = 2000;     // SIGTERM: in-flight work may finish this long      //
+                                            // SIGTERM → SIGKILL for stubborn children
 constexpr int64_t kStartupWindowMs = 2000;  // a non-zero exit this early is a start-up failure
 
 const char* kMod = "mpm_event";
@@ -106,6 +108,7 @@ class Control {
   int64_t spawn_hold_until_ = 0;
   int pending_respawns_ = 0;
   bool shutting_down_ = false;
+  bool stop_pending_ = false;  // SIGTERM arrived while waiting for children
   bool reported_max_workers_ = false;
 };
 
@@ -394,8 +397,10 @@ bool Control::wait_children(int64_t timeout_ms) {
     reap(false);
     if (live_children() == 0) return true;
     if (end > 0 && monotonic_ms() >= end) return false;
-    ControlRequest r = take_control_request();
-    if (r == ControlRequest::kStop) return false;  // a stop cuts a graceful wait short
+    if (take_control_request() == ControlRequest::kStop) {
+      stop_pending_ = true;  // a stop cuts the wait short and is acted on next
+      return false;
+    }
     sleep_ms(kTickMs / 2);
   }
 }
@@ -432,16 +437,22 @@ int Control::run() {
 
   int64_t next_maintenance = monotonic_ms() + kMaintenanceMs;
   for (;;) {
-    switch (take_control_request()) {
+    ControlRequest request = take_control_request();
+    if (stop_pending_) request = ControlRequest::kStop;
+    switch (request) {
       case ControlRequest::kNone:
         break;
       case ControlRequest::kStop:
         ErrorLog::write(LogLevel::kNotice, kMod, "caught SIGTERM, shutting down");
         shutting_down_ = true;
-        signal_children(SIGTERM, Quiescing::kYes);
-        if (!wait_children(kStopGraceMs)) {
-          signal_children(SIGKILL, Quiescing::kNo);
-          wait_children(kStopGraceMs);
+        // A short grace lets in-flight responses finish, then children stop at once.
+        signal_children(SIGUSR1, Quiescing::kYes);
+        if (!wait_children(kShortGraceMs)) {
+          signal_children(SIGTERM, Quiescing::kYes);
+          if (!wait_children(kStopGraceMs)) {
+            signal_children(SIGKILL, Quiescing::kNo);
+            wait_children(kStopGraceMs);
+          }
         }
         return 0;
       case ControlRequest::kGracefulStop: {
