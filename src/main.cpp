@@ -156,6 +156,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "tern: %s\n", err.c_str());
       return 1;
     }
+    // Reloads must find the same files after a daemon's chdir("/").
+    opts.server_root = config.server_root;
+    opts.config_file = config.config_file;
     return tern::run_control_process(opts, loaded.config, std::move(sockets));
   }
 

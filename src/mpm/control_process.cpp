@@ -195,7 +195,13 @@ void Control::spawn(int slot) {
   for (int t = 0; t < threads; ++t) {
     sb_->worker(slot, t).status = static_cast<char>(WorkerStatus::kStarting);
   }
+  // Signals stay blocked across the fork so that one sent to the new pid before
+  // the child installed its own handlers is held, not run by the parent's.
+  sigset_t all, old;
+  sigfillset(&all);
+  ::sigprocmask(SIG_BLOCK, &all, &old);
   pid_t pid = ::fork();
+  if (pid != 0) ::sigprocmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
     ErrorLog::printf(LogLevel::kError, kMod, "fork: unable to fork new process: %s",
                      std::strerror(errno));
@@ -205,6 +211,7 @@ void Control::spawn(int slot) {
   }
   if (pid == 0) {
     install_child_signals();
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
     std::string err;
     if (!drop_privileges(gen_.identity, &err)) {
       ErrorLog::printf(LogLevel::kAlert, kMod, "%s", err.c_str());
