@@ -125,6 +125,10 @@ int main(int argc, char** argv) {
     daemon = true;
   }
 
+  // The control process records signals from now on: a stop that arrives while
+  // the sockets open and the children start is acted on, not fatal.
+  if (!single) tern::install_control_signals();
+
   // Idle keep-alive connections are cheap in tern; let the process hold as many
   // as the hard limit allows.
   rlimit nofile{};

@@ -27,11 +27,10 @@ namespace tern {
 
 namespace {
 
-constexpr int64_t kTickMs = 100;          // how often children are reaped
-constexpr int64_t kMaintenanceMs = 1000;  // idle-server maintenance period
-constexpr int64_t kStopGraceMs = 3000;
-constexpr int64_t kShortGraceMs = 2000;     // SIGTERM: in-flight work may finish this long      //
-                                            // SIGTERM → SIGKILL for stubborn children
+constexpr int64_t kTickMs = 100;            // how often children are reaped
+constexpr int64_t kMaintenanceMs = 1000;    // idle-server maintenance period
+constexpr int64_t kStopGraceMs = 3000;      // SIGTERM → SIGKILL for stubborn children
+constexpr int64_t kShortGraceMs = 3000;     // stop: in-flight work may finish this long
 constexpr int64_t kStartupWindowMs = 2000;  // a non-zero exit this early is a start-up failure
 
 const char* kMod = "mpm_event";

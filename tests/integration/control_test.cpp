@@ -316,6 +316,31 @@ TEST(Control, InvalidConfigOnReloadKeepsServing) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+int uid_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Uid:", 0) == 0) return std::stoi(line.substr(4));
+  }
+  return -1;
+}
+
+TEST(Control, ChildrenDropPrivilegesParentKeepsRoot) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  Server s;
+  s.put("index.html", "hello\n");
+  ASSERT_TRUE(
+      s.start("User #65534\nGroup #65534\nStartServers 2\nMinSpareThreads 1\n"
+              "MaxSpareThreads 64\n"))
+      << s.log();
+  ASSERT_TRUE(wait_until([&] { return children_of(s.pid()).size() == 2; }, 3s));
+  EXPECT_EQ(uid_of(s.pid()), 0);
+  for (pid_t k : children_of(s.pid())) {
+    EXPECT_TRUE(wait_until([&] { return uid_of(k) == 65534; }, 2s)) << uid_of(k);
+  }
+  EXPECT_EQ(s.stop(), 0);
+}
+
 TEST(Control, DashKStartGracefulStopAndStalePidFile) {
   TempDir root;
   root.write("htdocs/index.html", "hello\n");
