@@ -316,6 +316,50 @@ TEST(Control, InvalidConfigOnReloadKeepsServing) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+TEST(Control, GracefulRestartReopensLogs) {
+  Server s;
+  s.put("index.html", "hello\n");
+  ASSERT_TRUE(s.start("StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 64\n")) << s.log();
+  ASSERT_TRUE(serves(s.port()));
+  std::string logs = s.root().path() + "/logs/";
+  ASSERT_EQ(::rename((logs + "access_log").c_str(), (logs + "access_log.1").c_str()), 0);
+  ASSERT_EQ(::rename((logs + "error_log").c_str(), (logs + "error_log.1").c_str()), 0);
+  ::kill(s.pid(), SIGUSR1);
+  ASSERT_TRUE(wait_until(
+      [&] { return s.read("logs/error_log").find("resuming") != std::string::npos; }, 3s));
+  ASSERT_TRUE(
+      wait_until([&] { return serves(s.port()) && !s.read("logs/access_log").empty(); }, 3s));
+  EXPECT_NE(s.read("logs/access_log.1").find("GET /index.html"), std::string::npos);
+  EXPECT_NE(s.read("logs/access_log").find("GET /index.html"), std::string::npos);
+  EXPECT_NE(s.read("logs/error_log.1").find("graceful restart"), std::string::npos);
+  EXPECT_EQ(s.stop(), 0);
+}
+
+TEST(Control, GracefulStopFinishesInFlightDownloadWithinTimeout) {
+  Server s;
+  s.put("big.bin", std::string(16 << 20, 'g'));
+  ASSERT_TRUE(
+      s.start("StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 64\n"
+              "GracefulShutdownTimeout 5\n"))
+      << s.log();
+  Client idle(s.port());  // an idle keep-alive connection must not hold the stop
+  ASSERT_TRUE(idle.send(get("/big.bin")));
+  Client c(s.port());
+  ASSERT_TRUE(c.send(get("/big.bin")));
+  std::this_thread::sleep_for(100ms);
+  auto t0 = Clock::now();
+  ::kill(s.pid(), SIGWINCH);
+  auto r = c.read_response(false, 8000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body.size(), static_cast<size_t>(16 << 20));
+  auto r2 = idle.read_response(false, 8000);
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->body.size(), static_cast<size_t>(16 << 20));
+  EXPECT_EQ(s.stop(0, 8000), 0);  // already stopping: wait for the exit
+  EXPECT_LT(Clock::now() - t0, 5s);
+  EXPECT_FALSE(Client(s.port()).connected());
+}
+
 int uid_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
