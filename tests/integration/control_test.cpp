@@ -404,6 +404,26 @@ TEST(Control, ChildrenDropPrivilegesParentKeepsRoot) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+TEST(Control, ChildFailingAtStartupBacksOff) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (the failure is a refused setgid)";
+  Server s;
+  // gid 4294967295 is (gid_t)-1: the kernel refuses it, so every child exits
+  // right after the fork, before serving.
+  ASSERT_TRUE(
+      s.start("User #65534\nGroup #4294967295\nStartServers 1\n"
+              "MinSpareThreads 1\nMaxSpareThreads 64\n"))
+      << s.log();
+  std::this_thread::sleep_for(2500ms);
+  std::string err = s.read("logs/error_log");
+  size_t forks = 0;
+  for (size_t at = 0; (at = err.find(" started (slot", at)) != std::string::npos; ++at) ++forks;
+  EXPECT_GE(forks, 2u) << err;  // it does retry…
+  EXPECT_LE(forks, 4u) << err;  // …at 1 s, then 2 s: no fork loop
+  EXPECT_NE(err.find("failed at start-up (1 in a row), next attempt in 1000 ms"), std::string::npos)
+      << err;
+  EXPECT_EQ(s.stop(), 0);
+}
+
 TEST(Control, DashKStartGracefulStopAndStalePidFile) {
   TempDir root;
   root.write("htdocs/index.html", "hello\n");
