@@ -17,22 +17,28 @@
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "mpm/child.h"
+#include "mpm/control_process.h"
+#include "mpm/signals.h"
 #include "net/socket.h"
 #include "net/unique_fd.h"
+#include "server/daemon.h"
 #include "server/pid_file.h"
+#include "server/scoreboard.h"
 
 namespace {
 
 void usage(FILE* out) {
   std::fprintf(out,
                "Usage: tern [-D name] [-d directory] [-f file] [-C \"directive\"] [-X]\n"
-               "            [-t] [-v] [-h]\n"
+               "            [-k start|restart|graceful|graceful-stop|stop] [-t] [-v] [-h]\n"
                "Options:\n"
                "  -D name            : define a name for use in <IfDefine name> directives\n"
                "  -d directory       : specify an alternate initial ServerRoot\n"
                "  -f file            : specify an alternate ServerConfigFile\n"
                "  -C \"directive\"     : process directive before reading config files\n"
-               "  -X                 : debug mode (one process, foreground)\n"
+               "  -X                 : debug mode (one child, no control process, foreground)\n"
+               "  -k start|restart|graceful|graceful-stop|stop\n"
+               "                     : start the server as a daemon, or signal the running one\n"
                "  -t                 : run syntax check for config files\n"
                "  -v                 : show version number\n"
                "  -h                 : list available command line options (this page)\n");
@@ -48,8 +54,10 @@ int main(int argc, char** argv) {
   tern::LoadOptions opts;
   opts.config_file = "conf/tern.conf";
   bool check_only = false;
+  bool single = false;
+  std::string command;
   int c;
-  while ((c = getopt(argc, argv, "f:d:D:C:tvhX")) != -1) {
+  while ((c = getopt(argc, argv, "f:d:D:C:k:tvhX")) != -1) {
     switch (c) {
       case 'f':
         opts.config_file = optarg;
@@ -67,7 +75,16 @@ int main(int argc, char** argv) {
         check_only = true;
         break;
       case 'X':
-        break;  // tern serves in the foreground with one process already
+        single = true;
+        break;
+      case 'k':
+        command = optarg;
+        if (command != "start" && tern::signal_for_command(optarg) == 0) {
+          std::fprintf(stderr, "tern: unknown -k command '%s'\n", optarg);
+          usage(stderr);
+          return 1;
+        }
+        break;
       case 'v':
         std::printf("Server version: tern/%s (Unix)\nServer built:   %s %s\n", TERN_VERSION,
                     __DATE__, __TIME__);
@@ -97,6 +114,22 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Syntax OK\n");
     return 0;
   }
+  bool daemon = false;
+  if (!command.empty()) {
+    if (command != "start") {
+      bool start_instead = false;
+      int rc = tern::signal_server(config.pid_file, command, &start_instead);
+      if (!start_instead) return rc;
+    } else if (pid_t running = tern::running_server_pid(config.pid_file)) {
+      std::fprintf(stderr, "tern (pid %d) already running\n", static_cast<int>(running));
+      return 0;
+    }
+    daemon = true;
+  }
+
+  // The control process records signals from now on: a stop that arrives while
+  // the sockets open and the children start is acted on, not fatal.
+  if (!single) tern::install_control_signals();
 
   // Idle keep-alive connections are cheap in tern; let the process hold as many
   // as the hard limit allows.
@@ -133,6 +166,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  if (!single) {
+    if (daemon && !tern::daemonize(&err)) {
+      std::fprintf(stderr, "tern: %s\n", err.c_str());
+      return 1;
+    }
+    // Reloads must find the same files after a daemon's chdir("/").
+    opts.server_root = config.server_root;
+    opts.config_file = config.config_file;
+    return tern::run_control_process(opts, loaded.config, std::move(sockets));
+  }
+
   auto logs = std::make_unique<tern::AccessLogs>();
   if (!logs->open(config, &err)) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
@@ -168,7 +212,7 @@ int main(int argc, char** argv) {
 
   tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
                         "tern/" TERN_VERSION " configured -- resuming normal operations");
-  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0);
+  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0, false);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }

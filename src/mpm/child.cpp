@@ -1,46 +1,32 @@
 #include "mpm/child.h"
 
-#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 
 #include "handlers/server_header.h"
 #include "mpm/listener.h"
-#include "server/scoreboard.h"
 
 namespace tern {
 
 namespace {
 std::atomic<Listener*> g_listener{nullptr};
-// A stop that arrived before the listener existed: 0 none, 1 graceful, 2 at once.
+// 0: none, 1: graceful, 2: at once — a stop asked for before the listener ran.
 std::atomic<int> g_pending_stop{0};
-
-int64_t wall_clock_us() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
 }  // namespace
 
 void stop_child(bool graceful) {
-  // Record first, then look: run_child publishes the listener, then reads the
-  // record, so a signal at any moment reaches it.
   int want = graceful ? 1 : 2;
-  if (g_pending_stop.load() < want) g_pending_stop.store(want);
+  int cur = g_pending_stop.load();
+  while (cur < want && !g_pending_stop.compare_exchange_weak(cur, want)) {
+  }
   if (Listener* l = g_listener.load()) l->stop(graceful);
 }
 
 int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
-              AccessLogs* logs) {
-  std::string err;
-  auto scoreboard = Scoreboard::create(1, config.threads_per_child, "", &err);
-  if (!scoreboard) return 1;
-  return run_child(config, listen_fds, handler, logs, *scoreboard, 0);
-}
-
-int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
-              AccessLogs* logs, Scoreboard& scoreboard, int slot) {
+              AccessLogs* logs, Scoreboard& scoreboard, int slot, bool several_children) {
   ConnectionSettings cs;
   cs.limits.request_line = config.limit_request_line;
   cs.limits.field_size = config.limit_request_field_size;
@@ -63,9 +49,11 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   ls.body_timeout_s = config.body_read_timeout.initial_seconds;
   ls.body_max_s = config.body_read_timeout.max_seconds;
   ls.body_min_rate = config.body_read_timeout.min_rate;
-  ls.threads = config.threads_per_child;
+  ls.threads = std::min(config.threads_per_child, scoreboard.thread_limit());
   ls.async_factor = config.async_request_worker_factor;
   ls.graceful_timeout_ms = config.graceful_shutdown_timeout.count();
+  ls.max_connections = static_cast<uint64_t>(std::max(0, config.max_connections_per_child));
+  ls.exclusive_accept = several_children;
 
   ConnectionEnv env;
   env.settings = &cs;
@@ -74,8 +62,11 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
 
   ProcessScore& ps = scoreboard.process(slot);
   ps.pid = getpid();
-  ps.generation = scoreboard.global().generation.load();
-  ps.start_time_us = wall_clock_us();
+  if (ps.start_time_us.load() == 0) {
+    ps.start_time_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  }
   Listener listener(listen_fds, ls, env, scoreboard, slot);
   g_listener.store(&listener);
   if (int pending = g_pending_stop.load()) listener.stop(pending == 1);

@@ -130,7 +130,10 @@ void Listener::set_listening(bool on) {
   if (on == listening_) return;
   for (size_t i = 0; i < listen_fds_.size(); ++i) {
     if (on) {
-      epoll_.add(listen_fds_[i], EPOLLIN, listen_tag(i));
+      // Every child has the shared listen sockets in its own epoll set; with
+      // EPOLLEXCLUSIVE a new connection wakes one of them, not all (thundering herd).
+      uint32_t ev = EPOLLIN | (settings_.exclusive_accept ? EPOLLEXCLUSIVE : 0u);
+      epoll_.add(listen_fds_[i], ev, listen_tag(i));
     } else {
       epoll_.remove(listen_fds_[i]);
     }
@@ -186,8 +189,11 @@ void Listener::serve(ConnEntry* c, WorkerScratch& w) {
 
 void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
   if (next == ConnWait::kKeepAlive) c->http->release_exchange(w);
+  // While a graceful stop drains, a response that was already sent with
+  // keep-alive leaves the connection open: its client may be sending the next
+  // request right now, which will be answered with `Connection: close`.
   if (next == ConnWait::kClose || stop_now_.load() ||
-      (next == ConnWait::kKeepAlive && stopping_.load())) {
+      (next == ConnWait::kKeepAlive && drain_over_.load())) {
     close_entry(c);
     return;
   }
@@ -273,10 +279,15 @@ void Listener::accept_batch(int lfd) {
     ConnEntry* c = pool_.acquire(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
                                  reinterpret_cast<sockaddr*>(&local));
     counts_.connections++;
-    counts_.accepted++;
+    uint64_t accepted = ++counts_.accepted;
     c->phase_start_ms = monotonic_ms();
     // A worker picks it up as soon as its first bytes are readable.
     hand_back(c, ConnWait::kReadHead, *listener_scratch_);
+    if (settings_.max_connections > 0 && accepted >= settings_.max_connections) {
+      stop_requested_.store(true);  // MaxConnectionsPerChild: recycle gracefully
+      set_listening(false);
+      return;
+    }
   }
 }
 
@@ -376,16 +387,28 @@ int Listener::next_timeout_ms(int64_t now) {
 void Listener::run() {
   epoll_event events[kMaxEvents];
   bool stop_started = false;
+  int64_t drain_until = 0;
   for (;;) {
     int64_t now = monotonic_ms();
     if (stop_requested_.load() && !stop_started) {
       stop_started = true;
       stopping_.store(true);
       set_listening(false);
+      uint8_t none = static_cast<uint8_t>(Quiescing::kNo);
+      counts_.quiescing.compare_exchange_strong(none, static_cast<uint8_t>(Quiescing::kYes));
       stop_deadline_ = settings_.graceful_timeout_ms > 0 ? now + settings_.graceful_timeout_ms : 0;
+      // Idle keep-alive connections are not closed at once: a client may send its
+      // next request at the instant we close, and that request would fail (a
+      // graceful restart would then cost errors). Requests arriving during the
+      // drain are answered with `Connection: close`; what stays idle is closed
+      // after min(KeepAliveTimeout, keep_alive_drain_ms, GracefulShutdownTimeout).
+      int64_t drain = std::min(settings_.keep_alive_timeout_ms, settings_.keep_alive_drain_ms);
+      if (settings_.graceful_timeout_ms > 0) drain = std::min(drain, settings_.graceful_timeout_ms);
+      drain_until = now + std::max<int64_t>(drain, 0);
     }
     if (stop_started) {
-      close_idle_keep_alive();
+      if (!drain_over_.load() && now >= drain_until) drain_over_.store(true);
+      if (drain_over_.load()) close_idle_keep_alive();
       bool deadline_passed = stop_deadline_ > 0 && now >= stop_deadline_;
       if (counts_.connections.load() == 0 || stop_now_.load() || deadline_passed) break;
     }

@@ -27,10 +27,13 @@ struct ListenerSettings {
   int body_timeout_s = 20, body_max_s = 0, body_min_rate = 500;
   int threads = 25;
   double async_factor = 2.0;
-  int64_t starvation_ms = 50;       // ready work older than this with no worker freed = starved
-  int64_t linger_short_ms = 2000;   // httpd SECONDS_TO_LINGER
-  int64_t linger_max_ms = 30000;    // httpd MAX_SECS_TO_LINGER
-  int64_t graceful_timeout_ms = 0;  // 0 = wait for in-flight work forever
+  int64_t starvation_ms = 50;          // ready work older than this with no worker freed = starved
+  int64_t linger_short_ms = 2000;      // httpd SECONDS_TO_LINGER
+  int64_t linger_max_ms = 30000;       // httpd MAX_SECS_TO_LINGER
+  int64_t graceful_timeout_ms = 0;     // 0 = wait for in-flight work forever
+  int64_t keep_alive_drain_ms = 2000;  // graceful stop: idle keep-alive kept at most this long
+  uint64_t max_connections = 0;        // MaxConnectionsPerChild: stop gracefully after; 0 = never
+  bool exclusive_accept = false;       // EPOLLEXCLUSIVE on the listen fds (several children)
 };
 
 // A connection as the listener knows it. Entries live in a pool and are never
@@ -122,6 +125,7 @@ class Listener {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stop_now_{false};
+  std::atomic<bool> drain_over_{false};  // graceful stop: idle keep-alive is closed from now on
   std::atomic<int> idle_workers_{0};
   std::atomic<int64_t> last_free_ms_{0};  // last time a worker finished a batch
   bool listening_ = false;
