@@ -136,6 +136,7 @@ bool Server::start(const std::string& extra, const std::vector<std::string>& arg
       << "CustomLog logs/access_log common\n"
       << "PidFile logs/tern.pid\n"
       << "ThreadsPerChild 4\n"
+      << "StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 8\n"
       << extra << "\n";
     config_ = c.str();
     root_.write("tern.conf", config_);

@@ -251,7 +251,7 @@ TEST_F(StaticServing, SigtermStopsCleanly) {
 TEST(Startup, BadConfigurationIsRefusedWithFileAndLine) {
   Server s;
   EXPECT_FALSE(s.start("KeepAliveTimout 5\n"));
-  EXPECT_NE(s.log().find("tern.conf:8"), std::string::npos) << s.log();
+  EXPECT_NE(s.log().find("tern.conf:11"), std::string::npos) << s.log();
   EXPECT_NE(s.log().find("KeepAliveTimeout"), std::string::npos) << s.log();
 }
 
