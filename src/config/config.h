@@ -49,8 +49,8 @@ struct ReadTimeoutSpec {
 // One `Require` leaf or a <RequireAll>/<RequireAny> container.
 struct RequireRule {
   enum class Kind { kAllGranted, kAllDenied, kIp, kLocal, kAll, kAny } kind = Kind::kAllGranted;
-  bool negated = false;             // `Require not …`
-  std::vector<std::string> ips;     // kIp: addresses and CIDR blocks as written
+  bool negated = false;               // `Require not …`
+  std::vector<std::string> ips;       // kIp: addresses and CIDR blocks as written
   std::vector<RequireRule> children;  // kAll / kAny
 };
 
@@ -73,7 +73,7 @@ struct Config {
   std::string server_name;    // may be empty (then the hostname is used)
   std::vector<ListenSpec> listens;
   std::vector<std::string> directory_index{"index.html"};
-  std::string types_config;  // absolute path, or "" for the built-in table
+  std::string types_config;                      // absolute path, or "" for the built-in table
   std::map<std::string, std::string> add_types;  // lower-case extension without dot -> type
   bool keep_alive = true;
   std::chrono::milliseconds keep_alive_timeout{5000};
@@ -110,11 +110,11 @@ struct Config {
   int max_request_workers = 400;  // 16 * 25
   int min_spare_threads = 75;
   int max_spare_threads = 250;
-  int max_connections_per_child = 0;  // 0 = never recycle
+  int max_connections_per_child = 0;                       // 0 = never recycle
   std::chrono::milliseconds graceful_shutdown_timeout{0};  // 0 = wait forever
-  std::string user;   // empty = do not switch
-  std::string group;  // empty = do not switch
-  std::string scoreboard_file;  // empty = anonymous shared memory
+  std::string user;                                        // empty = do not switch
+  std::string group;                                       // empty = do not switch
+  std::string scoreboard_file;                             // empty = anonymous shared memory
 
   // --- status (issue 6)
   bool extended_status = true;
