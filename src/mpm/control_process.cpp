@@ -157,7 +157,7 @@ bool Control::prepare(std::shared_ptr<const Config> config, Generation* out, std
 void Control::apply(Generation g) {
   gen_ = std::move(g);
   ++generation_;
-  sb_->global().generation = generation_;
+  sb_->global().generation = generation_ - 1;  // httpd counts restarts: 0 at first start
   sb_->global().restart_time_us = wall_us();
   // The status handlers read the shared scoreboard: children inherit them.
   StatusInfo info = make_status_info(*gen_.config);
@@ -202,7 +202,7 @@ void Control::spawn(int slot) {
   const Config& c = cfg();
   sb_->reset_process(slot);
   ProcessScore& ps = sb_->process(slot);
-  ps.generation = generation_;
+  ps.generation = generation_ - 1;  // as the global generation: 0 first
   int threads = std::min(c.threads_per_child, sb_->thread_limit());
   for (int t = 0; t < threads; ++t) {
     sb_->worker(slot, t).status = static_cast<char>(WorkerStatus::kStarting);
