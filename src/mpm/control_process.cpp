@@ -3,6 +3,7 @@
 #include "handlers/status_handler.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -212,6 +213,7 @@ void Control::spawn(int slot) {
   sigset_t all, old;
   sigfillset(&all);
   ::sigprocmask(SIG_BLOCK, &all, &old);
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid != 0) ::sigprocmask(SIG_SETMASK, &old, nullptr);
   if (pid < 0) {
@@ -229,6 +231,11 @@ void Control::spawn(int slot) {
       ErrorLog::printf(LogLevel::kAlert, kMod, "%s", err.c_str());
       ::_exit(2);
     }
+    // A child must not outlive its control process (killed with SIGKILL, say):
+    // it would keep serving an orphaned scoreboard and its listen sockets.
+    // Set after drop_privileges, which clears the parent-death signal.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(0);  // the parent died before prctl
     int rc = run_child(c, fds_, *gen_.handler, gen_.logs.get(), *sb_, slot, true);
     ::_exit(rc);
   }

@@ -60,6 +60,7 @@ namespace {
 pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path) {
   pid_t pid = ::fork();
   if (pid == 0) {
+    ::setpgid(0, 0);  // its own process group: the harness can stop every process of it
     int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
@@ -171,6 +172,7 @@ int Server::stop(int sig, int timeout_ms) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  ::kill(-pid_, SIGKILL);  // anything of its process group still alive (children)
   pid_ = -1;
   return code;
 }
