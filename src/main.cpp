@@ -139,13 +139,17 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
 
-  // Handlers before the sockets: a stop request is honoured as soon as a client
-  // can connect (run_child picks up one that came before it started).
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
+  // -X: handlers before the sockets, so a stop request is honoured as soon as a
+  // client can connect (run_child picks up one that came before it started).
+  // The control process has its own (install_control_signals above); installing
+  // these there would record a stop that every forked child then inherits.
+  if (single) {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+  }
   signal(SIGPIPE, SIG_IGN);
 
   std::vector<tern::UniqueFd> sockets;

@@ -293,8 +293,12 @@ void Control::on_exit(int slot, int status) {
                      self_stopped && !si.stop_sent ? " (MaxConnectionsPerChild reached)" : "");
   }
   if (expected || si.generation != generation_) return;
+  // A child that exits on its own soon after starting has failed, unless it
+  // was recycled by MaxConnectionsPerChild: back off instead of fork-looping.
+  bool recycled = self_stopped && gen_.config->max_connections_per_child > 0;
   bool failed_start =
-      !started || (!WIFSIGNALED(status) && WEXITSTATUS(status) != 0 && lived < kStartupWindowMs);
+      !started ||
+      (!WIFSIGNALED(status) && (WEXITSTATUS(status) != 0 || !recycled) && lived < kStartupWindowMs);
   if (failed_start) {
     ++startup_failures_;
     int64_t backoff = startup_backoff_ms(startup_failures_);

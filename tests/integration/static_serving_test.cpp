@@ -244,7 +244,7 @@ TEST_F(StaticServing, CurlGetsTheFile) {
 }
 
 TEST_F(StaticServing, SigtermStopsCleanly) {
-  EXPECT_EQ(server_.stop(SIGTERM), 0);
+  EXPECT_EQ(server_.stop(SIGTERM), 0) << server_.log() << server_.read("logs/error_log");
   EXPECT_NE(server_.read("logs/error_log").find("shutting down"), std::string::npos);
 }
 
