@@ -312,11 +312,8 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
 }
 
 ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what) {
+  // A partial head gets 408; an idle connection or a stalled body is just closed.
   if (what == ConnWait::kReadHead && ex_ && !ex_->in.empty()) return respond_error(w, env, 408);
-  if (what == ConnWait::kReadBody) {
-    phase_ = Phase::kHead;
-    return ConnWait::kClose;
-  }
   return ConnWait::kClose;
 }
 
@@ -407,10 +404,12 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
 
 void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req) {
   const Response& resp = w.out.resp;
+  // One clock read and one body walk serve both the scoreboard and the log.
+  const int64_t now = wall_clock_us();
+  const int64_t start = request_start_us_ ? request_start_us_ : now;
+  const int64_t dur = now - start;
+  const uint64_t body = resp.body_length();
   if (WorkerScore* sc = w.score) {
-    int64_t start = request_start_us_ ? request_start_us_ : wall_clock_us();
-    int64_t dur = wall_clock_us() - start;
-    uint64_t body = resp.body_length();
     sc->accesses.fetch_add(1, std::memory_order_relaxed);
     sc->bytes.fetch_add(body, std::memory_order_relaxed);
     sc->conn_count.store(requests_, std::memory_order_relaxed);
@@ -434,7 +433,7 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
   }
   r.original_status = resp.status;
   r.final_status = resp.status;
-  r.body_bytes = resp.body_length();
+  r.body_bytes = body;
   r.bytes_in = 0;
   r.bytes_out = w.out.head.size() + r.body_bytes;
   r.client_ip = client_ip_;
@@ -442,9 +441,8 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
   r.local_ip = local_ip_;
   r.local_port = local_port_;
   r.server_name = env.settings->server_name;
-  int64_t now = wall_clock_us();
-  r.request_time_us = request_start_us_ ? request_start_us_ : now;
-  r.duration_us = now - r.request_time_us;
+  r.request_time_us = start;
+  r.duration_us = dur;
   r.keepalive_count = requests_ > 0 ? static_cast<int>(requests_ - 1) : 0;
   r.conn_status = close_after_ ? '-' : '+';
   r.resp = &resp;
