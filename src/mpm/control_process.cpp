@@ -475,6 +475,7 @@ int Control::run() {
       case ControlRequest::kStop:
         ErrorLog::write(LogLevel::kNotice, kMod, "caught SIGTERM, shutting down");
         shutting_down_ = true;
+        sb_->global().shutting_down = true;
         // A short grace lets in-flight responses finish, then children stop at once.
         signal_children(SIGUSR1, Quiescing::kYes);
         if (!wait_children(kShortGraceMs)) {
@@ -488,7 +489,8 @@ int Control::run() {
       case ControlRequest::kGracefulStop: {
         ErrorLog::write(LogLevel::kNotice, kMod, "caught SIGWINCH, shutting down gracefully");
         shutting_down_ = true;
-        sockets_.clear();  // new connections are refused from now on
+        sb_->global().shutting_down = true;
+        sockets_.clear();  // the children's copies are the last; they close the door
         signal_children(SIGUSR1, Quiescing::kYes);
         int64_t bound = cfg().graceful_shutdown_timeout.count();
         if (!wait_children(bound)) {

@@ -258,8 +258,9 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
   if (wake) wake_.notify();
 }
 
-void Listener::accept_batch(int lfd) {
-  for (int i = 0; i < kAcceptBatch; ++i) {
+int Listener::accept_batch(int lfd) {
+  int i = 0;
+  for (; i < kAcceptBatch; ++i) {
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -269,7 +270,7 @@ void Listener::accept_batch(int lfd) {
         accept_backoff_until_ = monotonic_ms() + kAcceptBackoffMs;
         set_listening(false);
       }
-      return;
+      return i;
     }
     UniqueFd owned(fd);
     set_tcp_nodelay(fd);
@@ -286,8 +287,23 @@ void Listener::accept_batch(int lfd) {
     if (settings_.max_connections > 0 && accepted >= settings_.max_connections) {
       stop_requested_.store(true);  // MaxConnectionsPerChild: recycle gracefully
       set_listening(false);
-      return;
+      return i + 1;
     }
+  }
+  return i;
+}
+
+void Listener::drain_backlog_and_close_door() {
+  // A client whose handshake completed is already waiting for us; dropping it
+  // would lose a request the server accepted at the TCP level. The bound keeps a
+  // flood from holding the stop.
+  constexpr int kMaxDrainBatches = 64;
+  for (int lfd : listen_fds_) {
+    for (int b = 0; b < kMaxDrainBatches && accept_batch(lfd) == kAcceptBatch; ++b) {
+    }
+    // shutdown() of a listening socket stops it listening in every process that
+    // shares it, so new clients get a refusal instead of a backlog nobody serves.
+    ::shutdown(lfd, SHUT_RDWR);
   }
 }
 
@@ -394,6 +410,7 @@ void Listener::run() {
       stop_started = true;
       stopping_.store(true);
       set_listening(false);
+      if (scoreboard_.global().shutting_down.load()) drain_backlog_and_close_door();
       uint8_t none = static_cast<uint8_t>(Quiescing::kNo);
       counts_.quiescing.compare_exchange_strong(none, static_cast<uint8_t>(Quiescing::kYes));
       stop_deadline_ = settings_.graceful_timeout_ms > 0 ? now + settings_.graceful_timeout_ms : 0;

@@ -95,7 +95,11 @@ class Listener {
   void serve(ConnEntry* c, WorkerScratch& w);
   void hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w);
   void close_entry(ConnEntry* c);
-  void accept_batch(int lfd);
+  // Accepts up to a batch of connections from `lfd`; how many it accepted.
+  int accept_batch(int lfd);
+  // Whole-server stop: serves the connections already waiting in the listen
+  // backlogs, then shuts the listen sockets so later clients are refused.
+  void drain_backlog_and_close_door();
   void expire(int64_t now);
   void update_admission(int64_t now);
   void relieve_starvation(int64_t now);

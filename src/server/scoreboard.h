@@ -81,6 +81,9 @@ struct GlobalScore {
   std::atomic<int64_t> restart_time_us{0};
   std::atomic<uint32_t> generation{0};
   std::atomic<pid_t> parent_pid{0};
+  // Set by the control process before it stops the whole server (not for a
+  // restart): a stopping child then serves what waits in the listen backlog.
+  std::atomic<bool> shutting_down{false};
   int server_limit = 0;
   int thread_limit = 0;
 };
