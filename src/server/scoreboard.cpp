@@ -14,10 +14,11 @@ namespace tern {
 
 namespace {
 
-void copy_field(char* dst, size_t cap, std::string_view src) {
+// Puts `src` (cut to cap - 1 bytes, NUL-terminated, zero-padded) at `at`.
+void put_field(char* text, size_t at, size_t cap, std::string_view src) {
   size_t n = src.size() < cap - 1 ? src.size() : cap - 1;
-  std::memcpy(dst, src.data(), n);
-  dst[n] = '\0';
+  std::memcpy(text + at, src.data(), n);
+  std::memset(text + at + n, 0, cap - n);
 }
 
 size_t align_up(size_t n) {
@@ -28,14 +29,21 @@ size_t align_up(size_t n) {
 
 void WorkerScore::set_request(std::string_view c, std::string_view p, std::string_view v,
                               std::string_view r, std::string_view m) {
+  alignas(8) char buf[kTextBytes];
+  size_t at = 0;
+  put_field(buf, at, kClientCap, c);
+  put_field(buf, at += kClientCap, kProtocolCap, p);
+  put_field(buf, at += kProtocolCap, kVhostCap, v);
+  put_field(buf, at += kVhostCap, kRequestCap, r);
+  put_field(buf, at += kRequestCap, kMethodCap, m);
   uint32_t s = seq.load(std::memory_order_relaxed);
   seq.store(s + 1, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_release);
-  copy_field(client, sizeof client, c);
-  copy_field(protocol, sizeof protocol, p);
-  copy_field(vhost, sizeof vhost, v);
-  copy_field(request, sizeof request, r);
-  copy_field(method, sizeof method, m);
+  for (size_t i = 0; i < kTextBytes / 8; ++i) {
+    uint64_t word;
+    std::memcpy(&word, buf + i * 8, 8);
+    text[i].store(word, std::memory_order_relaxed);
+  }
   seq.store(s + 2, std::memory_order_release);
 }
 
@@ -44,22 +52,26 @@ bool WorkerScore::read_request(std::string& c, std::string& p, std::string& v, s
   for (int attempt = 0; attempt < 8; ++attempt) {
     uint32_t s1 = seq.load(std::memory_order_acquire);
     if (s1 & 1) continue;
-    char buf[sizeof client + sizeof protocol + sizeof vhost + sizeof request + sizeof method];
-    // Byte copies through volatile-free memcpy may race with the writer; the
-    // sequence check below discards any torn copy.
-    std::memcpy(buf, client, sizeof client);
-    std::memcpy(buf + 48, protocol, sizeof protocol);
-    std::memcpy(buf + 64, vhost, sizeof vhost);
-    std::memcpy(buf + 128, request, sizeof request);
-    std::memcpy(buf + 256, method, sizeof method);
+    alignas(8) char buf[kTextBytes];
+    for (size_t i = 0; i < kTextBytes / 8; ++i) {
+      uint64_t word = text[i].load(std::memory_order_relaxed);
+      std::memcpy(buf + i * 8, &word, 8);
+    }
     std::atomic_thread_fence(std::memory_order_acquire);
     if (seq.load(std::memory_order_relaxed) != s1) continue;
-    buf[47] = buf[63] = buf[127] = buf[255] = buf[271] = '\0';
-    c.assign(buf);
-    p.assign(buf + 48);
-    v.assign(buf + 64);
-    r.assign(buf + 128);
-    m.assign(buf + 256);
+    // Each field is NUL-terminated by put_field; the caps keep a torn-free
+    // copy from running past its field even if the memory was scribbled.
+    size_t at = 0;
+    auto take = [&](std::string& out, size_t cap) {
+      buf[at + cap - 1] = '\0';
+      out.assign(buf + at);
+      at += cap;
+    };
+    take(c, kClientCap);
+    take(p, kProtocolCap);
+    take(v, kVhostCap);
+    take(r, kRequestCap);
+    take(m, kMethodCap);
     return true;
   }
   return false;

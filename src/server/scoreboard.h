@@ -40,13 +40,17 @@ struct WorkerScore {
   std::atomic<uint64_t> duration_total_us{0};  // sum of request durations
   std::atomic<uint64_t> cpu_ticks{0};          // user+system ticks of this thread (sampled)
   std::atomic<pid_t> tid{0};
-  // Text fields, guarded by `seq` (odd while being written).
+  // Text fields (client, protocol, vhost, request, method; each NUL-terminated,
+  // cut to its capacity), stored as relaxed 8-byte atomic words so that a
+  // reader racing the writer is well-defined; `seq` (odd while being written)
+  // tells the reader to retry a torn copy.
+  static constexpr size_t kClientCap = 48, kProtocolCap = 16, kVhostCap = 64, kRequestCap = 128,
+                          kMethodCap = 16;
+  static constexpr size_t kTextBytes =
+      kClientCap + kProtocolCap + kVhostCap + kRequestCap + kMethodCap;
   std::atomic<uint32_t> seq{0};
-  char client[48] = {};
-  char protocol[16] = {};
-  char vhost[64] = {};
-  char request[128] = {};
-  char method[16] = {};
+  static_assert(kTextBytes % 8 == 0);
+  std::atomic<uint64_t> text[kTextBytes / 8] = {};
 
   // Sets the text fields (writer: the owning thread only).
   void set_request(std::string_view client, std::string_view protocol, std::string_view vhost,

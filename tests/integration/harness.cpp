@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -124,6 +126,13 @@ Server::Server() {
 
 Server::~Server() {
   if (pid_ > 0) stop(SIGKILL, 5000);
+  // A sanitizer report in the server (any of its processes) fails the test even
+  // when the crashed child was replaced and every request still got an answer.
+  std::string out = log();
+  if (out.find("Sanitizer") != std::string::npos ||
+      out.find("runtime error:") != std::string::npos) {
+    ADD_FAILURE() << "tern's sanitizers reported:\n" << out;
+  }
 }
 
 bool Server::start(const std::string& extra, const std::vector<std::string>& args) {

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 namespace tern {
 namespace {
 
@@ -41,6 +44,38 @@ TEST(Scoreboard, LongFieldsAreTruncated) {
   std::string c, p, v, r, m;
   ASSERT_TRUE(sb->worker(0, 0).read_request(c, p, v, r, m));
   EXPECT_EQ(r.size(), 127u);
+}
+
+TEST(Scoreboard, ReaderNeverSeesATornRequest) {
+  std::string err;
+  auto sb = Scoreboard::create(1, 1, "", &err);
+  ASSERT_TRUE(sb);
+  WorkerScore& w = sb->worker(0, 0);
+  w.set_request("a", "A", "aa", "GET /a HTTP/1.1", "GET");
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 200000; ++i) {
+      if (i % 2) {
+        w.set_request("a", "A", "aa", "GET /a HTTP/1.1", "GET");
+      } else {
+        w.set_request("bbbbbbbb", "BB", "bbbbbbbbbbbbbbbbb", "POST /bbbbbbbbbbbbbbb HTTP/1.0",
+                      "POST");
+      }
+    }
+    done = true;
+  });
+  int consistent = 0;
+  while (!done.load()) {
+    std::string c, p, v, r, m;
+    if (!w.read_request(c, p, v, r, m)) continue;  // kept changing: allowed
+    bool a = c == "a" && p == "A" && v == "aa" && r == "GET /a HTTP/1.1" && m == "GET";
+    bool b = c == "bbbbbbbb" && p == "BB" && v == "bbbbbbbbbbbbbbbbb" &&
+             r == "POST /bbbbbbbbbbbbbbb HTTP/1.0" && m == "POST";
+    ASSERT_TRUE(a || b) << c << "|" << p << "|" << v << "|" << r << "|" << m;
+    ++consistent;
+  }
+  writer.join();
+  EXPECT_GT(consistent, 0);
 }
 
 }  // namespace
