@@ -29,9 +29,10 @@ int64_t status_now_us() {
   return static_cast<int64_t>(tv.tv_sec) * 1000000 + tv.tv_usec;
 }
 
-bool read_process_cpu(pid_t pid, double out[4]) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+namespace {
+
+// Parses utime..cstime of a /proc stat file into seconds.
+bool read_stat_cpu(const char* path, double out[4]) {
   std::ifstream in(path);
   if (!in) return false;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -49,6 +50,21 @@ bool read_process_cpu(pid_t pid, double out[4]) {
     while (*p != ' ' && *p != '\0') ++p;
   }
   return true;
+}
+
+}  // namespace
+
+bool read_process_cpu(pid_t pid, double out[4]) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  return read_stat_cpu(path, out);
+}
+
+bool read_thread_cpu(pid_t pid, pid_t tid, double out[4]) {
+  char path[96];
+  std::snprintf(path, sizeof path, "/proc/%d/task/%d/stat", static_cast<int>(pid),
+                static_cast<int>(tid));
+  return read_stat_cpu(path, out);
 }
 
 std::string format_g(double v, int precision) {
@@ -207,7 +223,10 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
       wr.last_start_us = w.last_start_us.load(std::memory_order_relaxed);
       wr.last_duration_us = w.last_duration_us.load(std::memory_order_relaxed);
       wr.duration_total_us = w.duration_total_us.load(std::memory_order_relaxed);
-      wr.cpu_seconds = row.cpu_user + row.cpu_system;
+      double tcpu[4] = {0, 0, 0, 0};
+      pid_t tid = w.tid.load(std::memory_order_relaxed);
+      wr.cpu_seconds = tid != 0 && read_thread_cpu(pid, tid, tcpu) ? tcpu[0] + tcpu[1]
+                                                                   : row.cpu_user + row.cpu_system;
       w.read_request(wr.client, wr.protocol, wr.vhost, wr.request, wr.method);
       s.workers.push_back(std::move(wr));
     }

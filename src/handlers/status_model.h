@@ -43,7 +43,7 @@ struct WorkerRow {
   int64_t last_start_us = 0;
   int64_t last_duration_us = 0;
   uint64_t duration_total_us = 0;
-  double cpu_seconds = 0;  // the owning process's user+system CPU
+  double cpu_seconds = 0;  // the thread's user+system CPU (its process's if unreadable)
   std::string client, protocol, vhost, request, method;
 };
 
@@ -90,6 +90,8 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
 
 // Reads utime/stime/cutime/cstime (seconds) of `pid` from /proc; false if unreadable.
 bool read_process_cpu(pid_t pid, double out[4]);
+// The same for thread `tid` of process `pid` (its own CPU only; cu/cs are 0).
+bool read_thread_cpu(pid_t pid, pid_t tid, double out[4]);
 
 // `v` formatted as APR's "%.<precision>g" (httpd's numbers: ".5", "1.5", "1e+06").
 std::string format_g(double v, int precision = 6);

@@ -413,6 +413,8 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
     sc->accesses.fetch_add(1, std::memory_order_relaxed);
     sc->bytes.fetch_add(body, std::memory_order_relaxed);
     sc->conn_count.store(requests_, std::memory_order_relaxed);
+    body_bytes_sent_ += body;
+    sc->conn_bytes.store(body_bytes_sent_, std::memory_order_relaxed);
     sc->last_start_us.store(start, std::memory_order_relaxed);
     sc->last_duration_us.store(dur, std::memory_order_relaxed);
     sc->duration_total_us.fetch_add(static_cast<uint64_t>(dur), std::memory_order_relaxed);

@@ -137,6 +137,7 @@ class HttpConnection {
   std::unique_ptr<PendingOutput> parked_;
   uint64_t discard_left_ = 0;  // bytes of body still to drop (chunked: budget)
   uint32_t requests_ = 0;
+  uint64_t body_bytes_sent_ = 0;  // response body bytes on this connection (status "Conn")
   Phase phase_ = Phase::kHead;
   bool close_after_ = false;
   bool linger_after_ = false;

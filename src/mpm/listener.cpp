@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -149,6 +150,7 @@ void Listener::close_entry(ConnEntry* c) {
 
 void Listener::worker_loop(int index) {
   WorkerScratch& w = *scratch_[static_cast<size_t>(index)];
+  if (w.score) w.score->tid.store(::gettid(), std::memory_order_relaxed);  // per-thread CPU
   epoll_event events[kWorkerEvents];
   for (;;) {
     if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);

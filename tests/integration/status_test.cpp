@@ -200,6 +200,31 @@ TEST(Status, CountsPerStateMatchScriptedLoad) {
   EXPECT_EQ(m["ConnsAsyncReading"], "0");
 }
 
+TEST(Status, WorkerTableCountsTheConnectionsRequestsAndBytes) {
+  Server s;
+  s.put("ten.bin", std::string(10000, 't'));
+  // One worker: the status request is served by the worker that served the
+  // three downloads, and it shows that worker's previous connection.
+  ASSERT_TRUE(s.start(std::string(kStatusConf) + "ThreadsPerChild 1\n")) << s.log();
+  auto three_downloads = [&] {
+    Client c(s.port());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(c.send(get("/ten.bin")));
+      auto r = c.read_response();
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->body.size(), 10000u);
+    }
+  };
+  three_downloads();
+  std::string json = fetch_body(s.port(), "/server-status?json");
+  EXPECT_NE(json.find("\"conn_requests\":3,\"conn_bytes\":30000,"), std::string::npos) << json;
+  // The HTML table shows the same in kB (httpd's Conn column).
+  three_downloads();
+  std::string html = fetch_body(s.port(), "/server-status");
+  EXPECT_NE(html.find("<td>29.3</td>"), std::string::npos) << html;
+  EXPECT_EQ(s.stop(), 0);
+}
+
 TEST(Status, HtmlEscapesHostileRequestLine) {
   Server s;
   ASSERT_TRUE(s.start(kStatusConf)) << s.log();

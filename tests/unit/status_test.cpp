@@ -1,6 +1,9 @@
 #include <unistd.h>
 
+#include <atomic>
+#include <ctime>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -54,6 +57,30 @@ TEST(StatusFormat, ProcessCpu) {
   EXPECT_TRUE(read_process_cpu(::getpid(), cpu));
   for (double c : cpu) EXPECT_GE(c, 0);
   EXPECT_FALSE(read_process_cpu(999999999, cpu));
+}
+
+TEST(StatusFormat, ThreadCpuIsTheThreadsOwn) {
+  // A thread that burns 0.3 s of its own CPU shows it; this (idle) thread does not.
+  std::atomic<pid_t> burner{0};
+  std::atomic<bool> measured{false};
+  std::thread t([&] {
+    timespec ts{};
+    do {
+      ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    } while (ts.tv_sec == 0 && ts.tv_nsec < 300'000'000);
+    burner = ::gettid();
+    while (!measured.load()) std::this_thread::yield();
+  });
+  while (burner.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  double busy[4] = {0, 0, 0, 0};
+  double idle[4] = {0, 0, 0, 0};
+  EXPECT_TRUE(read_thread_cpu(::getpid(), burner.load(), busy));
+  EXPECT_TRUE(read_thread_cpu(::getpid(), ::gettid(), idle));
+  measured = true;
+  t.join();
+  EXPECT_GE(busy[0] + busy[1], 0.2);
+  EXPECT_LT(idle[0] + idle[1], busy[0] + busy[1]);
+  EXPECT_FALSE(read_thread_cpu(::getpid(), 999999999, busy));
 }
 
 TEST(StatusQueryTest, Parses) {
