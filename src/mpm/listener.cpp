@@ -16,6 +16,7 @@ namespace tern {
 namespace {
 constexpr int kMaxEvents = 256;
 constexpr int kWorkerEvents = 4;
+constexpr int64_t kAdmissionRecheckMs = 10;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
@@ -73,6 +74,7 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
   }
   set_listening(true);
   last_free_ms_ = monotonic_ms();
+  busy_since_ = std::make_unique<BusySince[]>(static_cast<size_t>(settings_.threads));
   for (int i = 0; i < settings_.threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
 }
 
@@ -151,11 +153,14 @@ void Listener::close_entry(ConnEntry* c) {
 void Listener::worker_loop(int index) {
   WorkerScratch& w = *scratch_[static_cast<size_t>(index)];
   if (w.score) w.score->tid.store(::gettid(), std::memory_order_relaxed);  // per-thread CPU
+  std::atomic<int64_t>& busy_since = busy_since_[static_cast<size_t>(index)].ms;
   epoll_event events[kWorkerEvents];
   for (;;) {
     if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
     idle_workers_++;
+    busy_since.store(0, std::memory_order_relaxed);
     int n = conn_epoll_.wait(events, kWorkerEvents, -1);
+    busy_since.store(monotonic_ms(), std::memory_order_relaxed);
     idle_workers_--;
     for (int i = 0; i < n; ++i) {
       auto* c = static_cast<ConnEntry*>(events[i].data.ptr);
@@ -343,8 +348,20 @@ void Listener::update_admission(int64_t now) {
   if (accept_backoff_until_ > now) return;
   int64_t not_closing = counts_.connections.load() - counts_.closing.load();
   bool allow = admission_allows(not_closing, settings_.threads, settings_.async_factor,
-                                idle_workers_.load());
+                                available_workers(now));
   set_listening(allow);
+}
+
+int Listener::available_workers(int64_t now) const {
+  // A worker on a batch is "busy for an instant" on a saturated CPU, which is
+  // no reason to leave clients in the backlog; one that has been on the same
+  // batch for starvation_ms is stuck and cannot take more.
+  int n = 0;
+  for (int i = 0; i < settings_.threads; ++i) {
+    int64_t since = busy_since_[static_cast<size_t>(i)].ms.load(std::memory_order_relaxed);
+    if (since == 0 || now - since < settings_.starvation_ms) ++n;
+  }
+  return n;
 }
 
 void Listener::relieve_starvation(int64_t now) {
@@ -398,6 +415,9 @@ int Listener::next_timeout_ms(int64_t now) {
   }
   if (accept_backoff_until_ > now) wake = std::min(wake, accept_backoff_until_);
   if (pending_since_ != 0) wake = std::min(wake, now + settings_.starvation_ms);
+  // A door closed by admission is re-checked soon: workers do not report
+  // becoming free, and clients wait in the backlog meanwhile.
+  if (!listening_ && !stop_requested_.load()) wake = std::min(wake, now + kAdmissionRecheckMs);
   planned_wake_ms_ = wake;
   return static_cast<int>(std::max<int64_t>(0, wake - now));
 }

@@ -102,6 +102,9 @@ class Listener {
   void drain_backlog_and_close_door();
   void expire(int64_t now);
   void update_admission(int64_t now);
+  // Workers waiting for work or busy on their current batch for less than
+  // starvation_ms: the "idle workers" of AsyncRequestWorkerFactor (see README).
+  int available_workers(int64_t now) const;
   void relieve_starvation(int64_t now);
   void set_listening(bool on);
   void close_idle_keep_alive();
@@ -132,6 +135,11 @@ class Listener {
   std::atomic<bool> drain_over_{false};  // graceful stop: idle keep-alive is closed from now on
   std::atomic<int> idle_workers_{0};
   std::atomic<int64_t> last_free_ms_{0};  // last time a worker finished a batch
+  // Per worker: when it took its current batch (monotonic ms), 0 while it waits.
+  struct alignas(64) BusySince {
+    std::atomic<int64_t> ms{0};
+  };
+  std::unique_ptr<BusySince[]> busy_since_;
   bool listening_ = false;
   int64_t accept_backoff_until_ = 0;
   int64_t stop_deadline_ = 0;

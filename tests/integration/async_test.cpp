@@ -200,6 +200,31 @@ TEST(Async, FewWorkersManyConnectionsEveryRequestAnswered) {
   EXPECT_EQ(ok.load(), 8 * 25 * 4);
 }
 
+TEST(Async, AdmissionClosesTheDoorAboveTheBoundAndReopensPromptly) {
+  Server s;
+  s.put("small.txt", "small\n");
+  // One worker, factor 1: the process takes at most 1 + 1 x 1 = 2 connections.
+  ASSERT_TRUE(s.start("ThreadsPerChild 1\nAsyncRequestWorkerFactor 1\nKeepAliveTimeout 30\n"))
+      << s.log();
+  auto first = std::make_unique<Client>(s.port());
+  Client second(s.port());
+  for (Client* c : {first.get(), &second}) {
+    ASSERT_TRUE(c->send(get("/small.txt")));
+    ASSERT_TRUE(c->read_response());
+  }
+  // The third waits in the backlog while the two keep-alive connections stay.
+  Client third(s.port());
+  ASSERT_TRUE(third.send(get("/small.txt")));
+  EXPECT_FALSE(third.read_response(false, 300));
+  // One leaves: the door reopens within the listener's re-check, not its idle tick.
+  first.reset();
+  auto t0 = Clock::now();
+  auto r = third.read_response(false, 3000);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(Clock::now() - t0, 500ms);
+}
+
 TEST(Async, GracefulStopFinishesInFlightWrites) {
   Server s;
   s.put("big.bin", std::string(32 << 20, 'g'));  // more than the socket buffers hold
