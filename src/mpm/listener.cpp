@@ -61,7 +61,9 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
       read_body_q_(0, true),
       scoreboard_(scoreboard),
       slot_(slot),
-      counts_(scoreboard.process(slot)) {
+      counts_(scoreboard.process(slot)),
+      gate_(settings.running_workers > 0 ? settings.running_workers : usable_cpus(),
+            settings.threads) {
   env_.stopping = &stopping_;
   epoll_.add(wake_.fd(), EPOLLIN, nullptr);
   conn_epoll_.add(stop_workers_.fd(), EPOLLIN, nullptr);  // level-triggered: every worker sees it
@@ -80,6 +82,7 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
 
 Listener::~Listener() {
   stop_workers_.notify();
+  gate_.close();
   for (auto& t : workers_) {
     if (t.joinable()) t.join();
   }
@@ -155,10 +158,13 @@ void Listener::worker_loop(int index) {
   if (w.score) w.score->tid.store(::gettid(), std::memory_order_relaxed);  // per-thread CPU
   std::atomic<int64_t>& busy_since = busy_since_[static_cast<size_t>(index)].ms;
   epoll_event events[kWorkerEvents];
+  if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
+  if (!gate_.enter()) return;
   for (;;) {
     if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
-    idle_workers_++;
     busy_since.store(0, std::memory_order_relaxed);
+    if (!gate_.yield_if_over()) return;
+    idle_workers_++;
     int n = conn_epoll_.wait(events, kWorkerEvents, -1);
     busy_since.store(monotonic_ms(), std::memory_order_relaxed);
     idle_workers_--;
@@ -372,11 +378,26 @@ void Listener::relieve_starvation(int64_t now) {
   bool pending = ::poll(&p, 1, 0) > 0 && !stop_requested_.load();
   if (!pending) {
     pending_since_ = 0;
+    // Lent slots go back (halving, once a second) when nothing waits.
+    if (gate_.limit() > gate_.base() && now - last_lend_ms_ >= 1000) {
+      gate_.reclaim();
+      last_lend_ms_ = now;
+    }
     return;
   }
   if (pending_since_ == 0) pending_since_ = now;
-  if (now - pending_since_ < settings_.starvation_ms) return;
-  if (now - last_free_ms_.load() < settings_.starvation_ms) return;
+  int64_t waited = std::min(now - pending_since_, now - last_free_ms_.load());
+  // First let more workers run: the running ones are stuck (a blocking read).
+  if (gate_.limit() < gate_.max()) {
+    if (waited >= settings_.lend_ms) {
+      gate_.lend(gate_.limit());  // doubles: a long stall is covered in a few passes
+      last_lend_ms_ = now;
+      pending_since_ = now;
+    }
+    return;
+  }
+  // Every worker runs and none frees up: close keep-alive connections.
+  if (waited < settings_.starvation_ms) return;
   std::vector<ConnEntry*> victims;
   {
     std::lock_guard lk(mu_);
@@ -414,7 +435,10 @@ int Listener::next_timeout_ms(int64_t now) {
     if (TimeoutLink* l = q->front()) wake = std::min(wake, l->deadline_ms);
   }
   if (accept_backoff_until_ > now) wake = std::min(wake, accept_backoff_until_);
-  if (pending_since_ != 0) wake = std::min(wake, now + settings_.starvation_ms);
+  if (pending_since_ != 0) wake = std::min(wake, now + settings_.lend_ms);
+  // A running worker is on a batch: look again soon, in case it is stuck.
+  if (idle_workers_.load() < gate_.running()) wake = std::min(wake, now + settings_.lend_ms);
+  if (gate_.limit() > gate_.base()) wake = std::min(wake, now + 1000);
   // A door closed by admission is re-checked soon: workers do not report
   // becoming free, and clients wait in the backlog meanwhile.
   if (!listening_ && !stop_requested_.load()) wake = std::min(wake, now + kAdmissionRecheckMs);
@@ -468,6 +492,7 @@ void Listener::run() {
   // Workers stop after their current batch; whatever still waits is closed.
   stop_now_.store(true);
   stop_workers_.notify();
+  gate_.close();
   for (auto& t : workers_) t.join();
   workers_.clear();
   std::lock_guard lk(mu_);

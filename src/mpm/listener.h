@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/connection.h"
+#include "mpm/run_gate.h"
 #include "mpm/timeout_queue.h"
 #include "net/epoll.h"
 #include "server/scoreboard.h"
@@ -27,9 +28,11 @@ struct ListenerSettings {
   int body_timeout_s = 20, body_max_s = 0, body_min_rate = 500;
   int threads = 25;
   double async_factor = 2.0;
-  int64_t starvation_ms = 50;          // ready work older than this with no worker freed = starved
-  int64_t linger_short_ms = 2000;      // httpd SECONDS_TO_LINGER
-  int64_t linger_max_ms = 30000;       // httpd MAX_SECS_TO_LINGER
+  int running_workers = 0;         // workers that take work at once (RunGate base); 0 = one per CPU
+  int64_t lend_ms = 10;            // running workers stuck this long: let more workers run
+  int64_t starvation_ms = 50;      // ready work older than this with no worker freed = starved
+  int64_t linger_short_ms = 2000;  // httpd SECONDS_TO_LINGER
+  int64_t linger_max_ms = 30000;   // httpd MAX_SECS_TO_LINGER
   int64_t graceful_timeout_ms = 0;     // 0 = wait for in-flight work forever
   int64_t keep_alive_drain_ms = 2000;  // graceful stop: idle keep-alive kept at most this long
   uint64_t max_connections = 0;        // MaxConnectionsPerChild: stop gracefully after; 0 = never
@@ -133,7 +136,9 @@ class Listener {
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stop_now_{false};
   std::atomic<bool> drain_over_{false};  // graceful stop: idle keep-alive is closed from now on
-  std::atomic<int> idle_workers_{0};
+  std::atomic<int> idle_workers_{0};     // workers in epoll_wait
+  RunGate gate_;
+  int64_t last_lend_ms_ = 0;
   std::atomic<int64_t> last_free_ms_{0};  // last time a worker finished a batch
   // Per worker: when it took its current batch (monotonic ms), 0 while it waits.
   struct alignas(64) BusySince {
