@@ -1,48 +1,87 @@
 #!/usr/bin/env bash
 # bench/run.sh — requests per second, p99 latency and requests per CPU-second of
 # tern serving one 600-byte static file over keep-alive connections, and the same
-# for nginx when it is installed.
+# for each peer server that is installed: nginx, h2o, lighttpd and Apache httpd
+# (event MPM), each configured to do the same work as tern.
 #
 # Usage:
 #   bench/run.sh [options] path/to/tern
-#   bench/run.sh --only nginx
+#   bench/run.sh --only nginx,apache2
 #
 # Options:
-#   --only tern|nginx   benchmark one server only (default: tern, then nginx if found)
+#   --only LIST         comma-separated servers to benchmark, from
+#                       tern,nginx,h2o,lighttpd,apache2 (default: tern and every
+#                       installed peer; a peer that is not installed is skipped
+#                       with a message, unless --only names it: then it is an error)
 #   --duration SECONDS  length of each measured wrk run (default 10)
 #   --runs N            measured runs per server; the median is reported (default 3)
 #   --connections N     wrk connections (default 64)
-#   --threads N         tern ThreadsPerChild (default 8, see below)
+#   --threads N         tern ThreadsPerChild (default 8; Apache gets N more than
+#                       the connections, see below)
 #   -h, --help          this text
 #
-# Method (the same for both servers):
+# Method (the same for every server, one server at a time):
 #   - a temporary document root with index.html of exactly 600 bytes;
-#   - the server runs in the foreground pinned to CPU 0 (taskset -c 0), with no
-#     access log, keep-alive on, unlimited requests per connection, 30 s
-#     keep-alive timeout;
+#   - the server runs in the foreground pinned to CPU 0 (taskset -c 0; its
+#     children inherit the pinning), with no access log, keep-alive on, unlimited
+#     (or, where the server caps it, huge) requests per connection, 30 s
+#     keep-alive timeout, one process / one event loop where the server has that
+#     notion, sendfile where the server has it; started as root, the servers that
+#     drop privileges run as nobody, and each server's directory under the
+#     temporary directory belongs to that user so it can write its logs;
+#   - before measuring, the script waits until the server answers 200 with a
+#     600-byte body; a server that does not is an error (its logs are printed);
 #   - wrk runs pinned to CPU 1: `wrk -t2 -c64 -d10s --latency URL`, after a 2 s
-#     warm-up run that is not counted;
+#     warm-up run that is not counted; Non-2xx or socket errors are reported
+#     after the run and again under the table;
 #   - the server's CPU time is utime+stime (fields 14 and 15 of /proc/PID/stat,
-#     in clock ticks, divided by `getconf CLK_TCK`) summed over every process of
-#     the server (tern's control process and its children; nginx's master and
-#     worker), read before and after each run. The thread-group leader's stat
-#     line already covers all of that process's threads;
+#     in clock ticks, divided by `getconf CLK_TCK`) summed over the whole process
+#     tree the script started (tern's control process and its child; nginx's
+#     master and worker; h2o and the perl helper it pipes its stderr through;
+#     lighttpd's single process; Apache's parent and its child), read before and
+#     after each run. The thread-group leader's stat line already covers all of
+#     that process's threads;
 #   - requests per CPU-second = requests completed in the run / server CPU seconds.
 #     It measures efficiency independently of how much CPU the load generator left.
-# Each metric is reported as the median of the runs.
+# Each metric is reported as the median of the runs, then one line per peer with
+# tern's ratio to it (tern/peer for req/s and for req per CPU-s).
 #
 # tern configuration: one child (StartServers 1, ServerLimit 1) with 8 worker
 # threads. On one pinned core only one thread runs at a time; a few workers are
 # enough to cover a worker that blocks briefly (opening a file), while more would
 # only add context switches. AsyncRequestWorkerFactor 100 lets the child admit all
 # wrk connections even while most workers are busy (8 + 100 x idle_workers).
+# MaxKeepAliveRequests 0, KeepAliveTimeout 30, EnableSendfile On, no access log.
 # nginx configuration: worker_processes 1 (master + one worker), access_log off,
 # sendfile on, tcp_nodelay on, open_file_cache max=1000 inactive=20s,
 # keepalive_requests 1000000, keepalive_timeout 30s.
+# h2o configuration: num-threads 1 (one event-loop thread), no access-log,
+# http1-request-timeout 30 (h2o's HTTP/1 keep-alive idle timeout; it has no
+# per-connection request limit), file.dir with file.index index.html and its
+# default open-file cache. h2o 2.2 has no sendfile: it copies files with pread.
+# lighttpd configuration: one process (server.max-worker unset), only
+# mod_indexfile and mod_staticfile, no mod_accesslog,
+# server.max-keep-alive-requests 65535 (the largest it takes: a 16-bit value;
+# 0 would turn keep-alive off), server.max-keep-alive-idle 30,
+# server.network-backend "sendfile", server.stat-cache-engine "simple" (a file
+# this small it still reads with pread and sends with the headers in one writev).
+# Apache httpd configuration: a self-contained file (no /etc/apache2, no
+# envvars) that loads only mod_mpm_event, mod_authz_core, mod_mime and mod_dir
+# from /usr/lib/apache2/modules; mpm_event with one child (StartServers 1,
+# ServerLimit 1, AsyncRequestWorkerFactor 100), KeepAlive On,
+# MaxKeepAliveRequests 0, KeepAliveTimeout 30, EnableSendfile On,
+# AllowOverride None, no CustomLog; run as `apache2 -f CONF -D FOREGROUND`.
+# Its ThreadsPerChild (= MaxRequestWorkers) is the wrk connections plus tern's
+# threads (64 + 8 = 72), not tern's 8: whenever no worker is idle, the event MPM
+# stops accepting and closes connections waiting in keep-alive ("All workers are
+# busy, will shutdown N keep-alive connections"), so with 8 workers and 64
+# connections it dropped keep-alive connections hundreds of times per run (wrk
+# read errors) and did not give unlimited keep-alive. tern keeps them open.
 #
 # Every process this script starts is stopped when it exits (trap), and the
 # temporary directory is removed. Needs: wrk, taskset (util-linux), curl,
-# python3 (free port), and nginx for the comparison (`make bench` installs them).
+# python3 (free port), and the peers for the comparison (`make bench` installs
+# them: nginx-light, h2o, lighttpd, apache2-bin).
 set -euo pipefail
 
 DURATION=10
@@ -51,6 +90,15 @@ CONNECTIONS=64
 TERN_THREADS=8
 ONLY=""
 TERN=""
+
+# Every server the script knows, in the order they are measured (tern first: the
+# ratio lines compare it to each peer).
+SERVERS=(tern nginx h2o lighttpd apache2)
+# The Debian package and usual path of each peer's binary.
+declare -A PEER_PKG=([nginx]=nginx-light [h2o]=h2o [lighttpd]=lighttpd [apache2]=apache2-bin)
+declare -A PEER_PATH=([nginx]=/usr/sbin/nginx [h2o]=/usr/bin/h2o [lighttpd]=/usr/sbin/lighttpd
+  [apache2]=/usr/sbin/apache2)
+declare -A BIN=() # server name -> binary to run, for the servers to measure
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
@@ -79,32 +127,41 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-case "$ONLY" in "" | tern | nginx) ;; *) die "--only takes tern or nginx" ;; esac
 for n in "$DURATION" "$RUNS" "$CONNECTIONS" "$TERN_THREADS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "expected a positive integer, got '$n'"
 done
 
-want_tern=1
-want_nginx=1
-[ "$ONLY" = nginx ] && want_tern=0
-[ "$ONLY" = tern ] && want_nginx=0
+# The servers to measure: the names --only lists, else every server.
+declare -A wanted=()
+if [ -n "$ONLY" ]; then
+  IFS=, read -r -a only_list <<<"$ONLY"
+  [ ${#only_list[@]} -gt 0 ] || die "--only needs a list of servers"
+  for s in "${only_list[@]}"; do
+    [[ " ${SERVERS[*]} " == *" $s "* ]] ||
+      die "--only takes a comma-separated list from $(IFS=,; echo "${SERVERS[*]}") (got '$s')"
+    wanted[$s]=1
+  done
+else
+  for s in "${SERVERS[@]}"; do wanted[$s]=1; done
+fi
 
-if [ $want_tern = 1 ]; then
-  [ -n "$TERN" ] || die "usage: bench/run.sh [options] path/to/tern (or --only nginx)"
+if [ -n "${wanted[tern]:-}" ]; then
+  [ -n "$TERN" ] || die "usage: bench/run.sh [options] path/to/tern (or --only without tern)"
   [ -x "$TERN" ] || die "$TERN is not an executable file"
-  TERN=$(cd "$(dirname "$TERN")" && pwd)/$(basename "$TERN")
+  BIN[tern]=$(cd "$(dirname "$TERN")" && pwd)/$(basename "$TERN")
 fi
-
-NGINX=""
-if [ $want_nginx = 1 ]; then
-  NGINX=$(command -v nginx || true)
-  [ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
-  if [ -z "$NGINX" ]; then
-    [ "$ONLY" = nginx ] && die "nginx is not installed (apt-get install nginx-light)"
-    echo "bench: nginx not found, benchmarking tern only" >&2
-    want_nginx=0
+for s in "${SERVERS[@]}"; do
+  if [ "$s" = tern ] || [ -z "${wanted[$s]:-}" ]; then continue; fi
+  bin=$(command -v "$s" || true)
+  [ -z "$bin" ] && [ -x "${PEER_PATH[$s]}" ] && bin=${PEER_PATH[$s]}
+  if [ -n "$bin" ]; then
+    BIN[$s]=$bin
+  elif [ -n "$ONLY" ]; then
+    die "$s is not installed (apt-get install ${PEER_PKG[$s]})"
+  else
+    echo "bench: $s is not installed (package ${PEER_PKG[$s]}): skipped" >&2
   fi
-fi
+done
 
 for tool in wrk taskset curl python3; do
   command -v "$tool" >/dev/null || die "$tool is required (make bench installs it)"
@@ -118,9 +175,18 @@ if [ "$(nproc)" -lt 2 ]; then
   CLIENT_CPU=0
 fi
 
+# Started as root, the servers that drop privileges (nginx's worker, h2o,
+# lighttpd, Apache's child) switch to this user and group.
+RUN_USER=""
+RUN_GROUP=""
+if [ "$(id -u)" -eq 0 ]; then
+  RUN_USER=nobody
+  RUN_GROUP=$(id -gn nobody)
+fi
+
 CLK_TCK=$(getconf CLK_TCK)
 TMP=$(mktemp -d /tmp/tern-bench.XXXXXX)
-chmod 755 "$TMP"  # nginx workers run as an unprivileged user when started as root
+chmod 755 "$TMP"  # servers that drop privileges must still reach the docroot
 STARTED=()        # pids of the servers this script started
 
 # Prints the pid of every descendant of $1 (builtins only: no fork per process).
@@ -222,9 +288,10 @@ to_ms() {
 }
 
 # Runs the measured wrk runs against $2 (server pid $3) for server name $1 and
-# appends "name rps p99_ms req_per_cpu_s" to $TMP/results.
+# appends "name rps p99_ms req_per_cpu_s" to $TMP/results; wrk's error lines go
+# to $TMP/warnings as well.
 measure() {
-  local name=$1 url=$2 pid=$3 i out before after requests rps p99 cpu per_cpu
+  local name=$1 url=$2 pid=$3 i out before after requests rps p99 cpu per_cpu errors
   local -a rps_all=() p99_all=() percpu_all=()
   echo "== $name: warm-up (2 s)" >&2
   timeout 60 taskset -c "$CLIENT_CPU" wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null
@@ -242,9 +309,11 @@ measure() {
       die "could not parse wrk output:
 $out"
     fi
-    if echo "$out" | grep -qE 'Non-2xx|Socket errors'; then
+    errors=$(echo "$out" | grep -E 'Non-2xx|Socket errors' | sed 's/^ *//' || true)
+    if [ -n "$errors" ]; then
       echo "bench: warning: $name run $i had errors:" >&2
-      echo "$out" | grep -E 'Non-2xx|Socket errors' >&2
+      echo "$errors" >&2
+      echo "$errors" | awk -v p="$name run $i: " '{ print p $0 }' >>"$TMP/warnings"
     fi
     cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
     per_cpu=$(awk -v r="$requests" -v t=$((after - before)) -v hz="$CLK_TCK" \
@@ -259,28 +328,23 @@ $out"
     >>"$TMP/results"
 }
 
-mkdir -p "$TMP/htdocs" "$TMP/logs"
-# Exactly 600 bytes of HTML.
-{
-  head='<!DOCTYPE html><html><head><title>bench</title></head><body><p>'
-  tail='</p></body></html>'
-  printf '%s' "$head"
-  printf 'x%.0s' $(seq $((600 - ${#head} - ${#tail} - 1)))
-  printf '%s\n' "$tail"
-} >"$TMP/htdocs/index.html"
-[ "$(wc -c <"$TMP/htdocs/index.html")" -eq 600 ] || die "index.html is not 600 bytes"
-chmod -R a+rX "$TMP/htdocs"
-: >"$TMP/results"
+# Server configurations. config_NAME PORT DIR writes NAME's configuration into DIR
+# ($TMP/NAME, owned by $RUN_USER when root, so a server can write there after it
+# drops privileges): listen on 127.0.0.1:PORT, serve $TMP/htdocs, error log
+# DIR/error.log; and sets SERVER_CMD to the command that runs NAME in the
+# foreground. Adding a server = its config_NAME function + its name in SERVERS
+# (+ its package and path in PEER_PKG / PEER_PATH).
+SERVER_CMD=()
 
-if [ $want_tern = 1 ]; then
-  port=$(free_port)
-  cat >"$TMP/tern.conf" <<EOF
+config_tern() {
+  local port=$1 dir=$2
+  cat >"$dir/tern.conf" <<EOF
 # Written by bench/run.sh: one child, no access log, unlimited keep-alive.
 Listen 127.0.0.1:$port
-DocumentRoot htdocs
+DocumentRoot $TMP/htdocs
 DirectoryIndex index.html
-ErrorLog logs/error_log
-PidFile logs/tern.pid
+ErrorLog $dir/error.log
+PidFile $dir/tern.pid
 LogLevel warn
 KeepAlive On
 MaxKeepAliveRequests 0
@@ -296,38 +360,26 @@ MinSpareThreads 1
 MaxSpareThreads $((TERN_THREADS * 2))
 AsyncRequestWorkerFactor 100
 EOF
-  echo "== tern: $TERN -d $TMP -f $TMP/tern.conf (CPU $SERVER_CPU), port $port" >&2
-  taskset -c "$SERVER_CPU" "$TERN" -d "$TMP" -f "$TMP/tern.conf" \
-    >"$TMP/tern.stdout" 2>"$TMP/tern.stderr" &
-  tern_pid=$!
-  STARTED+=("$tern_pid")
-  if ! wait_ready "http://127.0.0.1:$port/index.html" "$tern_pid"; then
-    cat "$TMP/tern.stderr" "$TMP/logs/error_log" 2>/dev/null >&2 || true
-    die "tern did not serve the 600-byte index.html on port $port"
-  fi
-  measure tern "http://127.0.0.1:$port/index.html" "$tern_pid"
-  stop_tree "$tern_pid"
-  STARTED=()
-fi
+  SERVER_CMD=("${BIN[tern]}" -d "$dir" -f "$dir/tern.conf")
+}
 
-if [ $want_nginx = 1 ]; then
-  port=$(free_port)
-  mkdir -p "$TMP/nginx"
-  temp_paths=""
+config_nginx() {
+  local port=$1 dir=$2 t temp_paths=""
   for t in client_body proxy fastcgi uwsgi scgi; do
     # nginx-light may be built without some of these modules.
-    if [ "$t" != client_body ] && "$NGINX" -V 2>&1 | grep -q -- "--without-http_${t}_module"; then
+    if [ "$t" != client_body ] && "${BIN[nginx]}" -V 2>&1 | grep -q -- "--without-http_${t}_module"; then
       continue
     fi
-    temp_paths+="    ${t}_temp_path $TMP/nginx/${t}_temp;"$'\n'
+    temp_paths+="    ${t}_temp_path $dir/${t}_temp;"$'\n'
   done
-  cat >"$TMP/nginx.conf" <<EOF
+  cat >"$dir/nginx.conf" <<EOF
 # Written by bench/run.sh: one worker, no access log, unlimited keep-alive.
 daemon off;
 master_process on;
 worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
+${RUN_USER:+user $RUN_USER $RUN_GROUP;}
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
 events {
     worker_connections 4096;
 }
@@ -349,29 +401,172 @@ $temp_paths
     }
 }
 EOF
-  echo "== nginx: $NGINX -c $TMP/nginx.conf (CPU $SERVER_CPU), port $port" >&2
-  taskset -c "$SERVER_CPU" "$NGINX" -p "$TMP/nginx/" -e "$TMP/nginx/error.log" \
-    -c "$TMP/nginx.conf" >"$TMP/nginx/stdout" 2>"$TMP/nginx/stderr" &
-  nginx_pid=$!
-  STARTED+=("$nginx_pid")
-  if ! wait_ready "http://127.0.0.1:$port/index.html" "$nginx_pid"; then
-    cat "$TMP/nginx/stderr" "$TMP/nginx/error.log" 2>/dev/null >&2 || true
-    die "nginx did not serve the 600-byte index.html on port $port"
+  SERVER_CMD=("${BIN[nginx]}" -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf")
+}
+
+config_h2o() {
+  local port=$1 dir=$2
+  # No pid-file: h2o writes it after dropping privileges, and nothing reads it.
+  cat >"$dir/h2o.conf" <<EOF
+# Written by bench/run.sh: one event-loop thread, no access log, keep-alive (h2o has
+# no per-connection request limit; its idle keep-alive timeout is the request timeout).
+num-threads: 1
+${RUN_USER:+user: $RUN_USER}
+error-log: $dir/error.log
+http1-request-timeout: 30
+listen:
+  host: 127.0.0.1
+  port: $port
+hosts:
+  default:
+    paths:
+      /:
+        file.dir: $TMP/htdocs
+        file.index: ['index.html']
+EOF
+  SERVER_CMD=("${BIN[h2o]}" -m worker -c "$dir/h2o.conf")
+}
+
+config_lighttpd() {
+  local port=$1 dir=$2
+  cat >"$dir/lighttpd.conf" <<EOF
+# Written by bench/run.sh: one process, no access log, keep-alive with the largest
+# request limit lighttpd takes (a 16-bit value; 0 would turn keep-alive off).
+server.document-root = "$TMP/htdocs"
+server.bind = "127.0.0.1"
+server.port = $port
+server.errorlog = "$dir/error.log"
+server.pid-file = "$dir/lighttpd.pid"
+${RUN_USER:+server.username = \"$RUN_USER\"}
+${RUN_GROUP:+server.groupname = \"$RUN_GROUP\"}
+server.modules = ( "mod_indexfile", "mod_staticfile" )
+index-file.names = ( "index.html" )
+mimetype.assign = ( ".html" => "text/html" )
+server.max-keep-alive-requests = 65535
+server.max-keep-alive-idle = 30
+server.max-read-idle = 60
+server.max-write-idle = 60
+server.network-backend = "sendfile"
+server.stat-cache-engine = "simple"
+server.max-fds = 4096
+server.max-connections = 2048
+EOF
+  SERVER_CMD=("${BIN[lighttpd]}" -D -f "$dir/lighttpd.conf")
+}
+
+config_apache2() {
+  local port=$1 dir=$2 m=/usr/lib/apache2/modules
+  # A worker for every connection and tern's threads on top (see the header): the
+  # event MPM closes keep-alive connections whenever no worker is idle.
+  local threads=$((CONNECTIONS + TERN_THREADS))
+  cat >"$dir/httpd.conf" <<EOF
+# Written by bench/run.sh: self-contained (no /etc/apache2, no envvars); mpm_event
+# with one child and a worker per connection, no access log, unlimited keep-alive.
+ServerRoot $dir
+LoadModule mpm_event_module $m/mod_mpm_event.so
+LoadModule authz_core_module $m/mod_authz_core.so
+LoadModule mime_module $m/mod_mime.so
+LoadModule dir_module $m/mod_dir.so
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+${RUN_USER:+User $RUN_USER}
+${RUN_GROUP:+Group $RUN_GROUP}
+PidFile $dir/httpd.pid
+ErrorLog $dir/error.log
+LogLevel warn
+DefaultRuntimeDir $dir
+Mutex file:$dir default
+TypesConfig /dev/null
+AddType text/html .html
+DocumentRoot $TMP/htdocs
+<Directory />
+    AllowOverride None
+    Options None
+    Require all denied
+</Directory>
+<Directory $TMP/htdocs>
+    Require all granted
+</Directory>
+DirectoryIndex index.html
+KeepAlive On
+MaxKeepAliveRequests 0
+KeepAliveTimeout 30
+Timeout 60
+EnableSendfile On
+StartServers 1
+ServerLimit 1
+ThreadLimit $threads
+ThreadsPerChild $threads
+MaxRequestWorkers $threads
+MinSpareThreads 1
+MaxSpareThreads $((threads * 2))
+AsyncRequestWorkerFactor 100
+MaxConnectionsPerChild 0
+EOF
+  SERVER_CMD=("${BIN[apache2]}" -f "$dir/httpd.conf" -D FOREGROUND)
+}
+
+# Configures, starts (pinned to $SERVER_CPU), checks, measures and stops server $1.
+bench_server() {
+  local name=$1 port dir pid url f
+  port=$(free_port)
+  dir=$TMP/$name
+  mkdir -p "$dir"
+  [ -z "$RUN_USER" ] || chown "$RUN_USER:$RUN_GROUP" "$dir"
+  "config_$name" "$port" "$dir"
+  url=http://127.0.0.1:$port/index.html
+  echo "== $name: ${SERVER_CMD[*]} (CPU $SERVER_CPU), port $port" >&2
+  taskset -c "$SERVER_CPU" "${SERVER_CMD[@]}" >"$dir/stdout" 2>"$dir/stderr" &
+  pid=$!
+  STARTED+=("$pid")
+  if ! wait_ready "$url" "$pid"; then
+    for f in stdout stderr error.log; do
+      [ -s "$dir/$f" ] || continue
+      echo "bench: $name's $f:" >&2
+      cat "$dir/$f" >&2
+    done
+    die "$name did not serve the 600-byte index.html on port $port"
   fi
-  measure nginx "http://127.0.0.1:$port/index.html" "$nginx_pid"
-  stop_tree "$nginx_pid"
+  measure "$name" "$url" "$pid"
+  stop_tree "$pid"
   STARTED=()
-fi
+}
+
+mkdir -p "$TMP/htdocs"
+# Exactly 600 bytes of HTML.
+{
+  head='<!DOCTYPE html><html><head><title>bench</title></head><body><p>'
+  tail='</p></body></html>'
+  printf '%s' "$head"
+  printf 'x%.0s' $(seq $((600 - ${#head} - ${#tail} - 1)))
+  printf '%s\n' "$tail"
+} >"$TMP/htdocs/index.html"
+[ "$(wc -c <"$TMP/htdocs/index.html")" -eq 600 ] || die "index.html is not 600 bytes"
+chmod -R a+rX "$TMP/htdocs"
+: >"$TMP/results"
+: >"$TMP/warnings"
+
+for s in "${SERVERS[@]}"; do
+  if [ -n "${BIN[$s]:-}" ]; then bench_server "$s"; fi
+done
 
 echo
 echo "600-byte static file, keep-alive, $CONNECTIONS connections, server on CPU $SERVER_CPU," \
   "wrk on CPU $CLIENT_CPU; median of $RUNS x ${DURATION}s"
-printf '%-8s %12s %10s %16s\n' server 'req/s' 'p99 (ms)' 'req per CPU-s'
+printf '%-9s %12s %10s %16s\n' server 'req/s' 'p99 (ms)' 'req per CPU-s'
 while read -r name rps p99 percpu; do
-  printf '%-8s %12.0f %10.2f %16.0f\n' "$name" "$rps" "$p99" "$percpu"
+  printf '%-9s %12.0f %10.2f %16.0f\n' "$name" "$rps" "$p99" "$percpu"
 done <"$TMP/results"
-if grep -q '^tern ' "$TMP/results" && grep -q '^nginx ' "$TMP/results"; then
-  awk '$1 == "tern" { tr = $2; tc = $4 } $1 == "nginx" { nr = $2; nc = $4 }
-    END { printf "tern/nginx: req/s %.2f, req per CPU-s %.2f\n", tr / nr, (nc > 0 ? tc / nc : 0) }' \
-    "$TMP/results"
+awk '{ name[NR] = $1; rps[NR] = $2; percpu[NR] = $4 }
+  $1 == "tern" { t = NR }
+  END {
+    if (!t) exit
+    for (i = 1; i <= NR; i++)
+      if (i != t)
+        printf "tern/%s: req/s %.2f, req per CPU-s %.2f\n", name[i], rps[t] / rps[i],
+          (percpu[i] > 0 ? percpu[t] / percpu[i] : 0)
+  }' "$TMP/results"
+if [ -s "$TMP/warnings" ]; then
+  echo "wrk reported errors (those runs are not clean):"
+  cat "$TMP/warnings"
 fi

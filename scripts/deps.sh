@@ -8,7 +8,9 @@ pkgs=(build-essential cmake ninja-build pkg-config node-llhttp libgtest-dev goog
       python3)
 case "$what" in
   test) pkgs+=(wrk apache2-utils nghttp2-client clang-format) ;;
-  bench) pkgs+=(wrk apache2-utils nginx-light util-linux procps) ;;
+  # Peers for bench/run.sh. apache2-bin, not apache2: the benchmark runs httpd from its
+  # own config, and apache2-bin carries the binary and modules but no system service.
+  bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
