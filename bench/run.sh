@@ -20,7 +20,7 @@
 #                       the connections, see below)
 #   -h, --help          this text
 #
-# Method (the same for every server, one server at a time):
+# Method (the same for every server):
 #   - a temporary document root with index.html of exactly 600 bytes;
 #   - the server runs in the foreground pinned to CPU 0 (taskset -c 0; its
 #     children inherit the pinning), with no access log, keep-alive on, unlimited
@@ -31,8 +31,11 @@
 #     temporary directory belongs to that user so it can write its logs;
 #   - before measuring, the script waits until the server answers 200 with a
 #     600-byte body; a server that does not is an error (its logs are printed);
-#   - wrk runs pinned to CPU 1: `wrk -t2 -c64 -d10s --latency URL`, after a 2 s
-#     warm-up run that is not counted; Non-2xx or socket errors are reported
+#   - every server is started first and waits idle for its turns; wrk runs
+#     pinned to CPU 1: `wrk -t2 -c64 -d10s --latency URL`, after a 2 s warm-up
+#     run per server that is not counted; the measured runs are interleaved in
+#     rounds (run 1 of every server, then run 2, ...), so that drift on a shared
+#     host reaches every server alike; Non-2xx or socket errors are reported
 #     after the run and again under the table;
 #   - the server's CPU time is utime+stime (fields 14 and 15 of /proc/PID/stat,
 #     in clock ticks, divided by `getconf CLK_TCK`) summed over the whole process
@@ -44,13 +47,13 @@
 #   - requests per CPU-second = requests completed in the run / server CPU seconds.
 #     It measures efficiency independently of how much CPU the load generator left.
 # Each metric is reported as the median of the runs, then one line per peer with
-# tern's ratio to it (tern/peer for req/s and for req per CPU-s).
+# tern's ratio to it: the median over the rounds of tern/peer in that round, for
+# req/s and for req per CPU-s.
 #
 # tern configuration: one child (StartServers 1, ServerLimit 1) with 8 worker
-# threads. On one pinned core only one thread runs at a time; a few workers are
-# enough to cover a worker that blocks briefly (opening a file), while more would
-# only add context switches. AsyncRequestWorkerFactor 100 lets the child admit all
-# wrk connections even while most workers are busy (8 + 100 x idle_workers).
+# threads, of which one runs at a time on one pinned core (tern's run gate; the
+# others are lent when it blocks). AsyncRequestWorkerFactor 100 lets the child
+# admit all wrk connections (8 + 100 x idle_workers).
 # MaxKeepAliveRequests 0, KeepAliveTimeout 30, EnableSendfile On, no access log.
 # nginx configuration: worker_processes 1 (master + one worker), access_log off,
 # sendfile on, tcp_nodelay on, open_file_cache max=1000 inactive=20s,
@@ -272,9 +275,9 @@ wait_ready() {
   return 1
 }
 
-# Prints the median of the numbers given as arguments.
+# Prints the median of the numbers on standard input, one per line.
 median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+  sort -g | awk '{ v[NR] = $1 } END {
     if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
@@ -287,45 +290,42 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-# Runs the measured wrk runs against $2 (server pid $3) for server name $1 and
-# appends "name rps p99_ms req_per_cpu_s" to $TMP/results; wrk's error lines go
-# to $TMP/warnings as well.
-measure() {
-  local name=$1 url=$2 pid=$3 i out before after requests rps p99 cpu per_cpu errors
-  local -a rps_all=() p99_all=() percpu_all=()
-  echo "== $name: warm-up (2 s)" >&2
-  timeout 60 taskset -c "$CLIENT_CPU" wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null
-  for i in $(seq "$RUNS"); do
-    before=$(cpu_ticks "$pid")
-    out=$(timeout $((DURATION + 60)) taskset -c "$CLIENT_CPU" \
-      wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
-    after=$(cpu_ticks "$pid")
-    kill -0 "$pid" 2>/dev/null || die "$name died during the run (see $TMP)"
-    echo "$out" >"$TMP/wrk-$name-$i.txt"
-    requests=$(echo "$out" | awk '/requests in/ { print $1; exit }')
-    rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2; exit }')
-    p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2; exit }')")
-    if [ -z "$requests" ] || [ -z "$rps" ]; then
-      die "could not parse wrk output:
+# Warms server $1 (URL $2) up with a 2 s wrk run that is not counted.
+warm_up() {
+  echo "== $1: warm-up (2 s)" >&2
+  timeout 60 taskset -c "$CLIENT_CPU" wrk -t2 -c"$CONNECTIONS" -d2s "$2" >/dev/null
+}
+
+# Runs measured run $4 against $2 (server pid $3) for server name $1 and appends
+# "rps p99_ms req_per_cpu_s" to $TMP/runs-$1; wrk's error lines go to
+# $TMP/warnings as well.
+measure_once() {
+  local name=$1 url=$2 pid=$3 i=$4 out before after requests rps p99 cpu per_cpu errors
+  before=$(cpu_ticks "$pid")
+  out=$(timeout $((DURATION + 60)) taskset -c "$CLIENT_CPU" \
+    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
+  after=$(cpu_ticks "$pid")
+  kill -0 "$pid" 2>/dev/null || die "$name died during the run (see $TMP)"
+  echo "$out" >"$TMP/wrk-$name-$i.txt"
+  requests=$(echo "$out" | awk '/requests in/ { print $1; exit }')
+  rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2; exit }')
+  p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2; exit }')")
+  if [ -z "$requests" ] || [ -z "$rps" ]; then
+    die "could not parse wrk output:
 $out"
-    fi
-    errors=$(echo "$out" | grep -E 'Non-2xx|Socket errors' | sed 's/^ *//' || true)
-    if [ -n "$errors" ]; then
-      echo "bench: warning: $name run $i had errors:" >&2
-      echo "$errors" >&2
-      echo "$errors" | awk -v p="$name run $i: " '{ print p $0 }' >>"$TMP/warnings"
-    fi
-    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
-    per_cpu=$(awk -v r="$requests" -v t=$((after - before)) -v hz="$CLK_TCK" \
-      'BEGIN { if (t > 0) printf "%.0f", r / (t / hz); else print 0 }')
-    printf '   run %d: %s req/s, p99 %s ms, %s requests, %s CPU-s, %s req per CPU-s\n' \
-      "$i" "$rps" "$p99" "$requests" "$cpu" "$per_cpu" >&2
-    rps_all+=("$rps")
-    p99_all+=("$p99")
-    percpu_all+=("$per_cpu")
-  done
-  echo "$name $(median "${rps_all[@]}") $(median "${p99_all[@]}") $(median "${percpu_all[@]}")" \
-    >>"$TMP/results"
+  fi
+  errors=$(echo "$out" | grep -E 'Non-2xx|Socket errors' | sed 's/^ *//' || true)
+  if [ -n "$errors" ]; then
+    echo "bench: warning: $name run $i had errors:" >&2
+    echo "$errors" >&2
+    echo "$errors" | awk -v p="$name run $i: " '{ print p $0 }' >>"$TMP/warnings"
+  fi
+  cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+  per_cpu=$(awk -v r="$requests" -v t=$((after - before)) -v hz="$CLK_TCK" \
+    'BEGIN { if (t > 0) printf "%.0f", r / (t / hz); else print 0 }')
+  printf '   %s run %d: %s req/s, p99 %s ms, %s requests, %s CPU-s, %s req per CPU-s\n' \
+    "$name" "$i" "$rps" "$p99" "$requests" "$cpu" "$per_cpu" >&2
+  echo "$rps $p99 $per_cpu" >>"$TMP/runs-$name"
 }
 
 # Server configurations. config_NAME PORT DIR writes NAME's configuration into DIR
@@ -506,8 +506,10 @@ EOF
   SERVER_CMD=("${BIN[apache2]}" -f "$dir/httpd.conf" -D FOREGROUND)
 }
 
-# Configures, starts (pinned to $SERVER_CPU), checks, measures and stops server $1.
-bench_server() {
+# Configures, starts (pinned to $SERVER_CPU) and checks server $1; records its
+# URL and pid in URL[$1] and PID[$1]. It then waits, idle, for its turns.
+declare -A URL=() PID=()
+start_server() {
   local name=$1 port dir pid url f
   port=$(free_port)
   dir=$TMP/$name
@@ -527,9 +529,8 @@ bench_server() {
     done
     die "$name did not serve the 600-byte index.html on port $port"
   fi
-  measure "$name" "$url" "$pid"
-  stop_tree "$pid"
-  STARTED=()
+  URL[$name]=$url
+  PID[$name]=$pid
 }
 
 mkdir -p "$TMP/htdocs"
@@ -543,29 +544,44 @@ mkdir -p "$TMP/htdocs"
 } >"$TMP/htdocs/index.html"
 [ "$(wc -c <"$TMP/htdocs/index.html")" -eq 600 ] || die "index.html is not 600 bytes"
 chmod -R a+rX "$TMP/htdocs"
-: >"$TMP/results"
 : >"$TMP/warnings"
 
+MEASURED=()
 for s in "${SERVERS[@]}"; do
-  if [ -n "${BIN[$s]:-}" ]; then bench_server "$s"; fi
+  if [ -n "${BIN[$s]:-}" ]; then
+    start_server "$s"
+    MEASURED+=("$s")
+    : >"$TMP/runs-$s"
+  fi
+done
+for s in "${MEASURED[@]}"; do warm_up "$s" "${URL[$s]}"; done
+# Rounds: every server's run i before any server's run i+1, so that the
+# machine's drift (other load on a shared host) reaches all of them alike.
+for i in $(seq "$RUNS"); do
+  for s in "${MEASURED[@]}"; do measure_once "$s" "${URL[$s]}" "${PID[$s]}" "$i"; done
 done
 
 echo
 echo "600-byte static file, keep-alive, $CONNECTIONS connections, server on CPU $SERVER_CPU," \
-  "wrk on CPU $CLIENT_CPU; median of $RUNS x ${DURATION}s"
+  "wrk on CPU $CLIENT_CPU; median of $RUNS x ${DURATION}s, runs interleaved"
 printf '%-9s %12s %10s %16s\n' server 'req/s' 'p99 (ms)' 'req per CPU-s'
-while read -r name rps p99 percpu; do
-  printf '%-9s %12.0f %10.2f %16.0f\n' "$name" "$rps" "$p99" "$percpu"
-done <"$TMP/results"
-awk '{ name[NR] = $1; rps[NR] = $2; percpu[NR] = $4 }
-  $1 == "tern" { t = NR }
-  END {
-    if (!t) exit
-    for (i = 1; i <= NR; i++)
-      if (i != t)
-        printf "tern/%s: req/s %.2f, req per CPU-s %.2f\n", name[i], rps[t] / rps[i],
-          (percpu[i] > 0 ? percpu[t] / percpu[i] : 0)
-  }' "$TMP/results"
+for s in "${MEASURED[@]}"; do
+  printf '%-9s %12.0f %10.2f %16.0f\n' "$s" \
+    "$(awk '{ print $1 }' "$TMP/runs-$s" | median)" \
+    "$(awk '{ print $2 }' "$TMP/runs-$s" | median)" \
+    "$(awk '{ print $3 }' "$TMP/runs-$s" | median)"
+done
+# Ratios: the median over the rounds of tern's value / the peer's in that round.
+if [ -s "$TMP/runs-tern" ]; then
+  for s in "${MEASURED[@]}"; do
+    [ "$s" = tern ] && continue
+    rps_ratio=$(paste -d' ' "$TMP/runs-tern" "$TMP/runs-$s" |
+      awk '{ print ($4 > 0 ? $1 / $4 : 0) }' | median)
+    cpu_ratio=$(paste -d' ' "$TMP/runs-tern" "$TMP/runs-$s" |
+      awk '{ print ($6 > 0 ? $3 / $6 : 0) }' | median)
+    printf 'tern/%s: req/s %.2f, req per CPU-s %.2f\n' "$s" "$rps_ratio" "$cpu_ratio"
+  done
+fi
 if [ -s "$TMP/warnings" ]; then
   echo "wrk reported errors (those runs are not clean):"
   cat "$TMP/warnings"
