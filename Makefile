@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_GEN   = -G Ninja
 CTEST_ARGS ?= --output-on-failure -j $(JOBS)
 # The tests that exercise tern's threads (run under ThreadSanitizer by test-tsan).
-TSAN_TESTS ?= Async|StaticServing|Control|Status|Scoreboard|FileCache|LogAccess|ErrorLog
+TSAN_TESTS ?= RunGate|Async|StaticServing|Control|Status|Scoreboard|FileCache|LogAccess|ErrorLog
 
 .PHONY: all deps deps-test build run test unit integration test-asan test-tsan bench format clean
 
