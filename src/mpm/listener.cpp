@@ -17,6 +17,8 @@ namespace {
 constexpr int kMaxEvents = 256;
 constexpr int kWorkerEvents = 4;
 constexpr int64_t kAdmissionRecheckMs = 10;
+// How connections sit in the workers' epoll set (see hand_back).
+constexpr uint32_t kConnEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
@@ -173,7 +175,12 @@ void Listener::worker_loop(int index) {
       if (c == nullptr) return;  // stop_workers_
       {
         std::lock_guard lk(mu_);
-        if (!c->queue) continue;  // stale event: expired, closed or already taken
+        if (!c->queue) {
+          // Held by another thread (or closed): edge-triggered, this event will
+          // not come again, so the holder re-checks readiness when it hands back.
+          c->missed_event = true;
+          continue;
+        }
         c->queue->remove(c);
         count(c->wait, -1);
       }
@@ -248,7 +255,6 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
       deadline = now + settings_.timeout_ms;
       break;
   }
-  uint32_t events = (next == ConnWait::kWrite ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
   bool wake = false;
   bool failed = false;
   {
@@ -257,7 +263,16 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
     queue_for(next)->insert(c, deadline);
     count(next, +1);
     int fd = c->http->fd();
-    int err = c->registered ? conn_epoll_.modify(fd, events, c) : conn_epoll_.add(fd, events, c);
+    // Registered once, edge-triggered for both directions: a hand-back costs no
+    // epoll_ctl (it did with EPOLLONESHOT, one per request). Only when an event
+    // arrived while the connection was held does a modify re-evaluate readiness.
+    int err = 0;
+    if (!c->registered) {
+      err = conn_epoll_.add(fd, kConnEvents, c);
+    } else if (c->missed_event) {
+      err = conn_epoll_.modify(fd, kConnEvents, c);
+    }
+    c->missed_event = false;
     if (err != 0) {
       queue_for(next)->remove(c);
       count(next, -1);

@@ -46,7 +46,8 @@ struct ListenerSettings {
 struct ConnEntry : TimeoutLink {
   std::optional<HttpConnection> http;
   ConnWait wait = ConnWait::kReadHead;
-  bool registered = false;     // in the connection epoll set (armed or disarmed)
+  bool registered = false;     // in the connection epoll set (guarded by Listener::mu_)
+  bool missed_event = false;   // an event came while a thread held it (guarded by mu_)
   int64_t phase_start_ms = 0;  // start of the current head/body read or linger
 };
 
@@ -68,10 +69,10 @@ class ConnEntryPool {
 // thread that owns it (the listener thread); the workers are started inside.
 //
 // Two epoll sets: the listener's (listen sockets, a wake-up eventfd) and the
-// connections' set, on which idle workers block directly. A connection that a
-// worker hands back is armed EPOLLONESHOT in the connections' set, so the kernel's
-// ready list is the queue of ready work, and a busy process runs request after
-// request without a thread switch. The listener keeps the timeout queues,
+// connections' set, on which idle workers block directly. A connection sits in
+// the connections' set edge-triggered from its first hand-back on, so the
+// kernel's ready list is the queue of ready work, and a busy process runs
+// request after request without a thread switch or an epoll_ctl. The listener keeps the timeout queues,
 // accepts, and applies admission control.
 class Listener {
  public:
