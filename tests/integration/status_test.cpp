@@ -225,6 +225,19 @@ TEST(Status, WorkerTableCountsTheConnectionsRequestsAndBytes) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+TEST(Status, ScoreBoardFileServesTheSameData) {
+  Server s;
+  s.put("index.html", "hello\n");
+  ASSERT_TRUE(s.start(std::string(kStatusConf) + "ScoreBoardFile logs/scoreboard\n")) << s.log();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(fetch(s.port(), get("/index.html", true)));
+  auto m = auto_map(fetch_body(s.port(), "/server-status?auto"));
+  EXPECT_EQ(m["Total Accesses"], "3");
+  EXPECT_EQ(m["Processes"], "1");
+  std::error_code ec;
+  EXPECT_GT(std::filesystem::file_size(s.root().path() + "/logs/scoreboard", ec), 0u);
+  EXPECT_EQ(s.stop(), 0);
+}
+
 TEST(Status, HtmlEscapesHostileRequestLine) {
   Server s;
   ASSERT_TRUE(s.start(kStatusConf)) << s.log();

@@ -1,11 +1,17 @@
 #include "server/scoreboard.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 #include <thread>
 
 namespace tern {
@@ -34,6 +40,38 @@ TEST(Scoreboard, SharedAcrossFork) {
   sb->reset_process(2);
   EXPECT_EQ(sb->process(2).pid.load(), 0);
   EXPECT_EQ(sb->worker(2, 5).accesses.load(), 0u);
+}
+
+TEST(Scoreboard, ScoreBoardFileHoldsTheMapping) {
+  char dir[] = "/tmp/tern-sb-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  std::string path = std::string(dir) + "/scoreboard";
+  std::string err;
+  auto sb = Scoreboard::create(2, 4, path, &err);
+  ASSERT_TRUE(sb) << err;
+  sb->process(0).pid = 4242;
+  // Another mapping of the same file sees the write: the data lives in the file.
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_GT(st.st_size, static_cast<off_t>(2 * sizeof(ProcessScore) + 8 * sizeof(WorkerScore)));
+  int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  void* view = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+  ASSERT_NE(view, MAP_FAILED);
+  const char* base = static_cast<const char*>(view);
+  const char* slot0 = reinterpret_cast<const char*>(&sb->process(0));
+  const char* global = reinterpret_cast<const char*>(&sb->global());
+  pid_t seen = 0;
+  std::memcpy(&seen, base + (slot0 - global), sizeof seen);
+  EXPECT_EQ(seen, 4242);
+  ::munmap(view, static_cast<size_t>(st.st_size));
+  ::close(fd);
+  sb.reset();
+  ::unlink(path.c_str());
+  ::rmdir(dir);
+  // A file that cannot be created is an error that names it.
+  EXPECT_FALSE(Scoreboard::create(1, 1, "/nonexistent-dir/sb", &err));
+  EXPECT_NE(err.find("ScoreBoardFile /nonexistent-dir/sb"), std::string::npos) << err;
 }
 
 TEST(Scoreboard, LongFieldsAreTruncated) {
