@@ -46,7 +46,7 @@ struct ListenerSettings {
 struct ConnEntry : TimeoutLink {
   std::optional<HttpConnection> http;
   ConnWait wait = ConnWait::kReadHead;
-  bool registered = false;     // in the connection epoll set (guarded by Listener::mu_)
+  bool registered = false;     // in the connection epoll set (under Listener::mu_ while in use)
   bool missed_event = false;   // an event came while a thread held it (guarded by mu_)
   int64_t phase_start_ms = 0;  // start of the current head/body read or linger
 };
@@ -72,8 +72,8 @@ class ConnEntryPool {
 // connections' set, on which idle workers block directly. A connection sits in
 // the connections' set edge-triggered from its first hand-back on, so the
 // kernel's ready list is the queue of ready work, and a busy process runs
-// request after request without a thread switch or an epoll_ctl. The listener keeps the timeout queues,
-// accepts, and applies admission control.
+// request after request without a thread switch or an epoll_ctl. The listener keeps the timeout
+// queues, accepts, and applies admission control.
 class Listener {
  public:
   // `listen_fds` stay owned by the caller. `env`, `settings` and `scoreboard`
