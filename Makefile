@@ -5,6 +5,9 @@ ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN   = -G Ninja
+# ccache keys on paths relative to the checkout, so every clone shares one cache.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 CTEST_ARGS ?= --output-on-failure -j $(JOBS)
 # The tests that exercise tern's threads (run under ThreadSanitizer by test-tsan).
 TSAN_TESTS ?= RunGate|Async|StaticServing|Control|Status|Scoreboard|FileCache|LogAccess|ErrorLog

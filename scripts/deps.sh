@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh [build|test|bench]
 set -euo pipefail
 what=${1:-build}
-pkgs=(build-essential cmake ninja-build pkg-config node-llhttp libgtest-dev googletest curl
+pkgs=(build-essential cmake ninja-build pkg-config ccache node-llhttp libgtest-dev googletest curl
       python3)
 case "$what" in
   test) pkgs+=(wrk apache2-utils nghttp2-client clang-format) ;;
