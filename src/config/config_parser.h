@@ -27,6 +27,9 @@ class ConfigParser {
 
   // The maximum nesting of Include (httpd's AP_MAX_INCLUDE_DEPTH).
   static constexpr int kMaxIncludeDepth = 128;
+  // The largest single configuration file, and all files (and -C lines) together.
+  static constexpr size_t kMaxFileBytes = 16 * 1024 * 1024;
+  static constexpr size_t kMaxTotalBytes = 64 * 1024 * 1024;
 
  private:
   struct Frame {
@@ -56,7 +59,8 @@ class ConfigParser {
   BuildState& st_;
   std::vector<Frame> stack_;
   int include_depth_ = 0;
-  size_t file_base_ = 0;  // stack_ size when the current file started
+  size_t bytes_left_ = kMaxTotalBytes;  // what parse_text may still accept
+  size_t file_base_ = 0;                // stack_ size when the current file started
 };
 
 // Resolves ${NAME} from Define'd variables, then the environment.

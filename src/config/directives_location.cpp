@@ -110,7 +110,7 @@ std::string set_require(BuildState& st, const Cmd& c) {
     if (nargs != 0) return "'Require local' takes no arguments";
     r.kind = RequireRule::Kind::kLocal;
   } else {
-    return "authorization provider '" + provider +
+    return "authorization provider '" + shorten(provider) +
            "' is not supported by tern (all, ip, local and not are)";
   }
   if (r.negated) {
