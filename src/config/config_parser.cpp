@@ -45,6 +45,12 @@ std::string line_word(std::string_view text, int line) {
   return std::string(w.substr(0, std::min(w.find('\n'), w.find('\0'))));
 }
 
+// The error for a configuration above ConfigParser::kMaxTotalBytes.
+std::string too_large_message() {
+  return "configuration too large (more than " + std::to_string(ConfigParser::kMaxTotalBytes) +
+         " bytes in all files)";
+}
+
 // Owns a glob_t.
 struct GlobResult {
   glob_t g{};
@@ -87,10 +93,7 @@ std::string ConfigParser::unknown_directive_message(std::string_view name) const
 }
 
 bool ConfigParser::parse_text(std::string_view text, const std::string& name) {
-  if (text.size() > bytes_left_)
-    return fail(name, 0, "Include",
-                "configuration too large (more than " + std::to_string(kMaxTotalBytes) +
-                    " bytes in all files)");
+  if (text.size() > bytes_left_) return fail(name, 0, "Include", too_large_message());
   bytes_left_ -= text.size();
   std::vector<LogicalLine> lines;
   int error_line = 0;
@@ -257,6 +260,7 @@ bool ConfigParser::parse_file(const std::string& path, const std::string& from, 
   std::string text;
   std::string err = read_text_file(path, text, kMaxFileBytes);
   if (!err.empty()) return fail(from, line, directive, err);
+  if (text.size() > bytes_left_) return fail(from, line, directive, too_large_message());
   ++include_depth_;
   const bool ok = parse_text(text, path);
   --include_depth_;
