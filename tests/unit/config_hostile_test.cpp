@@ -15,6 +15,7 @@
 #include "config/directive_table.h"
 #include "config/edit_distance.h"
 #include "config_test_util.h"
+#include "handlers/authz.h"
 
 namespace tern {
 namespace {
@@ -246,6 +247,35 @@ TEST_F(ConfigHostile, UserAndGroupAreResolvedWhileLoading) {
   EXPECT_EQ(err("Group no-such-group-tern-test\n"),
             "t.conf:1: Group: bad group name no-such-group-tern-test");
   EXPECT_NE(ok("User root\nGroup #0\n").config, nullptr);
+}
+
+TEST_F(ConfigHostile, RequireIpThatLoadsAlsoCompiles) {
+  // -t must not pass what start-up (CompiledRequire) then refuses.
+  const char* addrs[] = {"10",
+                         "10.1",
+                         "10.1.",
+                         "10.1.2.",
+                         "10.1.2.3",
+                         "10.0.0.0/8",
+                         "192.168.0.0/255.255.0.0",
+                         "::1",
+                         "2001:db8::/32"};
+  for (const char* a : addrs) {
+    auto r = ok(std::string("<Location />\nRequire ip ") + a + "\n</Location>\n");
+    ASSERT_NE(r.config, nullptr) << a;
+    ASSERT_EQ(r.config->locations.size(), 1u) << a;
+    ASSERT_TRUE(r.config->locations[0].require.has_value()) << a;
+    std::string why;
+    EXPECT_TRUE(CompiledRequire::compile(*r.config->locations[0].require, &why))
+        << a << ": " << why;
+  }
+  auto r = ok("<Location />\nRequire ip 10.1.\n</Location>\n");
+  ASSERT_NE(r.config, nullptr);
+  ASSERT_TRUE(r.config->locations[0].require.has_value());
+  auto c = CompiledRequire::compile(*r.config->locations[0].require, nullptr);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->allows("10.1.200.3", "127.0.0.1"));
+  EXPECT_FALSE(c->allows("10.2.0.1", "127.0.0.1"));
 }
 
 }  // namespace
