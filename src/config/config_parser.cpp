@@ -255,8 +255,16 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
   return true;
 }
 
+bool ConfigParser::count_include(const std::string& file, int line, std::string_view directive) {
+  if (++includes_ <= kMaxIncludes) return true;
+  return fail(file, line, directive,
+              "more than " + std::to_string(kMaxIncludes) +
+                  " files and directories included; is there a symbolic link loop?");
+}
+
 bool ConfigParser::parse_file(const std::string& path, const std::string& from, int line,
                               std::string_view directive) {
+  if (!count_include(from, line, directive)) return false;
   std::string text;
   std::string err = read_text_file(path, text, kMaxFileBytes);
   if (!err.empty()) return fail(from, line, directive, err);
@@ -269,6 +277,7 @@ bool ConfigParser::parse_file(const std::string& path, const std::string& from, 
 
 bool ConfigParser::include_directory(const std::string& dir, const std::string& file, int line,
                                      std::string_view directive) {
+  if (!count_include(file, line, directive)) return false;
   std::error_code ec;
   std::vector<std::string> entries;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {

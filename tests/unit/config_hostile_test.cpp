@@ -101,6 +101,27 @@ TEST_F(ConfigHostile, TypesConfigMustBeARegularFile) {
   EXPECT_TRUE(has(err("\n\nTypesConfig mime.types\n"), "t.conf:3: TypesConfig: "));
 }
 
+TEST_F(ConfigHostile, SymlinkLoopsInIncludedDirectoriesStop) {
+  // Two links back to their own directory: 2^128 paths within the nesting limit. The
+  // kernel's ELOOP ends the first deep path, and that error ends the load.
+  const std::string d = dir.mkdir("loop");
+  ASSERT_EQ(::symlink(d.c_str(), (d + "/a").c_str()), 0);
+  ASSERT_EQ(::symlink(d.c_str(), (d + "/b").c_str()), 0);
+  dir.write("loop/x.conf", "Timeout 5\n");
+  const std::string e = err("\nInclude loop\n");
+  EXPECT_TRUE(has(e, "t.conf:2: Include: ")) << e;
+}
+
+TEST_F(ConfigHostile, NumberOfIncludedFilesIsBounded) {
+  dir.write("e.conf", "");
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "Include e.conf\n";
+  EXPECT_NE(ok(text).config, nullptr);
+  EXPECT_EQ(err(text + "Include e.conf\n"),
+            "t.conf:10001: Include: more than 10000 files and directories included; is there a "
+            "symbolic link loop?");
+}
+
 TEST_F(ConfigHostile, OversizedFileIsRefusedBeforeItIsRead) {
   const std::string p = sized("big.conf", 16 * kMiB + 1);
   EXPECT_EQ(err("Include big.conf\n"),
