@@ -283,7 +283,7 @@ const char* file_kind(mode_t mode) {
   if (S_ISCHR(mode)) return "a character device";
   if (S_ISBLK(mode)) return "a block device";
   if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
+  return "an unknown file type";
 }
 
 // True for the character device /dev/null is (compared by device number).
@@ -330,7 +330,10 @@ std::string read_text_file(const std::string& path, std::string& out, size_t max
   while (true) {
     // The file may have grown since fstat: read until EOF, at most max_bytes + 1.
     if (have == out.size()) {
-      if (have > max_bytes) return too_big;
+      if (have > max_bytes) {
+        out.clear();
+        return too_big;
+      }
       out.resize(std::min(max_bytes + 1, std::max<size_t>(have * 2, 4096)));
     }
     const ssize_t n = ::read(fd.get(), out.data() + have, out.size() - have);
@@ -343,8 +346,11 @@ std::string read_text_file(const std::string& path, std::string& out, size_t max
     if (n == 0) break;
     have += static_cast<size_t>(n);
   }
-  if (have > max_bytes) return too_big;
   out.resize(have);
+  if (have > max_bytes) {
+    out.clear();
+    return too_big;
+  }
   return "";
 }
 
