@@ -129,7 +129,10 @@ LogLevel ErrorLog::level() {
 }
 
 bool ErrorLog::enabled(LogLevel level) {
-  return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed);
+  // As httpd's log.c: a notice (start-up, restart, shutdown) is written whatever
+  // LogLevel says, so the default `LogLevel warn` still shows the server starting.
+  return level == LogLevel::kNotice ||
+         static_cast<int>(level) <= g_level.load(std::memory_order_relaxed);
 }
 
 int ErrorLog::fd() {
