@@ -3,6 +3,7 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 CMAKE_GEN   = -G Ninja
 # ccache keys on paths relative to the checkout, so every clone shares one cache.
@@ -55,6 +56,30 @@ test-tsan: deps-test $(TSAN_BUILD)/build.ninja
 	cmake --build $(TSAN_BUILD) -j $(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1 ctest $(CTEST_ARGS) -R '$(TSAN_TESTS)'
 
+# libFuzzer targets (fuzz/*_fuzz.cpp), built by clang with -DTERN_FUZZ=ON in $(FUZZ_BUILD).
+# `make fuzz` runs each for FUZZ_SECONDS, one after another, growing fuzz/corpus/<target>/;
+# `make fuzz-smoke` (CI) runs each for FUZZ_SMOKE_SECONDS and fails on any finding.
+# FUZZ_TARGETS narrows the set, FUZZ_ARGS passes libFuzzer flags.
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_TARGETS ?= request_parser range log_format
+.PHONY: deps-fuzz fuzz-build fuzz fuzz-smoke
+
+deps-fuzz:
+	@scripts/deps.sh fuzz
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_FUZZ=ON
+
+fuzz-build: deps-fuzz $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) long $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) smoke $(FUZZ_TARGETS)
+
 bench: build
 	@scripts/deps.sh bench
 	bench/run.sh $(BUILD)/tern
@@ -63,4 +88,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

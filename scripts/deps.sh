@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tern needs to build and test, only those that are
 # missing; runs `apt-get update` only when something must be installed.
-# Usage: scripts/deps.sh [build|test|bench]
+# Usage: scripts/deps.sh [build|test|bench|fuzz]
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache node-llhttp libgtest-dev googletest curl
@@ -13,6 +13,10 @@ case "$what" in
   # slowhttptest: the attack part's slowloris, slow body and slow read.
   bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps
                 slowhttptest) ;;
+  # make fuzz / fuzz-smoke: clang, and libFuzzer's runtime (with clang's ASan/UBSan runtimes
+  # and FuzzedDataProvider.h), which Debian 12 ships in libclang-rt-14-dev (clang only
+  # recommends it).
+  fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

@@ -68,7 +68,7 @@ size_t HeadScanner::scan(std::string_view input, const Limits& limits) {
     if (bad_cr < n && bad_cr < bare_lf) return fail(bad_cr, 400, "bare CR in request head");
     if (bare_lf < n) return fail(bare_lf, 400, "bare LF in request head");
     if (!lf_ptr) {
-      // Resume at a trailing CR so that the byte after it is checked to be LF.
+      // A trailing CR is not vetted until the byte after it arrives: stop before it.
       i = content_end;
       break;
     }
@@ -86,7 +86,7 @@ size_t HeadScanner::scan(std::string_view input, const Limits& limits) {
     line_start_ = i = end + 1;
   }
   pos_ = i;
-  return n;
+  return i;
 }
 
 }  // namespace tern

@@ -24,7 +24,10 @@ class HeadScanner {
 
   // Scans the bytes of `input` not scanned yet (`input` starts at the request's first byte and
   // only grows between calls). Returns the offset where scanning stopped: the head end
-  // (kHeadEnd), the offending byte (kError) or input.size() (kScanning, more input needed).
+  // (kHeadEnd), the offending byte (kError) or, in kScanning, the end of the bytes known to be
+  // valid: input.size(), or the offset of a final CR whose LF has not arrived yet. A later
+  // error is never reported before the returned offset, so a tokenizer fed exactly these bytes
+  // sees the same bytes however the input was split into reads.
   size_t scan(std::string_view input, const Limits& limits);
 
   State state() const { return state_; }

@@ -226,8 +226,11 @@ HeadResult RequestParser::map_llhttp_error(llhttp_errno_t err) {
       method_pending_ = true;
       return classify_method(input_.substr(0, fed_limit_));
     case HPE_INVALID_CONSTANT:
-      // A method llhttp knows only for RTSP/ICE (e.g. DESCRIBE) used with HTTP.
-      if (method_.seen && llhttp_.method > HTTP_SOURCE) return fail(501, "method not implemented");
+      // A method llhttp knows only for RTSP (DESCRIBE … FLUSH) used with HTTP. PRI (34) is an
+      // HTTP method: its "Expected HTTP/" is a bad request line like any other method's.
+      if (method_.seen && llhttp_.method >= HTTP_DESCRIBE) {
+        return fail(501, "method not implemented");
+      }
       return fail(400, "invalid request line");
     case HPE_INVALID_VERSION: {
       const char* reason = "";

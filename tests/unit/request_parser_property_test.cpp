@@ -225,5 +225,55 @@ TEST(RequestParserProperty, RandomRequestsParseTheSameWholeOrSplit) {
   EXPECT_EQ(drive(stream, cuts), expected);
 }
 
+// Streams that end in errors, pipelines and bodies, each cut into two and three reads at
+// every point: the outcome (every request's fields and body, the final error's status and
+// reason) equals the outcome of the whole stream, with tern's default limits and small ones.
+TEST(RequestParserProperty, TrickyStreamsParseTheSameAtEverySplit) {
+  const std::string kTricky[] = {
+      std::string("PRI /x HTT\r\r\n\r\xff\xff\xff\n\xff"),  // the fuzzer's first finding
+      "PRI /x HTTX\r\n\r\n",
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+      "DESCRIBE / HTTP/1.1\r\nHost: h\r\n\r\n",
+      "FOO /x HTT\r\r\n",
+      "G(T / HTTP/1.1\r\n\r\n",
+      "\r\n\r\n\rGET / HTTP/1.1\r\n\r\n",
+      "\r\nGET / HTTP/1.1\r\nHost: h\r\nX: a\r\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\n b\r\n\r\n",
+      "GET / HTTP/1.1\nHost: h\n\n",
+      "GET /\r\n\r\n",
+      "GET / HTTP/1.1 \r\nHost: h\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX : a\r\n\r\n",
+      "GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\rb HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Long: aaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3;e=1\r\nabc\r\n0\r\nT: v\r\n\r\nHEAD / HTTP/1.0\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nExpect: x\r\n\r\nZ",
+      "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n\r\r\n",
+  };
+  ParserLimits small;
+  small.request_line = 32;
+  small.field_size = 24;
+  small.fields = 4;
+  small.body = 16;
+  small.chunk_ext = 4;
+  small.trailer_size = 16;
+  for (const ParserLimits& limits : {ParserLimits{}, small}) {
+    for (const std::string& in : kTricky) {
+      const auto whole = drive(in, {}, limits);  // empty when a body is still awaited
+      for (size_t a = 0; a <= in.size(); ++a) {
+        ASSERT_EQ(drive(in, {a}, limits), whole) << in << " cut at " << a;
+        for (size_t b = a + 1; b < in.size(); b += 3) {
+          ASSERT_EQ(drive(in, {a, b}, limits), whole) << in << " cut at " << a << ", " << b;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tern
