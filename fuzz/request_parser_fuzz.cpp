@@ -4,7 +4,7 @@
 // number of read boundaries (0–7), then two bytes per boundary (an offset, taken modulo the
 // stream length); the rest is the byte stream. The stream is parsed whole, then cut at the
 // boundaries, then one byte at a time (short inputs only); the outcomes (every request's
-// fields and body, the final error's status, and its reason for a head error) must be
+// fields and body, the final error's status and reason) must be
 // equal, every consumed count within its buffer and every view into the buffer.
 // Built by -DTERN_FUZZ=ON (see README).
 
@@ -101,10 +101,8 @@ Outcome run(std::string_view data, const std::vector<size_t>& cuts,
       buf.erase(0, b.consumed);
       if (b.status == tern::ParseStatus::kNeedMore) break;
       if (b.status == tern::ParseStatus::kError) {
-        // Body errors compare by status only: BodyDecoder names an over-long chunk-size line
-        // "chunk size line too long" before its LF arrives and "chunk extension too long"
-        // after (same 400).
         cur.status = b.error_status;
+        cur.reason = b.reason;
         out.push_back(cur);
         return out;
       }

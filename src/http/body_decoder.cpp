@@ -170,6 +170,11 @@ BodyResult BodyDecoder::decode(std::string_view input, std::string* out) {
         }
         line_scanned_ = 0;
         const size_t end = static_cast<size_t>(static_cast<const char*>(lf) - input.data());
+        // The same bound as for a partial line above, checked first, so a long line gets
+        // the same answer whether its LF came in the same read or a later one.
+        if (!trailer && end - pos > kMaxSizeDigits + chunk_ext_limit_ + 1) {
+          return error(pos, 400, "chunk size line too long");
+        }
         const bool empty_line = end == pos + 1 && input[pos] == '\r';
         if (trailer && !empty_line) {
           trailer_bytes_ += end + 1 - pos;

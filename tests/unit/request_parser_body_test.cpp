@@ -143,6 +143,23 @@ TEST(RequestParserBody, ChunkExtensionLimit) {
   EXPECT_EQ(chunked_status("1;" + std::string(200, 'a'), lim), 400);
 }
 
+// An over-long chunk-size line gets the same answer, reason included, whether its LF
+// arrives with it or in a later read (found by fuzz/request_parser_fuzz.cpp).
+TEST(BodyDecoder, LongSizeLineSameReasonWholeOrSplit) {
+  ParserLimits lim;
+  lim.chunk_ext = 10;
+  const std::string line = "1;" + std::string(100, 'a');
+  BodyDecoder whole;
+  whole.start_chunked(lim);
+  const BodyResult w = whole.decode(line + "\r\nx\r\n", nullptr);
+  BodyDecoder split;
+  split.start_chunked(lim);
+  const BodyResult s = split.decode(line, nullptr);
+  EXPECT_EQ(w.error_status, 400);
+  EXPECT_EQ(s.error_status, 400);
+  EXPECT_STREQ(w.reason, s.reason);
+}
+
 TEST(RequestParserBody, ChunkedBodyLimit) {
   ParserLimits lim;
   lim.body = 10;
