@@ -51,6 +51,9 @@ class ThreadMatchState {
     return data_;
   }
 
+  // Allocations made so far through this state's allocator.
+  uint64_t allocations() const { return allocations_; }
+
   // Drops the match data when a match made it hold a large frame vector.
   void after_match() {
     if (!oversized_) return;
@@ -61,8 +64,9 @@ class ThreadMatchState {
 
  private:
   static void* alloc(size_t size, void* self) {
-    if (size > RegexLimits::kRetainedFrameBytes)
-      static_cast<ThreadMatchState*>(self)->oversized_ = true;
+    auto* state = static_cast<ThreadMatchState*>(self);
+    ++state->allocations_;
+    if (size > RegexLimits::kRetainedFrameBytes) state->oversized_ = true;
     return std::malloc(size);
   }
   static void release(void* p, void*) { std::free(p); }
@@ -73,6 +77,7 @@ class ThreadMatchState {
   pcre2_match_data* data_ = nullptr;
   uint32_t pairs_ = 0;
   bool oversized_ = false;
+  uint64_t allocations_ = 0;
 };
 
 ThreadMatchState& thread_state() {
@@ -176,6 +181,10 @@ RegexResult Regex::match(std::string_view subject, std::span<RegexCapture> captu
   }
   ts.after_match();
   return result;
+}
+
+uint64_t regex_thread_allocations() {
+  return thread_state().allocations();
 }
 
 std::string regex_failure_text(int failure) {

@@ -111,6 +111,10 @@ class Regex {
   bool jit_ = false;
 };
 
+// How many allocations this thread's match state has made so far (PCRE2's match data,
+// frames and JIT stack); matches in steady state add none.
+uint64_t regex_thread_allocations();
+
 // A short, printable description of a kFailed code ("match limit exceeded", …).
 std::string regex_failure_text(int failure);
 
