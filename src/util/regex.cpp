@@ -183,6 +183,23 @@ RegexResult Regex::match(std::string_view subject, std::span<RegexCapture> captu
   return result;
 }
 
+bool regex_substitute(std::string_view tmpl, std::string_view subject,
+                      std::span<const RegexCapture> captures, std::string* out, size_t max_len) {
+  const size_t start = out->size();
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    char c = tmpl[i];
+    if (c == '$' && i + 1 < tmpl.size() && tmpl[i + 1] >= '0' && tmpl[i + 1] <= '9') {
+      const auto n = static_cast<size_t>(tmpl[++i] - '0');
+      if (n < captures.size()) out->append(captures[n].in(subject));
+    } else {
+      if (c == '\\' && i + 1 < tmpl.size()) c = tmpl[++i];
+      out->push_back(c);
+    }
+    if (out->size() - start > max_len) return false;
+  }
+  return true;
+}
+
 uint64_t regex_thread_allocations() {
   return thread_state().allocations();
 }

@@ -111,6 +111,14 @@ class Regex {
   bool jit_ = false;
 };
 
+// httpd's ap_pregsub, for AliasMatch/RedirectMatch-style targets: appends `tmpl` to
+// `*out` with `$0`..`$9` replaced by those captures of `subject` (empty when unset or
+// not captured) and `\c` standing for c. False (out unspecified) when the result
+// would exceed `max_len` bytes.
+bool regex_substitute(std::string_view tmpl, std::string_view subject,
+                      std::span<const RegexCapture> captures, std::string* out,
+                      size_t max_len = 8192);
+
 // How many allocations this thread's match state has made so far (PCRE2's match data,
 // frames and JIT stack); matches in steady state add none.
 uint64_t regex_thread_allocations();

@@ -240,6 +240,25 @@ TEST(RegexDefaultOptions, HttpdSemantics) {
             "option '" + std::string(40, 'X') + "...' unknown");
 }
 
+TEST(Regex, SubstituteAsHttpdPregsub) {
+  Regex r = must("^/img/(\\w+)\\.(png|gif)(x)?$", kRegexDefaultOptions);
+  std::string subject = "/img/cat.png";
+  std::array<RegexCapture, 10> caps;
+  ASSERT_EQ(r.match(subject, caps), RegexResult::kMatch);
+  std::string out = "prefix:";
+  EXPECT_TRUE(regex_substitute("/data/$2/$1.$2[$3$9]\\$1$", subject, caps, &out));
+  EXPECT_EQ(out, "prefix:/data/png/cat.png[]$1$");
+  out.clear();
+  EXPECT_TRUE(regex_substitute("$0 $a \\", subject, caps, &out));
+  EXPECT_EQ(out, "/img/cat.png $a \\");
+  out.clear();
+  EXPECT_TRUE(regex_substitute("$1", subject, std::span<const RegexCapture>(caps).first(1), &out));
+  EXPECT_EQ(out, "");  // $1 beyond the captures given
+  out.clear();
+  EXPECT_FALSE(regex_substitute("$0$0$0", subject, caps, &out, 30));
+  EXPECT_TRUE(regex_substitute("$0$0", subject, caps, &out, 30));
+}
+
 TEST(Regex, ExcerptIsShortAndPrintable) {
   EXPECT_EQ(regex_excerpt("^/abc"), "^/abc");
   EXPECT_EQ(regex_excerpt(std::string("a\nb\x01\xff", 5)), "a\\x0ab\\x01\\xff");
