@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""Holds N idle keep-alive connections to a server on loopback.
+"""Holds N idle keep-alive connections, or N partial request heads, on loopback.
 
 Usage: hold_idle.py PORT N [--path /index.html] [--seconds S] [--pid PID]
+                          [--partial] [--connect-seconds 60]
 
-Opens N connections (spread over source addresses 127.0.0.1, .2, .3, … so that
-ports never run short), sends one GET on each and reads the response, then
-keeps them all open and idle for S seconds. Prints, as key=value lines:
-  opened, answered, still_open (after S seconds, probed with a non-blocking
-  recv: no EOF and no reset), and with --pid the server's RSS before and after
-  and the growth per connection. Stops by itself; loopback only.
+Opens N connections (spread over source addresses 127.0.0.2, .3, … so that
+ports never run short). By default it sends one GET on each and reads the
+response, then keeps them all open and idle for S seconds. With --partial it
+sends only the start of a request head on each ("GET / HTTP/1.1\r\nHost:
+x\r\nX-a: ", no end) and holds them S seconds (keep S below the server's
+header timeout). Connections not answered (or, with --partial, not even
+connected: a server's full backlog drops SYNs) after --connect-seconds are
+given up on. Prints, as key=value lines:
+  opened, answered (idle mode) or sent (partial mode), still_open (after S
+  seconds, probed with a non-blocking recv: no EOF and no reset), and with
+  --pid, for the server's whole process tree: its RSS and the number of
+  sockets it holds before and after (server_conns = the growth: connections
+  the server accepted, not those waiting in its backlog), and the RSS growth
+  per accepted connection. Stops by itself; loopback only.
 """
 import argparse
 import errno
@@ -20,16 +29,24 @@ import sys
 import time
 
 
+def tree_pids(pid):
+    """The pid and all its descendants (a forking server's whole process tree)."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            for task in os.listdir(f"/proc/{pids[i]}/task"):
+                with open(f"/proc/{pids[i]}/task/{task}/children") as f:
+                    pids += [int(p) for p in f.read().split()]
+        except OSError:
+            pass
+        i += 1
+    return pids
+
+
 def rss_kib(pid):
+    """Sum of VmRSS over the process tree of pid, in KiB."""
     total = 0
-    # The whole process group of a forking server: the pid and its children.
-    pids = [pid]
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            pids += [int(p) for p in f.read().split()]
-    except OSError:
-        pass
-    for p in pids:
+    for p in tree_pids(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
@@ -37,6 +54,23 @@ def rss_kib(pid):
                         total += int(line.split()[1])
         except OSError:
             pass
+    return total
+
+
+def socket_count(pid):
+    """Open sockets over the process tree of pid (listeners, connections, pipes excluded)."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            fds = os.listdir(f"/proc/{p}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{p}/fd/{fd}").startswith("socket:"):
+                    total += 1
+            except OSError:
+                pass
     return total
 
 
@@ -48,6 +82,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--pid", type=int, default=0)
     ap.add_argument("--per-address", type=int, default=20000)
+    ap.add_argument("--partial", action="store_true", help="send a partial request head only")
+    ap.add_argument("--connect-seconds", type=float, default=60.0,
+                    help="give up on connections not answered (or sent) by then")
     a = ap.parse_args()
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -56,11 +93,15 @@ def main():
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
     before = rss_kib(a.pid) if a.pid else 0
-    req = f"GET {a.path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
+    socks_before = socket_count(a.pid) if a.pid else 0
+    if a.partial:
+        req = f"GET {a.path} HTTP/1.1\r\nHost: x\r\nX-a: ".encode()
+    else:
+        req = f"GET {a.path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
     socks = []
     poller = select.epoll()
     pending = {}
-    deadline = time.time() + 60
+    deadline = time.time() + a.connect_seconds
     for i in range(a.n):
         src = f"127.0.0.{2 + i // a.per_address}"
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -73,16 +114,16 @@ def main():
         socks.append(s)
         pending[s.fileno()] = [s, b"", False]
         poller.register(s.fileno(), select.EPOLLOUT)
-        # Keep the number of unanswered connections bounded.
-        while len([1 for v in pending.values() if not v[2]]) > 2000 and time.time() < deadline:
-            _pump(poller, pending, req, 0.05)
+        # Keep the number of unanswered connections bounded (checked every 100).
+        while i % 100 == 99 and _unfinished(pending) > 2000 and time.time() < deadline:
+            _pump(poller, pending, req, 0.05, a.partial)
     # Connections beyond a server's admission limit wait in its backlog (SYN
     # retries): keep pumping until all are answered or the deadline passes.
-    while any(not v[2] for v in pending.values() if v[0].fileno() >= 0) and time.time() < deadline:
-        _pump(poller, pending, req, 0.5)
-    answered = sum(1 for v in pending.values() if v[2])
+    while _unfinished(pending) and time.time() < deadline:
+        _pump(poller, pending, req, 0.5, a.partial)
+    done = sum(1 for v in pending.values() if v[2])
     print(f"opened={len(socks)}")
-    print(f"answered={answered}")
+    print(f"{'sent' if a.partial else 'answered'}={done}")
     if ERRORS:
         print(f"errors={ERRORS}")
     sys.stdout.flush()
@@ -100,10 +141,12 @@ def main():
     print(f"still_open={still}")
     if a.pid:
         after = rss_kib(a.pid)
+        conns = socket_count(a.pid) - socks_before
         print(f"rss_before_kib={before}")
         print(f"rss_after_kib={after}")
-        if still:
-            print(f"rss_per_conn_bytes={(after - before) * 1024 / still:.0f}")
+        print(f"server_conns={conns}")
+        if conns > 0:
+            print(f"rss_per_conn_bytes={(after - before) * 1024 / conns:.0f}")
     for s in socks:
         s.close()
 
@@ -111,7 +154,11 @@ def main():
 ERRORS = {}
 
 
-def _pump(poller, pending, req, timeout):
+def _unfinished(pending):
+    return sum(1 for v in pending.values() if not v[2] and v[0].fileno() >= 0)
+
+
+def _pump(poller, pending, req, timeout, partial):
     events = poller.poll(timeout)
     for fd, ev in events:
         entry = pending.get(fd)
@@ -124,6 +171,11 @@ def _pump(poller, pending, req, timeout):
             except OSError as e:
                 ERRORS[e.errno] = ERRORS.get(e.errno, 0) + 1
                 poller.unregister(fd)
+                s.close()  # failed: no longer waited for
+                continue
+            if partial:
+                entry[2] = True  # sent; nothing comes back until the head ends
+                poller.unregister(fd)
                 continue
             poller.modify(fd, select.EPOLLIN)
         elif ev & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
@@ -134,6 +186,7 @@ def _pump(poller, pending, req, timeout):
             if not data:
                 ERRORS["eof"] = ERRORS.get("eof", 0) + 1
                 poller.unregister(fd)
+                s.close()
                 continue
             entry[1] += data
             head_end = entry[1].find(b"\r\n\r\n")

@@ -2,13 +2,18 @@
 # bench/run.sh — requests per second, p99 latency and requests per CPU-second of
 # tern serving one 600-byte static file over keep-alive connections, and the same
 # for each peer server that is installed: nginx, h2o, lighttpd and Apache httpd
-# (event MPM), each configured to do the same work as tern.
+# (event MPM), each configured to do the same work as tern ("throughput" part);
+# tern with its defaults and nginx under slowhttptest's attacks ("attack" part);
+# their memory per held connection ("memory" part).
 #
 # Usage:
 #   bench/run.sh [options] path/to/tern
 #   bench/run.sh --only nginx,apache2
+#   BENCH_ONLY=attack bench/run.sh path/to/tern    (make bench BENCH_ONLY=attack)
 #
 # Options:
+#   --parts LIST        comma-separated parts to run, from throughput,attack,memory
+#                       (default: $BENCH_ONLY if set, else all three)
 #   --only LIST         comma-separated servers to benchmark, from
 #                       tern,nginx,h2o,lighttpd,apache2 (default: tern and every
 #                       installed peer; a peer that is not installed is skipped
@@ -19,6 +24,13 @@
 #   --threads N         tern ThreadsPerChild (default 8; Apache gets N more than
 #                       the connections, see below)
 #   -h, --help          this text
+# Environment (attack and memory parts):
+#   ATTACK_SECONDS      seconds of probing per attack and server (default 30)
+#   ATTACK_CONNECTIONS  slowhttptest connections per attack (default 2000)
+#   ATTACK_RATE         connections slowhttptest opens per second (default 500)
+#   ATTACKS             attacks to run, from slowloris,slow-body,slow-read (default: all)
+#   ATTACK_READ_BYTES   size of the file the slow readers fetch (default 65536)
+#   MEMORY_CONNECTIONS  connections held for the memory part (default 5000)
 #
 # Method (the same for every server):
 #   - a temporary document root with index.html of exactly 600 bytes;
@@ -81,10 +93,48 @@
 # connections it dropped keep-alive connections hundreds of times per run (wrk
 # read errors) and did not give unlimited keep-alive. tern keeps them open.
 #
+# Attack part (bench/attack.sh): tern and nginx only, a fresh instance of each
+# for each attack, pinned as above; tern with its DEFAULTS (a configuration with
+# Listen, DocumentRoot, DirectoryIndex, ErrorLog and PidFile only: no MPM
+# directive, default timeouts), nginx with the configuration above
+# (worker_connections 4096: room for the attack's 2,000 connections and the
+# probes). For each attack in turn (slowloris -H; slow body -B, a POST to
+# index.html with Content-Length 8192, to which nginx answers 405 and then discards
+# the body under its lingering_timeout; slow read -X of an ATTACK_READ_BYTES file),
+# every server in turn: slowhttptest (on CPU 1) opens
+# ATTACK_CONNECTIONS connections at ATTACK_RATE per second; after that ramp,
+# bench/attack_probe.py (CPU 1) starts a legitimate GET of index.html on a new
+# connection every 100 ms for ATTACK_SECONDS (2 s timeout; a failure is an
+# error, a timeout, a status other than 200 or a short body) and samples every
+# 0.5 s the RSS summed over the server's processes and the sockets they hold.
+# Reported: the connections slowhttptest had open (max) and the server held
+# (peak), probes, failures, median and max latency of the successful probes, the
+# server's RSS before the attack and at its peak, the kernel's TCP memory at its
+# peak (system-wide) and how many seconds slowhttptest's own probe found the
+# server unavailable.
+# Why 64 KiB for slow read: on loopback the kernel lets a socket's send buffer grow
+# to tcp_wmem's maximum (4 MiB), with a receive window this small each queued MiB
+# takes ~2.5 MiB of kernel memory, and 2,000 readers of a 1 MiB file took 2.1 GB,
+# the kernel's tcp_mem limit: then every TCP socket on the host starves and the
+# probes fail whichever server is tested (nginx: 33 of 50). A file that stalls a
+# server's writes on loopback must exceed the 4 MiB buffer, which 2,000 readers
+# cannot get; at 64 KiB the responses sit in the kernel, and the row measures
+# what each server does with 2,000 connections whose reader never drains them.
+# Memory part: on a fresh instance of tern (defaults) and nginx (its
+# worker_connections raised to MEMORY_CONNECTIONS + 1024, as a user holding that
+# many would), bench/hold_idle.py (CPU 1) opens MEMORY_CONNECTIONS connections
+# that each send a partial head ("GET / HTTP/1.1\r\nHost: x\r\nX-a: ", held 3 s),
+# then, on new instances, connections left idle after one keep-alive request
+# (measured 1 s after the last answer); reported: the server's RSS growth divided
+# by the number of connections it holds (its sockets' growth: connections left
+# in the backlog cost it nothing and are not counted).
+# The script raises its open-file soft limit to the hard limit (at most 65536),
+# as tern does for itself, so every server gets the same.
+#
 # Every process this script starts is stopped when it exits (trap), and the
 # temporary directory is removed. Needs: wrk, taskset (util-linux), curl,
 # python3 (free port), and the peers for the comparison (`make bench` installs
-# them: nginx-light, h2o, lighttpd, apache2-bin).
+# them: nginx-light, h2o, lighttpd, apache2-bin), and slowhttptest for the attacks.
 set -euo pipefail
 
 DURATION=10
@@ -93,6 +143,16 @@ CONNECTIONS=64
 TERN_THREADS=8
 ONLY=""
 TERN=""
+PARTS=${BENCH_ONLY:-throughput,attack,memory}
+ATTACK_SECONDS=${ATTACK_SECONDS:-30}
+ATTACK_CONNECTIONS=${ATTACK_CONNECTIONS:-2000}
+ATTACK_RATE=${ATTACK_RATE:-500}
+ATTACK_READ_BYTES=${ATTACK_READ_BYTES:-65536}
+ATTACKS=${ATTACKS:-slowloris,slow-body,slow-read}
+MEMORY_CONNECTIONS=${MEMORY_CONNECTIONS:-5000}
+TERN_CONFIG=bench              # bench: the configuration above; defaults: no MPM directive
+NGINX_WORKER_CONNECTIONS=4096
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 
 # Every server the script knows, in the order they are measured (tern first: the
 # ratio lines compare it to each peer).
@@ -124,14 +184,33 @@ while [ $# -gt 0 ]; do
     --connections=*) CONNECTIONS=${1#*=}; shift ;;
     --threads) TERN_THREADS=${2:-}; shift 2 ;;
     --threads=*) TERN_THREADS=${1#*=}; shift ;;
+    --parts) PARTS=${2:-}; shift 2 ;;
+    --parts=*) PARTS=${1#*=}; shift ;;
     -h | --help) usage; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) [ -z "$TERN" ] || die "more than one tern binary given"; TERN=$1; shift ;;
   esac
 done
 
-for n in "$DURATION" "$RUNS" "$CONNECTIONS" "$TERN_THREADS"; do
+for n in "$DURATION" "$RUNS" "$CONNECTIONS" "$TERN_THREADS" "$ATTACK_SECONDS" \
+  "$ATTACK_CONNECTIONS" "$ATTACK_RATE" "$ATTACK_READ_BYTES" "$MEMORY_CONNECTIONS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "expected a positive integer, got '$n'"
+done
+IFS=, read -r -a attack_list <<<"$ATTACKS"
+for a in "${attack_list[@]}"; do
+  case "$a" in
+    slowloris | slow-body | slow-read) ;;
+    *) die "ATTACKS takes a comma-separated list from slowloris,slow-body,slow-read (got '$a')" ;;
+  esac
+done
+declare -A PART=()
+IFS=, read -r -a part_list <<<"$PARTS"
+[ ${#part_list[@]} -gt 0 ] || die "--parts (BENCH_ONLY) needs a list of parts"
+for p in "${part_list[@]}"; do
+  case "$p" in
+    throughput | attack | memory) PART[$p]=1 ;;
+    *) die "--parts (BENCH_ONLY) takes a comma-separated list from throughput,attack,memory (got '$p')" ;;
+  esac
 done
 
 # The servers to measure: the names --only lists, else every server.
@@ -169,6 +248,12 @@ done
 for tool in wrk taskset curl python3; do
   command -v "$tool" >/dev/null || die "$tool is required (make bench installs it)"
 done
+
+# The same open-file limit for every server (tern raises its own to the hard limit).
+hard_nofile=$(ulimit -Hn)
+[ "$hard_nofile" = unlimited ] && hard_nofile=65536
+[ "$hard_nofile" -gt 65536 ] && hard_nofile=65536
+[ "$(ulimit -Sn)" -lt "$hard_nofile" ] && ulimit -Sn "$hard_nofile"
 
 # CPU placement: server on CPU 0, wrk on CPU 1 (both on CPU 0 with one CPU).
 SERVER_CPU=0
@@ -338,6 +423,19 @@ SERVER_CMD=()
 
 config_tern() {
   local port=$1 dir=$2
+  if [ "$TERN_CONFIG" = defaults ]; then
+    # As a new user runs it: no MPM directive, every timeout at its default.
+    cat >"$dir/tern.conf" <<EOF
+# Written by bench/run.sh: tern's defaults.
+Listen 127.0.0.1:$port
+DocumentRoot $TMP/htdocs
+DirectoryIndex index.html
+ErrorLog $dir/error.log
+PidFile $dir/tern.pid
+EOF
+    SERVER_CMD=("${BIN[tern]}" -d "$dir" -f "$dir/tern.conf")
+    return
+  fi
   cat >"$dir/tern.conf" <<EOF
 # Written by bench/run.sh: one child, no access log, unlimited keep-alive.
 Listen 127.0.0.1:$port
@@ -381,7 +479,7 @@ ${RUN_USER:+user $RUN_USER $RUN_GROUP;}
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events {
-    worker_connections 4096;
+    worker_connections $NGINX_WORKER_CONNECTIONS;
 }
 http {
     access_log off;
@@ -513,6 +611,7 @@ start_server() {
   local name=$1 port dir pid url f
   port=$(free_port)
   dir=$TMP/$name
+  rm -rf "$dir"
   mkdir -p "$dir"
   [ -z "$RUN_USER" ] || chown "$RUN_USER:$RUN_GROUP" "$dir"
   "config_$name" "$port" "$dir"
@@ -546,43 +645,59 @@ mkdir -p "$TMP/htdocs"
 chmod -R a+rX "$TMP/htdocs"
 : >"$TMP/warnings"
 
-MEASURED=()
-for s in "${SERVERS[@]}"; do
-  if [ -n "${BIN[$s]:-}" ]; then
-    start_server "$s"
-    MEASURED+=("$s")
-    : >"$TMP/runs-$s"
-  fi
-done
-for s in "${MEASURED[@]}"; do warm_up "$s" "${URL[$s]}"; done
-# Rounds: every server's run i before any server's run i+1, so that the
-# machine's drift (other load on a shared host) reaches all of them alike.
-for i in $(seq "$RUNS"); do
-  for s in "${MEASURED[@]}"; do measure_once "$s" "${URL[$s]}" "${PID[$s]}" "$i"; done
-done
+# shellcheck source=bench/attack.sh
+. "$BENCH_DIR/attack.sh"
 
-echo
-echo "600-byte static file, keep-alive, $CONNECTIONS connections, server on CPU $SERVER_CPU," \
-  "wrk on CPU $CLIENT_CPU; median of $RUNS x ${DURATION}s, runs interleaved"
-printf '%-9s %12s %10s %16s\n' server 'req/s' 'p99 (ms)' 'req per CPU-s'
-for s in "${MEASURED[@]}"; do
-  printf '%-9s %12.0f %10.2f %16.0f\n' "$s" \
-    "$(awk '{ print $1 }' "$TMP/runs-$s" | median)" \
-    "$(awk '{ print $2 }' "$TMP/runs-$s" | median)" \
-    "$(awk '{ print $3 }' "$TMP/runs-$s" | median)"
-done
-# Ratios: the median over the rounds of tern's value / the peer's in that round.
-if [ -s "$TMP/runs-tern" ]; then
-  for s in "${MEASURED[@]}"; do
-    [ "$s" = tern ] && continue
-    rps_ratio=$(paste -d' ' "$TMP/runs-tern" "$TMP/runs-$s" |
-      awk '{ print ($4 > 0 ? $1 / $4 : 0) }' | median)
-    cpu_ratio=$(paste -d' ' "$TMP/runs-tern" "$TMP/runs-$s" |
-      awk '{ print ($6 > 0 ? $3 / $6 : 0) }' | median)
-    printf 'tern/%s: req/s %.2f, req per CPU-s %.2f\n' "$s" "$rps_ratio" "$cpu_ratio"
+run_throughput_part() {
+  MEASURED=()
+  for s in "${SERVERS[@]}"; do
+    if [ -n "${BIN[$s]:-}" ]; then
+      start_server "$s"
+      MEASURED+=("$s")
+      : >"$TMP/runs-$s"
+    fi
   done
+  for s in "${MEASURED[@]}"; do warm_up "$s" "${URL[$s]}"; done
+  # Rounds: every server's run i before any server's run i+1, so that the
+  # machine's drift (other load on a shared host) reaches all of them alike.
+  for i in $(seq "$RUNS"); do
+    for s in "${MEASURED[@]}"; do measure_once "$s" "${URL[$s]}" "${PID[$s]}" "$i"; done
+  done
+
+  echo
+  echo "600-byte static file, keep-alive, $CONNECTIONS connections, server on CPU $SERVER_CPU," \
+    "wrk on CPU $CLIENT_CPU; median of $RUNS x ${DURATION}s, runs interleaved"
+  printf '%-9s %12s %10s %16s\n' server 'req/s' 'p99 (ms)' 'req per CPU-s'
+  for s in "${MEASURED[@]}"; do
+    printf '%-9s %12.0f %10.2f %16.0f\n' "$s" \
+      "$(awk '{ print $1 }' "$TMP/runs-$s" | median)" \
+      "$(awk '{ print $2 }' "$TMP/runs-$s" | median)" \
+      "$(awk '{ print $3 }' "$TMP/runs-$s" | median)"
+  done
+  # Ratios: the median over the rounds of tern's value / the peer's in that round.
+  if [ -s "$TMP/runs-tern" ]; then
+    for s in "${MEASURED[@]}"; do
+      [ "$s" = tern ] && continue
+      rps_ratio=$(paste -d' ' "$TMP/runs-tern" "$TMP/runs-$s" |
+        awk '{ print ($4 > 0 ? $1 / $4 : 0) }' | median)
+      cpu_ratio=$(paste -d' ' "$TMP/runs-tern" "$TMP/runs-$s" |
+        awk '{ print ($6 > 0 ? $3 / $6 : 0) }' | median)
+      printf 'tern/%s: req/s %.2f, req per CPU-s %.2f\n' "$s" "$rps_ratio" "$cpu_ratio"
+    done
+  fi
+  if [ -s "$TMP/warnings" ]; then
+    echo "wrk reported errors (those runs are not clean):"
+    cat "$TMP/warnings"
+  fi
+  for s in "${MEASURED[@]}"; do stop_tree "${PID[$s]}"; done
+}
+
+if [ -n "${PART[throughput]:-}" ]; then
+  run_throughput_part
 fi
-if [ -s "$TMP/warnings" ]; then
-  echo "wrk reported errors (those runs are not clean):"
-  cat "$TMP/warnings"
+if [ -n "${PART[attack]:-}" ]; then
+  run_attack_part
+fi
+if [ -n "${PART[memory]:-}" ]; then
+  run_memory_part
 fi

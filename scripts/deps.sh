@@ -10,7 +10,9 @@ case "$what" in
   test) pkgs+=(wrk apache2-utils nghttp2-client clang-format) ;;
   # Peers for bench/run.sh. apache2-bin, not apache2: the benchmark runs httpd from its
   # own config, and apache2-bin carries the binary and modules but no system service.
-  bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps) ;;
+  # slowhttptest: the attack part's slowloris, slow body and slow read.
+  bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps
+                slowhttptest) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

@@ -22,6 +22,7 @@
 #include "net/socket.h"
 #include "net/unique_fd.h"
 #include "server/daemon.h"
+#include "server/listen_notice.h"
 #include "server/pid_file.h"
 #include "server/scoreboard.h"
 
@@ -170,6 +171,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  // The terminal learns where to connect and where diagnostics go; from here on
+  // they go to the error log (a daemon's stderr is /dev/null).
+  std::fprintf(stderr, "tern/%s: listening on %s; error log: %s\n", TERN_VERSION,
+               tern::listen_addresses(fds).c_str(), config.error_log.c_str());
   if (!single) {
     if (daemon && !tern::daemonize(&err)) {
       std::fprintf(stderr, "tern: %s\n", err.c_str());
@@ -214,8 +219,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  tern::ErrorLog::write(tern::LogLevel::kNotice, "mpm_event",
-                        "tern/" TERN_VERSION " configured -- resuming normal operations");
+  tern::log_serving_notices(fds);
   int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0, false);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;

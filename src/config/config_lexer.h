@@ -3,12 +3,17 @@
 // at a trailing backslash, `#` comment lines and blank lines are dropped, and a
 // directive's arguments are split into words honouring quotes.
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tern::cfg {
+
+// The longest logical line accepted (continuations joined, before and after ${VAR}
+// substitution), as httpd's MAX_STRING_LEN.
+inline constexpr size_t kMaxLineLength = 64 * 1024;
 
 // One logical line: its first physical line number and its text, trimmed.
 struct LogicalLine {
@@ -17,8 +22,11 @@ struct LogicalLine {
 };
 
 // Splits a file's text into logical lines (continuations joined, comments and
-// blank lines removed, CR before LF ignored).
-std::vector<LogicalLine> split_lines(std::string_view text);
+// blank lines removed, CR before LF ignored). A NUL byte anywhere or a logical line
+// longer than kMaxLineLength is an error: returns the message and sets `error_line`
+// to the line it starts on; "" on success. Never copies more than kMaxLineLength
+// bytes of one line.
+std::string split_lines(std::string_view text, std::vector<LogicalLine>& out, int& error_line);
 
 // One argument word; `quoted` is true if it was written in quotes.
 struct Word {
@@ -36,7 +44,11 @@ std::string split_words(std::string_view s, std::vector<Word>& out);
 using VarLookup = std::function<const std::string*(std::string_view)>;
 
 // Replaces every ${NAME} in `s` via `lookup`; an undefined name is an error
-// "Variable 'NAME' is undefined". A `${` without `}` is kept literally.
+// "Variable 'NAME' is undefined". A `${` without `}` is kept literally. A result
+// longer than kMaxLineLength is an error (detected before it is built).
 std::string substitute_vars(std::string_view s, const VarLookup& lookup, std::string& out);
+
+// `s` for quoting in a message: at most 64 bytes, then "...", control bytes as \xHH.
+std::string shorten(std::string_view s);
 
 }  // namespace tern::cfg

@@ -118,7 +118,7 @@ LoadResult load_file(const LoadOptions& opts) {
   cfg::ConfigParser parser(st);
   if (!run_pre_directives(parser, opts)) return {nullptr, st.error};
   std::string text;
-  std::string err = cfg::read_text_file(file, text);
+  std::string err = cfg::read_text_file(file, text, cfg::ConfigParser::kMaxFileBytes);
   if (!err.empty()) return {nullptr, cfg::format_error(kCommandLine, 0, "-f", err)};
   if (!parser.parse_text(text, file)) return {nullptr, st.error};
   return finish(st, file, count_lines(text));

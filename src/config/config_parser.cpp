@@ -30,6 +30,27 @@ std::string_view first_word(std::string_view s) {
   return s.substr(0, end);
 }
 
+// The first word of physical line `line` (1-based) of `text`, at most 64 bytes, for
+// messages about a line that could not be split.
+std::string line_word(std::string_view text, int line) {
+  size_t pos = 0;
+  for (int i = 1; i < line && pos != std::string_view::npos; ++i) {
+    pos = text.find('\n', pos);
+    if (pos != std::string_view::npos) ++pos;
+  }
+  if (pos == std::string_view::npos) return "";
+  std::string_view rest = text.substr(pos, 65);
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  std::string_view w = first_word(rest);
+  return std::string(w.substr(0, std::min(w.find('\n'), w.find('\0'))));
+}
+
+// The error for a configuration above ConfigParser::kMaxTotalBytes.
+std::string too_large_message() {
+  return "configuration too large (more than " + std::to_string(ConfigParser::kMaxTotalBytes) +
+         " bytes in all files)";
+}
+
 // Owns a glob_t.
 struct GlobResult {
   glob_t g{};
@@ -63,7 +84,7 @@ std::string ConfigParser::enclosing_section() const {
 std::string ConfigParser::unknown_directive_message(std::string_view name) const {
   std::vector<std::string_view> names = directive_names();
   names.insert(names.end(), std::begin(kParserDirectives), std::end(kParserDirectives));
-  std::string msg = "Invalid command '" + std::string(name) +
+  std::string msg = "Invalid command '" + shorten(name) +
                     "', perhaps misspelled or defined by a module not included in the server "
                     "configuration";
   std::string best = closest_name(name, names);
@@ -72,9 +93,14 @@ std::string ConfigParser::unknown_directive_message(std::string_view name) const
 }
 
 bool ConfigParser::parse_text(std::string_view text, const std::string& name) {
+  if (text.size() > bytes_left_) return fail(name, 0, "Include", too_large_message());
+  bytes_left_ -= text.size();
+  std::vector<LogicalLine> lines;
+  int error_line = 0;
+  std::string lex_error = split_lines(text, lines, error_line);
+  if (!lex_error.empty()) return fail(name, error_line, line_word(text, error_line), lex_error);
   const size_t saved_base = file_base_;
   file_base_ = stack_.size();
-  std::vector<LogicalLine> lines = split_lines(text);
   bool ok = true;
   for (size_t i = 0; ok && i < lines.size(); ++i) {
     const LogicalLine& l = lines[i];
@@ -229,11 +255,20 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
   return true;
 }
 
+bool ConfigParser::count_include(const std::string& file, int line, std::string_view directive) {
+  if (++includes_ <= kMaxIncludes) return true;
+  return fail(file, line, directive,
+              "more than " + std::to_string(kMaxIncludes) +
+                  " files and directories included; is there a symbolic link loop?");
+}
+
 bool ConfigParser::parse_file(const std::string& path, const std::string& from, int line,
                               std::string_view directive) {
+  if (!count_include(from, line, directive)) return false;
   std::string text;
-  std::string err = read_text_file(path, text);
+  std::string err = read_text_file(path, text, kMaxFileBytes);
   if (!err.empty()) return fail(from, line, directive, err);
+  if (text.size() > bytes_left_) return fail(from, line, directive, too_large_message());
   ++include_depth_;
   const bool ok = parse_text(text, path);
   --include_depth_;
@@ -242,6 +277,7 @@ bool ConfigParser::parse_file(const std::string& path, const std::string& from, 
 
 bool ConfigParser::include_directory(const std::string& dir, const std::string& file, int line,
                                      std::string_view directive) {
+  if (!count_include(file, line, directive)) return false;
   std::error_code ec;
   std::vector<std::string> entries;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {

@@ -27,6 +27,11 @@ class ConfigParser {
 
   // The maximum nesting of Include (httpd's AP_MAX_INCLUDE_DEPTH).
   static constexpr int kMaxIncludeDepth = 128;
+  // The largest single configuration file, and all files (and -C lines) together.
+  static constexpr size_t kMaxFileBytes = 16 * 1024 * 1024;
+  static constexpr size_t kMaxTotalBytes = 64 * 1024 * 1024;
+  // The most files and directories Include may visit in all (symlink loops fan out).
+  static constexpr int kMaxIncludes = 10000;
 
  private:
   struct Frame {
@@ -45,6 +50,7 @@ class ConfigParser {
   bool handle_directive(const std::string& file, int line, std::string_view text);
   bool include(const std::string& file, int line, std::string_view directive,
                const std::string& pattern, bool optional);
+  bool count_include(const std::string& file, int line, std::string_view directive);
   bool include_directory(const std::string& dir, const std::string& file, int line,
                          std::string_view directive);
   bool skip_section(const std::string& file, const std::vector<LogicalLine>& lines,
@@ -56,7 +62,9 @@ class ConfigParser {
   BuildState& st_;
   std::vector<Frame> stack_;
   int include_depth_ = 0;
-  size_t file_base_ = 0;  // stack_ size when the current file started
+  size_t bytes_left_ = kMaxTotalBytes;  // what parse_text may still accept
+  int includes_ = 0;                    // files and directories included so far
+  size_t file_base_ = 0;                // stack_ size when the current file started
 };
 
 // Resolves ${NAME} from Define'd variables, then the environment.

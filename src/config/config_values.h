@@ -3,6 +3,7 @@
 // addresses, Require ip blocks and paths. Each returns an error message ("" = ok).
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -34,8 +35,18 @@ std::string parse_listen_address(std::string_view s, std::string& host, uint16_t
 // optionally with /prefix or (IPv4) /netmask.
 std::string validate_require_ip(std::string_view s);
 
+// Validates `host[:port]` where a host name is required (ServerName, the authority of
+// an ErrorDocument URL): a DNS name (labels of letters, digits, '-' and '_', 1..63
+// bytes each, 253 in all, one trailing dot allowed), an IPv4 address or a bracketed
+// IPv6 address; the port is 1..65535.
+std::string validate_host_port(std::string_view s);
+
 // `p` if absolute, else `root`/`p`; collapses a trailing slash (except "/").
 std::string resolve_path(std::string_view root, std::string_view p);
+
+// "" if the directory that will hold file `path` exists (start-up creates `path` there),
+// else "Cannot access directory 'DIR/' for the WHAT" (httpd's AH02291).
+std::string check_parent_directory(const std::string& path, std::string_view what);
 
 // True if `p` names an existing directory.
 bool is_directory(const std::string& p);
@@ -43,8 +54,14 @@ bool is_directory(const std::string& p);
 // True if `p` names an existing file (of any kind but directory).
 bool is_file(const std::string& p);
 
-// Reads the whole file at `path` into `out`; on failure returns "could not open
-// configuration file PATH: reason".
-std::string read_text_file(const std::string& path, std::string& out);
+// "" if `path` is a regular file or /dev/null, else "could not open configuration
+// file PATH: reason" (missing, a directory, a FIFO, a device, a socket).
+std::string check_readable_file(const std::string& path);
+
+// Reads the whole file at `path` into `out` without ever blocking: only a regular
+// file or /dev/null (read as empty) is accepted, at most `max_bytes` of it. On
+// failure returns "could not open configuration file PATH: reason" or
+// "configuration file PATH is larger than N bytes".
+std::string read_text_file(const std::string& path, std::string& out, size_t max_bytes);
 
 }  // namespace tern::cfg

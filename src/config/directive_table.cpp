@@ -182,10 +182,17 @@ namespace tern::cfg {
 
 std::string format_error(const std::string& file, int line, std::string_view directive,
                          std::string_view message) {
+  // Every token quoted in `message` is short already; this bounds the whole line too.
+  constexpr size_t kMaxMessage = 1024;
   std::string s = file + ":" + std::to_string(line) + ": ";
-  s += directive;
+  s += shorten(directive);
   s += ": ";
-  s += message;
+  if (message.size() > kMaxMessage) {
+    s += message.substr(0, kMaxMessage);
+    s += "...";
+  } else {
+    s += message;
+  }
   return s;
 }
 

@@ -46,10 +46,10 @@ std::string set_listen(BuildState& st, const Cmd& c) {
   std::string err = parse_listen_address(arg(c, 0), l.host, l.port);
   if (!err.empty()) return err;
   if (c.args.size() == 2 && !iequals(arg(c, 1), "http"))
-    return "protocol '" + arg(c, 1) + "' is not supported by tern (only http)";
+    return "protocol '" + shorten(arg(c, 1)) + "' is not supported by tern (only http)";
   for (const ListenSpec& o : st.cfg.listens) {
     if (o.host == l.host && o.port == l.port)
-      return "duplicate Listen " + arg(c, 0) + " (already at " + o.file + ":" +
+      return "duplicate Listen " + shorten(arg(c, 0)) + " (already at " + o.file + ":" +
              std::to_string(o.line) + ")";
   }
   l.file = c.file;
@@ -64,18 +64,13 @@ std::string set_server_name(BuildState& st, const Cmd& c) {
   if (scheme != std::string_view::npos) {
     std::string_view s = v.substr(0, scheme);
     if (!iequals(s, "http") && !iequals(s, "https"))
-      return "scheme '" + std::string(s) + "' is not http or https";
+      return "scheme '" + shorten(s) + "' is not http or https";
     v.remove_prefix(scheme + 3);
   }
-  if (v.empty() || v.find('/') != std::string_view::npos)
-    return "'" + arg(c, 0) + "' is not a valid host[:port]";
-  size_t colon = v.rfind(':');
-  size_t bracket = v.rfind(']');
-  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-    long long port = 0;
-    std::string err = parse_int(v.substr(colon + 1), 1, 65535, port);
-    if (!err.empty()) return "port " + err;
-  }
+  // httpd's form: [scheme://]fully-qualified-domain-name[:port]; the name is sent back in
+  // redirects, so it must be a host name, not any string.
+  std::string err = validate_host_port(v);
+  if (!err.empty()) return err;
   st.cfg.server_name = std::string(v);
   return "";
 }
@@ -103,7 +98,8 @@ std::string set_directory_index(BuildState& st, const Cmd& c) {
 
 std::string set_types_config(BuildState& st, const Cmd& c) {
   std::string p = resolve_path(st.server_root, arg(c, 0));
-  if (!is_file(p)) return "could not open mime types config file " + p;
+  // A regular file (or /dev/null) only: start-up reads it whole, and a FIFO would block.
+  if (!check_readable_file(p).empty()) return "could not open mime types config file " + p;
   st.cfg.types_config = p;
   return "";
 }
@@ -112,7 +108,7 @@ std::string set_add_type(BuildState& st, const Cmd& c) {
   const std::string& type = arg(c, 0);
   size_t slash = type.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == type.size())
-    return "'" + type + "' is not a media type (type/subtype)";
+    return "'" + shorten(type) + "' is not a media type (type/subtype)";
   for (size_t i = 1; i < c.args.size(); ++i) {
     std::string ext = to_lower(arg(c, i));
     if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
@@ -159,7 +155,10 @@ std::string set_limit_request_body(BuildState& st, const Cmd& c) {
 }
 
 std::string set_pid_file(BuildState& st, const Cmd& c) {
-  st.cfg.pid_file = resolve_path(st.server_root, arg(c, 0));
+  std::string p = resolve_path(st.server_root, arg(c, 0));
+  std::string err = check_parent_directory(p, "PidFile");
+  if (!err.empty()) return err;
+  st.cfg.pid_file = std::move(p);
   return "";
 }
 
@@ -179,7 +178,7 @@ std::string set_server_tokens(BuildState& st, const Cmd& c) {
   } else if (iequals(v, "Prod") || iequals(v, "ProductOnly")) {
     t = ServerTokens::kProd;
   } else {
-    return "'" + v + "' is not one of Full, OS, Minimal, Minor, Major, Prod";
+    return "'" + shorten(v) + "' is not one of Full, OS, Minimal, Minor, Major, Prod";
   }
   st.cfg.server_tokens = t;
   return "";
@@ -219,7 +218,7 @@ std::string set_trace_enable(BuildState& st, const Cmd& c) {
 std::string set_error_document(BuildState& st, const Cmd& c) {
   long long code = 0;
   std::string err = parse_int(arg(c, 0), 400, 599, code);
-  if (!err.empty()) return "unsupported HTTP response code " + arg(c, 0) + " (400..599)";
+  if (!err.empty()) return "unsupported HTTP response code " + shorten(arg(c, 0)) + " (400..599)";
   const Word& w = c.args[1];
   auto& docs = st.cfg.error_documents;
   std::erase_if(docs, [&](const ErrorDocumentSpec& d) { return d.status == code; });
@@ -233,6 +232,10 @@ std::string set_error_document(BuildState& st, const Cmd& c) {
     d.kind = ErrorDocumentSpec::Kind::kLocalPath;
   } else if (w.text.starts_with("http://") || w.text.starts_with("https://")) {
     d.kind = ErrorDocumentSpec::Kind::kRedirect;
+    std::string_view authority = std::string_view(w.text).substr(w.text.find("://") + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    std::string herr = validate_host_port(authority);
+    if (!herr.empty()) return "URL " + shorten(w.text) + ": " + herr;
   } else {
     d.kind = ErrorDocumentSpec::Kind::kText;
   }
@@ -263,7 +266,8 @@ std::string parse_timeout_range(std::string_view v, ReadTimeoutSpec& t) {
 std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
   for (const Word& w : c.args) {
     size_t eq = w.text.find('=');
-    if (eq == std::string::npos) return "'" + w.text + "' must be of the form type=timeout";
+    if (eq == std::string::npos)
+      return "'" + shorten(w.text) + "' must be of the form type=timeout";
     std::string type = to_lower(w.text.substr(0, eq));
     std::string_view rest = std::string_view(w.text).substr(eq + 1);
     ReadTimeoutSpec t;
@@ -274,7 +278,7 @@ std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
       std::string_view opt = rest.substr(comma + 1);
       size_t oeq = opt.find('=');
       if (oeq == std::string_view::npos || !iequals(opt.substr(0, oeq), "minrate"))
-        return "unknown option '" + std::string(opt) + "' (only MinRate=)";
+        return "unknown option '" + shorten(opt) + "' (only MinRate=)";
       long long rate = 0;
       err = parse_int(opt.substr(oeq + 1), 1, INT_MAX, rate);
       if (!err.empty()) return "MinRate " + err;
@@ -287,14 +291,15 @@ std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
     } else if (type == "body") {
       st.cfg.body_read_timeout = t;
     } else if (type != "handshake") {
-      return "unknown timeout type '" + type + "' (handshake, header or body)";
+      return "unknown timeout type '" + shorten(type) + "' (handshake, header or body)";
     }
   }
   return "";
 }
 
 std::string set_load_module(BuildState& st, const Cmd& c) {
-  st.warn({c.file, c.line}, "LoadModule " + arg(c, 0) + " ignored: tern's modules are built in");
+  st.warn({c.file, c.line},
+          "LoadModule " + shorten(arg(c, 0)) + " ignored: tern's modules are built in");
   return "";
 }
 

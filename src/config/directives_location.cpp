@@ -108,13 +108,16 @@ std::string set_require(BuildState& st, const Cmd& c) {
     for (size_t k = i + 1; k < c.args.size(); ++k) {
       std::string err = validate_require_ip(c.args[k].text);
       if (!err.empty()) return err;
-      r.ips.push_back(c.args[k].text);
+      std::string ip = c.args[k].text;
+      // httpd's legacy "10.1." means "10.1"; store the form start-up compiles.
+      if (ip.back() == '.') ip.pop_back();
+      r.ips.push_back(std::move(ip));
     }
   } else if (iequals(provider, "local")) {
     if (nargs != 0) return "'Require local' takes no arguments";
     r.kind = RequireRule::Kind::kLocal;
   } else {
-    return "authorization provider '" + provider +
+    return "authorization provider '" + shorten(provider) +
            "' is not supported by tern (all, ip, local and not are)";
   }
   if (r.negated) {

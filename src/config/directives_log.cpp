@@ -2,6 +2,7 @@
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "log/log_format.h"
 
 namespace tern::cfg {
 
@@ -12,7 +13,16 @@ std::string log_path(const BuildState& st, const std::string& p, std::string& ou
   if (!p.empty() && p.front() == '|') return "piped logs not supported";
   if (p.starts_with("syslog")) return "syslog is not supported by tern";
   if (p.empty()) return "empty log file name";
+  std::string err = check_parent_directory(resolve_path(st.server_root, p), "log file");
+  if (!err.empty()) return err;
   out = resolve_path(st.server_root, p);
+  return "";
+}
+
+// Compiles `fmt` as start-up will, so a bad format fails here with file:line.
+std::string check_format(const std::string& fmt) {
+  std::string err;
+  if (!LogFormat::compile(fmt, &err)) return err.empty() ? "invalid log format" : err;
   return "";
 }
 
@@ -24,7 +34,7 @@ std::string resolve_format(const BuildState& st, const std::string& v, std::stri
   } else if (v.find('%') != std::string::npos) {
     out = v;
   } else {
-    return "undefined log format nickname '" + v + "'";
+    return "undefined log format nickname '" + shorten(v) + "'";
   }
   return "";
 }
@@ -64,7 +74,7 @@ std::string set_log_level(BuildState& st, const Cmd& c) {
       if (!have_bare) level = l;
       have_bare = true;
     } else if (colon == 0 || !parse(std::string_view(w.text).substr(colon + 1), l)) {
-      return "'" + w.text + "': " + kHelp;
+      return "'" + shorten(w.text) + "': " + kHelp;
     }
   }
   st.cfg.log_level = level;
@@ -73,6 +83,10 @@ std::string set_log_level(BuildState& st, const Cmd& c) {
 
 std::string set_log_format(BuildState& st, const Cmd& c) {
   const std::string& fmt = c.args[0].text;
+  if (c.args.size() == 2 || fmt.find('%') != std::string::npos) {
+    std::string err = check_format(fmt);
+    if (!err.empty()) return err;
+  }
   if (c.args.size() == 1) {
     std::string resolved;
     std::string err = resolve_format(st, fmt, resolved);
@@ -82,17 +96,19 @@ std::string set_log_format(BuildState& st, const Cmd& c) {
   }
   const std::string& nick = c.args[1].text;
   if (nick.find('%') != std::string::npos)
-    return "LogFormat nickname '" + nick + "' must not contain %";
+    return "LogFormat nickname '" + shorten(nick) + "' must not contain %";
   st.cfg.log_formats[nick] = fmt;
   return "";
 }
 
 std::string set_custom_log(BuildState& st, const Cmd& c) {
-  if (c.args.size() == 3) return "conditional logging ('" + c.args[2].text + "') is not supported";
+  if (c.args.size() == 3)
+    return "conditional logging ('" + shorten(c.args[2].text) + "') is not supported";
   CustomLogSpec spec;
   std::string err = log_path(st, c.args[0].text, spec.path);
   if (!err.empty()) return err;
   err = resolve_format(st, c.args[1].text, spec.format);
+  if (err.empty()) err = check_format(spec.format);
   if (!err.empty()) return err;
   st.cfg.custom_logs.push_back(std::move(spec));
   return "";

@@ -5,6 +5,7 @@
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "server/privileges.h"
 
 namespace tern::cfg {
 
@@ -71,17 +72,29 @@ std::string set_graceful_shutdown_timeout(BuildState& st, const Cmd& c) {
 }
 
 std::string set_user(BuildState& st, const Cmd& c) {
+  // Resolved now, as httpd does, so -t refuses a user start-up could not switch to.
+  Identity id;
+  std::string err;
+  if (!resolve_identity(c.args[0].text, "", &id, &err))
+    return "bad user name " + shorten(c.args[0].text);
   st.cfg.user = c.args[0].text;
   return "";
 }
 
 std::string set_group(BuildState& st, const Cmd& c) {
+  Identity id;
+  std::string err;
+  if (!resolve_identity("", c.args[0].text, &id, &err))
+    return "bad group name " + shorten(c.args[0].text);
   st.cfg.group = c.args[0].text;
   return "";
 }
 
 std::string set_scoreboard_file(BuildState& st, const Cmd& c) {
-  st.cfg.scoreboard_file = resolve_path(st.server_root, c.args[0].text);
+  std::string p = resolve_path(st.server_root, c.args[0].text);
+  std::string err = check_parent_directory(p, "ScoreBoardFile");
+  if (!err.empty()) return err;
+  st.cfg.scoreboard_file = std::move(p);
   return "";
 }
 

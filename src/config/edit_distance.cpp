@@ -26,6 +26,9 @@ std::string closest_name(std::string_view word, const std::vector<std::string_vi
   size_t best = limit + 1;
   std::string_view found;
   for (std::string_view c : candidates) {
+    // The distance is at least the difference in length: a long word costs nothing.
+    const size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap >= best) continue;
     size_t d = edit_distance(word, c);
     if (d < best) {
       best = d;

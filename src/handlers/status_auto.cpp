@@ -91,6 +91,8 @@ void render_status_auto(const StatusSnapshot& s, std::string& out) {
   line(out, "ConnsAsyncReading", s.reading);
   line(out, "ConnsAccepted", static_cast<int64_t>(s.accepted));
   line(out, "StarvationClosed", static_cast<int64_t>(s.starvation_closed));
+  line(out, "AcceptErrors", static_cast<int64_t>(s.accept_errors));
+  line(out, "AdmissionClosed", static_cast<int64_t>(s.admission_closed));
 }
 
 }  // namespace tern

@@ -112,7 +112,13 @@ void header_facts(const StatusSnapshot& s, std::string& out) {
   }
   out.append("<dt>").append(std::to_string(s.busy)).append(" requests currently being processed, ");
   out.append(std::to_string(s.graceful)).append(" workers gracefully restarting, ");
-  out.append(std::to_string(s.idle)).append(" idle workers</dt>\n</dl>\n");
+  out.append(std::to_string(s.idle)).append(" idle workers</dt>\n");
+  // tern's limits (README "Limits in the error log and in server-status").
+  out.append("<dt>").append(std::to_string(s.accepted)).append(" connections accepted - ");
+  out.append(std::to_string(s.accept_errors)).append(" failed accepts (descriptors or memory) - ");
+  out.append(std::to_string(s.admission_closed)).append(" admission closes - ");
+  out.append(std::to_string(s.starvation_closed));
+  out.append(" keep-alive connections closed on starvation</dt>\n</dl>\n");
 }
 
 void process_table(const StatusSnapshot& s, std::string& out) {

@@ -157,6 +157,8 @@ void render_status_json(const StatusSnapshot& s, const std::vector<HistorySample
   j.num("closing", s.closing);
   j.num("accepted", s.accepted);
   j.num("starvation_closed", s.starvation_closed);
+  j.num("accept_errors", s.accept_errors);
+  j.num("admission_closed", s.admission_closed);
   j.close('}');
   j.str("scoreboard", s.scoreboard);
   j.open("process_table", '[');
@@ -177,6 +179,8 @@ void render_status_json(const StatusSnapshot& s, const std::vector<HistorySample
     j.num("closing", p.closing);
     j.num("accepted", p.accepted);
     j.num("starvation_closed", p.starvation_closed);
+    j.num("accept_errors", p.accept_errors);
+    j.num("admission_closed", p.admission_closed);
     j.num("start_time_us", p.start_time_us);
     j.real("cpu_user", p.cpu_user);
     j.real("cpu_system", p.cpu_system);

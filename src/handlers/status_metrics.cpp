@@ -87,6 +87,13 @@ void render_status_metrics(const StatusSnapshot& s, std::string& out) {
   counter(out, "tern_starvation_closed_total",
           "Keep-alive connections closed early because every worker was busy.",
           s.starvation_closed);
+  counter(out, "tern_accept_errors_total",
+          "accept() calls that failed for want of descriptors or memory (EMFILE, ENFILE, "
+          "ENOBUFS, ENOMEM).",
+          s.accept_errors);
+  counter(out, "tern_admission_closed_total",
+          "Times a process stopped accepting at its AsyncRequestWorkerFactor limit.",
+          s.admission_closed);
   family(out, "tern_scoreboard_slots", "gauge", "Scoreboard worker slots by status key.");
   static const struct {
     char key;

@@ -184,6 +184,8 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
       row.reading = ps.reading.load(std::memory_order_relaxed);
       row.accepted = ps.accepted.load(std::memory_order_relaxed);
       row.starvation_closed = ps.starvation_closed.load(std::memory_order_relaxed);
+      row.accept_errors = ps.accept_errors.load(std::memory_order_relaxed);
+      row.admission_closed = ps.admission_closed.load(std::memory_order_relaxed);
       row.start_time_us = ps.start_time_us.load(std::memory_order_relaxed);
       double cpu[4] = {0, 0, 0, 0};
       if (read_process_cpu(pid, cpu)) {
@@ -243,6 +245,8 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
     s.reading += row.reading;
     s.accepted += row.accepted;
     s.starvation_closed += row.starvation_closed;
+    s.accept_errors += row.accept_errors;
+    s.admission_closed += row.admission_closed;
     s.cpu_user += row.cpu_user;
     s.cpu_system += row.cpu_system;
     s.procs.push_back(row);

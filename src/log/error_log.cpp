@@ -49,8 +49,14 @@ bool install(int fd, std::string* err) {
   return ok;
 }
 
-long current_tid() {
-  thread_local long tid = static_cast<long>(::syscall(SYS_gettid));
+// Cached per thread, and again after a fork: a child's main thread inherits the
+// parent's cache and would log the parent's tid.
+long current_tid(long pid) {
+  thread_local long tid = 0, tid_pid = 0;
+  if (tid_pid != pid) {
+    tid = static_cast<long>(::syscall(SYS_gettid));
+    tid_pid = pid;
+  }
   return tid;
 }
 
@@ -129,7 +135,10 @@ LogLevel ErrorLog::level() {
 }
 
 bool ErrorLog::enabled(LogLevel level) {
-  return static_cast<int>(level) <= g_level.load(std::memory_order_relaxed);
+  // As httpd's log.c: a notice (start-up, restart, shutdown) is written whatever
+  // LogLevel says, so the default `LogLevel warn` still shows the server starting.
+  return level == LogLevel::kNotice ||
+         static_cast<int>(level) <= g_level.load(std::memory_order_relaxed);
 }
 
 int ErrorLog::fd() {
@@ -143,8 +152,8 @@ void ErrorLog::write(LogLevel level, std::string_view module, std::string_view m
   line.clear();
   auto now = std::chrono::system_clock::now().time_since_epoch();
   int64_t usec = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
-  format_error_line(line, usec, level, module, message, static_cast<long>(::getpid()),
-                    current_tid());
+  long pid = static_cast<long>(::getpid());
+  format_error_line(line, usec, level, module, message, pid, current_tid(pid));
   int out = fd();
   const char* p = line.data();
   size_t len = line.size();

@@ -32,6 +32,7 @@ class ErrorLog {
   static LogLevel level();
 
   // True when a line at `level` would be written (cheap; check before formatting).
+  // Notices always are, as in httpd: they mark start-up, restarts and shutdown.
   static bool enabled(LogLevel level);
 
   // Writes one line at `level` for `module` (e.g. "core", "mpm_event"); control

@@ -22,6 +22,7 @@
 #include "mpm/signals.h"
 #include "mpm/spawn_policy.h"
 #include "net/socket.h"
+#include "server/listen_notice.h"
 #include "server/pid_file.h"
 #include "server/privileges.h"
 #include "server/scoreboard.h"
@@ -459,8 +460,7 @@ int Control::run() {
   }
   install_control_signals();
   apply(std::move(g));
-  ErrorLog::write(LogLevel::kNotice, kMod,
-                  "tern/" TERN_VERSION " configured -- resuming normal operations");
+  log_serving_notices(fds_);
   int limit = std::min(active_children_limit(cfg().max_request_workers, cfg().threads_per_child),
                        sb_->server_limit());
   spawn_many(std::min(cfg().start_servers, limit));
@@ -515,8 +515,7 @@ int Control::run() {
           startup_failures_ = 0;
           spawn_hold_until_ = 0;
           spawn_many(std::min(cfg().start_servers, sb_->server_limit()));
-          ErrorLog::write(LogLevel::kNotice, kMod,
-                          "tern/" TERN_VERSION " configured -- resuming normal operations");
+          log_serving_notices(fds_);
         }
         break;
       case ControlRequest::kGraceful:
@@ -528,8 +527,7 @@ int Control::run() {
           startup_failures_ = 0;
           spawn_hold_until_ = 0;
           spawn_many(std::min(cfg().start_servers, sb_->server_limit()));
-          ErrorLog::write(LogLevel::kNotice, kMod,
-                          "tern/" TERN_VERSION " configured -- resuming normal operations");
+          log_serving_notices(fds_);
         }
         break;
     }

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
+#include "log/error_log.h"
 #include "mpm/admission.h"
 #include "mpm/clock.h"
 #include "net/socket.h"
@@ -295,8 +297,19 @@ int Listener::accept_batch(int lfd) {
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        accept_backoff_until_ = monotonic_ms() + kAcceptBackoffMs;
+        // Out of descriptors or memory: the client stays in the backlog and the
+        // door closes for a moment (level-triggered, it would spin otherwise).
+        int err = errno;
+        int64_t now = monotonic_ms();
+        accept_backoff_until_ = now + kAcceptBackoffMs;
         set_listening(false);
+        counts_.accept_errors++;
+        last_accept_errno_ = err;
+        if (accept_log_.event(now)) {
+          ErrorLog::printf(LogLevel::kWarn, "mpm_event",
+                           "accept4() failed (%d: %s), not accepting new connections for %lld ms",
+                           err, std::strerror(err), static_cast<long long>(kAcceptBackoffMs));
+        }
       }
       return i;
     }
@@ -362,15 +375,70 @@ void Listener::expire(int64_t now) {
 }
 
 void Listener::update_admission(int64_t now) {
+  report_limits(now);
   if (stop_requested_.load()) {
     set_listening(false);
     return;
   }
   if (accept_backoff_until_ > now) return;
   int64_t not_closing = counts_.connections.load() - counts_.closing.load();
-  bool allow = admission_allows(not_closing, settings_.threads, settings_.async_factor,
-                                available_workers(now));
+  int idle = available_workers(now);
+  bool allow = admission_allows(not_closing, settings_.threads, settings_.async_factor, idle);
+  if (allow == admission_closed_) note_admission(!allow, now, not_closing, idle);
   set_listening(allow);
+}
+
+void Listener::note_admission(bool closed, int64_t now, int64_t open, int idle) {
+  admission_closed_ = closed;
+  if (!closed) {
+    if (admission_close_logged_) {
+      ErrorLog::printf(LogLevel::kWarn, "mpm_event",
+                       "Accepting new connections again: %lld active conns (%lld lingering), "
+                       "%d idle workers",
+                       static_cast<long long>(counts_.connections.load()),
+                       static_cast<long long>(counts_.closing.load()), idle);
+      admission_close_logged_ = false;
+    }
+    return;
+  }
+  counts_.admission_closed++;
+  admission_close_logged_ = admission_log_.event(now);
+  if (admission_close_logged_) {
+    ErrorLog::printf(LogLevel::kWarn, "mpm_event",
+                     "Too many open connections (%lld of ThreadsPerChild %d + "
+                     "AsyncRequestWorkerFactor %g x %d idle workers), not accepting new conns "
+                     "in this process",
+                     static_cast<long long>(open), settings_.threads, settings_.async_factor, idle);
+  }
+}
+
+void Listener::report_limits(int64_t now) {
+  constexpr const char* kMod = "mpm_event";
+  LogRateLimiter::Summary s = accept_log_.take_summary(now);
+  if (s.count > 0) {
+    ErrorLog::printf(LogLevel::kWarn, kMod,
+                     "accept4() failed %llu more times in the last %lld seconds (last: %d: %s)",
+                     static_cast<unsigned long long>(s.count),
+                     static_cast<long long>(s.since_ms / 1000), last_accept_errno_,
+                     std::strerror(last_accept_errno_));
+  }
+  s = admission_log_.take_summary(now);
+  if (s.count > 0) {
+    ErrorLog::printf(LogLevel::kWarn, kMod,
+                     "Too many open connections: stopped accepting new conns %llu more times in "
+                     "the last %lld seconds (AsyncRequestWorkerFactor), now %s",
+                     static_cast<unsigned long long>(s.count),
+                     static_cast<long long>(s.since_ms / 1000),
+                     admission_closed_ ? "not accepting" : "accepting");
+  }
+  s = starvation_log_.take_summary(now);
+  if (s.count > 0) {
+    ErrorLog::printf(LogLevel::kWarn, kMod,
+                     "All workers busy: closed %llu more keep-alive connections early in the "
+                     "last %lld seconds",
+                     static_cast<unsigned long long>(s.count),
+                     static_cast<long long>(s.since_ms / 1000));
+  }
 }
 
 int Listener::available_workers(int64_t now) const {
@@ -427,6 +495,11 @@ void Listener::relieve_starvation(int64_t now) {
   for (ConnEntry* c : victims) {
     counts_.starvation_closed++;
     close_entry(c);
+  }
+  if (!victims.empty() && starvation_log_.event(now, victims.size())) {
+    ErrorLog::printf(LogLevel::kWarn, "mpm_event",
+                     "All workers busy for %lld ms: closed %zu keep-alive connections early",
+                     static_cast<long long>(waited), victims.size());
   }
 }
 

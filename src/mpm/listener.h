@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/connection.h"
+#include "log/log_rate_limit.h"
 #include "mpm/run_gate.h"
 #include "mpm/timeout_queue.h"
 #include "net/epoll.h"
@@ -111,6 +112,10 @@ class Listener {
   int available_workers(int64_t now) const;
   void relieve_starvation(int64_t now);
   void set_listening(bool on);
+  // Logs (rate-limited) and counts the admission door closing or reopening.
+  void note_admission(bool closed, int64_t now, int64_t open, int idle);
+  // Writes the summaries that are due of the rate-limited limit warnings.
+  void report_limits(int64_t now);
   void close_idle_keep_alive();
   int next_timeout_ms(int64_t now);
   TimeoutQueue* queue_for(ConnWait w);
@@ -148,6 +153,13 @@ class Listener {
   std::unique_ptr<BusySince[]> busy_since_;
   bool listening_ = false;
   int64_t accept_backoff_until_ = 0;
+  // Limits reached are logged at warn, at most one line per kind per 10 s (README).
+  LogRateLimiter accept_log_{10000};
+  LogRateLimiter admission_log_{10000};
+  LogRateLimiter starvation_log_{10000};
+  int last_accept_errno_ = 0;
+  bool admission_closed_ = false;        // the door is closed by admission (not stop, not EMFILE)
+  bool admission_close_logged_ = false;  // so its reopening is logged too
   int64_t stop_deadline_ = 0;
   int64_t pending_since_ = 0;    // ready connections first seen untaken (starvation)
   int64_t planned_wake_ms_ = 0;  // guarded by mu_: when the loop will wake next

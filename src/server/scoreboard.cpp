@@ -126,7 +126,7 @@ void Scoreboard::reset_process(int slot) {
   p.quiescing = 0;
   p.not_accepting = false;
   p.connections = p.writing = p.keep_alive = p.closing = p.reading = 0;
-  p.accepted = p.starvation_closed = 0;
+  p.accepted = p.starvation_closed = p.accept_errors = p.admission_closed = 0;
   p.start_time_us = 0;
   for (int t = 0; t < global_->thread_limit; ++t) {
     WorkerScore& w = worker(slot, t);

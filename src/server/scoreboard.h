@@ -77,6 +77,10 @@ struct ProcessScore {
   std::atomic<int64_t> reading{0};  // read wait (tern only)
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> starvation_closed{0};
+  // accept() failures for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM).
+  std::atomic<uint64_t> accept_errors{0};
+  // Times the admission limit (AsyncRequestWorkerFactor) stopped this process accepting.
+  std::atomic<uint64_t> admission_closed{0};
   std::atomic<int64_t> start_time_us{0};
 };
 

@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -58,11 +59,17 @@ int free_port() {
 
 namespace {
 
-// Spawns argv with stdout+stderr to `out_path`; returns the pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path) {
+// Spawns argv with stdout+stderr to `out_path`; returns the pid. `nofile` > 0
+// sets RLIMIT_NOFILE (soft and hard) in the child.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path,
+            unsigned long nofile = 0) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);  // its own process group: the harness can stop every process of it
+    if (nofile > 0) {
+      rlimit lim{nofile, nofile};
+      if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) ::_exit(126);
+    }
     int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
@@ -152,7 +159,7 @@ bool Server::start(const std::string& extra, const std::vector<std::string>& arg
     root_.write("tern.conf", config_);
     std::vector<std::string> argv{TERN_BINARY, "-d", root_.path(), "-f", "tern.conf"};
     argv.insert(argv.end(), args.begin(), args.end());
-    pid_ = spawn(argv, root_.path() + "/output");
+    pid_ = spawn(argv, root_.path() + "/output", nofile_limit_);
     auto end = Clock::now() + std::chrono::seconds(10);
     while (Clock::now() < end) {
       int status = 0;

@@ -72,10 +72,14 @@ class Server {
   const std::string& config_text() const { return config_; }
   // Contents of a file under the ServerRoot (e.g. "logs/access_log").
   std::string read(const std::string& rel) const;
+  // Starts later processes with RLIMIT_NOFILE soft and hard both `n` (0: inherit),
+  // set in the child before exec so that tern cannot raise it.
+  void set_nofile_limit(unsigned long n) { nofile_limit_ = n; }
 
  private:
   TempDir root_;
   std::string config_;
+  unsigned long nofile_limit_ = 0;
   int port_ = 0;
   pid_t pid_ = -1;
 };

@@ -7,6 +7,14 @@
 namespace tern::cfg {
 namespace {
 
+// split_lines for text that must lex without error.
+std::vector<LogicalLine> split_lines(std::string_view text) {
+  std::vector<LogicalLine> out;
+  int line = 0;
+  EXPECT_EQ(cfg::split_lines(text, out, line), "");
+  return out;
+}
+
 std::vector<std::string> texts(const std::vector<LogicalLine>& lines) {
   std::vector<std::string> out;
   for (const auto& l : lines) out.push_back(l.text);

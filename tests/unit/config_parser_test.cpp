@@ -266,6 +266,7 @@ TEST_F(ConfigParser, IncludeRecursionIsLimited) {
 TEST_F(ConfigParser, ServerRootAffectsLaterRelativePaths) {
   const std::string other = dir.mkdir("other");
   dir.write("other/inc.conf", "Timeout 8\n");
+  dir.mkdir("other/run");
   auto r = ok("ServerRoot " + other + "\nInclude inc.conf\nPidFile run/p.pid\n");
   EXPECT_EQ(r.config->server_root, other);
   EXPECT_EQ(r.config->timeout.count(), 8000);
@@ -327,6 +328,7 @@ namespace {
 TEST(ConfigEndToEnd, HttpdStyleFile) {
   testing::TempDir dir;
   dir.mkdir("htdocs");
+  dir.mkdir("logs");
   dir.write("conf/mime.types", "text/html html\n");
   dir.write("conf/extra/status.conf",
             "<Location \"/server-status\">\n"

@@ -60,6 +60,10 @@ TEST_F(ErrorLogTest, WritesToFileFilteredByLevel) {
   EXPECT_TRUE(ErrorLog::enabled(LogLevel::kEmerg));
   EXPECT_TRUE(ErrorLog::enabled(LogLevel::kInfo));
   EXPECT_FALSE(ErrorLog::enabled(LogLevel::kDebug));
+  ErrorLog::set_level(LogLevel::kEmerg);
+  EXPECT_TRUE(ErrorLog::enabled(LogLevel::kNotice));  // as httpd: notices always
+  EXPECT_FALSE(ErrorLog::enabled(LogLevel::kWarn));
+  ErrorLog::set_level(LogLevel::kInfo);
   ErrorLog::write(LogLevel::kInfo, "core", "shown");
   ErrorLog::write(LogLevel::kDebug, "core", "hidden");
   ErrorLog::printf(LogLevel::kError, "mpm_event", "child %d exited with %s", 42, "status 1");

@@ -259,6 +259,43 @@ TEST_F(StatusSnapshotTest, JsonAndMetrics) {
   EXPECT_NE(m.find("tern_scoreboard_slots{state=\"open\"} 4\n"), std::string::npos);
 }
 
+TEST_F(StatusSnapshotTest, LimitCountersInEveryForm) {
+  ProcessScore& p = sb->process(0);
+  p.accepted = 40;
+  p.starvation_closed = 3;
+  p.accept_errors = 17;
+  p.admission_closed = 2;
+  StatusSnapshot s = take_snapshot(*sb, info, true);
+  EXPECT_EQ(s.accept_errors, 17u);
+  EXPECT_EQ(s.admission_closed, 2u);
+  std::string a;
+  render_status_auto(s, a);
+  // tern's keys come after httpd's (Scoreboard is httpd's last).
+  EXPECT_NE(a.find("\nStarvationClosed: 3\nAcceptErrors: 17\nAdmissionClosed: 2\n"),
+            std::string::npos)
+      << a;
+  EXPECT_LT(a.find("\nScoreboard: "), a.find("\nAcceptErrors: "));
+  std::string json;
+  render_status_json(s, {}, json);
+  EXPECT_NE(json.find("\"starvation_closed\":3,\"accept_errors\":17,\"admission_closed\":2}"),
+            std::string::npos)
+      << json;
+  std::string m;
+  render_status_metrics(s, m);
+  EXPECT_NE(m.find("# TYPE tern_accept_errors_total counter\ntern_accept_errors_total 17\n"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("# TYPE tern_admission_closed_total counter\ntern_admission_closed_total 2\n"),
+            std::string::npos)
+      << m;
+  std::string html;
+  render_status_html(s, {}, true, html);
+  EXPECT_NE(html.find("<dt>40 connections accepted - 17 failed accepts (descriptors or memory) - "
+                      "2 admission closes - 3 keep-alive connections closed on starvation</dt>"),
+            std::string::npos)
+      << html;
+}
+
 TEST_F(StatusSnapshotTest, HandlerForms) {
   StatusHandler h(*sb, info, StatusForm::kServerStatus);
   Request req;
