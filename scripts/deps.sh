@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache node-llhttp libgtest-dev googletest curl
-      python3)
+      python3 libpcre2-dev)
 case "$what" in
   test) pkgs+=(wrk apache2-utils nghttp2-client clang-format) ;;
   # Peers for bench/run.sh. apache2-bin, not apache2: the benchmark runs httpd from its

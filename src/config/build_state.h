@@ -59,6 +59,8 @@ struct BuildState {
   std::optional<std::string> server_handler;   // SetHandler at server level
   Where server_auth_where;                     // first server-level Require/SetHandler
   std::vector<RequireRule> require_stack;      // open <RequireAll>/<RequireAny> containers
+  // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
+  unsigned regex_options = kRegexDefaultOptions;
 
   // Appends "file:line: text" to cfg.warnings.
   void warn(const Where& w, const std::string& text) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "util/regex.h"
+
 namespace tern {
 
 // One `Listen` directive: an address (empty = all addresses) and a port.
@@ -58,6 +60,9 @@ struct RequireRule {
 struct LocationSpec {
   std::string pattern;  // path prefix, or the regex source for LocationMatch
   bool is_regex = false;
+  // The compiled regex (with the RegexDefaultOptions in effect at its line); when null
+  // for a regex, SiteHandler compiles `pattern` with httpd's default options.
+  std::shared_ptr<const Regex> regex;
   std::optional<std::string> handler;  // SetHandler name ("server-status", "metrics", "none")
   std::optional<RequireRule> require;  // the section's authorization, if any
   std::string file;

@@ -65,6 +65,7 @@ std::string set_require(BuildState&, const Cmd&);
 std::string open_require_all(BuildState&, const Cmd&);
 std::string open_require_any(BuildState&, const Cmd&);
 std::string close_require_container(BuildState&, const Cmd&);
+std::string set_regex_default_options(BuildState&, const Cmd&);
 
 // Adds the server-level Require/SetHandler as a "/" Location in front of all others.
 void finish_server_location(BuildState&);

@@ -102,6 +102,8 @@ const DirectiveSpec kTable[] = {
      "Location of the file used to store coordination data for the child processes"},
     {"ExtendedStatus", kSrv, Args::kFlag, set_extended_status,
      "Keep track of extended status information for each request"},
+    {"RegexDefaultOptions", kSrv, Args::kIterate, set_regex_default_options,
+     "Allow to configure global/default options for regexes"},
     // locations and authorization
     {"<Location", kSrv, Args::kTake12, open_location,
      "Applies the enclosed directives only to matching URLs", kLoc, close_location},

@@ -1,7 +1,7 @@
 // <Location>, <LocationMatch>, SetHandler, Require and the <RequireAll>/<RequireAny>
-// containers (mod_authz_core semantics).
+// containers (mod_authz_core semantics), and RegexDefaultOptions.
 
-#include <regex>
+#include <memory>
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
@@ -26,16 +26,20 @@ std::optional<RequireRule> fold(std::vector<RequireRule> rules) {
 }
 
 std::string begin_location(BuildState& st, const Cmd& c, std::string pattern, bool regex) {
+  LocationSpec loc;
   if (regex) {
-    try {
-      std::regex re(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return "invalid regular expression '" + pattern + "': " + e.what();
+    // Compiled here, with the RegexDefaultOptions of this point of the file (as httpd),
+    // so that -t reports every bad pattern at its line.
+    RegexError e;
+    auto re = Regex::compile(pattern, st.regex_options, &e);
+    if (!re) {
+      return "invalid regular expression '" + regex_excerpt(pattern, 64) + "': " + e.message +
+             " at offset " + std::to_string(e.offset);
     }
+    loc.regex = std::make_shared<const Regex>(std::move(*re));
   } else if (pattern.empty()) {
     return "empty path";
   }
-  LocationSpec loc;
   loc.pattern = std::move(pattern);
   loc.is_regex = regex;
   loc.file = c.file;
@@ -164,6 +168,12 @@ std::string close_require_container(BuildState& st, const Cmd&) {
     direct_rules(st).push_back(std::move(r));
   }
   return "";
+}
+
+std::string set_regex_default_options(BuildState& st, const Cmd& c) {
+  std::vector<std::string> words;
+  for (const Word& w : c.args) words.push_back(w.text);
+  return apply_regex_default_options(words, &st.regex_options);
 }
 
 void finish_server_location(BuildState& st) {

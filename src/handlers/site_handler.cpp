@@ -31,15 +31,21 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
     for (const LocationSpec& spec : config->locations) {
       if (spec.is_regex != (pass == 1)) continue;
       CompiledLocation loc;
+      loc.where = spec.file + ":" + std::to_string(spec.line);
       if (spec.is_regex) {
-        try {
-          loc.regex.emplace(spec.pattern, std::regex::ECMAScript | std::regex::optimize);
-        } catch (const std::regex_error& e) {
-          if (error) {
-            *error = spec.file + ":" + std::to_string(spec.line) + ": LocationMatch: bad regex '" +
-                     spec.pattern + "': " + e.what();
+        loc.regex = spec.regex;
+        if (!loc.regex) {  // built by hand rather than by the parser: httpd's defaults
+          RegexError e;
+          auto re = Regex::compile(spec.pattern, kRegexDefaultOptions, &e);
+          if (!re) {
+            if (error) {
+              *error = loc.where + ": LocationMatch: invalid regular expression '" +
+                       regex_excerpt(spec.pattern, 64) + "': " + e.message + " at offset " +
+                       std::to_string(e.offset);
+            }
+            return nullptr;
           }
-          return nullptr;
+          loc.regex = std::make_shared<const Regex>(std::move(*re));
         }
       } else {
         loc.prefix = spec.pattern;
@@ -80,13 +86,33 @@ void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
 SiteHandler::Merged SiteHandler::merge_locations(std::string_view url_path) const {
   Merged m;
   for (const CompiledLocation& loc : locations_) {
-    bool hit = loc.regex ? std::regex_search(url_path.begin(), url_path.end(), *loc.regex)
-                         : location_prefix_matches(loc.prefix, url_path);
+    bool hit = false;
+    if (loc.regex) {
+      int failure = 0;
+      RegexResult r = loc.regex->match(url_path, {}, &failure);
+      if (r == RegexResult::kFailed) {
+        // Undecided: neither applying nor skipping the section is safe (it may deny).
+        m.failed = &loc;
+        m.failure = failure;
+        return m;
+      }
+      hit = r == RegexResult::kMatch;
+    } else {
+      hit = location_prefix_matches(loc.prefix, url_path);
+    }
     if (!hit) continue;
     if (loc.handler) m.handler = &*loc.handler;
     if (loc.require) m.require = &*loc.require;
   }
   return m;
+}
+
+void SiteHandler::report_regex_failure(const Merged& m, std::string_view url_path) const {
+  std::string msg = "LocationMatch '" + regex_excerpt(m.failed->regex->pattern()) + "' (" +
+                    m.failed->where + "): " + regex_failure_text(m.failure) +
+                    " matching a path of " + std::to_string(url_path.size()) + " bytes ('" +
+                    regex_excerpt(url_path) + "'); request failed with 500";
+  log_(msg);
 }
 
 void SiteHandler::render_error(int status, const Request* req, const ErrorExtras& extras,
@@ -139,6 +165,11 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     return;
   }
   Merged m = merge_locations(url_path);
+  if (m.failed != nullptr) {
+    report_regex_failure(m, url_path);
+    render_error(500, &req, {}, resp);
+    return;
+  }
   if (m.require != nullptr && !m.require->allows(ctx.client_ip, ctx.local_ip)) {
     render_error(403, &req, {}, resp);
     return;

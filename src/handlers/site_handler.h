@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "util/regex.h"
 
 namespace tern {
 
@@ -50,7 +50,8 @@ class SiteHandler : public Handler {
  private:
   struct CompiledLocation {
     std::string prefix;
-    std::optional<std::regex> regex;
+    std::shared_ptr<const Regex> regex;  // null for a prefix <Location>
+    std::string where;                   // "file:line" of the section, for the error log
     std::optional<std::string> handler;
     std::optional<CompiledRequire> require;
   };
@@ -58,9 +59,12 @@ class SiteHandler : public Handler {
   struct Merged {
     const std::string* handler = nullptr;
     const CompiledRequire* require = nullptr;
+    const CompiledLocation* failed = nullptr;  // a regex that hit a limit: answer 500
+    int failure = 0;                           // its PCRE2 code
   };
 
   Merged merge_locations(std::string_view url_path) const;
+  void report_regex_failure(const Merged& m, std::string_view url_path) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;

@@ -289,6 +289,26 @@ TEST_F(SiteHandlerTest, CreateFailures) {
   EXPECT_NE(error.find("300.1.1.1"), std::string::npos);
 }
 
+TEST_F(SiteHandlerTest, RegexLimitAnswers500AndLogsThePattern) {
+  // An undecided LocationMatch (it may deny) fails the request; others are unaffected.
+  LocationSpec deny;
+  deny.pattern = "^/(a+)+$";
+  deny.is_regex = true;
+  deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
+  deny.file = "t.conf";
+  deny.line = 9;
+  config_->locations = {deny};
+  auto h = make();
+  const std::string hostile = "/" + std::string(30000, 'a') + "b";
+  EXPECT_EQ(run(*h, Method::kGet, "GET", hostile).status, 500);
+  EXPECT_NE(log_.find("LocationMatch '^/(a+)+$' (t.conf:9): match limit"), std::string::npos)
+      << log_;
+  EXPECT_NE(log_.find("30002 bytes"), std::string::npos) << log_;
+  EXPECT_LT(log_.size(), 400u);  // the path is quoted by a short prefix only
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/aaa").status, 403);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt").status, 200);
+}
+
 TEST(LocationPrefix, HttpdSegmentRules) {
   EXPECT_TRUE(location_prefix_matches("/private1", "/private1"));
   EXPECT_TRUE(location_prefix_matches("/private1", "/private1/"));
