@@ -253,10 +253,11 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
 
 int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
   const HttpConnection& h = *c->http;
-  const bool reading = next == ConnWait::kReadHead || next == ConnWait::kReadBody;
   // Progress is what the wait is about: bytes of this read phase, or bytes written.
   const uint64_t mark = next == ConnWait::kWrite ? h.bytes_written() : h.phase_bytes();
-  if (next != c->wait || (reading && h.phase_serial() != c->phase_serial)) {
+  // A new phase: another kind of wait, or the same kind after a request went by
+  // (keep-alive after keep-alive, the next pipelined head).
+  if (next != c->wait || h.phase_serial() != c->phase_serial) {
     c->phase_start_ms = now;
     c->progress_ms = now;
     c->progress_mark = mark;
