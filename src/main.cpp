@@ -1,7 +1,6 @@
 // tern command line: httpd-compatible flags where they overlap.
 
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +17,7 @@
 #include "log/error_log.h"
 #include "mpm/child.h"
 #include "mpm/control_process.h"
+#include "mpm/fd_limit.h"
 #include "mpm/signals.h"
 #include "net/socket.h"
 #include "net/unique_fd.h"
@@ -132,13 +132,9 @@ int main(int argc, char** argv) {
   // the sockets open and the children start is acted on, not fatal.
   if (!single) tern::install_control_signals();
 
-  // Idle keep-alive connections are cheap in tern; let the process hold as many
-  // as the hard limit allows.
-  rlimit nofile{};
-  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
-    nofile.rlim_cur = nofile.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &nofile);
-  }
+  // Waiting connections are cheap in tern; let the process (and the children it
+  // forks) hold as many as the hard limit allows.
+  const tern::FdLimit fd_limit = tern::raise_fd_limit();
 
   // -X: handlers before the sockets, so a stop request is honoured as soon as a
   // client can connect (run_child picks up one that came before it started).
@@ -171,6 +167,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
+  tern::log_fd_limit(fd_limit, config);
   // The terminal learns where to connect and where diagnostics go; from here on
   // they go to the error log (a daemon's stderr is /dev/null).
   std::fprintf(stderr, "tern/%s: listening on %s; error log: %s\n", TERN_VERSION,

@@ -105,7 +105,9 @@ struct Config {
   // --- async lifecycle (issue 4)
   ReadTimeoutSpec header_read_timeout{20, 40, 500};
   ReadTimeoutSpec body_read_timeout{20, 0, 500};
-  double async_request_worker_factor = 2.0;
+  // tern's default; httpd's is 2. A waiting connection holds no thread in tern, so
+  // the factor bounds memory and descriptors only: 25 + 256 x 25 = 6,425 per child.
+  double async_request_worker_factor = 256.0;
 
   // --- control process (issue 5)
   int start_servers = 3;

@@ -290,7 +290,12 @@ std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
       st.cfg.header_read_timeout = t;
     } else if (type == "body") {
       st.cfg.body_read_timeout = t;
-    } else if (type != "handshake") {
+    } else if (type == "handshake") {
+      // Accepted so that httpd configurations load; there is no TLS handshake yet.
+      if (t.initial_seconds > 0)
+        st.warn({c.file, c.line}, "RequestReadTimeout handshake=" + shorten(rest) +
+                                      " has no effect: tern does not serve TLS yet");
+    } else {
       return "unknown timeout type '" + shorten(type) + "' (handshake, header or body)";
     }
   }

@@ -134,6 +134,7 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
     ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
     if (n > 0) {
       ex.in.commit(static_cast<size_t>(n));
+      phase_bytes_ += static_cast<uint64_t>(n);
       socket_drained_ = static_cast<size_t>(n) < room;
       continue;
     }
@@ -213,6 +214,9 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   log_access(w, env, &req);
   ex.in.consume(hr.consumed + body_seen);
   phase_ = discard_left_ > 0 ? Phase::kDiscardBody : Phase::kHead;
+  // The body phase (read after the response) or the next head starts now; what is
+  // already buffered of the next head counts as received in its phase.
+  start_phase(phase_ == Phase::kHead ? ex.in.size() : 0);
   // The request's views are dead from here on (the body discard reuses the buffer).
 
   WriteResult r = write_output(w.out, w, env);
@@ -251,6 +255,7 @@ ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv&) {
       if (br.status == ParseStatus::kDone) {
         phase_ = Phase::kHead;
         discard_left_ = 0;
+        start_phase(ex.in.size());
         // Ready for the next request also when resumed from run() (the body came in later
         // reads): a parser left in its finished state would answer the old request again.
         ex.parser.reset();
@@ -269,6 +274,7 @@ ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv&) {
     ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
     if (n > 0) {
       ex.in.commit(static_cast<size_t>(n));
+      phase_bytes_ += static_cast<uint64_t>(n);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -312,7 +318,9 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
 }
 
 ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what) {
-  // A partial head gets 408; an idle connection or a stalled body is just closed.
+  // A partial head gets 408; an idle connection is just closed, and so is a stalled
+  // body: tern reads a body only to drop it after its response went out, so no
+  // response is possible any more (httpd closes in that case too).
   if (what == ConnWait::kReadHead && ex_ && !ex_->in.empty()) return respond_error(w, env, 408);
   return ConnWait::kClose;
 }
@@ -480,6 +488,7 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
                                                          : WriteResult::kError;
       }
       auto left = static_cast<uint64_t>(n);
+      bytes_written_ += left;
       uint64_t h = std::min<uint64_t>(left, o.head.size() - o.head_sent);
       o.head_sent += h;
       left -= h;
@@ -514,6 +523,7 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
       return (errno == EAGAIN || errno == EWOULDBLOCK) ? WriteResult::kAgain : WriteResult::kError;
     }
     if (n == 0) return WriteResult::kError;  // file shrank
+    bytes_written_ += static_cast<uint64_t>(n);
     o.chunk_sent += static_cast<uint64_t>(n);
     if (o.chunk_sent == c.length) {
       ++o.chunk;

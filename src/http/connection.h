@@ -115,8 +115,15 @@ class HttpConnection {
   const char* client_ip() const { return client_ip_; }
   // Requests served on this connection so far.
   uint32_t requests() const { return requests_; }
-  // Bytes received and not yet consumed (a partial head), for read deadlines.
+  // Bytes received and not yet consumed (a partial head).
   size_t buffered() const { return ex_ ? ex_->in.size() : 0; }
+  // Bytes received in the current read phase (a request head, or a body being
+  // dropped), for RequestReadTimeout's MinRate.
+  uint64_t phase_bytes() const { return phase_bytes_; }
+  // Changes whenever a new head or body phase starts (also without a wait in between).
+  uint32_t phase_serial() const { return phase_serial_; }
+  // Bytes written to the socket so far: a write wait that did not move it made no progress.
+  uint64_t bytes_written() const { return bytes_written_; }
 
  private:
   enum class Phase : uint8_t { kHead, kDiscardBody };
@@ -130,6 +137,11 @@ class HttpConnection {
   ConnWait after_response(WorkerScratch& w, const ConnectionEnv& env);
   ConnWait close_or_linger();
   ConnWait discard_body(WorkerScratch& w, const ConnectionEnv& env);
+  // A new read phase begins with `already` bytes of it received.
+  void start_phase(uint64_t already) {
+    ++phase_serial_;
+    phase_bytes_ = already;
+  }
   RequestContext context() const;
 
   UniqueFd fd_;
@@ -138,6 +150,9 @@ class HttpConnection {
   uint64_t discard_left_ = 0;  // bytes of body still to drop (chunked: budget)
   uint32_t requests_ = 0;
   uint64_t body_bytes_sent_ = 0;  // response body bytes on this connection (status "Conn")
+  uint64_t phase_bytes_ = 0;      // see phase_bytes()
+  uint64_t bytes_written_ = 0;    // see bytes_written()
+  uint32_t phase_serial_ = 0;     // see phase_serial()
   Phase phase_ = Phase::kHead;
   bool close_after_ = false;
   bool linger_after_ = false;

@@ -43,12 +43,10 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   ListenerSettings ls;
   ls.keep_alive_timeout_ms = config.keep_alive_timeout.count();
   ls.timeout_ms = config.timeout.count();
-  ls.header_timeout_s = config.header_read_timeout.initial_seconds;
-  ls.header_max_s = config.header_read_timeout.max_seconds;
-  ls.header_min_rate = config.header_read_timeout.min_rate;
-  ls.body_timeout_s = config.body_read_timeout.initial_seconds;
-  ls.body_max_s = config.body_read_timeout.max_seconds;
-  ls.body_min_rate = config.body_read_timeout.min_rate;
+  const ReadTimeoutSpec& hr = config.header_read_timeout;
+  const ReadTimeoutSpec& br = config.body_read_timeout;
+  ls.header = ReadTimeoutRule{hr.initial_seconds, hr.max_seconds, hr.min_rate};
+  ls.body = ReadTimeoutRule{br.initial_seconds, br.max_seconds, br.min_rate};
   ls.threads = std::min(config.threads_per_child, scoreboard.thread_limit());
   ls.async_factor = config.async_request_worker_factor;
   ls.graceful_timeout_ms = config.graceful_shutdown_timeout.count();

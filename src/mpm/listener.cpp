@@ -41,9 +41,12 @@ ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const socka
     }
   }
   c->http.emplace(std::move(fd), peer, local);
-  c->wait = ConnWait::kReadHead;
+  c->wait = ConnWait::kClose;  // waits for nothing yet: the first hand_back starts the head phase
   c->registered = false;
   c->phase_start_ms = 0;
+  c->progress_ms = 0;
+  c->progress_mark = 0;
+  c->phase_serial = 0;
   return c;
 }
 
@@ -58,8 +61,8 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
     : listen_fds_(std::move(listen_fds)),
       settings_(settings),
       env_(env),
-      keep_alive_q_(settings.keep_alive_timeout_ms),
-      write_q_(settings.timeout_ms),
+      keep_alive_q_(settings.keep_alive_timeout_ms, true),
+      write_q_(settings.timeout_ms, true),  // deadlines kept across wake-ups without progress
       linger_q_(settings.linger_short_ms, true),
       read_head_q_(0, true),
       read_body_q_(0, true),
@@ -205,7 +208,6 @@ void Listener::serve(ConnEntry* c, WorkerScratch& w) {
     w.score->status =
         static_cast<char>(stopping_.load() ? WorkerStatus::kGraceful : WorkerStatus::kWrite);
   }
-  if (c->wait == ConnWait::kKeepAlive) c->phase_start_ms = monotonic_ms();
   hand_back(c, c->http->run(w, env_), w);
 }
 
@@ -219,44 +221,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
     close_entry(c);
     return;
   }
-  int64_t now = monotonic_ms();
-  if (next != c->wait &&
-      (next == ConnWait::kReadHead || next == ConnWait::kReadBody || next == ConnWait::kLinger)) {
-    c->phase_start_ms = now;
-  }
-  int64_t deadline;
-  switch (next) {
-    case ConnWait::kReadHead: {
-      // mod_reqtimeout: `header=T-M,MinRate=R` allows T seconds, extended by one
-      // second per R bytes received, up to M seconds in all.
-      const auto& s = settings_;
-      if (s.header_timeout_s <= 0) {
-        deadline = now + s.timeout_ms;
-        break;
-      }
-      int64_t extra = s.header_min_rate > 0
-                          ? static_cast<int64_t>(c->http->buffered()) * 1000 / s.header_min_rate
-                          : 0;
-      int64_t budget = s.header_timeout_s * 1000LL + extra;
-      if (s.header_max_s > 0) budget = std::min<int64_t>(budget, s.header_max_s * 1000LL);
-      deadline = c->phase_start_ms + budget;
-      break;
-    }
-    case ConnWait::kReadBody:
-      deadline = now + (settings_.body_timeout_s > 0 ? settings_.body_timeout_s * 1000LL
-                                                     : settings_.timeout_ms);
-      break;
-    case ConnWait::kLinger:
-      deadline =
-          std::min(now + settings_.linger_short_ms, c->phase_start_ms + settings_.linger_max_ms);
-      break;
-    case ConnWait::kKeepAlive:
-      deadline = now + settings_.keep_alive_timeout_ms;
-      break;
-    default:
-      deadline = now + settings_.timeout_ms;
-      break;
-  }
+  int64_t deadline = deadline_for(c, next, monotonic_ms());
   bool wake = false;
   bool failed = false;
   {
@@ -286,6 +251,46 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
   }
   if (failed) close_entry(c);
   if (wake) wake_.notify();
+}
+
+int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
+  const HttpConnection& h = *c->http;
+  // Progress is what the wait is about: bytes of this read phase, or bytes written.
+  const uint64_t mark = next == ConnWait::kWrite ? h.bytes_written() : h.phase_bytes();
+  // A new phase: another kind of wait, or the same kind after a request went by
+  // (keep-alive after keep-alive, the next pipelined head).
+  if (next != c->wait || h.phase_serial() != c->phase_serial) {
+    c->phase_start_ms = now;
+    c->progress_ms = now;
+    c->progress_mark = mark;
+    c->phase_serial = h.phase_serial();
+  } else if (mark != c->progress_mark) {
+    c->progress_ms = now;
+    c->progress_mark = mark;
+  }
+  // A wake-up that moved nothing (an EPOLLOUT edge while reading, bytes from the
+  // client while its response waits for EPOLLOUT) leaves every deadline where it was.
+  switch (next) {
+    case ConnWait::kReadHead:
+    case ConnWait::kReadBody: {
+      // mod_reqtimeout: the phase's initial timeout, one second more per MinRate
+      // bytes received in it, never beyond its maximum.
+      const ReadTimeoutRule& r = next == ConnWait::kReadHead ? settings_.header : settings_.body;
+      std::optional<int64_t> d = read_deadline_ms(r, c->phase_start_ms, h.phase_bytes());
+      // Disabled (`header=0`): each read may wait Timeout, as httpd's socket timeout.
+      return d ? *d : c->progress_ms + settings_.timeout_ms;
+    }
+    case ConnWait::kLinger:
+      return std::min(now + settings_.linger_short_ms, c->phase_start_ms + settings_.linger_max_ms);
+    case ConnWait::kKeepAlive:
+      return c->phase_start_ms + settings_.keep_alive_timeout_ms;
+    case ConnWait::kWrite:
+      // httpd's Timeout for a send: closed when no byte went out for that long.
+      return c->progress_ms + settings_.timeout_ms;
+    case ConnWait::kClose:
+      break;
+  }
+  return now + settings_.timeout_ms;
 }
 
 int Listener::accept_batch(int lfd) {

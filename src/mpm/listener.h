@@ -14,6 +14,7 @@
 
 #include "http/connection.h"
 #include "log/log_rate_limit.h"
+#include "mpm/read_deadline.h"
 #include "mpm/run_gate.h"
 #include "mpm/timeout_queue.h"
 #include "net/epoll.h"
@@ -24,11 +25,11 @@ namespace tern {
 // Timeouts and admission parameters of a listener.
 struct ListenerSettings {
   int64_t keep_alive_timeout_ms = 5000;
-  int64_t timeout_ms = 60000;  // Timeout: write completion
-  int header_timeout_s = 20, header_max_s = 40, header_min_rate = 500;
-  int body_timeout_s = 20, body_max_s = 0, body_min_rate = 500;
+  int64_t timeout_ms = 60000;           // Timeout: write completion
+  ReadTimeoutRule header{20, 40, 500};  // RequestReadTimeout header=20-40,MinRate=500
+  ReadTimeoutRule body{20, 0, 500};     // RequestReadTimeout body=20,MinRate=500
   int threads = 25;
-  double async_factor = 2.0;
+  double async_factor = 2.0;       // the caller passes tern's default (config.h), not httpd's
   int running_workers = 0;         // workers that take work at once (RunGate base); 0 = one per CPU
   int64_t lend_ms = 10;            // running workers stuck this long: let more workers run
   int64_t starvation_ms = 50;      // ready work older than this with no worker freed = starved
@@ -49,7 +50,10 @@ struct ConnEntry : TimeoutLink {
   ConnWait wait = ConnWait::kReadHead;
   bool registered = false;     // in the connection epoll set (under Listener::mu_ while in use)
   bool missed_event = false;   // an event came while a thread held it (guarded by mu_)
-  int64_t phase_start_ms = 0;  // start of the current head/body read or linger
+  int64_t phase_start_ms = 0;  // start of the current wait (head/body read, write, linger, …)
+  int64_t progress_ms = 0;     // last hand-back that moved progress_mark (or the phase start)
+  uint64_t progress_mark = 0;  // bytes read in the phase, or written in all while writing
+  uint32_t phase_serial = 0;   // HttpConnection::phase_serial() when the phase started
 };
 
 // Type-stable storage for ConnEntry objects. Thread-safe.
@@ -99,6 +103,9 @@ class Listener {
   void worker_loop(int index);
   void serve(ConnEntry* c, WorkerScratch& w);
   void hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w);
+  // Starts or continues `c`'s wait for `next` at `now` and returns its deadline:
+  // read phases per RequestReadTimeout, a write when no byte went out for Timeout.
+  int64_t deadline_for(ConnEntry* c, ConnWait next, int64_t now);
   void close_entry(ConnEntry* c);
   // Accepts up to a batch of connections from `lfd`; how many it accepted.
   int accept_batch(int lfd);

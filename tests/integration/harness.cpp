@@ -152,8 +152,9 @@ bool Server::start(const std::string& extra, const std::vector<std::string>& arg
       << "LogLevel info\n"
       << "CustomLog logs/access_log common\n"
       << "PidFile logs/tern.pid\n"
-      << "ThreadsPerChild 4\n"
-      << "StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 8\n"
+      << (mpm_defaults_ ? ""
+                        : "ThreadsPerChild 4\n"
+                          "StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 8\n")
       << extra << "\n";
     config_ = c.str();
     root_.write("tern.conf", config_);
@@ -178,6 +179,13 @@ bool Server::start(const std::string& extra, const std::vector<std::string>& arg
     if (log().find("bind") == std::string::npos) return false;  // not a port race
   }
   return false;
+}
+
+bool Server::start_with_mpm_defaults(const std::string& extra) {
+  mpm_defaults_ = true;
+  bool ok = start(extra);
+  mpm_defaults_ = false;
+  return ok;
 }
 
 int Server::stop(int sig, int timeout_ms) {

@@ -57,6 +57,8 @@ class Server {
   // Starts tern with the base configuration plus `extra` directives; waits
   // until it accepts connections. False (with output in `log()`) on failure.
   bool start(const std::string& extra = "", const std::vector<std::string>& args = {});
+  // Like start(), with no MPM directive in the base configuration: tern's defaults.
+  bool start_with_mpm_defaults(const std::string& extra = "");
   // Sends `sig` and waits up to `timeout_ms` for exit; returns the exit code
   // (-1 on timeout, after which the process is killed).
   int stop(int sig = 15, int timeout_ms = 10000);
@@ -82,6 +84,7 @@ class Server {
   unsigned long nofile_limit_ = 0;
   int port_ = 0;
   pid_t pid_ = -1;
+  bool mpm_defaults_ = false;  // start_with_mpm_defaults(): leave the MPM lines out
 };
 
 // A parsed HTTP/1.1 response.

@@ -65,7 +65,7 @@ TEST_F(ConfigDirectives, Defaults) {
   EXPECT_EQ(c->header_read_timeout.max_seconds, 40);
   EXPECT_EQ(c->header_read_timeout.min_rate, 500);
   EXPECT_EQ(c->body_read_timeout.initial_seconds, 20);
-  EXPECT_DOUBLE_EQ(c->async_request_worker_factor, 2.0);
+  EXPECT_DOUBLE_EQ(c->async_request_worker_factor, 256.0);  // tern: a wait holds no thread
   EXPECT_EQ(c->start_servers, 3);
   EXPECT_EQ(c->server_limit, 16);
   EXPECT_EQ(c->thread_limit, 64);
