@@ -254,8 +254,18 @@ TEST(Control, WrkThroughGracefulRestarts) {
 TEST(Control, KilledChildIsReplacedOthersUnaffected) {
   Server s;
   s.put("index.html", "hello\n");
-  ASSERT_TRUE(s.start("StartServers 3\nMinSpareThreads 1\nMaxSpareThreads 64\n")) << s.log();
+  ASSERT_TRUE(
+      s.start("StartServers 3\nMinSpareThreads 1\nMaxSpareThreads 64\n"
+              "<Location /server-status>\nSetHandler server-status\n</Location>\n"))
+      << s.log();
   ASSERT_TRUE(wait_until([&] { return children_of(s.pid()).size() == 3; }));
+  // All three are running (their start time is in the scoreboard): a child killed
+  // before that counts as failing at start-up, and its replacement waits 1 s.
+  ASSERT_TRUE(wait_until([&] {
+    auto r = fetch(s.port(), get("/server-status?json", true));
+    return r && occurrences(r->body, "\"start_time_us\":") == 3 &&
+           occurrences(r->body, "\"start_time_us\":0,") == 0;
+  }));
   auto before = children_of(s.pid());
   pid_t victim = before[1];
   ::kill(victim, SIGKILL);
@@ -267,6 +277,9 @@ TEST(Control, KilledChildIsReplacedOthersUnaffected) {
   // Replaced at once (the parent reaps every 100 ms), not by the once-a-second,
   // rate-limited maintenance: the error log stamps the replacement's start well
   // within a second of the death it logged.
+  // (The parent logs a start just after its fork.)
+  EXPECT_TRUE(
+      wait_until([&] { return occurrences(s.read("logs/error_log"), " started (slot") == 4; }));
   std::string log = s.read("logs/error_log");
   auto died = stamps_of(log, "exit signal Killed (9)");
   auto started = stamps_of(log, " started (slot");
@@ -317,8 +330,10 @@ TEST(Control, MaintenanceSpawnsToMinSpareAndStopsAboveMaxSpare) {
       s.start("ThreadsPerChild 2\nStartServers 1\nMinSpareThreads 6\n"
               "MaxSpareThreads 8\nServerLimit 8\nMaxRequestWorkers 16\n"))
       << s.log();
-  EXPECT_TRUE(wait_until([&] { return children_of(s.pid()).size() == 4; }))
-      << children_of(s.pid()).size();
+  EXPECT_TRUE(wait_until([&] {  // the parent logs each start just after its fork
+    return children_of(s.pid()).size() == 4 &&
+           occurrences(s.read("logs/error_log"), " started (slot") == 4;
+  })) << children_of(s.pid()).size();
   // 1 -> 2 -> 4: a second between the passes (the log's stamps).
   auto forks = stamps_of(s.read("logs/error_log"), " started (slot");
   ASSERT_EQ(forks.size(), 4u) << s.read("logs/error_log");
