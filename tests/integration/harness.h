@@ -134,6 +134,8 @@ class Client {
   bool wait_closed(int timeout_ms = 30000);
   // True when the connection saw a reset (ECONNRESET) in wait_closed/read.
   bool was_reset() const { return reset_; }
+  // True when the peer closed with nothing unread: no byte of a next response came.
+  bool closed_unanswered() const { return eof_ && buf_.empty(); }
   // Reads whatever arrives within `timeout_ms` (until close or quiet).
   std::string read_all(int timeout_ms = 2000);
   // Waits until something (response bytes, or a close) can be read: true when it
