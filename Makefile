@@ -29,7 +29,9 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# Only the server: the test binaries are for `make test` (minutes on a small machine).
+run: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target tern
 	@mkdir -p logs
 	$(BUILD)/tern -d $(CURDIR) -f conf/tern.conf
 

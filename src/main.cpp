@@ -21,6 +21,7 @@
 #include "mpm/signals.h"
 #include "net/socket.h"
 #include "net/unique_fd.h"
+#include "server/build_info.h"
 #include "server/daemon.h"
 #include "server/listen_notice.h"
 #include "server/pid_file.h"
@@ -87,8 +88,8 @@ int main(int argc, char** argv) {
         }
         break;
       case 'v':
-        std::printf("Server version: tern/%s (Unix)\nServer built:   %s %s\n", TERN_VERSION,
-                    __DATE__, __TIME__);
+        std::printf("Server version: tern/%s (Unix)\nServer built:   %s\n", TERN_VERSION,
+                    tern::server_built().c_str());
         return 0;
       case 'h':
         usage(stdout);

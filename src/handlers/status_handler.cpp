@@ -4,6 +4,7 @@
 
 #include "handlers/server_header.h"
 #include "handlers/status_render.h"
+#include "server/build_info.h"
 
 namespace tern {
 
@@ -26,7 +27,7 @@ std::string_view host_name(const Request& req, const RequestContext& ctx) {
 StatusInfo make_status_info(const Config& config) {
   StatusInfo info;
   info.server_version = server_header_value(ServerTokens::kFull);
-  info.server_built = iso_build_time(__DATE__, __TIME__);
+  info.server_built = server_built();
   info.restart_time_us = status_now_us();
   info.config_generation = 1;
   info.mpm_generation = 0;

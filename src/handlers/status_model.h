@@ -102,9 +102,6 @@ std::string format_status_time(int64_t unix_us);
 // httpd's uptime form: " 1 day 2 hours 3 minutes 4 seconds" (leading space; empty for 0).
 std::string format_uptime(int64_t seconds);
 
-// "YYYY-MM-DDTHH:MM:SS" from the compiler's __DATE__ and __TIME__ strings.
-std::string iso_build_time(std::string_view date, std::string_view time);
-
 // The current wall clock in microseconds.
 int64_t status_now_us();
 

@@ -129,7 +129,7 @@ class Conformance : public ::testing::Test {
       ASSERT_TRUE(r) << "no response " << i;
     }
     if (bytewise && k.late_status != 0 && r->status == k.late_status) {
-      EXPECT_TRUE(c.wait_closed(3000)) << "connection left open after a broken body";
+      EXPECT_TRUE(c.wait_closed()) << "connection left open after a broken body";
       return;
     }
     EXPECT_EQ(r->status, k.status) << r->status_line;
@@ -147,7 +147,7 @@ class Conformance : public ::testing::Test {
     if (k.check) k.check(*r);
     if (k.fate == Fate::kClosed) {
       EXPECT_EQ(r->header("Connection").value_or(""), "close");
-      EXPECT_TRUE(c.wait_closed(3000)) << "connection left open";
+      EXPECT_TRUE(c.wait_closed()) << "connection left open";
       // Nothing after the response: no body on HEAD, no answer to requests after the close.
       EXPECT_EQ(c.read_all(0), "");
       return;

@@ -126,13 +126,35 @@ ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms) 
   return r;
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+  pid_ = spawn(argv, dir_.path() + "/out");
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ > 0) finish(SIGKILL, 5000);
+}
+
+ProcessResult BackgroundProcess::finish(int sig, int timeout_ms) {
+  ProcessResult r;
+  if (pid_ <= 0) return r;
+  if (sig != 0) ::kill(pid_, sig);
+  r.exit_code = wait_for(pid_, timeout_ms);
+  if (r.exit_code == -1) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  pid_ = -1;
+  r.output = slurp(dir_.path() + "/out");
+  return r;
+}
+
 Server::Server() {
   fs::create_directories(root_.path() + "/htdocs");
   fs::create_directories(root_.path() + "/logs");
 }
 
 Server::~Server() {
-  if (pid_ > 0) stop(SIGKILL, 5000);
+  if (pid_ > 0) stop(SIGKILL, 10000);
   // A sanitizer report in the server (any of its processes) fails the test even
   // when the crashed child was replaced and every request still got an answer.
   std::string out = log();
@@ -143,25 +165,35 @@ Server::~Server() {
 }
 
 bool Server::start(const std::string& extra, const std::vector<std::string>& args) {
+  return start_config(
+      [&](int port) {
+        std::ostringstream c;
+        c << "Listen 127.0.0.1:" << port << "\n"
+          << "DocumentRoot htdocs\n"
+          << "ErrorLog logs/error_log\n"
+          << "LogLevel info\n"
+          << "CustomLog logs/access_log common\n"
+          << "PidFile logs/tern.pid\n"
+          << (mpm_defaults_ ? ""
+                            : "ThreadsPerChild 4\n"
+                              "StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 8\n")
+          << extra << "\n";
+        return c.str();
+      },
+      args);
+}
+
+bool Server::start_config(const std::function<std::string(int port)>& make_config,
+                          const std::vector<std::string>& args) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
-    std::ostringstream c;
-    c << "Listen 127.0.0.1:" << port_ << "\n"
-      << "DocumentRoot htdocs\n"
-      << "ErrorLog logs/error_log\n"
-      << "LogLevel info\n"
-      << "CustomLog logs/access_log common\n"
-      << "PidFile logs/tern.pid\n"
-      << (mpm_defaults_ ? ""
-                        : "ThreadsPerChild 4\n"
-                          "StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 8\n")
-      << extra << "\n";
-    config_ = c.str();
+    config_ = make_config(port_);
     root_.write("tern.conf", config_);
     std::vector<std::string> argv{TERN_BINARY, "-d", root_.path(), "-f", "tern.conf"};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_ = spawn(argv, root_.path() + "/output", nofile_limit_);
-    auto end = Clock::now() + std::chrono::seconds(10);
+    // A sanitizer build on a loaded machine takes seconds to start.
+    auto end = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < end) {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -380,6 +412,13 @@ bool Client::wait_closed(int timeout_ms) {
   return true;
 }
 
+bool Client::wait_readable(int timeout_ms) {
+  if (!buf_.empty() || eof_) return true;
+  if (fd_ < 0) return false;
+  pollfd p{fd_, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) > 0;
+}
+
 std::string Client::read_all(int timeout_ms) {
   while (fill(timeout_ms)) {
   }
@@ -395,9 +434,9 @@ std::optional<Response> fetch(int port, const std::string& request, bool head_re
 }
 
 ProcessResult curl(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"/usr/bin/curl", "-s", "--max-time", "10"};
+  std::vector<std::string> argv{"/usr/bin/curl", "-s", "--max-time", "30"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, 15000);
+  return run_process(argv, 40000);
 }
 
 }  // namespace tern::test

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,7 +39,25 @@ struct ProcessResult {
 };
 
 // Runs `argv` with a time limit and returns its exit code and output.
-ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms = 10000);
+ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms = 30000);
+
+// A process started in the background (its own process group), finished on demand.
+class BackgroundProcess {
+ public:
+  // Starts `argv` with stdout and stderr captured.
+  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  // Kills it (SIGKILL) when still running.
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  // Sends `sig` (0: none), waits up to `timeout_ms` for the exit and returns the result
+  // (exit_code -1 on timeout, after which it is killed).
+  ProcessResult finish(int sig, int timeout_ms = 30000);
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+};
 
 // A tern server process with its own ServerRoot, DocumentRoot and logs.
 class Server {
@@ -59,9 +78,13 @@ class Server {
   bool start(const std::string& extra = "", const std::vector<std::string>& args = {});
   // Like start(), with no MPM directive in the base configuration: tern's defaults.
   bool start_with_mpm_defaults(const std::string& extra = "");
+  // Starts tern with exactly the configuration `make_config(port)` (no base
+  // configuration); otherwise as start().
+  bool start_config(const std::function<std::string(int port)>& make_config,
+                    const std::vector<std::string>& args = {});
   // Sends `sig` and waits up to `timeout_ms` for exit; returns the exit code
   // (-1 on timeout, after which the process is killed).
-  int stop(int sig = 15, int timeout_ms = 10000);
+  int stop(int sig = 15, int timeout_ms = 30000);
   // The port it listens on.
   int port() const { return port_; }
   // The pid.
@@ -112,13 +135,19 @@ class Client {
   bool send(const std::string& data);
   // Reads one response (head, then a body per Content-Length / chunked, none for
   // HEAD when `head_request`). nullopt on timeout or close before a full response.
-  std::optional<Response> read_response(bool head_request = false, int timeout_ms = 5000);
+  // The default bound is generous: a sanitizer build on a loaded machine is slow.
+  std::optional<Response> read_response(bool head_request = false, int timeout_ms = 30000);
   // Waits for the peer to close: true when EOF (or reset) arrives within `timeout_ms`.
-  bool wait_closed(int timeout_ms = 3000);
+  bool wait_closed(int timeout_ms = 30000);
   // True when the connection saw a reset (ECONNRESET) in wait_closed/read.
   bool was_reset() const { return reset_; }
+  // True when the peer closed with nothing unread: no byte of a next response came.
+  bool closed_unanswered() const { return eof_ && buf_.empty(); }
   // Reads whatever arrives within `timeout_ms` (until close or quiet).
   std::string read_all(int timeout_ms = 2000);
+  // Waits until something (response bytes, or a close) can be read: true when it
+  // arrives within `timeout_ms`. Reads nothing.
+  bool wait_readable(int timeout_ms = 30000);
   // Closes now.
   void close();
   // The socket.

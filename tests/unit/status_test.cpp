@@ -11,6 +11,7 @@
 #include "handlers/status_history.h"
 #include "handlers/status_model.h"
 #include "handlers/status_render.h"
+#include "server/build_info.h"
 
 namespace tern {
 namespace {
