@@ -34,24 +34,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::vector<pid_t> children_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  std::vector<pid_t> out;
-  pid_t p;
-  while (in >> p) out.push_back(p);
-  return out;
-}
-
 // Polls `pred` until it holds or `limit` passes; the last answer.
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit = 30s) {
-  auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
-
 // Gone, or a zombie nobody reaped yet.
 bool process_gone(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

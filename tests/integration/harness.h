@@ -167,4 +167,16 @@ std::optional<Response> fetch(int port, const std::string& request, bool head_re
 // Runs curl with `args` (plus -s) and returns its result.
 ProcessResult curl(const std::vector<std::string>& args);
 
+// Polls `pred` every 20 ms until it holds or `limit` passes; its last answer.
+bool wait_until(const std::function<bool()>& pred,
+                std::chrono::milliseconds limit = std::chrono::seconds(30));
+
+// The pids of the direct children of `pid` (from /proc).
+std::vector<pid_t> children_of(pid_t pid);
+
+// server-status at /server-status and Prometheus metrics at /metrics.
+inline constexpr const char* kStatusConf =
+    "<Location /server-status>\nSetHandler server-status\n</Location>\n"
+    "<Location /metrics>\nSetHandler metrics\n</Location>\n";
+
 }  // namespace tern::test

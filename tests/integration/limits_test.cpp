@@ -23,19 +23,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-const char* kStatusConf =
-    "<Location /server-status>\nSetHandler server-status\n</Location>\n"
-    "<Location /metrics>\nSetHandler metrics\n</Location>\n";
-
-bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit) {
-  auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
-
 std::string get(const std::string& path) {
   return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 }

@@ -17,14 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<pid_t> children_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  std::vector<pid_t> out;
-  pid_t p;
-  while (in >> p) out.push_back(p);
-  return out;
-}
-
 std::string get(const std::string& path) {
   return "GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
 }

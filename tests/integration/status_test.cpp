@@ -24,10 +24,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-const char* kStatusConf =
-    "<Location /server-status>\nSetHandler server-status\n</Location>\n"
-    "<Location /metrics>\nSetHandler metrics\n</Location>\n";
-
 std::string get(const std::string& path, bool close = false) {
   return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" +
          (close ? "Connection: close\r\n" : "") + "\r\n";
