@@ -328,8 +328,7 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
   env.handler->error(status, req, context(), resp);
   resp.status = status;
   // No body for HEAD, also when the head failed before the request was filled in.
-  bool head_only =
-      req ? req->method == Method::kHead : ex_ && ex_->in.pending().substr(0, 5) == "HEAD ";
+  bool head_only = req ? req->method == Method::kHead : unparsed().substr(0, 5) == "HEAD ";
   build_head(w, env, req, head_only);
   log_access(w, env, req);
   if (ex_) {
@@ -337,6 +336,8 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
     ex_->parser.reset();
     ex_->req.clear();
   }
+  stash_.reset();
+  stash_len_ = 0;
   phase_ = Phase::kHead;
   WriteResult r = write_output(w.out, w, env);
   if (r == WriteResult::kError) return ConnWait::kClose;
@@ -353,10 +354,8 @@ ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, 
   // A partial head gets 408; an idle connection is just closed, and so is a stalled
   // body: tern reads a body only to drop it after its response went out, so no
   // response is possible any more (httpd closes in that case too).
-  if (what == ConnWait::kReadHead && buffered() > 0) {
-    if (stash_) unstash_head(w);
-    return respond_error(w, env, 408);
-  }
+  // A stashed head is answered from its bytes: no exchange is needed for a 408.
+  if (what == ConnWait::kReadHead && buffered() > 0) return respond_error(w, env, 408);
   return ConnWait::kClose;
 }
 
@@ -471,8 +470,8 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
   r.req = req;
   if (req) {
     r.request_line = req->request_line;
-  } else if (ex_) {
-    std::string_view p = ex_->in.pending();
+  } else {
+    std::string_view p = unparsed();
     size_t eol = p.find_first_of("\r\n");
     r.request_line = p.substr(0, eol == std::string_view::npos ? p.size() : eol);
   }

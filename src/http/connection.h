@@ -151,6 +151,10 @@ class HttpConnection {
   void stash_head(WorkerScratch& w);
   // Takes an exchange again and puts a stashed partial head back into its buffer.
   void unstash_head(WorkerScratch& w);
+  // The bytes received and not consumed: the exchange's, or the stashed head.
+  std::string_view unparsed() const {
+    return ex_ ? ex_->in.pending() : std::string_view(stash_.get(), stash_len_);
+  }
   // A new read phase begins with `already` bytes of it received.
   void start_phase(uint64_t already) {
     ++phase_serial_;
