@@ -166,9 +166,9 @@ class HttpConnection {
   std::unique_ptr<Exchange> ex_;
   std::unique_ptr<PendingOutput> parked_;
   std::unique_ptr<char[]> stash_;  // a short partial head while waiting without ex_
-  uint32_t stash_len_ = 0;
-  uint64_t discard_left_ = 0;  // bytes of body still to drop (chunked: budget)
+  uint64_t discard_left_ = 0;      // bytes of body still to drop (chunked: budget)
   uint32_t requests_ = 0;
+  uint32_t stash_len_ = 0;        // bytes in stash_ (in what was padding: the object stays small)
   uint64_t body_bytes_sent_ = 0;  // response body bytes on this connection (status "Conn")
   uint64_t phase_bytes_ = 0;      // see phase_bytes()
   uint64_t bytes_written_ = 0;    // see bytes_written()
