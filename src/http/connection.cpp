@@ -96,7 +96,38 @@ void HttpConnection::release_exchange(WorkerScratch& w) {
   if (ex_ && ex_->in.empty() && phase_ == Phase::kHead) w.give_exchange(std::move(ex_));
 }
 
+size_t HttpConnection::retained_bytes() const {
+  size_t n = sizeof *this + stash_len_;
+  if (ex_) n += sizeof(Exchange) + ex_->in.capacity();
+  if (parked_) n += sizeof(PendingOutput) + parked_->head.capacity();
+  return n;
+}
+
+void HttpConnection::stash_head(WorkerScratch& w) {
+  // Only the bytes are kept: the parser's progress is dropped with the exchange, and the
+  // parser reads the head again from its first byte, which it answers the same for any split.
+  const size_t n = ex_->in.size();
+  if (phase_ != Phase::kHead || n > kStashMax) return;
+  stash_ = std::make_unique_for_overwrite<char[]>(n);
+  std::memcpy(stash_.get(), ex_->in.pending().data(), n);
+  stash_len_ = static_cast<uint32_t>(n);
+  ex_->in.consume(n);
+  w.give_exchange(std::move(ex_));
+}
+
+void HttpConnection::unstash_head(WorkerScratch& w) {
+  if (!ex_) ex_ = w.take_exchange();
+  InputBuffer& in = ex_->in;  // empty: all of it is room
+  static_assert(HttpConnection::kStashMax <= Exchange::kInputCapacity);
+  in.room(in.capacity());
+  std::memcpy(in.write_ptr(), stash_.get(), stash_len_);
+  in.commit(stash_len_);
+  stash_.reset();
+  stash_len_ = 0;
+}
+
 ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
+  if (stash_) unstash_head(w);
   if (parked_) {
     WriteResult r = write_output(*parked_, w, env);
     if (r == WriteResult::kAgain) return ConnWait::kWrite;
@@ -145,6 +176,7 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
       w.give_exchange(std::move(ex_));
       return requests_ == 0 ? ConnWait::kReadHead : ConnWait::kKeepAlive;
     }
+    stash_head(w);
     return ConnWait::kReadHead;
   }
 }
@@ -296,8 +328,7 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
   env.handler->error(status, req, context(), resp);
   resp.status = status;
   // No body for HEAD, also when the head failed before the request was filled in.
-  bool head_only =
-      req ? req->method == Method::kHead : ex_ && ex_->in.pending().substr(0, 5) == "HEAD ";
+  bool head_only = req ? req->method == Method::kHead : unparsed().substr(0, 5) == "HEAD ";
   build_head(w, env, req, head_only);
   log_access(w, env, req);
   if (ex_) {
@@ -305,6 +336,8 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
     ex_->parser.reset();
     ex_->req.clear();
   }
+  stash_.reset();
+  stash_len_ = 0;
   phase_ = Phase::kHead;
   WriteResult r = write_output(w.out, w, env);
   if (r == WriteResult::kError) return ConnWait::kClose;
@@ -321,7 +354,8 @@ ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, 
   // A partial head gets 408; an idle connection is just closed, and so is a stalled
   // body: tern reads a body only to drop it after its response went out, so no
   // response is possible any more (httpd closes in that case too).
-  if (what == ConnWait::kReadHead && ex_ && !ex_->in.empty()) return respond_error(w, env, 408);
+  // A stashed head is answered from its bytes: no exchange is needed for a 408.
+  if (what == ConnWait::kReadHead && buffered() > 0) return respond_error(w, env, 408);
   return ConnWait::kClose;
 }
 
@@ -436,8 +470,8 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
   r.req = req;
   if (req) {
     r.request_line = req->request_line;
-  } else if (ex_) {
-    std::string_view p = ex_->in.pending();
+  } else {
+    std::string_view p = unparsed();
     size_t eol = p.find_first_of("\r\n");
     r.request_line = p.substr(0, eol == std::string_view::npos ? p.size() : eol);
   }

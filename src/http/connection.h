@@ -53,10 +53,12 @@ struct ConnectionEnv {
   const std::atomic<bool>* stopping = nullptr;  // graceful stop: finish, then close
 };
 
-// State that exists only while a request is in progress: pooled per worker so
-// that an idle connection holds none of it.
+// State that exists only while a worker runs a connection: pooled per worker so that
+// an idle connection, and one waiting with a short partial head (see kStashMax), holds
+// none of it.
 struct Exchange {
-  explicit Exchange(const ParserLimits& limits) : in(8192), parser(limits) {}
+  static constexpr size_t kInputCapacity = 8192;  // first read buffer; grows for a long head
+  explicit Exchange(const ParserLimits& limits) : in(kInputCapacity), parser(limits) {}
   InputBuffer in;
   RequestParser parser;
   Request req;
@@ -116,7 +118,15 @@ class HttpConnection {
   // Requests served on this connection so far.
   uint32_t requests() const { return requests_; }
   // Bytes received and not yet consumed (a partial head).
-  size_t buffered() const { return ex_ ? ex_->in.size() : 0; }
+  size_t buffered() const { return ex_ ? ex_->in.size() : stash_len_; }
+  // Heap and object bytes the connection keeps while it waits (its own object, a kept
+  // exchange with its input buffer, a stashed partial head, parked output headers).
+  size_t retained_bytes() const;
+
+  // A partial head of at most this many bytes is kept as a right-sized copy while the
+  // connection waits, and the exchange goes back to the worker's pool; the head is parsed
+  // again from its first byte when more arrives (so a re-parse costs at most this much).
+  static constexpr size_t kStashMax = 1024;
   // Bytes received in the current read phase (a request head, or a body being
   // dropped), for RequestReadTimeout's MinRate.
   uint64_t phase_bytes() const { return phase_bytes_; }
@@ -137,6 +147,14 @@ class HttpConnection {
   ConnWait after_response(WorkerScratch& w, const ConnectionEnv& env);
   ConnWait close_or_linger();
   ConnWait discard_body(WorkerScratch& w, const ConnectionEnv& env);
+  // Before a wait for more of a short partial head: keeps only its bytes (see kStashMax).
+  void stash_head(WorkerScratch& w);
+  // Takes an exchange again and puts a stashed partial head back into its buffer.
+  void unstash_head(WorkerScratch& w);
+  // The bytes received and not consumed: the exchange's, or the stashed head.
+  std::string_view unparsed() const {
+    return ex_ ? ex_->in.pending() : std::string_view(stash_.get(), stash_len_);
+  }
   // A new read phase begins with `already` bytes of it received.
   void start_phase(uint64_t already) {
     ++phase_serial_;
@@ -147,8 +165,10 @@ class HttpConnection {
   UniqueFd fd_;
   std::unique_ptr<Exchange> ex_;
   std::unique_ptr<PendingOutput> parked_;
-  uint64_t discard_left_ = 0;  // bytes of body still to drop (chunked: budget)
+  std::unique_ptr<char[]> stash_;  // a short partial head while waiting without ex_
+  uint64_t discard_left_ = 0;      // bytes of body still to drop (chunked: budget)
   uint32_t requests_ = 0;
+  uint32_t stash_len_ = 0;        // bytes in stash_ (in what was padding: the object stays small)
   uint64_t body_bytes_sent_ = 0;  // response body bytes on this connection (status "Conn")
   uint64_t phase_bytes_ = 0;      // see phase_bytes()
   uint64_t bytes_written_ = 0;    // see bytes_written()
