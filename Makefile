@@ -64,7 +64,7 @@ test-tsan: deps-test $(TSAN_BUILD)/build.ninja
 # FUZZ_TARGETS narrows the set, FUZZ_ARGS passes libFuzzer flags.
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 10
-FUZZ_TARGETS ?= request_parser range log_format
+FUZZ_TARGETS ?= request_parser range log_format config_parser path_resolve
 .PHONY: deps-fuzz fuzz-build fuzz fuzz-smoke
 
 deps-fuzz:

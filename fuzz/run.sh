@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2 mode=$3
 shift 3
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(request_parser range log_format)
+[ ${#targets[@]} -eq 0 ] && targets=(request_parser range log_format config_parser path_resolve)
 mkdir -p "$build/fuzz-artifacts"
 summary="$build/fuzz-summary.txt"
 : > "$summary"

@@ -46,6 +46,7 @@ struct BuildState {
   std::set<std::string> defines;            // -D / Define names (for <IfDefine>)
   std::map<std::string, std::string> vars;  // Define NAME value (for ${NAME})
   std::string error;                        // first error, formatted; empty = none
+  std::string include_root;                 // LoadOptions::include_root
 
   // Which directives were given, for defaults and MPM clamping.
   std::map<std::string, Where> seen;  // canonical name -> last place set

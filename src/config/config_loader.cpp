@@ -42,6 +42,7 @@ bool init_state(BuildState& st, const LoadOptions& opts) {
     st.defines.insert(name);
     if (eq != std::string::npos) st.vars[name] = d.substr(eq + 1);
   }
+  st.include_root = opts.include_root;
   st.cfg.log_formats["common"] = kCommonFormat;
   st.cfg.log_formats["combined"] = kCombinedFormat;
   st.transfer_log_format = kCommonFormat;

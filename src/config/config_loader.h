@@ -17,6 +17,9 @@ struct LoadOptions {
   std::string server_root;  // -d; initial ServerRoot, "" = the current working directory
   std::vector<std::string> defines;         // -D NAME (or NAME=VALUE, which also sets ${NAME})
   std::vector<std::string> pre_directives;  // -C "directive" lines, processed before the file
+  // When set (the fuzz harness), Include/IncludeOptional refuse any path outside this absolute
+  // directory, or with a ".." segment; "" = no limit.
+  std::string include_root;
 };
 
 // The outcome: a config, or exactly one error "FILE:LINE: DIRECTIVE: message".

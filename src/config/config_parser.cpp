@@ -255,6 +255,15 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
   return true;
 }
 
+bool ConfigParser::confined(const std::string& path, const std::string& file, int line,
+                            std::string_view directive) {
+  const std::string& root = st_.include_root;
+  if (root.empty()) return true;
+  const bool under = path == root || (path.starts_with(root) && path[root.size()] == '/');
+  if (under && path.find("/../") == std::string::npos && !path.ends_with("/..")) return true;
+  return fail(file, line, directive, "'" + shorten(path) + "' is outside the include root");
+}
+
 bool ConfigParser::count_include(const std::string& file, int line, std::string_view directive) {
   if (++includes_ <= kMaxIncludes) return true;
   return fail(file, line, directive,
@@ -264,6 +273,7 @@ bool ConfigParser::count_include(const std::string& file, int line, std::string_
 
 bool ConfigParser::parse_file(const std::string& path, const std::string& from, int line,
                               std::string_view directive) {
+  if (!confined(path, from, line, directive)) return false;
   if (!count_include(from, line, directive)) return false;
   std::string text;
   std::string err = read_text_file(path, text, kMaxFileBytes);
@@ -277,6 +287,7 @@ bool ConfigParser::parse_file(const std::string& path, const std::string& from, 
 
 bool ConfigParser::include_directory(const std::string& dir, const std::string& file, int line,
                                      std::string_view directive) {
+  if (!confined(dir, file, line, directive)) return false;
   if (!count_include(file, line, directive)) return false;
   std::error_code ec;
   std::vector<std::string> entries;
@@ -304,6 +315,7 @@ bool ConfigParser::include(const std::string& file, int line, std::string_view d
                     std::to_string(kMaxIncludeDepth) +
                     ". You probably have a recursion somewhere.");
   const std::string path = resolve_path(st_.server_root, pattern);
+  if (!confined(path, file, line, directive)) return false;
   if (path.find_first_of("*?[") == std::string::npos) {
     if (is_directory(path)) {
       ++include_depth_;

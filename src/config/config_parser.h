@@ -50,6 +50,8 @@ class ConfigParser {
   bool handle_directive(const std::string& file, int line, std::string_view text);
   bool include(const std::string& file, int line, std::string_view directive,
                const std::string& pattern, bool optional);
+  bool confined(const std::string& path, const std::string& file, int line,
+                std::string_view directive);
   bool count_include(const std::string& file, int line, std::string_view directive);
   bool include_directory(const std::string& dir, const std::string& file, int line,
                          std::string_view directive);

@@ -180,19 +180,41 @@ std::string check_args(const DirectiveSpec& spec, const Cmd& cmd) {
 
 namespace tern::cfg {
 
+namespace {
+
+// Appends `in` with control characters as \xNN (as shorten), at most `max` bytes of it
+// then "...", so that an error stays one bounded line of text.
+void append_printable(std::string& out, std::string_view in, size_t max) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const size_t start = out.size();
+  for (char ch : in) {
+    if (out.size() - start >= max) {
+      out += "...";
+      return;
+    }
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+}
+
+}  // namespace
+
 std::string format_error(const std::string& file, int line, std::string_view directive,
                          std::string_view message) {
-  // Every token quoted in `message` is short already; this bounds the whole line too.
+  // Setters quote values (paths) whole; this bounds the line and escapes control characters.
   constexpr size_t kMaxMessage = 1024;
-  std::string s = file + ":" + std::to_string(line) + ": ";
+  std::string s;
+  append_printable(s, file, kMaxMessage);
+  s += ":" + std::to_string(line) + ": ";
   s += shorten(directive);
   s += ": ";
-  if (message.size() > kMaxMessage) {
-    s += message.substr(0, kMaxMessage);
-    s += "...";
-  } else {
-    s += message;
-  }
+  append_printable(s, message, kMaxMessage);
   return s;
 }
 

@@ -11,11 +11,13 @@ int hex_value(char c) {
   return -1;
 }
 
-// Percent-decodes `in` into `out`. Returns 0, 400 (bad escape) or 404 (%2F or %00).
+// Percent-decodes `in` into `out`. Returns 0, 400 (bad escape, raw NUL) or 404 (%2F or %00).
 int percent_decode(std::string_view in, std::string& out) {
   int status = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
+    // A raw NUL would cut fs_path short at open(); parse_target never passes one.
+    if (c == '\0') return 400;
     if (c != '%') {
       out.push_back(c);
       continue;

@@ -9,7 +9,8 @@ namespace tern {
 // Decodes and normalises `raw_path` (percent-encoded, starting with '/') and writes
 // `document_root + normalised path` to `fs_path` and the normalised, decoded path to
 // `url_path` (both cleared first; their capacity is reused). Returns 0 on success, or:
-// 400 for an invalid %xx escape, a path not starting with '/', or a ".." above the root;
+// 400 for an invalid %xx escape, a raw NUL byte, a path not starting with '/', or a ".."
+// above the root;
 // 404 for an encoded slash (%2F, as httpd's AllowEncodedSlashes Off) or a NUL (%00).
 // "." and ".." segments are resolved lexically, repeated slashes collapsed, a trailing
 // slash kept; backslashes are ordinary characters. Symlinks are left to the kernel.

@@ -194,6 +194,36 @@ TEST_F(ConfigHostile, MessagesQuoteAShortPrefix) {
             "Prod");
 }
 
+// Found by fuzz/config_parser_fuzz: a setter that quotes its whole value (ServerRoot,
+// DocumentRoot) passed control bytes through to the terminal and the error log.
+TEST_F(ConfigHostile, ControlBytesInQuotedPathsAreEscaped) {
+  EXPECT_EQ(err("ServerRoot \"/no\x11such\x1b[2J\"\n"),
+            "t.conf:1: ServerRoot: ServerRoot must be a valid directory ('/no\\x11such\\x1b[2J')");
+  const std::string e = err("DocumentRoot /" + std::string(5000, 'd') + "\x7f\n");
+  EXPECT_TRUE(e.ends_with(std::string(10, 'd') + "...")) << e.substr(e.size() - 40);
+}
+
+// LoadOptions::include_root (the fuzz harness's confinement): nothing outside it is read,
+// not even through a ".." segment or a wildcard that matches "..".
+TEST_F(ConfigHostile, IncludeRootConfinesIncludes) {
+  dir.write("root/in.conf", "Timeout 7\n");
+  dir.write("root/sub/x.conf", "KeepAlive Off\n");
+  dir.write("outside.conf", "Timeout 9\n");
+  LoadOptions o;
+  o.include_root = dir.path() + "/root";
+  LoadResult r = load("Include root/in.conf\nInclude root/sub\n", dir.path(), o);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.config->timeout, std::chrono::seconds(7));
+  EXPECT_FALSE(r.config->keep_alive);
+  const std::string outside = "' is outside the include root";
+  EXPECT_EQ(err("Include outside.conf\n", o),
+            "t.conf:1: Include: '" + dir.path() + "/outside.conf" + outside);
+  EXPECT_TRUE(has(err("IncludeOptional /etc/passwd\n", o), "'/etc/passwd" + outside));
+  EXPECT_TRUE(has(err("Include root/../outside.conf\n", o), outside));
+  EXPECT_TRUE(has(err("Include root/sub/.*\n", o), "root/sub/.." + outside));
+  EXPECT_TRUE(has(err("Include " + dir.path() + "/rootx/a.conf\n", o), outside));
+}
+
 TEST_F(ConfigHostile, SuggestionsIgnoreHugeWords) {
   // Before the length bound this took about a minute for 10 MB; now it is microseconds.
   // The bound is seconds, far from both, so a loaded machine does not matter.

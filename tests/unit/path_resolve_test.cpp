@@ -56,6 +56,18 @@ TEST(PathResolve, EncodedSlashAndNulAre404) {
   EXPECT_EQ(resolve("/%2F%zz").status, 400);
 }
 
+// Found by fuzz/path_resolve_fuzz: a raw NUL passed into fs_path, where open() would have
+// cut the name short ("/index.ht\0ml" opens "/index.ht").
+TEST(PathResolve, RawNulIs400) {
+  using namespace std::string_literals;
+  Out o = resolve("/index.ht\0ml"s);
+  EXPECT_EQ(o.status, 400);
+  EXPECT_TRUE(o.fs.empty());
+  EXPECT_TRUE(o.url.empty());
+  EXPECT_EQ(resolve("/\0"s).status, 400);
+  EXPECT_EQ(resolve("/a%2F\0"s).status, 400);  // 400 before 404, as for a bad escape
+}
+
 TEST(PathResolve, DotSegmentsResolvedLexically) {
   EXPECT_EQ(resolve("/a/./b").url, "/a/b");
   EXPECT_EQ(resolve("/a/../b").url, "/b");
