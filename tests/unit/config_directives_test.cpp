@@ -12,24 +12,13 @@ using std::chrono::milliseconds;
 using testing::load;
 using testing::TempDir;
 
-class ConfigDirectives : public ::testing::Test {
+class ConfigDirectives : public testing::ConfigTest {
  protected:
   // Log, pid and scoreboard files go where start-up can create them.
   ConfigDirectives() {
     dir.mkdir("logs");
     dir.mkdir("run");
   }
-  std::shared_ptr<const Config> ok(const std::string& text) {
-    LoadResult r = load(text, dir.path());
-    EXPECT_EQ(r.error, "");
-    return r.config ? r.config : std::make_shared<const Config>();
-  }
-  std::string err(const std::string& text) {
-    LoadResult r = load(text, dir.path());
-    EXPECT_EQ(r.config, nullptr);
-    return r.error;
-  }
-  TempDir dir;
 };
 
 TEST_F(ConfigDirectives, Defaults) {

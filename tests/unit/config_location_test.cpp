@@ -10,20 +10,7 @@ namespace {
 
 using Kind = RequireRule::Kind;
 
-class ConfigLocation : public ::testing::Test {
- protected:
-  std::shared_ptr<const Config> ok(const std::string& text) {
-    LoadResult r = testing::load(text, dir.path());
-    EXPECT_EQ(r.error, "");
-    return r.config ? r.config : std::make_shared<const Config>();
-  }
-  std::string err(const std::string& text) {
-    LoadResult r = testing::load(text, dir.path());
-    EXPECT_EQ(r.config, nullptr);
-    return r.error;
-  }
-  testing::TempDir dir;
-};
+class ConfigLocation : public testing::ConfigTest {};
 
 TEST_F(ConfigLocation, LocationWithHandlerAndSingleRequire) {
   auto c =

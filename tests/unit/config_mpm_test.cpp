@@ -9,15 +9,7 @@
 namespace tern {
 namespace {
 
-class ConfigMpm : public ::testing::Test {
- protected:
-  std::shared_ptr<const Config> ok(const std::string& text) {
-    LoadResult r = testing::load(text, dir.path());
-    EXPECT_EQ(r.error, "");
-    return r.config ? r.config : std::make_shared<const Config>();
-  }
-  testing::TempDir dir;
-};
+class ConfigMpm : public testing::ConfigTest {};
 
 TEST_F(ConfigMpm, ConsistentValuesProduceNoWarnings) {
   auto c =

@@ -9,20 +9,7 @@
 namespace tern {
 namespace {
 
-class ConfigRegex : public ::testing::Test {
- protected:
-  std::shared_ptr<const Config> ok(const std::string& text) {
-    LoadResult r = testing::load(text, dir.path());
-    EXPECT_EQ(r.error, "");
-    return r.config ? r.config : std::make_shared<const Config>();
-  }
-  std::string err(const std::string& text) {
-    LoadResult r = testing::load(text, dir.path());
-    EXPECT_EQ(r.config, nullptr);
-    return r.error;
-  }
-  testing::TempDir dir;
-};
+class ConfigRegex : public testing::ConfigTest {};
 
 TEST_F(ConfigRegex, PatternsAreCompiledWithTheOptionsInEffectAtTheirLine) {
   auto c =

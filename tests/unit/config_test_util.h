@@ -2,10 +2,12 @@
 // Helpers shared by the config_*_test.cpp files: a temporary ServerRoot and a
 // loader that supplies the mandatory Listen through -C.
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 
 #include "config/config_loader.h"
@@ -49,5 +51,22 @@ inline LoadResult load(const std::string& text, const std::string& root,
   opts.pre_directives.insert(opts.pre_directives.begin(), "Listen 8080");
   return load_config_text(text, "t.conf", opts);
 }
+
+// A test fixture with a temporary ServerRoot: ok() loads a configuration that
+// must be valid, err() one that must be refused and returns the error.
+class ConfigTest : public ::testing::Test {
+ protected:
+  std::shared_ptr<const Config> ok(const std::string& text) {
+    LoadResult r = load(text, dir.path());
+    EXPECT_EQ(r.error, "") << text;
+    return r.config ? r.config : std::make_shared<const Config>();
+  }
+  std::string err(const std::string& text) {
+    LoadResult r = load(text, dir.path());
+    EXPECT_EQ(r.config, nullptr) << text;
+    return r.error;
+  }
+  TempDir dir;
+};
 
 }  // namespace tern::testing

@@ -13,24 +13,13 @@ namespace {
 using testing::load;
 using testing::TempDir;
 
-class ReqTimeoutDirective : public ::testing::Test {
+class ReqTimeoutDirective : public testing::ConfigTest {
  protected:
-  std::shared_ptr<const Config> ok(const std::string& text) {
-    LoadResult r = load(text, dir.path());
-    EXPECT_EQ(r.error, "") << text;
-    return r.config ? r.config : std::make_shared<const Config>();
-  }
-  std::string err(const std::string& text) {
-    LoadResult r = load(text, dir.path());
-    EXPECT_EQ(r.config, nullptr) << text;
-    return r.error;
-  }
   static void expect(const ReadTimeoutSpec& t, int initial, int max, int rate) {
     EXPECT_EQ(t.initial_seconds, initial);
     EXPECT_EQ(t.max_seconds, max);
     EXPECT_EQ(t.min_rate, rate);
   }
-  TempDir dir;
 };
 
 TEST_F(ReqTimeoutDirective, HttpdDefaultWhenUnset) {
