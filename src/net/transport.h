@@ -89,7 +89,7 @@ class Transport {
 // Room for one transport inside its connection, so that making one allocates nothing.
 class TransportSlot {
  public:
-  static constexpr size_t kBytes = 192;  // a plain transport needs ~120; TLS adds an SSL*
+  static constexpr size_t kBytes = 128;  // plain: 112; TLS adds an SSL* and its state flags
 
   TransportSlot() = default;
   TransportSlot(const TransportSlot&) = delete;
