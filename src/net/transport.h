@@ -89,7 +89,7 @@ class Transport {
 // Room for one transport inside its connection, so that making one allocates nothing.
 class TransportSlot {
  public:
-  static constexpr size_t kBytes = 128;  // plain: 112; TLS adds an SSL* and its state flags
+  static constexpr size_t kBytes = 160;  // plain: 112; TLS adds an SSL* and its state
 
   TransportSlot() = default;
   TransportSlot(const TransportSlot&) = delete;
