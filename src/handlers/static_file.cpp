@@ -42,9 +42,15 @@ int open_file(const std::string& path, struct stat& st) {
   return fd;
 }
 
+// The port a URL of `scheme` implies when it names none (httpd's ap_default_port).
+uint16_t default_port(std::string_view scheme) {
+  return scheme == "https" ? 443 : 80;
+}
+
 void build_location(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                     std::string_view url_path, std::string& out) {
-  out.assign("http://");
+  out.assign(ctx.scheme);
+  out.append("://");
   if (!req.host.empty()) {
     out.append(req.host);
   } else {
@@ -53,7 +59,7 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
     if (v6) out.push_back('[');
     out.append(name);
     if (v6) out.push_back(']');
-    if (ctx.local_port != 80 && ctx.local_port != 0) {
+    if (ctx.local_port != default_port(ctx.scheme) && ctx.local_port != 0) {
       char buf[8];
       auto r = std::to_chars(buf, buf + sizeof(buf), ctx.local_port);
       out.push_back(':');

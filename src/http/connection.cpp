@@ -1,21 +1,16 @@
 #include "http/connection.h"
 
-#include <fcntl.h>
-#include <sys/ioctl.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
 #include <cstring>
 
 #include "http/http_date.h"
 #include "log/access_log.h"
 #include "log/access_record.h"
-#include "net/socket.h"
+#include "net/plain_transport.h"
 
 namespace tern {
 
@@ -80,16 +75,19 @@ void WorkerScratch::give_exchange(std::unique_ptr<Exchange> ex) {
   pool_.push_back(std::move(ex));
 }
 
-HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
-    : fd_(std::move(fd)) {
-  client_port_ = format_address(peer, client_ip_, sizeof client_ip_);
-  local_port_ = format_address(local, local_ip_, sizeof local_ip_);
+HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
+                               const TransportFactory& transport) {
+  transport.make(transport_, std::move(fd), peer, local);
 }
+
+HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
+    : HttpConnection(std::move(fd), peer, local, plain_transport_factory()) {}
 
 HttpConnection::~HttpConnection() = default;
 
 RequestContext HttpConnection::context() const {
-  return RequestContext{client_ip_, client_port_, local_ip_, local_port_};
+  const ConnAddresses& a = transport().addresses();
+  return RequestContext{a.peer_ip, a.peer_port, a.local_ip, a.local_port, transport().scheme()};
 }
 
 void HttpConnection::release_exchange(WorkerScratch& w) {
@@ -149,10 +147,10 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
       ConnWait next = process_head(w, env);
       if (next != ConnWait::kReadHead) return next;
       // A request was answered: parse whatever is buffered next (pipelining).
-      // With nothing buffered and the socket drained by the last short read,
+      // With nothing buffered and the input drained by the last short read,
       // idle without another read(): epoll reports bytes that arrive later.
       if (requests_ != before) {
-        if (ex_->in.empty() && socket_drained_) {
+        if (ex_->in.empty() && input_drained_) {
           w.give_exchange(std::move(ex_));
           return ConnWait::kKeepAlive;
         }
@@ -162,16 +160,17 @@ ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
     }
     size_t room = ex.in.room(max_head_bytes(env.settings->limits));
     if (room == 0) return respond_error(w, env, 431);
-    ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
-    if (n > 0) {
-      ex.in.commit(static_cast<size_t>(n));
-      phase_bytes_ += static_cast<uint64_t>(n);
-      socket_drained_ = static_cast<size_t>(n) < room;
+    IoResult r = transport().read({ex.in.write_ptr(), room});
+    if (r.status == IoStatus::kOk) {
+      ex.in.commit(r.bytes);
+      phase_bytes_ += r.bytes;
+      // Drained only if the transport holds nothing either (TLS keeps decrypted records):
+      // edge-triggered epoll reports only what reaches the socket later.
+      input_drained_ = r.bytes < room && !transport().has_buffered_input();
       continue;
     }
-    if (n == 0) return ConnWait::kClose;  // peer closed (mid-head or idle)
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return ConnWait::kClose;
+    // Peer closed (mid-head or idle), or failed.
+    if (r.status != IoStatus::kWouldBlock) return ConnWait::kClose;
     if (ex.in.empty()) {
       w.give_exchange(std::move(ex_));
       return requests_ == 0 ? ConnWait::kReadHead : ConnWait::kKeepAlive;
@@ -303,14 +302,13 @@ ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv&) {
       }
     }
     size_t room = ex.in.room(ex.in.capacity());
-    ssize_t n = ::read(fd_.get(), ex.in.write_ptr(), room);
-    if (n > 0) {
-      ex.in.commit(static_cast<size_t>(n));
-      phase_bytes_ += static_cast<uint64_t>(n);
+    IoResult r = transport().read({ex.in.write_ptr(), room});
+    if (r.status == IoStatus::kOk) {
+      ex.in.commit(r.bytes);
+      phase_bytes_ += r.bytes;
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return ConnWait::kReadBody;
+    if (r.status == IoStatus::kWouldBlock) return ConnWait::kReadBody;
     return ConnWait::kClose;
   }
 }
@@ -360,12 +358,10 @@ ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, 
 }
 
 ConnWait HttpConnection::close_or_linger() {
-  int unread = 0;
-  if (!linger_after_ && ::ioctl(fd_.get(), FIONREAD, &unread) == 0 && unread == 0 &&
-      (!ex_ || ex_->in.empty())) {
+  if (!linger_after_ && !transport().has_unread_input() && (!ex_ || ex_->in.empty())) {
     return ConnWait::kClose;
   }
-  ::shutdown(fd_.get(), SHUT_WR);
+  transport().shutdown_write();
   ex_.reset();
   return ConnWait::kLinger;
 }
@@ -373,10 +369,9 @@ ConnWait HttpConnection::close_or_linger() {
 bool HttpConnection::drain_linger() {
   char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fd_.get(), buf, sizeof buf);
-    if (n > 0) continue;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    IoResult r = transport().read(buf);
+    if (r.status == IoStatus::kOk) continue;
+    if (r.status == IoStatus::kWouldBlock) return false;
     return true;  // EOF or error
   }
 }
@@ -463,7 +458,8 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
     std::string_view line = req ? req->request_line : std::string_view("NULL");
     std::string_view proto = !req ? "" : req->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
     std::string_view vhost = req && !req->host.empty() ? req->host : env.settings->server_name;
-    sc->set_request(client_ip_, proto, vhost, line, req ? req->method_name : "");
+    sc->set_request(transport().addresses().peer_ip, proto, vhost, line,
+                    req ? req->method_name : "");
   }
   if (!env.logs) return;
   AccessRecord r{};
@@ -480,10 +476,11 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
   r.body_bytes = body;
   r.bytes_in = 0;
   r.bytes_out = w.out.head.size() + r.body_bytes;
-  r.client_ip = client_ip_;
-  r.client_port = client_port_;
-  r.local_ip = local_ip_;
-  r.local_port = local_port_;
+  const ConnAddresses& a = transport().addresses();
+  r.client_ip = a.peer_ip;
+  r.client_port = a.peer_port;
+  r.local_ip = a.local_ip;
+  r.local_port = a.local_port;
   r.server_name = env.settings->server_name;
   r.request_time_us = start;
   r.duration_us = dur;
@@ -511,17 +508,11 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
       ++ci;
     }
     if (n_iov > 0) {
-      msghdr msg{};
-      msg.msg_iov = iov;
-      msg.msg_iovlen = n_iov;
-      int flags = MSG_NOSIGNAL | (ci < resp.chunks.size() ? MSG_MORE : 0);
-      ssize_t n = ::sendmsg(fd_.get(), &msg, flags);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return (errno == EAGAIN || errno == EWOULDBLOCK) ? WriteResult::kAgain
-                                                         : WriteResult::kError;
+      IoResult r = transport().writev({iov, n_iov}, ci < resp.chunks.size());
+      if (r.status != IoStatus::kOk) {
+        return r.status == IoStatus::kWouldBlock ? WriteResult::kAgain : WriteResult::kError;
       }
-      auto left = static_cast<uint64_t>(n);
+      uint64_t left = r.bytes;
       bytes_written_ += left;
       uint64_t h = std::min<uint64_t>(left, o.head.size() - o.head_sent);
       o.head_sent += h;
@@ -542,23 +533,26 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
     // A file chunk.
     const BodyChunk& c = resp.chunks[o.chunk];
     uint64_t left = c.length - o.chunk_sent;
-    auto off = static_cast<off_t>(c.offset + o.chunk_sent);
-    ssize_t n;
-    if (env.settings->enable_sendfile) {
-      n = ::sendfile(fd_.get(), resp.file.get(), &off, std::min<uint64_t>(left, 1u << 30));
+    const uint64_t off = c.offset + o.chunk_sent;
+    IoResult r;
+    if (env.settings->enable_sendfile && transport().can_send_file()) {
+      r = transport().send_file(resp.file.get(), off, std::min<uint64_t>(left, SIZE_MAX));
     } else {
+      // EnableSendfile Off, or a transport that cannot send a file (TLS without kernel TLS):
+      // copy through the worker's buffer. It lives here, not in the transport, because the
+      // buffer is the worker's and the copy is the same over any transport.
       size_t want = std::min<uint64_t>(left, w.file_buf.size());
-      ssize_t got = ::pread(resp.file.get(), w.file_buf.data(), want, off);
+      ssize_t got = ::pread(resp.file.get(), w.file_buf.data(), want, static_cast<off_t>(off));
       if (got <= 0) return WriteResult::kError;
-      n = ::send(fd_.get(), w.file_buf.data(), static_cast<size_t>(got), MSG_NOSIGNAL);
+      iovec one{w.file_buf.data(), static_cast<size_t>(got)};
+      r = transport().writev({&one, 1}, false);
     }
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return (errno == EAGAIN || errno == EWOULDBLOCK) ? WriteResult::kAgain : WriteResult::kError;
+    if (r.status != IoStatus::kOk) {
+      return r.status == IoStatus::kWouldBlock ? WriteResult::kAgain : WriteResult::kError;
     }
-    if (n == 0) return WriteResult::kError;  // file shrank
-    bytes_written_ += static_cast<uint64_t>(n);
-    o.chunk_sent += static_cast<uint64_t>(n);
+    if (r.bytes == 0) return WriteResult::kError;  // file shrank
+    bytes_written_ += r.bytes;
+    o.chunk_sent += r.bytes;
     if (o.chunk_sent == c.length) {
       ++o.chunk;
       o.chunk_sent = 0;

@@ -16,6 +16,7 @@
 #include "http/request.h"
 #include "http/request_parser.h"
 #include "http/response.h"
+#include "net/transport.h"
 #include "net/unique_fd.h"
 #include "server/scoreboard.h"
 
@@ -91,10 +92,14 @@ class WorkerScratch {
   std::vector<std::unique_ptr<Exchange>> pool_;
 };
 
-// The connection. Small: an idle one is the fd, addresses and a few counters.
+// The connection. Small: an idle one is its transport (socket, addresses) and a few counters.
 class HttpConnection {
  public:
-  // Takes ownership of `fd`; `peer` and `local` are its addresses.
+  // Takes ownership of `fd`; `peer` and `local` are its addresses; `transport` (the listen
+  // socket's) makes the byte stream over it.
+  HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
+                 const TransportFactory& transport);
+  // As above, over the plain transport.
   HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local);
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -111,10 +116,12 @@ class HttpConnection {
   // Gives the exchange back to `w` when it holds no input (before idling).
   void release_exchange(WorkerScratch& w);
 
+  // The byte stream the connection reads and writes through.
+  Transport& transport() const { return *transport_.get(); }
   // The socket.
-  int fd() const { return fd_.get(); }
+  int fd() const { return transport().fd(); }
   // The peer's textual address.
-  const char* client_ip() const { return client_ip_; }
+  const char* client_ip() const { return transport().addresses().peer_ip; }
   // Requests served on this connection so far.
   uint32_t requests() const { return requests_; }
   // Bytes received and not yet consumed (a partial head).
@@ -162,7 +169,7 @@ class HttpConnection {
   }
   RequestContext context() const;
 
-  UniqueFd fd_;
+  TransportSlot transport_;  // never empty after construction
   std::unique_ptr<Exchange> ex_;
   std::unique_ptr<PendingOutput> parked_;
   std::unique_ptr<char[]> stash_;  // a short partial head while waiting without ex_
@@ -176,12 +183,8 @@ class HttpConnection {
   Phase phase_ = Phase::kHead;
   bool close_after_ = false;
   bool linger_after_ = false;
-  bool socket_drained_ = false;  // the last read() returned less than it asked for
+  bool input_drained_ = false;  // the last read() was short and the transport holds nothing
   int64_t request_start_us_ = 0;
-  uint16_t client_port_ = 0;
-  uint16_t local_port_ = 0;
-  char client_ip_[INET6_ADDRSTRLEN] = {};
-  char local_ip_[INET6_ADDRSTRLEN] = {};
 };
 
 }  // namespace tern

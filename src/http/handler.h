@@ -16,6 +16,7 @@ struct RequestContext {
   uint16_t client_port = 0;
   std::string_view local_ip;
   uint16_t local_port = 0;
+  std::string_view scheme = "http";  // the transport's: "http", later "https"
 };
 
 // Produces responses. Implementations are immutable after construction and

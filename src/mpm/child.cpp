@@ -8,6 +8,7 @@
 
 #include "handlers/server_header.h"
 #include "mpm/listener.h"
+#include "net/plain_transport.h"
 
 namespace tern {
 
@@ -65,7 +66,10 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
   }
-  Listener listener(listen_fds, ls, env, scoreboard, slot);
+  // Every listen socket is plain HTTP today; `Listen 443 https` will pick TLS here.
+  std::vector<ListenPort> ports;
+  for (int fd : listen_fds) ports.push_back(ListenPort{fd, &plain_transport_factory()});
+  Listener listener(ports, ls, env, scoreboard, slot);
   g_listener.store(&listener);
   if (int pending = g_pending_stop.load()) listener.stop(pending == 1);
   listener.run();

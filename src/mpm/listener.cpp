@@ -29,7 +29,8 @@ void* listen_tag(size_t i) {
 }
 }  // namespace
 
-ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local) {
+ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
+                                  const TransportFactory& transport) {
   ConnEntry* c;
   {
     std::lock_guard lk(mu_);
@@ -40,7 +41,7 @@ ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const socka
       free_.pop_back();
     }
   }
-  c->http.emplace(std::move(fd), peer, local);
+  c->http.emplace(std::move(fd), peer, local, transport);
   c->wait = ConnWait::kClose;  // waits for nothing yet: the first hand_back starts the head phase
   c->registered = false;
   c->phase_start_ms = 0;
@@ -56,10 +57,9 @@ void ConnEntryPool::release(ConnEntry* c) {
   free_.push_back(c);
 }
 
-Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings,
+Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings& settings,
                    const ConnectionEnv& env, Scoreboard& scoreboard, int slot)
-    : listen_fds_(std::move(listen_fds)),
-      settings_(settings),
+    : settings_(settings),
       env_(env),
       keep_alive_q_(settings.keep_alive_timeout_ms, true),
       write_q_(settings.timeout_ms, true),  // deadlines kept across wake-ups without progress
@@ -71,6 +71,10 @@ Listener::Listener(std::vector<int> listen_fds, const ListenerSettings& settings
       counts_(scoreboard.process(slot)),
       gate_(settings.running_workers > 0 ? settings.running_workers : usable_cpus(),
             settings.threads) {
+  for (const ListenPort& p : ports) {
+    listen_fds_.push_back(p.fd);
+    transports_.push_back(p.transport);
+  }
   env_.stopping = &stopping_;
   epoll_.add(wake_.fd(), EPOLLIN, nullptr);
   conn_epoll_.add(stop_workers_.fd(), EPOLLIN, nullptr);  // level-triggered: every worker sees it
@@ -293,7 +297,8 @@ int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
   return now + settings_.timeout_ms;
 }
 
-int Listener::accept_batch(int lfd) {
+int Listener::accept_batch(size_t port) {
+  const int lfd = listen_fds_[port];
   int i = 0;
   for (; i < kAcceptBatch; ++i) {
     sockaddr_storage peer{};
@@ -324,7 +329,7 @@ int Listener::accept_batch(int lfd) {
     socklen_t llen = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen);
     ConnEntry* c = pool_.acquire(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
-                                 reinterpret_cast<sockaddr*>(&local));
+                                 reinterpret_cast<sockaddr*>(&local), *transports_[port]);
     counts_.connections++;
     uint64_t accepted = ++counts_.accepted;
     c->phase_start_ms = monotonic_ms();
@@ -344,8 +349,9 @@ void Listener::drain_backlog_and_close_door() {
   // would lose a request the server accepted at the TCP level. The bound keeps a
   // flood from holding the stop.
   constexpr int kMaxDrainBatches = 64;
-  for (int lfd : listen_fds_) {
-    for (int b = 0; b < kMaxDrainBatches && accept_batch(lfd) == kAcceptBatch; ++b) {
+  for (size_t i = 0; i < listen_fds_.size(); ++i) {
+    const int lfd = listen_fds_[i];
+    for (int b = 0; b < kMaxDrainBatches && accept_batch(i) == kAcceptBatch; ++b) {
     }
     // shutdown() of a listening socket stops it listening in every process that
     // shares it, so new clients get a refusal instead of a backlog nobody serves.
@@ -575,7 +581,7 @@ void Listener::run() {
         wake_.drain();
         continue;
       }
-      accept_batch(listen_fds_[reinterpret_cast<uintptr_t>(tag) - 1]);
+      accept_batch(reinterpret_cast<uintptr_t>(tag) - 1);
     }
     now = monotonic_ms();
     expire(now);

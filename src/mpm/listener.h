@@ -18,6 +18,7 @@
 #include "mpm/run_gate.h"
 #include "mpm/timeout_queue.h"
 #include "net/epoll.h"
+#include "net/transport.h"
 #include "server/scoreboard.h"
 
 namespace tern {
@@ -41,6 +42,12 @@ struct ListenerSettings {
   bool exclusive_accept = false;       // EPOLLEXCLUSIVE on the listen fds (several children)
 };
 
+// A listen socket and the transport its connections get (chosen by its Listen line).
+struct ListenPort {
+  int fd = -1;                                  // owned by the caller
+  const TransportFactory* transport = nullptr;  // outlives the listener
+};
+
 // A connection as the listener knows it. Entries live in a pool and are never
 // freed while the process runs (type-stable memory): a worker holding a stale
 // epoll event for a closed connection still reads a valid entry, finds it in no
@@ -59,8 +66,9 @@ struct ConnEntry : TimeoutLink {
 // Type-stable storage for ConnEntry objects. Thread-safe.
 class ConnEntryPool {
  public:
-  // An entry holding a new connection on `fd`.
-  ConnEntry* acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local);
+  // An entry holding a new connection on `fd`, over a transport made by `transport`.
+  ConnEntry* acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
+                     const TransportFactory& transport);
   // Closes the connection and keeps the entry for reuse.
   void release(ConnEntry* c);
 
@@ -81,10 +89,10 @@ class ConnEntryPool {
 // queues, accepts, and applies admission control.
 class Listener {
  public:
-  // `listen_fds` stay owned by the caller. `env`, `settings` and `scoreboard`
+  // The sockets of `ports` stay owned by the caller. `env`, `settings` and `scoreboard`
   // outlive the listener, which reports into process slot `slot`.
-  Listener(std::vector<int> listen_fds, const ListenerSettings& settings, const ConnectionEnv& env,
-           Scoreboard& scoreboard, int slot);
+  Listener(const std::vector<ListenPort>& ports, const ListenerSettings& settings,
+           const ConnectionEnv& env, Scoreboard& scoreboard, int slot);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -107,8 +115,8 @@ class Listener {
   // read phases per RequestReadTimeout, a write when no byte went out for Timeout.
   int64_t deadline_for(ConnEntry* c, ConnWait next, int64_t now);
   void close_entry(ConnEntry* c);
-  // Accepts up to a batch of connections from `lfd`; how many it accepted.
-  int accept_batch(int lfd);
+  // Accepts up to a batch of connections from listen socket `i`; how many it accepted.
+  int accept_batch(size_t i);
   // Whole-server stop: serves the connections already waiting in the listen
   // backlogs, then shuts the listen sockets so later clients are refused.
   void drain_backlog_and_close_door();
@@ -129,6 +137,7 @@ class Listener {
   void count(ConnWait w, int delta);
 
   std::vector<int> listen_fds_;
+  std::vector<const TransportFactory*> transports_;  // per listen socket, as listen_fds_
   ListenerSettings settings_;
   ConnectionEnv env_;
   Epoll epoll_;       // listen sockets + wake_

@@ -209,6 +209,21 @@ TEST_F(StaticFileTest, DirectoryRedirect) {
   EXPECT_EQ(r.location, "http://[::1]/sp%20ace/?a=1&b");
 }
 
+// The redirect's scheme and default port come from the connection's transport.
+TEST_F(StaticFileTest, DirectoryRedirectUsesTransportScheme) {
+  ctx_.scheme = "https";
+  StaticResult r = get("/dir");
+  EXPECT_EQ(r.status, 301);
+  EXPECT_EQ(r.location, "https://example.com:8080/dir/");
+  req_.host = "";
+  ctx_.local_port = 443;
+  r = serve_static(req_, ctx_, opt_, kNow, resp_);
+  EXPECT_EQ(r.location, "https://127.0.0.1/dir/");
+  ctx_.local_port = 80;  // not the default port of https: named
+  r = serve_static(req_, ctx_, opt_, kNow, resp_);
+  EXPECT_EQ(r.location, "https://127.0.0.1:80/dir/");
+}
+
 TEST_F(StaticFileTest, DirectoryIndex) {
   EXPECT_EQ(get("/dir/").status, 200);
   EXPECT_EQ(body(), "index");

@@ -1,0 +1,132 @@
+#pragma once
+// The byte stream under a connection (nginx's c->recv/c->send, h2o's h2o_socket_t): the
+// connection reads, writes, sends files and shuts down through a Transport and never touches
+// the socket itself, so a transport that encrypts (TLS) or buffers fits under it unchanged.
+// Which transport a connection gets is chosen per listen socket (TransportFactory).
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "net/unique_fd.h"
+
+namespace tern {
+
+// How one transport call ended.
+enum class IoStatus : uint8_t {
+  kOk,          // `bytes` (> 0) were moved
+  kWouldBlock,  // nothing can move now; the connection waits for its socket (edge-triggered
+                // on both directions, so a TLS transport that needs to write to read fits)
+  kEof,         // read: the peer closed its side; send_file: the file ended before `len`
+  kError,       // the connection failed (`err` holds errno)
+};
+
+// The result of a transport call: a status, the bytes moved and, on kError, errno.
+struct IoResult {
+  IoStatus status = IoStatus::kOk;
+  size_t bytes = 0;
+  int err = 0;
+};
+
+// A connection's two ends, textual as logs, handlers and URLs use them.
+struct ConnAddresses {
+  char peer_ip[INET6_ADDRSTRLEN] = {};
+  char local_ip[INET6_ADDRSTRLEN] = {};
+  uint16_t peer_port = 0;
+  uint16_t local_port = 0;
+};
+
+// One connection's byte stream. Owns the socket (non-blocking); used by one thread at a time.
+// Every call retries EINTR itself and never raises SIGPIPE.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Reads up to buf.size() bytes of the peer's data (decrypted, for TLS).
+  virtual IoResult read(std::span<char> buf) = 0;
+  // Writes the buffers in order, as much as fits now (kOk with a short count is a partial
+  // write); `more` says more output follows at once (MSG_MORE: the kernel may coalesce).
+  virtual IoResult writev(std::span<const iovec> iov, bool more) = 0;
+  // Sends up to `len` bytes of `file_fd` from `offset` without copying them through the
+  // process; only when can_send_file() (else the caller reads the file and calls writev).
+  virtual IoResult send_file(int file_fd, uint64_t offset, size_t len) = 0;
+  // True when send_file() is available (plain: sendfile; TLS: only with kernel TLS).
+  virtual bool can_send_file() const = 0;
+  // Ends the output direction (TLS: close_notify first); input stays readable.
+  virtual void shutdown_write() = 0;
+  // True when the transport holds input already taken off the socket (TLS records decrypted
+  // beyond what read() returned). A short read means "drained" only when this is false too,
+  // because edge-triggered epoll will not report bytes the socket no longer shows.
+  virtual bool has_buffered_input() const = 0;
+  // True when the peer sent input nobody has read yet (in the socket or the transport).
+  virtual bool has_unread_input() const = 0;
+  // The URL scheme of requests on this transport ("http", "https").
+  virtual std::string_view scheme() const = 0;
+
+  // The socket, for the listener's epoll set.
+  int fd() const { return fd_.get(); }
+  // The peer's and the local address and port.
+  const ConnAddresses& addresses() const { return addr_; }
+
+ protected:
+  // Takes ownership of the connected socket `fd`; `peer` and `local` are its addresses.
+  Transport(UniqueFd fd, const sockaddr* peer, const sockaddr* local);
+
+  UniqueFd fd_;
+  ConnAddresses addr_;
+};
+
+// Room for one transport inside its connection, so that making one allocates nothing.
+class TransportSlot {
+ public:
+  static constexpr size_t kBytes = 160;  // plain: 112; TLS adds an SSL* and its state
+
+  TransportSlot() = default;
+  TransportSlot(const TransportSlot&) = delete;
+  TransportSlot& operator=(const TransportSlot&) = delete;
+  ~TransportSlot() { reset(); }
+
+  // Constructs a T (a Transport) here, replacing the one held; returns it.
+  template <class T, class... Args>
+  T& emplace(Args&&... args) {
+    static_assert(std::is_base_of_v<Transport, T>);
+    static_assert(sizeof(T) <= kBytes && alignof(T) <= alignof(std::max_align_t));
+    reset();
+    T* t = std::construct_at(reinterpret_cast<T*>(bytes_), std::forward<Args>(args)...);
+    held_ = t;
+    return *t;
+  }
+  // Destroys the transport held (closing its socket).
+  void reset() {
+    if (held_ != nullptr) std::destroy_at(std::exchange(held_, nullptr));
+  }
+  // The transport held, or null.
+  Transport* get() const { return held_; }
+
+ private:
+  alignas(std::max_align_t) std::byte bytes_[kBytes];
+  Transport* held_ = nullptr;
+};
+
+// Makes the transports of the connections accepted on one listen socket (`Listen 80` plain,
+// later `Listen 443 https` TLS with that address's certificate). Immutable after start-up,
+// called concurrently.
+class TransportFactory {
+ public:
+  virtual ~TransportFactory() = default;
+  // Makes the transport of the accepted socket `fd` in `slot` and returns it.
+  virtual Transport& make(TransportSlot& slot, UniqueFd fd, const sockaddr* peer,
+                          const sockaddr* local) const = 0;
+};
+
+}  // namespace tern
