@@ -30,7 +30,7 @@ struct ListenerSettings {
   ReadTimeoutRule header{20, 40, 500};  // RequestReadTimeout header=20-40,MinRate=500
   ReadTimeoutRule body{20, 0, 500};     // RequestReadTimeout body=20,MinRate=500
   int threads = 25;
-  double async_factor = 2.0;       // the caller passes tern's default (config.h), not httpd's
+  double async_factor = 256.0;     // tern's default (config.h); httpd's is 2
   int running_workers = 0;         // workers that take work at once (RunGate base); 0 = one per CPU
   int64_t lend_ms = 10;            // running workers stuck this long: let more workers run
   int64_t starvation_ms = 50;      // ready work older than this with no worker freed = starved
