@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "config/build_state.h"
+#include "config/config_files.h"
 #include "config/config_parser.h"
 #include "config/config_values.h"
 #include "config/directive_setters.h"

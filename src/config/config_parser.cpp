@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "config/config_files.h"
 #include "config/config_loader.h"
 #include "config/config_values.h"
 #include "config/edit_distance.h"

@@ -4,6 +4,7 @@
 
 #include <climits>
 
+#include "config/config_files.h"
 #include "config/config_values.h"
 #include "config/directive_setters.h"
 

@@ -1,5 +1,6 @@
 // Setters for ErrorLog, LogLevel and mod_log_config's LogFormat/CustomLog/TransferLog.
 
+#include "config/config_files.h"
 #include "config/config_values.h"
 #include "config/directive_setters.h"
 #include "log/log_format.h"

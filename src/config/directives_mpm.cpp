@@ -3,6 +3,7 @@
 #include <climits>
 #include <initializer_list>
 
+#include "config/config_files.h"
 #include "config/config_values.h"
 #include "config/directive_setters.h"
 #include "server/privileges.h"
