@@ -1,5 +1,7 @@
 #include "http/response.h"
 
+#include "http/response_task.h"
+
 #include "http/request.h"
 
 namespace tern {
@@ -88,8 +90,14 @@ void Response::clear_body() {
   file.reset();
 }
 
+Response::Response() = default;
+Response::~Response() = default;
+Response::Response(Response&&) noexcept = default;
+Response& Response::operator=(Response&&) noexcept = default;
+
 void Response::clear() {
   status = 200;
+  task.reset();
   fields.clear();
   clear_body();
   close_connection = false;

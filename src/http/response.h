@@ -9,9 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
 #include "net/unique_fd.h"
 
 namespace tern {
+
+class ResponseTask;
 
 // One piece of the body: bytes of `Response::body_mem` or of `Response::file`.
 struct BodyChunk {
@@ -24,6 +28,11 @@ struct BodyChunk {
 // Connection when it serialises the head; a handler sets everything else.
 class Response {
  public:
+  Response();
+  ~Response();
+  Response(Response&&) noexcept;
+  Response& operator=(Response&&) noexcept;
+
   int status = 200;
   // Extra fields, each "Name: value\r\n", in the order added.
   std::string fields;
@@ -38,6 +47,9 @@ class Response {
   // framed as one HTTP chunk); for generated content of unknown length. Memory chunks only.
   // HTTP/1.0 clients get a close-delimited body instead.
   bool chunked = false;
+  // A response that takes time (CGI, a backend): when set by the handler, the connection
+  // drives the task (response_task.h) and ignores the body set here. Null on the fast path.
+  std::unique_ptr<ResponseTask> task;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);
