@@ -1,0 +1,169 @@
+#include "modules/cgi/cgi_env.h"
+
+#include <charconv>
+
+namespace tern {
+
+namespace {
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+void add(std::vector<std::string>& env, std::string_view name, std::string_view value) {
+  std::string e;
+  e.reserve(name.size() + 1 + value.size());
+  e.append(name);
+  e.push_back('=');
+  e.append(value);
+  env.push_back(std::move(e));
+}
+
+// httpd's ap_escape_html: SERVER_NAME is html-escaped.
+std::string escape_html(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string cgi_http_var_name(std::string_view name) {
+  std::string out = "HTTP_";
+  for (char c : name) {
+    if (is_alnum(c)) {
+      out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    } else if (c == '-') {
+      out.push_back('_');
+    } else {
+      return "";
+    }
+  }
+  return out;
+}
+
+void cgi_server_name_port(const CgiEnvInput& in, std::string* name, uint16_t* port) {
+  std::string_view host = in.req->host;
+  std::string_view port_text;
+  if (!host.empty() && host.front() == '[') {
+    size_t close = host.find(']');
+    if (close != std::string_view::npos) {
+      if (close + 1 < host.size() && host[close + 1] == ':') port_text = host.substr(close + 2);
+      host = host.substr(1, close - 1);
+    }
+  } else {
+    size_t colon = host.rfind(':');
+    if (colon != std::string_view::npos) {
+      port_text = host.substr(colon + 1);
+      host = host.substr(0, colon);
+    }
+  }
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);  // httpd: trailing dots
+  *port = 0;
+  if (!host.empty()) {
+    name->assign(host);
+    for (char& c : *name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!port_text.empty()) {
+      uint16_t p = 0;
+      auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), p);
+      if (ec == std::errc() && end == port_text.data() + port_text.size()) *port = p;
+    }
+  } else {
+    name->assign(!in.server_name.empty() ? in.server_name : in.ctx->local_ip);
+  }
+  if (name->find(':') != std::string::npos)
+    *name = "[" + *name + "]";  // ap_get_server_name_for_url
+  if (*port == 0) *port = in.server_name_port;
+  if (*port == 0) *port = in.ctx->scheme == "https" ? 443 : 80;
+}
+
+std::vector<std::string> build_cgi_env(const CgiEnvInput& in) {
+  const Request& req = *in.req;
+  const RequestContext& ctx = *in.ctx;
+  std::vector<std::string> env;
+  env.reserve(32 + req.headers.size());
+  if (!in.tz.empty()) add(env, "TZ", in.tz);
+  // ap_add_common_vars: the request's fields (same names merged with ", " as httpd's
+  // headers_in table does; case-insensitively).
+  std::vector<std::pair<std::string, std::string>> vars;
+  for (const HeaderField& f : req.headers) {
+    std::string var;
+    if (iequals(f.name, "Content-Type")) {
+      var = "CONTENT_TYPE";
+    } else if (iequals(f.name, "Content-Length")) {
+      var = "CONTENT_LENGTH";
+    } else if (iequals(f.name, "Proxy")) {
+      continue;  // httpoxy: never HTTP_PROXY
+    } else if ((iequals(f.name, "Authorization") || iequals(f.name, "Proxy-Authorization")) &&
+               !in.pass_auth) {
+      continue;
+    } else {
+      var = cgi_http_var_name(f.name);
+      if (var.empty()) continue;
+    }
+    bool merged = false;
+    for (auto& v : vars) {
+      if (v.first == var) {
+        v.second.append(", ");
+        v.second.append(f.value);
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) vars.emplace_back(std::move(var), std::string(f.value));
+  }
+  for (const auto& v : vars) add(env, v.first, v.second);
+  add(env, "PATH", in.path.empty() ? kCgiDefaultPath : in.path);
+  add(env, "SERVER_SIGNATURE", in.server_signature);
+  add(env, "SERVER_SOFTWARE", in.server_software);
+  std::string name;
+  uint16_t port = 0;
+  cgi_server_name_port(in, &name, &port);
+  add(env, "SERVER_NAME", escape_html(name));
+  add(env, "SERVER_ADDR", ctx.local_ip);
+  add(env, "SERVER_PORT", std::to_string(port));
+  add(env, "REMOTE_ADDR", ctx.client_ip);
+  add(env, "DOCUMENT_ROOT", in.document_root);
+  add(env, "REQUEST_SCHEME", ctx.scheme);
+  add(env, "CONTEXT_PREFIX", in.context_prefix);
+  add(env, "CONTEXT_DOCUMENT_ROOT",
+      in.context_document_root.empty() ? in.document_root : in.context_document_root);
+  add(env, "SERVER_ADMIN", in.server_admin.empty() ? "[no address given]" : in.server_admin);
+  add(env, "SCRIPT_FILENAME", in.script_filename);
+  add(env, "REMOTE_PORT", std::to_string(ctx.client_port));
+  if (ctx.scheme == "https") add(env, "HTTPS", "on");  // mod_ssl
+  // ap_add_cgi_vars.
+  add(env, "GATEWAY_INTERFACE", "CGI/1.1");
+  add(env, "SERVER_PROTOCOL",
+      "HTTP/" + std::to_string(req.version_major) + "." + std::to_string(req.version_minor));
+  add(env, "REQUEST_METHOD", req.method_name);
+  add(env, "QUERY_STRING", req.query);
+  add(env, "REQUEST_URI", req.target);
+  add(env, "SCRIPT_NAME", in.script_name);
+  if (!in.path_info.empty()) {
+    add(env, "PATH_INFO", in.path_info);
+    add(env, "PATH_TRANSLATED", in.path_translated);
+  }
+  return env;
+}
+
+}  // namespace tern

@@ -1,0 +1,65 @@
+#pragma once
+// What a CGI response needs from the site around it: httpd's internal redirect (a
+// script's "Location: /local/path" with status 200 becomes a GET of that path, answered
+// as the site answers it) and its error pages (a 302 for an absolute Location).
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/handler.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace tern {
+
+// Implemented by the site handler; called on a worker during a task's step().
+class CgiHost {
+ public:
+  // Fills `resp` as the site answers `req` (which may set another task).
+  virtual void internal_redirect(const Request& req, const RequestContext& ctx,
+                                 Response& resp) const = 0;
+  // Fills `resp` with the error page for `status`, naming `location` for a redirect.
+  virtual void error_page(int status, const Request& req, std::string_view location,
+                          Response& resp) const = 0;
+
+ protected:
+  ~CgiHost() = default;
+};
+
+// A copy of a request and its connection facts that outlives the connection's buffer,
+// and the GET request an internal redirect makes of it (httpd: method GET, the original
+// fields without Content-Length, no body).
+class RedirectRequest {
+ public:
+  // Copies `req` and `ctx`.
+  RedirectRequest(const Request& req, const RequestContext& ctx);
+  RedirectRequest(const RedirectRequest&) = delete;
+  RedirectRequest& operator=(const RedirectRequest&) = delete;
+
+  // The original request (views into this object).
+  const Request& original() const { return orig_; }
+  // The connection facts (views into this object).
+  const RequestContext& ctx() const { return ctx_; }
+  // The GET request for `location` ("/path" with an optional "?query"); valid until
+  // the next call.
+  const Request& make_get(std::string_view location);
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+  std::string method_, target_, path_, query_, host_, line_;
+  std::string client_ip_, local_ip_, scheme_;
+  std::string redirect_target_;
+  Request orig_;
+  Request get_;
+  RequestContext ctx_;
+};
+
+// How many internal redirects one request may make (httpd's LimitInternalRecursion).
+inline constexpr int kCgiMaxInternalRedirects = 10;
+
+// The depth of internal redirects in progress on this thread (0 outside one).
+int& cgi_redirect_depth();
+
+}  // namespace tern
