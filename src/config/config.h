@@ -69,6 +69,15 @@ struct LocationSpec {
   int line = 0;
 };
 
+// One `ScriptAlias url-path fs-path` or `ScriptAliasMatch regex fs-path` (mod_alias).
+struct ScriptAliasSpec {
+  std::string url;                     // the URL prefix, or the regex source
+  std::string target;                  // absolute (ServerRoot-relative resolved); $n for a regex
+  std::shared_ptr<const Regex> regex;  // ScriptAliasMatch only
+  std::string file;
+  int line = 0;
+};
+
 // The whole server configuration. Immutable once built.
 struct Config {
   // --- core (issue 2)
@@ -126,6 +135,11 @@ struct Config {
   // --- status (issue 6)
   bool extended_status = true;
   std::vector<LocationSpec> locations;  // in file order; merge order is the handlers' business
+
+  // --- CGI (issue 10): mod_alias's ScriptAlias, mod_cgi/mod_cgid, core's CGIPassAuth
+  std::vector<ScriptAliasSpec> script_aliases;  // in file order (the first match wins)
+  std::optional<std::chrono::milliseconds> cgi_script_timeout;  // unset: Timeout
+  bool cgi_pass_auth = false;
 
   // Warnings produced while building (clamped values etc.), each "file:line: text".
   std::vector<std::string> warnings;

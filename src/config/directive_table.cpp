@@ -4,6 +4,7 @@
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "modules/cgi/cgi_directives.h"
 
 namespace tern::cfg {
 
@@ -121,6 +122,21 @@ const DirectiveSpec kTable[] = {
     {"<RequireAny", kAuthCtx, Args::kNone, open_require_any,
      "Enclose a group of authorization directives of which one must succeed", kReq,
      close_require_container},
+    // CGI: mod_alias, mod_cgi, mod_cgid, core (until the module registry owns these rows)
+    {"ScriptAlias", kSrv, Args::kTake2, set_script_alias,
+     "Maps a URL to a filesystem location and designates the target as a CGI script"},
+    {"ScriptAliasMatch", kSrv, Args::kTake2, set_script_alias_match,
+     "Maps a URL to a filesystem location using a regular expression and designates the "
+     "target as a CGI script"},
+    {"CGIScriptTimeout", kSrv, Args::kTake1, set_cgi_script_timeout,
+     "The length of time to wait for more output from the CGI program"},
+    {"CGIDScriptTimeout", kSrv, Args::kTake1, set_cgi_script_timeout,
+     "The length of time to wait for more output from the CGI program"},
+    {"ScriptSock", kSrv, Args::kTake1, set_script_sock,
+     "The filename prefix of the socket to use for communication with the cgi daemon "
+     "(accepted; tern has no cgi daemon)"},
+    {"CGIPassAuth", kSrv, Args::kFlag, set_cgi_pass_auth,
+     "Enables passing HTTP authorization headers to scripts as CGI variables"},
 };
 
 constexpr std::array<std::string_view, 17> kUnsupportedSections = {

@@ -68,6 +68,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;
   h->static_options_.server_name = h->config_->server_name;
+  if (!h->config_->script_aliases.empty()) h->cgi_ = std::make_unique<CgiHandler>(h->config_);
   h->allow_ = h->config_->trace_enable ? "GET, HEAD, OPTIONS, TRACE" : "GET, HEAD, OPTIONS";
   h->log_ = [](std::string_view msg) {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(msg.size()), msg.data());
@@ -127,6 +128,19 @@ void SiteHandler::error(int status, const Request* req, const RequestContext&,
   render_error(status, req, ErrorExtras{}, resp);
 }
 
+void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx,
+                                    Response& resp) const {
+  handle(req, ctx, resp);
+}
+
+void SiteHandler::error_page(int status, const Request& req, std::string_view location,
+                             Response& resp) const {
+  ErrorExtras e;
+  e.location = location;
+  resp.clear();
+  render_error(status, &req, e, resp);
+}
+
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {
   // TraceEnable on: echo the request head back as message/http (as httpd).
   resp.add_header("Content-Type", "message/http");
@@ -173,6 +187,14 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
   if (m.require != nullptr && !m.require->allows(ctx.client_ip, ctx.local_ip)) {
     render_error(403, &req, {}, resp);
     return;
+  }
+  if (cgi_) {  // mod_alias maps the URL (translate_name) before any handler runs
+    int cgi = cgi_->handle(req, ctx, url_path, this, resp);
+    if (cgi == 0) return;
+    if (cgi > 0) {
+      render_error(cgi, &req, {}, resp);
+      return;
+    }
   }
   if (m.handler != nullptr && *m.handler != "none" && *m.handler != "default-handler") {
     auto it = named_.find(*m.handler);

@@ -16,13 +16,15 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/cgi/cgi_handler.h"
+#include "modules/cgi/cgi_redirect.h"
 #include "util/regex.h"
 
 namespace tern {
 
 // Serves one site per the configuration. Immutable once requests are served;
 // register named handlers before that.
-class SiteHandler : public Handler {
+class SiteHandler : public Handler, private CgiHost {
   struct Key {};  // restricts construction to create()
 
  public:
@@ -65,6 +67,11 @@ class SiteHandler : public Handler {
 
   Merged merge_locations(std::string_view url_path) const;
   void report_regex_failure(const Merged& m, std::string_view url_path) const;
+  // CgiHost: a script's local redirect is answered as a request; its 302 as an error page.
+  void internal_redirect(const Request& req, const RequestContext& ctx,
+                         Response& resp) const override;
+  void error_page(int status, const Request& req, std::string_view location,
+                  Response& resp) const override;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;
@@ -76,7 +83,8 @@ class SiteHandler : public Handler {
   std::map<std::string, const Handler*, std::less<>> named_;
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
-  FileCache file_cache_;  // small hot files in memory (revalidated once a second)
+  std::unique_ptr<CgiHandler> cgi_;  // ScriptAlias (null when none is configured)
+  FileCache file_cache_;             // small hot files in memory (revalidated once a second)
   std::string allow_;
 };
 

@@ -1,0 +1,240 @@
+#include "modules/cgi/cgi_handler.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "handlers/server_header.h"
+#include "log/error_log.h"
+#include "modules/cgi/cgi_env.h"
+#include "modules/cgi/cgi_task.h"
+
+namespace tern {
+
+namespace {
+
+constexpr size_t kMaxFilename = 8192;  // httpd's ap_pregsub bound for a substituted path
+constexpr size_t kMaxArgs = 4096 - 5;  // httpd's APACHE_ARG_MAX - 5
+
+void log_request(const RequestContext& ctx, const char* fmt, const std::string& a, int err = 0) {
+  if (!ErrorLog::enabled(LogLevel::kError)) return;
+  std::string ip(ctx.client_ip);
+  if (err != 0) {
+    ErrorLog::printf(LogLevel::kError, "cgid", "[client %s:%u] (%d)%s: %s%s", ip.c_str(),
+                     ctx.client_port, err, std::strerror(err), fmt, a.c_str());
+  } else {
+    ErrorLog::printf(LogLevel::kError, "cgid", "[client %s:%u] %s%s", ip.c_str(), ctx.client_port,
+                     fmt, a.c_str());
+  }
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+size_t alias_matches(std::string_view uri, std::string_view fake) {
+  size_t a = 0, u = 0;
+  while (a < fake.size()) {
+    if (fake[a] == '/') {
+      if (u >= uri.size() || uri[u] != '/') return 0;
+      while (a < fake.size() && fake[a] == '/') ++a;
+      while (u < uri.size() && uri[u] == '/') ++u;
+    } else {
+      if (u >= uri.size() || uri[u] != fake[a]) return 0;
+      ++u;
+      ++a;
+    }
+  }
+  if (fake.empty()) return 0;
+  if (fake.back() != '/' && u < uri.size() && uri[u] != '/') return 0;
+  return u;
+}
+
+bool map_script_alias(const std::vector<ScriptAliasSpec>& aliases, std::string_view url_path,
+                      CgiMapping* out) {
+  for (const ScriptAliasSpec& a : aliases) {
+    if (a.regex) {
+      RegexCapture caps[10];
+      int failure = 0;
+      RegexResult r = a.regex->match(url_path, caps, &failure);
+      if (r == RegexResult::kNoMatch) continue;
+      out->context_prefix.clear();
+      out->context_root.clear();
+      out->filename.clear();
+      if (r == RegexResult::kFailed ||
+          !regex_substitute(a.target, url_path, caps, &out->filename, kMaxFilename)) {
+        out->status = 500;
+      }
+      return true;
+    }
+    size_t l = alias_matches(url_path, a.url);
+    if (l == 0) continue;
+    out->filename = a.target;
+    out->filename.append(url_path.substr(l));
+    out->context_prefix = a.url;
+    out->context_root = a.target;
+    out->status = 0;
+    return true;
+  }
+  return false;
+}
+
+size_t find_path_info(std::string_view uri, std::string_view path_info) {
+  long lu = static_cast<long>(uri.size());
+  long lp = static_cast<long>(path_info.size());
+  while (lu-- && lp-- && uri[static_cast<size_t>(lu)] == path_info[static_cast<size_t>(lp)]) {
+  }
+  if (lu == -1) lu = 0;
+  while (static_cast<size_t>(lu) < uri.size() && uri[static_cast<size_t>(lu)] != '/') ++lu;
+  return static_cast<size_t>(lu);
+}
+
+int locate_script(const std::string& filename, std::string* script, std::string* path_info) {
+  struct stat st {};
+  if (::stat(filename.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return 403;
+    *script = filename;
+    path_info->clear();
+    return 0;
+  }
+  // httpd's directory walk: the first component that is not a directory is the file.
+  for (size_t p = filename.find('/', 1); p != std::string::npos; p = filename.find('/', p + 1)) {
+    std::string prefix = filename.substr(0, p);
+    if (::stat(prefix.c_str(), &st) != 0) return 404;
+    if (!S_ISDIR(st.st_mode)) {
+      *script = std::move(prefix);
+      *path_info = filename.substr(p);
+      return 0;
+    }
+  }
+  return 404;
+}
+
+std::vector<std::string> cgi_argv(std::string_view argv0, std::string_view query) {
+  std::vector<std::string> argv{std::string(argv0)};
+  if (query.empty() || query.find('=') != std::string_view::npos) return argv;
+  static constexpr std::string_view kShell = "&;`'\"|*?~<>^()[]{}$\\\n";
+  size_t start = 0;
+  while (argv.size() <= kMaxArgs) {
+    size_t plus = query.find('+', start);
+    std::string_view w = query.substr(start, plus == std::string_view::npos ? plus : plus - start);
+    std::string decoded;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (w[i] == '%' && i + 2 < w.size() && hex(w[i + 1]) >= 0 && hex(w[i + 2]) >= 0) {
+        decoded.push_back(static_cast<char>(hex(w[i + 1]) * 16 + hex(w[i + 2])));
+        i += 2;
+      } else {
+        decoded.push_back(w[i]);
+      }
+    }
+    std::string escaped;
+    for (char c : decoded) {
+      if (kShell.find(c) != std::string_view::npos) escaped.push_back('\\');
+      escaped.push_back(c);
+    }
+    argv.push_back(std::move(escaped));
+    if (plus == std::string_view::npos) break;
+    start = plus + 1;
+  }
+  return argv;
+}
+
+CgiHandler::CgiHandler(std::shared_ptr<const Config> config) : config_(std::move(config)) {
+  software_ = server_header_value(config_->server_tokens);
+  std::string_view name = config_->server_name;
+  size_t colon = name.rfind(':');
+  size_t bracket = name.rfind(']');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket) &&
+      name.find(':') == colon) {
+    server_port_ = static_cast<uint16_t>(std::atoi(std::string(name.substr(colon + 1)).c_str()));
+    name = name.substr(0, colon);
+  }
+  server_name_ = std::string(name);
+  if (server_name_.empty()) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof(host) - 1) == 0) server_name_ = host;
+  }
+  if (const char* p = std::getenv("PATH")) path_ = p;
+  if (const char* t = std::getenv("TZ")) tz_ = t;
+}
+
+int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
+                       const CgiHost* host, Response& resp) const {
+  CgiMapping m;
+  if (!map_script_alias(config_->script_aliases, url_path, &m)) return -1;
+  if (m.status != 0) {
+    log_request(ctx, "ScriptAliasMatch could not map ", std::string(url_path));
+    return m.status;
+  }
+  std::string script, path_info;
+  int status = locate_script(m.filename, &script, &path_info);
+  if (status == 404) {
+    log_request(ctx, "AH01264: script not found or unable to stat: ", m.filename);
+    return 404;
+  }
+  if (status == 403) {
+    log_request(ctx, "AH01265: attempt to invoke directory as script: ", m.filename);
+    return 403;
+  }
+  if (::access(script.c_str(), X_OK) != 0) {
+    log_request(ctx, "AH01241: file permissions deny server execution: ", script);
+    return 403;
+  }
+  std::string path_translated;
+  if (!path_info.empty()) {
+    // httpd looks PATH_INFO up as a URL (a sub-request): an alias, else DocumentRoot.
+    CgiMapping pm;
+    if (map_script_alias(config_->script_aliases, path_info, &pm) && pm.status == 0) {
+      path_translated = pm.filename;
+    } else {
+      path_translated = config_->document_root + path_info;
+    }
+  }
+  CgiEnvInput in;
+  in.req = &req;
+  in.ctx = &ctx;
+  in.script_name = url_path.substr(0, find_path_info(url_path, path_info));
+  in.path_info = path_info;
+  in.path_translated = path_translated;
+  in.script_filename = script;
+  in.document_root = config_->document_root;
+  in.context_prefix = m.context_prefix;
+  in.context_document_root = m.context_root;
+  in.server_software = software_;
+  in.server_name = server_name_;
+  in.server_name_port = server_port_;
+  in.path = path_;
+  in.tz = tz_;
+  in.pass_auth = config_->cgi_pass_auth;
+  size_t slash = script.rfind('/');
+  CgiSpawn spec;
+  spec.program = script;
+  spec.dir = slash == 0 ? "/" : script.substr(0, slash);
+  spec.argv = cgi_argv(script.substr(slash + 1), req.query);
+  spec.env = build_cgi_env(in);
+  spec.stderr_fd = ErrorLog::fd();
+  int err = 0;
+  auto proc = CgiProcess::spawn(spec, &err);
+  if (!proc) {
+    log_request(ctx, "AH01241: exec of '", script + "' failed", err);
+    return 500;
+  }
+  CgiTaskParams p;
+  p.script_path = script;
+  p.client = std::string(ctx.client_ip) + ":" + std::to_string(ctx.client_port);
+  p.timeout_ms = config_->cgi_script_timeout.value_or(config_->timeout).count();
+  p.head_request = req.method == Method::kHead;
+  p.host = host;
+  resp.task = std::make_unique<CgiTask>(std::move(*proc), std::move(p), req, ctx);
+  return 0;
+}
+
+}  // namespace tern
