@@ -24,12 +24,15 @@
 // />. The caller's directives follow it. Started as root (CI), apache's child, its
 // cgid daemon and the scripts run as User nobody / Group nogroup (httpd refuses to
 // serve as root), so the TempDir is world-readable and put_script() makes scripts
-// world-executable; started as another user, it keeps that user.
+// world-executable (the directories above the TempDir, e.g. $TMPDIR, must let nobody
+// through too); started as another user, apache keeps that user. Scripts get apache's
+// environment (its PATH) as httpd passes it; Timeout is 30 s.
 
 #include <sys/types.h>
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "harness.h"
 
