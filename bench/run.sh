@@ -742,13 +742,14 @@ run_throughput_part() {
   for s in "${MEASURED[@]}"; do stop_tree "${PID[$s]}"; done
 }
 
-# Each part prints its table on standard output (progress goes to standard error);
-# the tables are collected and printed again together at the end.
+# Each part prints its table on standard output when it ends (progress goes to
+# standard error); the tables are printed again together at the end.
 : >"$TMP/summary"
 for p in throughput attack memory cgi; do
   [ -n "${PART[$p]:-}" ] || continue
-  "run_${p}_part" > >(tee -a "$TMP/summary")
-  wait $! # this part's tee has written everything
+  "run_${p}_part" >"$TMP/table-$p"
+  cat "$TMP/table-$p"
+  cat "$TMP/table-$p" >>"$TMP/summary"
 done
 if [ ${#part_list[@]} -gt 1 ]; then
   echo
