@@ -15,6 +15,7 @@
 #include "handlers/status_handler.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
+#include "modules/registry.h"
 #include "mpm/child.h"
 #include "mpm/control_process.h"
 #include "mpm/fd_limit.h"
@@ -32,7 +33,7 @@ namespace {
 void usage(FILE* out) {
   std::fprintf(out,
                "Usage: tern [-D name] [-d directory] [-f file] [-C \"directive\"] [-X]\n"
-               "            [-k start|restart|graceful|graceful-stop|stop] [-t] [-v] [-h]\n"
+               "            [-k start|restart|graceful|graceful-stop|stop] [-t] [-v] [-l] [-h]\n"
                "Options:\n"
                "  -D name            : define a name for use in <IfDefine name> directives\n"
                "  -d directory       : specify an alternate initial ServerRoot\n"
@@ -43,6 +44,7 @@ void usage(FILE* out) {
                "                     : start the server as a daemon, or signal the running one\n"
                "  -t                 : run syntax check for config files\n"
                "  -v                 : show version number\n"
+               "  -l                 : list compiled in modules\n"
                "  -h                 : list available command line options (this page)\n");
 }
 
@@ -59,7 +61,7 @@ int main(int argc, char** argv) {
   bool single = false;
   std::string command;
   int c;
-  while ((c = getopt(argc, argv, "f:d:D:C:k:tvhX")) != -1) {
+  while ((c = getopt(argc, argv, "f:d:D:C:k:tvlhX")) != -1) {
     switch (c) {
       case 'f':
         opts.config_file = optarg;
@@ -90,6 +92,14 @@ int main(int argc, char** argv) {
       case 'v':
         std::printf("Server version: tern/%s (Unix)\nServer built:   %s\n", TERN_VERSION,
                     tern::server_built().c_str());
+        return 0;
+      case 'l':
+        // httpd's -l: the modules compiled in, by source file.
+        std::printf("Compiled in modules:\n");
+        for (const tern::Module* m : tern::all_modules()) {
+          if (!m->placeholder)
+            std::printf("  %.*s\n", static_cast<int>(m->source.size()), m->source.data());
+        }
         return 0;
       case 'h':
         usage(stdout);
