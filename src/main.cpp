@@ -11,9 +11,6 @@
 #include <vector>
 
 #include "config/config_loader.h"
-#include "handlers/site_handler.h"
-#include "handlers/status_handler.h"
-#include "log/access_log.h"
 #include "log/error_log.h"
 #include "modules/registry.h"
 #include "mpm/child.h"
@@ -27,6 +24,7 @@
 #include "server/listen_notice.h"
 #include "server/pid_file.h"
 #include "server/scoreboard.h"
+#include "server/server_root.h"
 
 namespace {
 
@@ -194,16 +192,6 @@ int main(int argc, char** argv) {
     return tern::run_control_process(opts, loaded.config, std::move(sockets));
   }
 
-  auto logs = std::make_unique<tern::AccessLogs>();
-  if (!logs->open(config, &err)) {
-    std::fprintf(stderr, "tern: %s\n", err.c_str());
-    return 1;
-  }
-  auto handler = tern::SiteHandler::create(loaded.config, &err);
-  if (!handler) {
-    std::fprintf(stderr, "tern: %s\n", err.c_str());
-    return 1;
-  }
   // server-status and metrics read the scoreboard this process reports into.
   auto scoreboard = tern::Scoreboard::create(
       config.server_limit, std::max(config.thread_limit, config.threads_per_child),
@@ -212,15 +200,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
-  tern::StatusInfo status_info = tern::make_status_info(config);
-  scoreboard->global().restart_time_us = status_info.restart_time_us;
-  tern::StatusHandler status(*scoreboard, status_info, tern::StatusForm::kServerStatus,
-                             handler.get());
-  tern::StatusHandler metrics(*scoreboard, status_info, tern::StatusForm::kMetrics, handler.get());
-  handler->register_named_handler("server-status", &status);
-  handler->register_named_handler("metrics", &metrics);
-  handler->set_error_logger(
-      [](std::string_view msg) { tern::ErrorLog::write(tern::LogLevel::kError, "core", msg); });
+  auto root = tern::ServerRoot::build(loaded.config, *scoreboard, &err);
+  if (!root) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  scoreboard->global().restart_time_us = root->restart_time_us();
   tern::PidFile pid_file;
   if (!pid_file.create(config.pid_file, &err)) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
@@ -228,7 +213,7 @@ int main(int argc, char** argv) {
   }
 
   tern::log_serving_notices(fds);
-  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0, false);
+  int rc = tern::run_child(config, fds, root->handler(), root->logs(), *scoreboard, 0, false);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }
