@@ -4,7 +4,8 @@
 # for each peer server that is installed: nginx, h2o, lighttpd and Apache httpd
 # (event MPM), each configured to do the same work as tern ("throughput" part);
 # tern with its defaults and nginx under slowhttptest's attacks ("attack" part);
-# their memory per held connection ("memory" part).
+# their memory per held connection ("memory" part); requests per CPU-second of a
+# small CGI script, tern (ScriptAlias) against Apache httpd with mod_cgid ("cgi" part).
 #
 # Usage:
 #   bench/run.sh [options] path/to/tern
@@ -12,8 +13,8 @@
 #   BENCH_ONLY=attack bench/run.sh path/to/tern    (make bench BENCH_ONLY=attack)
 #
 # Options:
-#   --parts LIST        comma-separated parts to run, from throughput,attack,memory
-#                       (default: $BENCH_ONLY if set, else all three)
+#   --parts LIST        comma-separated parts to run, from throughput,attack,memory,cgi
+#                       (default: $BENCH_ONLY if set, else all four)
 #   --only LIST         comma-separated servers to benchmark, from
 #                       tern,nginx,h2o,lighttpd,apache2 (default: tern and every
 #                       installed peer; a peer that is not installed is skipped
@@ -31,6 +32,7 @@
 #   ATTACKS             attacks to run, from slowloris,slow-body,slow-read (default: all)
 #   ATTACK_READ_BYTES   size of the file the slow readers fetch (default 65536)
 #   MEMORY_CONNECTIONS  connections held for the memory part (default 5000)
+#   CGI_CONNECTIONS     wrk connections for the cgi part (default 16)
 #
 # Method (the same for every server):
 #   - a temporary document root with index.html of exactly 600 bytes;
@@ -128,6 +130,22 @@
 # (measured 1 s after the last answer); reported: the server's RSS growth divided
 # by the number of connections it holds (its sockets' growth: connections left
 # in the backlog cost it nothing and are not counted).
+# CGI part (bench/cgi.sh): tern and Apache httpd run bench/cgi_hello.sh (/bin/sh:
+# a Content-Type header, then one line of CGI variables, 46 bytes) through
+# `ScriptAlias /cgi-bin/ DIR/`, each with the throughput part's configuration plus
+# that line (Apache also loads mod_alias and mod_cgid, ScriptSock in its directory:
+# mod_cgid is httpd's CGI module for threaded MPMs). tern first gets `tern -t` on that
+# configuration: when it fails, the part prints "tern: ScriptAlias refused / CGI not
+# available" with tern's message and measures Apache alone; a server that does not
+# answer GET /cgi-bin/hello.sh?n=1 with 200 and the script's line is reported and
+# skipped the same way. Method as the throughput part (pinned, 2 s warm-up, rounds,
+# medians, tern/apache2 as the median of per-round ratios), with CGI_CONNECTIONS (16)
+# wrk connections. Two CPU figures: "req per CPU-s" counts the server's processes as
+# the throughput part does (the scripts, short-lived, are not in it: that is the
+# server's own cost, fork and exec included); "req per whole CPU-s" counts everything
+# started in a cgroup made for the server (cgroup v1 cpuacct.usage or v2 cpu.stat;
+# the scripts included, however they are reaped), n/a when no cgroup is writable.
+# It lasts about 2 x 2 s + 2 x RUNS x DURATION (70 s by default).
 # The script raises its open-file soft limit to the hard limit (at most 65536),
 # as tern does for itself, so every server gets the same.
 #
@@ -135,6 +153,8 @@
 # temporary directory is removed. Needs: wrk, taskset (util-linux), curl,
 # python3 (free port), and the peers for the comparison (`make bench` installs
 # them: nginx-light, h2o, lighttpd, apache2-bin), and slowhttptest for the attacks.
+# At the end, when more than one part ran, every part's table is printed again
+# under "== Summary of every part".
 set -euo pipefail
 
 DURATION=10
@@ -143,13 +163,16 @@ CONNECTIONS=64
 TERN_THREADS=8
 ONLY=""
 TERN=""
-PARTS=${BENCH_ONLY:-throughput,attack,memory}
+PARTS=${BENCH_ONLY:-throughput,attack,memory,cgi}
 ATTACK_SECONDS=${ATTACK_SECONDS:-30}
 ATTACK_CONNECTIONS=${ATTACK_CONNECTIONS:-2000}
 ATTACK_RATE=${ATTACK_RATE:-500}
 ATTACK_READ_BYTES=${ATTACK_READ_BYTES:-65536}
 ATTACKS=${ATTACKS:-slowloris,slow-body,slow-read}
 MEMORY_CONNECTIONS=${MEMORY_CONNECTIONS:-5000}
+CGI_CONNECTIONS=${CGI_CONNECTIONS:-16}
+TERN_EXTRA=""                  # directives appended to tern's bench configuration (cgi part)
+APACHE_EXTRA=""                # directives appended to Apache's configuration (cgi part)
 TERN_CONFIG=bench              # bench: the configuration above; defaults: no MPM directive
 NGINX_WORKER_CONNECTIONS=4096
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -193,7 +216,8 @@ while [ $# -gt 0 ]; do
 done
 
 for n in "$DURATION" "$RUNS" "$CONNECTIONS" "$TERN_THREADS" "$ATTACK_SECONDS" \
-  "$ATTACK_CONNECTIONS" "$ATTACK_RATE" "$ATTACK_READ_BYTES" "$MEMORY_CONNECTIONS"; do
+  "$ATTACK_CONNECTIONS" "$ATTACK_RATE" "$ATTACK_READ_BYTES" "$MEMORY_CONNECTIONS" \
+  "$CGI_CONNECTIONS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "expected a positive integer, got '$n'"
 done
 IFS=, read -r -a attack_list <<<"$ATTACKS"
@@ -208,8 +232,8 @@ IFS=, read -r -a part_list <<<"$PARTS"
 [ ${#part_list[@]} -gt 0 ] || die "--parts (BENCH_ONLY) needs a list of parts"
 for p in "${part_list[@]}"; do
   case "$p" in
-    throughput | attack | memory) PART[$p]=1 ;;
-    *) die "--parts (BENCH_ONLY) takes a comma-separated list from throughput,attack,memory (got '$p')" ;;
+    throughput | attack | memory | cgi) PART[$p]=1 ;;
+    *) die "--parts (BENCH_ONLY) takes a comma-separated list from throughput,attack,memory,cgi (got '$p')" ;;
   esac
 done
 
@@ -276,6 +300,8 @@ CLK_TCK=$(getconf CLK_TCK)
 TMP=$(mktemp -d /tmp/tern-bench.XXXXXX)
 chmod 755 "$TMP"  # servers that drop privileges must still reach the docroot
 STARTED=()        # pids of the servers this script started
+CGROUPS=()        # cgroups this script created (cgi part), removed on exit
+declare -A CGROUP=() # server name -> the cgroup its processes are started in (cgi part)
 
 # Prints the pid of every descendant of $1 (builtins only: no fork per process).
 descendants() {
@@ -321,6 +347,7 @@ cleanup() {
   local pid
   for pid in "${STARTED[@]}"; do stop_tree "$pid"; done
   STARTED=()
+  for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -383,13 +410,18 @@ warm_up() {
 
 # Runs measured run $4 against $2 (server pid $3) for server name $1 and appends
 # "rps p99_ms req_per_cpu_s" to $TMP/runs-$1; wrk's error lines go to
-# $TMP/warnings as well.
+# $TMP/warnings as well. When the server runs in a cgroup (cgi part), also appends
+# the requests per CPU-second of the whole cgroup (its CGI scripts included) to
+# $TMP/cgroup-runs-$1.
 measure_once() {
   local name=$1 url=$2 pid=$3 i=$4 out before after requests rps p99 cpu per_cpu errors
+  local cg=${CGROUP[$name]:-} cg_before=0 cg_after=0 cg_note=""
+  [ -z "$cg" ] || cg_before=$(cgroup_cpu_us "$cg")
   before=$(cpu_ticks "$pid")
   out=$(timeout $((DURATION + 60)) taskset -c "$CLIENT_CPU" \
     wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
   after=$(cpu_ticks "$pid")
+  [ -z "$cg" ] || cg_after=$(cgroup_cpu_us "$cg")
   kill -0 "$pid" 2>/dev/null || die "$name died during the run (see $TMP)"
   echo "$out" >"$TMP/wrk-$name-$i.txt"
   requests=$(echo "$out" | awk '/requests in/ { print $1; exit }')
@@ -408,8 +440,14 @@ $out"
   cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
   per_cpu=$(awk -v r="$requests" -v t=$((after - before)) -v hz="$CLK_TCK" \
     'BEGIN { if (t > 0) printf "%.0f", r / (t / hz); else print 0 }')
-  printf '   %s run %d: %s req/s, p99 %s ms, %s requests, %s CPU-s, %s req per CPU-s\n' \
-    "$name" "$i" "$rps" "$p99" "$requests" "$cpu" "$per_cpu" >&2
+  if [ -n "$cg" ]; then
+    awk -v r="$requests" -v us=$((cg_after - cg_before)) \
+      'BEGIN { if (us > 0) printf "%.0f\n", r / (us / 1e6); else print 0 }' >>"$TMP/cgroup-runs-$name"
+    cg_note=$(awk -v us=$((cg_after - cg_before)) -v r="$(tail -1 "$TMP/cgroup-runs-$name")" \
+      'BEGIN { printf ", cgroup %.2f CPU-s, %s req per cgroup CPU-s", us / 1e6, r }')
+  fi
+  printf '   %s run %d: %s req/s, p99 %s ms, %s requests, %s CPU-s, %s req per CPU-s%s\n' \
+    "$name" "$i" "$rps" "$p99" "$requests" "$cpu" "$per_cpu" "$cg_note" >&2
   echo "$rps $p99 $per_cpu" >>"$TMP/runs-$name"
 }
 
@@ -457,6 +495,7 @@ MaxRequestWorkers $TERN_THREADS
 MinSpareThreads 1
 MaxSpareThreads $((TERN_THREADS * 2))
 AsyncRequestWorkerFactor 100
+$TERN_EXTRA
 EOF
   SERVER_CMD=("${BIN[tern]}" -d "$dir" -f "$dir/tern.conf")
 }
@@ -600,6 +639,7 @@ MinSpareThreads 1
 MaxSpareThreads $((threads * 2))
 AsyncRequestWorkerFactor 100
 MaxConnectionsPerChild 0
+$APACHE_EXTRA
 EOF
   SERVER_CMD=("${BIN[apache2]}" -f "$dir/httpd.conf" -D FOREGROUND)
 }
@@ -617,7 +657,15 @@ start_server() {
   "config_$name" "$port" "$dir"
   url=http://127.0.0.1:$port/index.html
   echo "== $name: ${SERVER_CMD[*]} (CPU $SERVER_CPU), port $port" >&2
-  taskset -c "$SERVER_CPU" "${SERVER_CMD[@]}" >"$dir/stdout" 2>"$dir/stderr" &
+  if [ -n "${CGROUP[$name]:-}" ]; then
+    # The shell joins the cgroup, then becomes the server: every process it starts
+    # (CGI scripts included) is accounted there.
+    # shellcheck disable=SC2016 # expanded by that shell
+    sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "${CGROUP[$name]}" \
+      taskset -c "$SERVER_CPU" "${SERVER_CMD[@]}" >"$dir/stdout" 2>"$dir/stderr" &
+  else
+    taskset -c "$SERVER_CPU" "${SERVER_CMD[@]}" >"$dir/stdout" 2>"$dir/stderr" &
+  fi
   pid=$!
   STARTED+=("$pid")
   if ! wait_ready "$url" "$pid"; then
@@ -647,6 +695,8 @@ chmod -R a+rX "$TMP/htdocs"
 
 # shellcheck source=bench/attack.sh
 . "$BENCH_DIR/attack.sh"
+# shellcheck source=bench/cgi.sh
+. "$BENCH_DIR/cgi.sh"
 
 run_throughput_part() {
   MEASURED=()
@@ -692,12 +742,17 @@ run_throughput_part() {
   for s in "${MEASURED[@]}"; do stop_tree "${PID[$s]}"; done
 }
 
-if [ -n "${PART[throughput]:-}" ]; then
-  run_throughput_part
-fi
-if [ -n "${PART[attack]:-}" ]; then
-  run_attack_part
-fi
-if [ -n "${PART[memory]:-}" ]; then
-  run_memory_part
+# Each part prints its table on standard output when it ends (progress goes to
+# standard error); the tables are printed again together at the end.
+: >"$TMP/summary"
+for p in throughput attack memory cgi; do
+  [ -n "${PART[$p]:-}" ] || continue
+  "run_${p}_part" >"$TMP/table-$p"
+  cat "$TMP/table-$p"
+  cat "$TMP/table-$p" >>"$TMP/summary"
+done
+if [ ${#part_list[@]} -gt 1 ]; then
+  echo
+  echo "== Summary of every part"
+  cat "$TMP/summary"
 fi

@@ -11,10 +11,8 @@
 #include <vector>
 
 #include "config/config_loader.h"
-#include "handlers/site_handler.h"
-#include "handlers/status_handler.h"
-#include "log/access_log.h"
 #include "log/error_log.h"
+#include "modules/registry.h"
 #include "mpm/child.h"
 #include "mpm/control_process.h"
 #include "mpm/fd_limit.h"
@@ -26,13 +24,14 @@
 #include "server/listen_notice.h"
 #include "server/pid_file.h"
 #include "server/scoreboard.h"
+#include "server/server_root.h"
 
 namespace {
 
 void usage(FILE* out) {
   std::fprintf(out,
                "Usage: tern [-D name] [-d directory] [-f file] [-C \"directive\"] [-X]\n"
-               "            [-k start|restart|graceful|graceful-stop|stop] [-t] [-v] [-h]\n"
+               "            [-k start|restart|graceful|graceful-stop|stop] [-t] [-v] [-l] [-h]\n"
                "Options:\n"
                "  -D name            : define a name for use in <IfDefine name> directives\n"
                "  -d directory       : specify an alternate initial ServerRoot\n"
@@ -43,6 +42,7 @@ void usage(FILE* out) {
                "                     : start the server as a daemon, or signal the running one\n"
                "  -t                 : run syntax check for config files\n"
                "  -v                 : show version number\n"
+               "  -l                 : list compiled in modules\n"
                "  -h                 : list available command line options (this page)\n");
 }
 
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   bool single = false;
   std::string command;
   int c;
-  while ((c = getopt(argc, argv, "f:d:D:C:k:tvhX")) != -1) {
+  while ((c = getopt(argc, argv, "f:d:D:C:k:tvlhX")) != -1) {
     switch (c) {
       case 'f':
         opts.config_file = optarg;
@@ -90,6 +90,14 @@ int main(int argc, char** argv) {
       case 'v':
         std::printf("Server version: tern/%s (Unix)\nServer built:   %s\n", TERN_VERSION,
                     tern::server_built().c_str());
+        return 0;
+      case 'l':
+        // httpd's -l: the modules compiled in, by source file.
+        std::printf("Compiled in modules:\n");
+        for (const tern::Module* m : tern::all_modules()) {
+          if (!m->placeholder)
+            std::printf("  %.*s\n", static_cast<int>(m->source.size()), m->source.data());
+        }
         return 0;
       case 'h':
         usage(stdout);
@@ -184,16 +192,6 @@ int main(int argc, char** argv) {
     return tern::run_control_process(opts, loaded.config, std::move(sockets));
   }
 
-  auto logs = std::make_unique<tern::AccessLogs>();
-  if (!logs->open(config, &err)) {
-    std::fprintf(stderr, "tern: %s\n", err.c_str());
-    return 1;
-  }
-  auto handler = tern::SiteHandler::create(loaded.config, &err);
-  if (!handler) {
-    std::fprintf(stderr, "tern: %s\n", err.c_str());
-    return 1;
-  }
   // server-status and metrics read the scoreboard this process reports into.
   auto scoreboard = tern::Scoreboard::create(
       config.server_limit, std::max(config.thread_limit, config.threads_per_child),
@@ -202,15 +200,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
     return 1;
   }
-  tern::StatusInfo status_info = tern::make_status_info(config);
-  scoreboard->global().restart_time_us = status_info.restart_time_us;
-  tern::StatusHandler status(*scoreboard, status_info, tern::StatusForm::kServerStatus,
-                             handler.get());
-  tern::StatusHandler metrics(*scoreboard, status_info, tern::StatusForm::kMetrics, handler.get());
-  handler->register_named_handler("server-status", &status);
-  handler->register_named_handler("metrics", &metrics);
-  handler->set_error_logger(
-      [](std::string_view msg) { tern::ErrorLog::write(tern::LogLevel::kError, "core", msg); });
+  auto root = tern::ServerRoot::build(loaded.config, *scoreboard, &err);
+  if (!root) {
+    std::fprintf(stderr, "tern: %s\n", err.c_str());
+    return 1;
+  }
+  scoreboard->global().restart_time_us = root->restart_time_us();
   tern::PidFile pid_file;
   if (!pid_file.create(config.pid_file, &err)) {
     std::fprintf(stderr, "tern: %s\n", err.c_str());
@@ -218,7 +213,7 @@ int main(int argc, char** argv) {
   }
 
   tern::log_serving_notices(fds);
-  int rc = tern::run_child(config, fds, *handler, logs.get(), *scoreboard, 0, false);
+  int rc = tern::run_child(config, fds, root->handler(), root->logs(), *scoreboard, 0, false);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }

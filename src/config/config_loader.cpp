@@ -10,6 +10,7 @@
 #include "config/config_parser.h"
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "modules/registry.h"
 
 namespace tern {
 
@@ -137,19 +138,7 @@ LoadResult load_config(const LoadOptions& opts) {
 }
 
 bool is_known_module(std::string_view name) {
-  static constexpr std::string_view kModules[] = {
-      "mpm_event_module",  "core_module",       "http_module",   "mime_module",
-      "dir_module",        "log_config_module", "status_module", "authz_core_module",
-      "authz_host_module", "reqtimeout_module"};
-  for (std::string_view m : kModules) {
-    if (name == m) return true;
-    // The source-file form: mod_mime.c, event.c (mpm_event), core.c, http_core.c.
-    std::string_view base = m.substr(0, m.size() - 7);  // strip "_module"
-    if (name.size() == base.size() + 6 && name.starts_with("mod_") && name.ends_with(".c") &&
-        name.substr(4, base.size()) == base)
-      return true;
-  }
-  return name == "event.c" || name == "core.c" || name == "http_core.c";
+  return module_active(name);
 }
 
 }  // namespace tern

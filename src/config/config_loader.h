@@ -34,7 +34,8 @@ LoadResult load_config(const LoadOptions& opts);
 // Same, from text (for tests); `name` is used as the file name in messages.
 LoadResult load_config_text(std::string_view text, std::string_view name, const LoadOptions& opts);
 
-// True for module names <IfModule> treats as present, as `foo_module` or `mod_foo.c`.
+// True for module names <IfModule> treats as present, as `foo_module` or `mod_foo.c`
+// (the registry's module_active).
 bool is_known_module(std::string_view name);
 
 }  // namespace tern

@@ -1,6 +1,7 @@
 #pragma once
-// The single table of every directive tern understands: name, allowed contexts,
-// argument shape, setter, and a one-line description (httpd's wording).
+// One directive's description (name, allowed contexts, AllowOverride class, argument
+// shape, setter, httpd's one-line description, owning module) and the lookups over every
+// module's table (src/modules/registry.h lists the modules).
 
 #include <string>
 #include <string_view>
@@ -16,7 +17,19 @@ enum class Args { kNone, kTake1, kTake2, kTake12, kTake23, kIterate, kIterate2, 
 // Applies one directive to the state; returns an error message or "".
 using Setter = std::string (*)(BuildState&, const Cmd&);
 
-// One row of the table. Sections (names starting with '<') have `opens` != 0,
+// httpd's AllowOverride classes (`req_override`, OR_* with httpd's values): which
+// `AllowOverride` keyword lets a directive appear in .htaccess. A bitmask.
+enum AllowOverride : unsigned {
+  kOverrideNone = 0,        // never in .htaccess
+  kOverrideLimit = 1,       // AllowOverride Limit
+  kOverrideOptions = 2,     // AllowOverride Options
+  kOverrideFileInfo = 4,    // AllowOverride FileInfo
+  kOverrideAuthConfig = 8,  // AllowOverride AuthConfig
+  kOverrideIndexes = 16,    // AllowOverride Indexes
+  kOverrideAll = 31,        // any of them (httpd's OR_ALL, "Override: All")
+};
+
+// One row of a module's table. Sections (names starting with '<') have `opens` != 0,
 // the context their body is in, and `close` run at the matching end tag.
 struct DirectiveSpec {
   std::string_view name;
@@ -24,14 +37,17 @@ struct DirectiveSpec {
   Args args;
   Setter set;
   std::string_view description;
+  std::string_view module;             // httpd's name of the owning module, "core_module"
+  unsigned overrides = kOverrideNone;  // AllowOverride class(es), see AllowOverride
   unsigned opens = 0;
   Setter close = nullptr;
 };
 
-// The row for `name` (case-insensitive, sections with their '<'), or null.
+// The row for `name` (case-insensitive, sections with their '<') in any registered
+// module's table, or null.
 const DirectiveSpec* find_directive(std::string_view name);
 
-// Every directive name in the table, for suggestions.
+// Every directive name of every registered module, for suggestions.
 std::vector<std::string_view> directive_names();
 
 // Checks the argument count/kind of `cmd` against `spec`; returns an error or "".

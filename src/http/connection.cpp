@@ -8,9 +8,9 @@
 #include <cstring>
 
 #include "http/http_date.h"
+#include "http/task_state.h"
 #include "log/access_log.h"
 #include "log/access_record.h"
-#include "net/plain_transport.h"
 
 namespace tern {
 
@@ -75,15 +75,35 @@ void WorkerScratch::give_exchange(std::unique_ptr<Exchange> ex) {
   pool_.push_back(std::move(ex));
 }
 
-HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
-                               const TransportFactory& transport) {
-  transport.make(transport_, std::move(fd), peer, local);
+Connection& HttpProtocol::make(ConnectionSlot& slot, UniqueFd fd, const sockaddr* peer,
+                               const sockaddr* local) const {
+  return slot.emplace<HttpConnection>(std::move(fd), peer, local, *this);
 }
 
-HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local)
-    : HttpConnection(std::move(fd), peer, local, plain_transport_factory()) {}
+std::unique_ptr<ProtocolWorkerState> HttpProtocol::make_worker_state() const {
+  return std::make_unique<WorkerScratch>(env_.settings->limits);
+}
+
+HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
+                               const HttpProtocol& proto)
+    : proto_(&proto) {
+  proto.transport().make(transport_, std::move(fd), peer, local);
+}
 
 HttpConnection::~HttpConnection() = default;
+
+int64_t HttpConnection::park_timeout_ms() const {
+  return task_ ? task_->backend_timeout_ms : Connection::park_timeout_ms();
+}
+
+uint64_t HttpConnection::park_progress() const {
+  return task_ ? task_->backend_progress : 0;
+}
+
+void HttpConnection::release_buffers(WorkerContext& w) {
+  if (!ex_) return;
+  release_exchange(static_cast<WorkerScratch&>(w.state_for(*proto_)));
+}
 
 RequestContext HttpConnection::context() const {
   const ConnAddresses& a = transport().addresses();
@@ -124,7 +144,19 @@ void HttpConnection::unstash_head(WorkerScratch& w) {
   stash_len_ = 0;
 }
 
-ConnWait HttpConnection::run(WorkerScratch& w, const ConnectionEnv& env) {
+ConnWait HttpConnection::run(WorkerContext& wc) {
+  auto& w = static_cast<WorkerScratch&>(wc.state_for(*proto_));
+  w.score = wc.score;
+  w.ctx = &wc;
+  return run_exchange(w, proto_->env());
+}
+
+ConnWait HttpConnection::run_exchange(WorkerScratch& w, const ConnectionEnv& env) {
+  if (task_) {
+    // A task in progress; when it finishes, go on with what follows it (pipelining).
+    ConnWait next = run_task(w, env);
+    if (next != ConnWait::kReadHead || task_) return next;
+  }
   if (stash_) unstash_head(w);
   if (parked_) {
     WriteResult r = write_output(*parked_, w, env);
@@ -193,24 +225,11 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   const int rejected = hr.status == ParseStatus::kError ? hr.error_status : 0;
 
   const Request& req = ex.req;
-  // Decode the part of the body already buffered before answering (nothing is read for it):
-  // a broken body that is already here (bad chunk size, missing CRLF, chunked above
-  // LimitRequestBody) gets its 400/413 instead of the handler's status. The views of `req`
-  // stay valid: consume() only moves an offset. Body bytes arriving later are checked while
-  // they are dropped after the response; an error there closes the connection.
-  size_t body_seen = 0;
-  bool body_done = !req.has_body();
-  if (!body_done && !req.expect_continue && hr.consumed < ex.in.size()) {
-    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), nullptr);
-    if (br.status == ParseStatus::kError) return respond_error(w, env, br.error_status);
-    body_seen = br.consumed;
-    body_done = br.status == ParseStatus::kDone;
-  }
   ++requests_;
   if (!env.settings->keep_alive || !req.keep_alive ||
       (env.settings->max_keep_alive_requests > 0 &&
        requests_ >= static_cast<uint32_t>(env.settings->max_keep_alive_requests)) ||
-      env.stopping->load(std::memory_order_relaxed)) {
+      w.ctx->is_stopping()) {
     close_after_ = true;
   }
 
@@ -221,6 +240,25 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
     resp.status = rejected;
   } else {
     env.handler->handle(req, context(), resp);
+    // A response that takes time (CGI): the task reads the body and writes the response.
+    if (resp.task) return start_task(w, env, hr.consumed);
+  }
+
+  // Decode the part of the body already buffered (nothing is read for it): a broken body
+  // that is already here (bad chunk size, missing CRLF, chunked above LimitRequestBody) gets
+  // its 400/413 instead of the handler's response. The views of `req` stay valid: consume()
+  // only moves an offset. Body bytes arriving later are checked while they are dropped after
+  // the response; an error there closes the connection.
+  size_t body_seen = 0;
+  bool body_done = !req.has_body();
+  if (!body_done && !req.expect_continue && hr.consumed < ex.in.size()) {
+    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), nullptr);
+    if (br.status == ParseStatus::kError) {
+      --requests_;  // respond_error counts it again
+      return respond_error(w, env, br.error_status);
+    }
+    body_seen = br.consumed;
+    body_done = br.status == ParseStatus::kDone;
   }
 
   // The handler did not read the body: drop it when small enough, else close.
@@ -348,7 +386,12 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
   return close_or_linger();
 }
 
-ConnWait HttpConnection::on_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what) {
+ConnWait HttpConnection::on_timeout(WorkerContext& wc, ConnWait what) {
+  auto& w = static_cast<WorkerScratch&>(wc.state_for(*proto_));
+  w.score = wc.score;
+  w.ctx = &wc;
+  const ConnectionEnv& env = proto_->env();
+  if (task_) return task_timeout(w, env, what);
   // A partial head gets 408; an idle connection is just closed, and so is a stalled
   // body: tern reads a body only to drop it after its response went out, so no
   // response is possible any more (httpd closes in that case too).
@@ -380,7 +423,6 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
                                 bool head_only) {
   PendingOutput& o = w.out;
   Response& resp = o.resp;
-  const ConnectionSettings& s = *env.settings;
   bool no_body = status_forbids_body(resp.status);
   if (no_body) resp.clear_body();
   uint64_t length = resp.body_length();
@@ -412,18 +454,28 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   o.head_sent = 0;
   o.chunk = 0;
   o.chunk_sent = 0;
+  const BodyFraming framing = te_chunked                  ? BodyFraming::kChunked
+                              : !no_body && !resp.chunked ? BodyFraming::kLength
+                                                          : BodyFraming::kNone;
+  append_head(h, env, req, resp.status, resp.fields, framing, length);
+  if (head_only) resp.clear_body();
+}
+
+void HttpConnection::append_head(std::string& h, const ConnectionEnv& env, const Request* req,
+                                 int status, std::string_view fields, BodyFraming framing,
+                                 uint64_t length) const {
   h.append("HTTP/1.1 ");
-  append_number(h, static_cast<uint64_t>(resp.status));
+  append_number(h, static_cast<uint64_t>(status));
   h.push_back(' ');
-  h.append(reason_phrase(resp.status));
+  h.append(reason_phrase(status));
   h.append("\r\nDate: ");
   h.append(current_http_date());
   h.append("\r\n");
-  h.append(s.server_line);
-  h.append(resp.fields);
-  if (te_chunked) {
+  h.append(env.settings->server_line);
+  h.append(fields);
+  if (framing == BodyFraming::kChunked) {
     h.append("Transfer-Encoding: chunked\r\n");
-  } else if (!no_body && !resp.chunked) {
+  } else if (framing == BodyFraming::kLength) {
     h.append("Content-Length: ");
     append_number(h, length);
     h.append("\r\n");
@@ -432,20 +484,24 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
     h.append("Connection: close\r\n");
   } else if (req && req->version_minor == 0) {
     h.append("Keep-Alive: timeout=");
-    append_number(h, static_cast<uint64_t>(s.keep_alive_timeout_s));
+    append_number(h, static_cast<uint64_t>(env.settings->keep_alive_timeout_s));
     h.append("\r\nConnection: keep-alive\r\n");
   }
   h.append("\r\n");
-  if (head_only) resp.clear_body();
 }
 
 void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req) {
   const Response& resp = w.out.resp;
-  // One clock read and one body walk serve both the scoreboard and the log.
+  const uint64_t body = resp.body_length();
+  log_response(w, env, req, resp, body, w.out.head.size() + body);
+}
+
+void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, const Request* req,
+                                  const Response& resp, uint64_t body, uint64_t out_bytes) {
+  // One clock read serves both the scoreboard and the log.
   const int64_t now = wall_clock_us();
   const int64_t start = request_start_us_ ? request_start_us_ : now;
   const int64_t dur = now - start;
-  const uint64_t body = resp.body_length();
   if (WorkerScore* sc = w.score) {
     sc->accesses.fetch_add(1, std::memory_order_relaxed);
     sc->bytes.fetch_add(body, std::memory_order_relaxed);
@@ -475,7 +531,7 @@ void HttpConnection::log_access(WorkerScratch& w, const ConnectionEnv& env, cons
   r.final_status = resp.status;
   r.body_bytes = body;
   r.bytes_in = 0;
-  r.bytes_out = w.out.head.size() + r.body_bytes;
+  r.bytes_out = out_bytes;
   const ConnAddresses& a = transport().addresses();
   r.client_ip = a.peer_ip;
   r.client_port = a.peer_port;

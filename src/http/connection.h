@@ -1,7 +1,8 @@
 #pragma once
-// One HTTP/1.x connection's protocol state machine. A worker calls run() when
-// the connection has work; run() returns what the connection waits for next, and
-// the caller (the listener) holds it until then. One thread at a time.
+// One HTTP/1.x connection's protocol state machine, a Connection the MPM schedules. A worker
+// calls run() when the connection has work; run() returns what the connection waits for
+// next, and the listener holds it until then. One thread at a time. HttpProtocol (the
+// listen socket's factory) makes these connections over the listen socket's transport.
 
 #include <netinet/in.h>
 
@@ -16,6 +17,7 @@
 #include "http/request.h"
 #include "http/request_parser.h"
 #include "http/response.h"
+#include "mpm/connection.h"
 #include "net/transport.h"
 #include "net/unique_fd.h"
 #include "server/scoreboard.h"
@@ -23,16 +25,6 @@
 namespace tern {
 
 class AccessLogs;
-
-// What a connection waits for when it hands itself back.
-enum class ConnWait {
-  kClose,      // done: the caller closes it
-  kKeepAlive,  // idle between requests (KeepAliveTimeout)
-  kReadHead,   // part of a request head has arrived (RequestReadTimeout header)
-  kReadBody,   // part of a request body is still to come (RequestReadTimeout body)
-  kWrite,      // the socket buffer is full (Timeout)
-  kLinger,     // lingering close: write side shut, draining input
-};
 
 // Settings shared by every connection of a process, prepared at start-up.
 struct ConnectionSettings {
@@ -43,6 +35,7 @@ struct ConnectionSettings {
   bool enable_sendfile = true;
   std::string server_line;         // "Server: …\r\n" or empty
   std::string server_name;         // %v in logs
+  int64_t timeout_ms = 60000;      // Timeout: a task's backend wait unless it sets its own
   uint64_t max_discard = 1 << 20;  // unread body bytes tern reads and drops to keep alive
 };
 
@@ -50,8 +43,7 @@ struct ConnectionSettings {
 struct ConnectionEnv {
   const ConnectionSettings* settings = nullptr;
   const Handler* handler = nullptr;
-  AccessLogs* logs = nullptr;                   // may be null
-  const std::atomic<bool>* stopping = nullptr;  // graceful stop: finish, then close
+  AccessLogs* logs = nullptr;  // may be null
 };
 
 // State that exists only while a worker runs a connection: pooled per worker so that
@@ -74,8 +66,10 @@ struct PendingOutput {
   uint64_t chunk_sent = 0;  // bytes of that chunk already sent
 };
 
+struct TaskState;
+
 // Per-worker resources that connections borrow while a worker runs them.
-class WorkerScratch {
+class WorkerScratch : public ProtocolWorkerState {
  public:
   // Creates scratch space for connections using `limits`.
   explicit WorkerScratch(const ParserLimits& limits);
@@ -84,42 +78,61 @@ class WorkerScratch {
   // Returns an exchange to the pool (kept up to a small bound).
   void give_exchange(std::unique_ptr<Exchange> ex);
 
-  PendingOutput out;             // the response being written now
-  WorkerScore* score = nullptr;  // this worker's scoreboard slot, if any
-  std::vector<char> file_buf;    // read+write path when sendfile is off
+  PendingOutput out;                   // the response being written now
+  WorkerScore* score = nullptr;        // this worker's scoreboard slot, if any (set per run)
+  const WorkerContext* ctx = nullptr;  // the worker running a connection now (set per run)
+  std::vector<char> file_buf;          // read+write path when sendfile is off
  private:
   ParserLimits limits_;
   std::vector<std::unique_ptr<Exchange>> pool_;
 };
 
-// The connection. Small: an idle one is its transport (socket, addresses) and a few counters.
-class HttpConnection {
+// HTTP/1.1 over one transport: the factory of a listen socket's connections.
+class HttpProtocol : public ConnectionFactory {
  public:
-  // Takes ownership of `fd`; `peer` and `local` are its addresses; `transport` (the listen
-  // socket's) makes the byte stream over it.
+  // `env` and `transport` outlive the protocol and its connections.
+  HttpProtocol(const ConnectionEnv& env, const TransportFactory& transport)
+      : env_(env), transport_(transport) {}
+  Connection& make(ConnectionSlot& slot, UniqueFd fd, const sockaddr* peer,
+                   const sockaddr* local) const override;
+  std::unique_ptr<ProtocolWorkerState> make_worker_state() const override;
+  // The settings, handler and logs of the connections.
+  const ConnectionEnv& env() const { return env_; }
+  // What makes each connection's byte stream.
+  const TransportFactory& transport() const { return transport_; }
+
+ private:
+  ConnectionEnv env_;
+  const TransportFactory& transport_;
+};
+
+// The connection. Small: an idle one is its transport (socket, addresses) and a few counters.
+class HttpConnection : public Connection {
+ public:
+  // Takes ownership of `fd`; `peer` and `local` are its addresses; `proto` (the listen
+  // socket's) gives the transport, the handler and the settings.
   HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
-                 const TransportFactory& transport);
-  // As above, over the plain transport.
-  HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr* local);
+                 const HttpProtocol& proto);
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
-  ~HttpConnection();
+  ~HttpConnection() override;
 
-  // Does all the work possible now; returns what to wait for next.
-  ConnWait run(WorkerScratch& w, const ConnectionEnv& env);
-  // A wait of the listener expired: answers 408 when a request was in progress,
-  // then returns kLinger or kClose. Called on a worker.
-  ConnWait on_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what);
-  // Lingering close, called by the listener when readable: drains input.
-  // Returns true when the peer has closed or failed (close now).
-  bool drain_linger();
-  // Gives the exchange back to `w` when it holds no input (before idling).
-  void release_exchange(WorkerScratch& w);
+  ConnWait run(WorkerContext& w) override;
+  // A partial head gets 408; a task (CGI) is aborted (504 or 408 when no head went out);
+  // anything else closes.
+  ConnWait on_timeout(WorkerContext& w, ConnWait what) override;
+  bool drain_linger() override;
+  // Gives the exchange back when it holds no input (before idling).
+  void release_buffers(WorkerContext& w) override;
+  int fd() const override { return transport().fd(); }
+  uint64_t phase_bytes() const override { return phase_bytes_; }
+  uint32_t phase_serial() const override { return phase_serial_; }
+  uint64_t bytes_written() const override { return bytes_written_; }
+  int64_t park_timeout_ms() const override;
+  uint64_t park_progress() const override;
 
   // The byte stream the connection reads and writes through.
   Transport& transport() const { return *transport_.get(); }
-  // The socket.
-  int fd() const { return transport().fd(); }
   // The peer's textual address.
   const char* client_ip() const { return transport().addresses().peer_ip; }
   // Requests served on this connection so far.
@@ -134,22 +147,39 @@ class HttpConnection {
   // connection waits, and the exchange goes back to the worker's pool; the head is parsed
   // again from its first byte when more arrives (so a re-parse costs at most this much).
   static constexpr size_t kStashMax = 1024;
-  // Bytes received in the current read phase (a request head, or a body being
-  // dropped), for RequestReadTimeout's MinRate.
-  uint64_t phase_bytes() const { return phase_bytes_; }
-  // Changes whenever a new head or body phase starts (also without a wait in between).
-  uint32_t phase_serial() const { return phase_serial_; }
-  // Bytes written to the socket so far: a write wait that did not move it made no progress.
-  uint64_t bytes_written() const { return bytes_written_; }
 
  private:
-  enum class Phase : uint8_t { kHead, kDiscardBody };
+  friend class HttpTaskIo;
+  enum class Phase : uint8_t { kHead, kDiscardBody, kTask };
   enum class WriteResult : uint8_t { kDone, kAgain, kError };
 
+  ConnWait run_exchange(WorkerScratch& w, const ConnectionEnv& env);
+  void release_exchange(WorkerScratch& w);
   ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
+  // Task mode (connection_task.cpp): a handler returned Response::task.
+  ConnWait start_task(WorkerScratch& w, const ConnectionEnv& env, size_t head_bytes);
+  ConnWait run_task(WorkerScratch& w, const ConnectionEnv& env);
+  ConnWait task_timeout(WorkerScratch& w, const ConnectionEnv& env, ConnWait what);
+  // Ends task mode: unwatches the task's fds, destroys it, then logs and goes on as after
+  // any response (`ok`), or closes (`!ok`).
+  ConnWait finish_task(WorkerScratch& w, const ConnectionEnv& env, bool ok);
+  // Writes what the task's output buffer holds.
+  WriteResult flush_task(WorkerScratch& w);
+  // Unwatches the task's fds and destroys the task (its state stays for the log).
+  void end_task_watches(WorkerScratch& w);
+  // The task failed before any byte of its response went out: answers `status` instead.
+  ConnWait task_failed(WorkerScratch& w, const ConnectionEnv& env, int status);
   ConnWait respond_error(WorkerScratch& w, const ConnectionEnv& env, int status);
   void build_head(WorkerScratch& w, const ConnectionEnv& env, const Request* req, bool head_only);
+  // How a body is delimited in the head: not at all (no body, or until close),
+  // Content-Length, or chunked.
+  enum class BodyFraming : uint8_t { kNone, kLength, kChunked };
+  // Appends the status line, Date, Server, `fields`, the framing field and Connection.
+  void append_head(std::string& h, const ConnectionEnv& env, const Request* req, int status,
+                   std::string_view fields, BodyFraming framing, uint64_t length) const;
   void log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req);
+  void log_response(WorkerScratch& w, const ConnectionEnv& env, const Request* req,
+                    const Response& resp, uint64_t body_bytes, uint64_t out_bytes);
   WriteResult write_output(PendingOutput& o, WorkerScratch& w, const ConnectionEnv& env);
   ConnWait after_response(WorkerScratch& w, const ConnectionEnv& env);
   ConnWait close_or_linger();
@@ -170,7 +200,9 @@ class HttpConnection {
   RequestContext context() const;
 
   TransportSlot transport_;  // never empty after construction
+  const HttpProtocol* proto_;
   std::unique_ptr<Exchange> ex_;
+  std::unique_ptr<TaskState> task_;  // a response in progress (Response::task), else null
   std::unique_ptr<PendingOutput> parked_;
   std::unique_ptr<char[]> stash_;  // a short partial head while waiting without ex_
   uint64_t discard_left_ = 0;      // bytes of body still to drop (chunked: budget)

@@ -2,6 +2,7 @@
 // A parsed HTTP/1.x request head. Every view points into the connection's input
 // buffer and stays valid until the connection consumes the request.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -44,6 +45,9 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const;
   // Clears everything for reuse (keeps the vector's capacity).
   void clear();
+  // Points every view that lies in [from, from + len) at the same offset of `to` (a copy of
+  // those bytes), so that the request outlives the buffer it was parsed from.
+  void rebase(const char* from, size_t len, const char* to);
 };
 
 // Case-insensitive ASCII comparison of two tokens.

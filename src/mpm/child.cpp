@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "handlers/server_header.h"
+#include "http/connection.h"
 #include "mpm/listener.h"
 #include "net/plain_transport.h"
 
@@ -40,6 +41,7 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   std::string server = server_header_value(config.server_tokens);
   cs.server_line = server.empty() ? "" : "Server: " + server + "\r\n";
   cs.server_name = config.server_name;
+  cs.timeout_ms = config.timeout.count();
 
   ListenerSettings ls;
   ls.keep_alive_timeout_ms = config.keep_alive_timeout.count();
@@ -58,6 +60,8 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   env.settings = &cs;
   env.handler = &handler;
   env.logs = logs;
+  // Every listen socket speaks plain HTTP/1.1 today; `Listen 443 https` will pick TLS here.
+  HttpProtocol http(env, plain_transport_factory());
 
   ProcessScore& ps = scoreboard.process(slot);
   ps.pid = getpid();
@@ -66,10 +70,9 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
   }
-  // Every listen socket is plain HTTP today; `Listen 443 https` will pick TLS here.
   std::vector<ListenPort> ports;
-  for (int fd : listen_fds) ports.push_back(ListenPort{fd, &plain_transport_factory()});
-  Listener listener(ports, ls, env, scoreboard, slot);
+  for (int fd : listen_fds) ports.push_back(ListenPort{fd, &http});
+  Listener listener(ports, ls, scoreboard, slot);
   g_listener.store(&listener);
   if (int pending = g_pending_stop.load()) listener.stop(pending == 1);
   listener.run();

@@ -1,7 +1,5 @@
 #include "mpm/control_process.h"
 
-#include "handlers/status_handler.h"
-
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -14,7 +12,6 @@
 #include <map>
 #include <string>
 
-#include "handlers/site_handler.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "mpm/child.h"
@@ -26,6 +23,7 @@
 #include "server/pid_file.h"
 #include "server/privileges.h"
 #include "server/scoreboard.h"
+#include "server/server_root.h"
 
 namespace tern {
 
@@ -41,12 +39,6 @@ const char* kMod = "mpm_event";
 
 std::string listen_key(const ListenSpec& l) {
   return l.host + "|" + std::to_string(l.port);
-}
-
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 void sleep_ms(int64_t ms) {
@@ -65,10 +57,7 @@ struct SlotInfo {
 // Everything one configuration generation needs.
 struct Generation {
   std::shared_ptr<const Config> config;
-  std::unique_ptr<AccessLogs> logs;
-  std::unique_ptr<SiteHandler> handler;
-  std::unique_ptr<StatusHandler> status;   // SetHandler server-status
-  std::unique_ptr<StatusHandler> metrics;  // SetHandler metrics
+  std::unique_ptr<ServerRoot> root;  // what its children serve with
   Identity identity;
 };
 
@@ -133,12 +122,8 @@ bool Control::prepare(std::shared_ptr<const Config> config, Generation* out, std
   }
   if (!resolve_identity(c.user, c.group, &out->identity, err)) return false;
   if (!ErrorLog::open(c.error_log, c.log_level, err)) return false;
-  out->logs = std::make_unique<AccessLogs>();
-  if (!out->logs->open(c, err)) return false;
-  out->handler = SiteHandler::create(config, err);
-  if (!out->handler) return false;
-  out->handler->set_error_logger(
-      [](std::string_view msg) { ErrorLog::write(LogLevel::kError, "core", msg); });
+  out->root = ServerRoot::build(config, *sb_, err);
+  if (!out->root) return false;
   for (auto& [k, fd] : fresh) sockets_[k] = std::move(fd);
   // Sockets no longer configured are closed here; old children keep their copies.
   std::map<std::string, UniqueFd> kept;
@@ -160,16 +145,8 @@ void Control::apply(Generation g) {
   gen_ = std::move(g);
   ++generation_;
   sb_->global().generation = generation_ - 1;  // httpd counts restarts: 0 at first start
-  sb_->global().restart_time_us = wall_us();
-  // The status handlers read the shared scoreboard: children inherit them.
-  StatusInfo info = make_status_info(*gen_.config);
-  info.restart_time_us = sb_->global().restart_time_us.load();
-  gen_.status =
-      std::make_unique<StatusHandler>(*sb_, info, StatusForm::kServerStatus, gen_.handler.get());
-  gen_.metrics =
-      std::make_unique<StatusHandler>(*sb_, info, StatusForm::kMetrics, gen_.handler.get());
-  gen_.handler->register_named_handler("server-status", gen_.status.get());
-  gen_.handler->register_named_handler("metrics", gen_.metrics.get());
+  // The root's status handlers (children inherit them) report this restart time.
+  sb_->global().restart_time_us = gen_.root->restart_time_us();
   spawn_rate_ = 1;
   reported_max_workers_ = false;
 }
@@ -191,7 +168,7 @@ bool Control::reload() {
                      "could not apply the new configuration, keeping the old one: %s", err.c_str());
     // A failed ErrorLog::open changed nothing; reopen the old files for rotation.
     ErrorLog::reopen(nullptr);
-    gen_.logs->reopen(nullptr);
+    gen_.root->logs()->reopen(nullptr);
     return false;
   }
   for (const auto& w : r.config->warnings) ErrorLog::write(LogLevel::kWarn, kMod, w);
@@ -237,7 +214,7 @@ void Control::spawn(int slot) {
     // Set after drop_privileges, which clears the parent-death signal.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(0);  // the parent died before prctl
-    int rc = run_child(c, fds_, *gen_.handler, gen_.logs.get(), *sb_, slot, true);
+    int rc = run_child(c, fds_, gen_.root->handler(), gen_.root->logs(), *sb_, slot, true);
     ::_exit(rc);
   }
   ps.pid = pid;

@@ -30,7 +30,7 @@ void* listen_tag(size_t i) {
 }  // namespace
 
 ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
-                                  const TransportFactory& transport) {
+                                  const ConnectionFactory& protocol) {
   ConnEntry* c;
   {
     std::lock_guard lk(mu_);
@@ -41,7 +41,10 @@ ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const socka
       free_.pop_back();
     }
   }
-  c->http.emplace(std::move(fd), peer, local, transport);
+  protocol.make(c->conn, std::move(fd), peer, local);
+  c->watched[0] = c->watched[1] = -1;
+  c->paused_ms = 0;
+  c->paused_wait = ConnWait::kClose;
   c->wait = ConnWait::kClose;  // waits for nothing yet: the first hand_back starts the head phase
   c->registered = false;
   c->phase_start_ms = 0;
@@ -52,20 +55,22 @@ ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const socka
 }
 
 void ConnEntryPool::release(ConnEntry* c) {
-  c->http.reset();  // closes the socket
+  // Closes the socket (and whatever the connection holds: a task's pipes). Watched fds
+  // leave the epoll set as they close; no epoll_ctl here, as their numbers may be reused.
+  c->conn.reset();
   std::lock_guard lk(mu_);
   free_.push_back(c);
 }
 
 Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings& settings,
-                   const ConnectionEnv& env, Scoreboard& scoreboard, int slot)
+                   Scoreboard& scoreboard, int slot)
     : settings_(settings),
-      env_(env),
       keep_alive_q_(settings.keep_alive_timeout_ms, true),
       write_q_(settings.timeout_ms, true),  // deadlines kept across wake-ups without progress
       linger_q_(settings.linger_short_ms, true),
       read_head_q_(0, true),
       read_body_q_(0, true),
+      park_q_(0, true),
       scoreboard_(scoreboard),
       slot_(slot),
       counts_(scoreboard.process(slot)),
@@ -73,17 +78,21 @@ Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings&
             settings.threads) {
   for (const ListenPort& p : ports) {
     listen_fds_.push_back(p.fd);
-    transports_.push_back(p.transport);
+    protocols_.push_back(p.protocol);
   }
-  env_.stopping = &stopping_;
   epoll_.add(wake_.fd(), EPOLLIN, nullptr);
   conn_epoll_.add(stop_workers_.fd(), EPOLLIN, nullptr);  // level-triggered: every worker sees it
-  listener_scratch_ = std::make_unique<WorkerScratch>(env_.settings->limits);
+  // Edge-triggered: each notify wakes one worker, which takes every expired entry.
+  conn_epoll_.add(expired_ready_.fd(), EPOLLIN | EPOLLET, &expired_);
   for (int i = 0; i < settings_.threads; ++i) {
-    scratch_.push_back(std::make_unique<WorkerScratch>(env_.settings->limits));
+    auto w = std::make_unique<Worker>();
+    w->listener = this;
+    w->ctx.stopping = &stopping_;
+    w->ctx.host = w.get();
     WorkerScore* score = i < scoreboard_.thread_limit() ? &scoreboard_.worker(slot_, i) : nullptr;
-    scratch_.back()->score = score;
+    w->ctx.score = score;
     if (score) score->status = static_cast<char>(WorkerStatus::kStarting);
+    worker_state_.push_back(std::move(w));
   }
   set_listening(true);
   last_free_ms_ = monotonic_ms();
@@ -117,6 +126,8 @@ TimeoutQueue* Listener::queue_for(ConnWait w) {
       return &write_q_;
     case ConnWait::kLinger:
       return &linger_q_;
+    case ConnWait::kPark:
+      return &park_q_;
     case ConnWait::kClose:
       break;
   }
@@ -137,6 +148,9 @@ void Listener::count(ConnWait w, int delta) {
       break;
     case ConnWait::kLinger:
       counts_.closing.fetch_add(delta);
+      break;
+    case ConnWait::kPark:
+      counts_.parked.fetch_add(delta);
       break;
     case ConnWait::kClose:
       break;
@@ -165,14 +179,15 @@ void Listener::close_entry(ConnEntry* c) {
 }
 
 void Listener::worker_loop(int index) {
-  WorkerScratch& w = *scratch_[static_cast<size_t>(index)];
-  if (w.score) w.score->tid.store(::gettid(), std::memory_order_relaxed);  // per-thread CPU
+  Worker& w = *worker_state_[static_cast<size_t>(index)];
+  WorkerScore* score = w.ctx.score;
+  if (score) score->tid.store(::gettid(), std::memory_order_relaxed);  // per-thread CPU
   std::atomic<int64_t>& busy_since = busy_since_[static_cast<size_t>(index)].ms;
   epoll_event events[kWorkerEvents];
-  if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
+  if (score) score->status = static_cast<char>(WorkerStatus::kReady);
   if (!gate_.enter()) return;
   for (;;) {
-    if (w.score) w.score->status = static_cast<char>(WorkerStatus::kReady);
+    if (score) score->status = static_cast<char>(WorkerStatus::kReady);
     busy_since.store(0, std::memory_order_relaxed);
     if (!gate_.yield_if_over()) return;
     idle_workers_++;
@@ -180,8 +195,13 @@ void Listener::worker_loop(int index) {
     busy_since.store(monotonic_ms(), std::memory_order_relaxed);
     idle_workers_--;
     for (int i = 0; i < n; ++i) {
-      auto* c = static_cast<ConnEntry*>(events[i].data.ptr);
-      if (c == nullptr) return;  // stop_workers_
+      void* tag = events[i].data.ptr;
+      if (tag == nullptr) return;  // stop_workers_
+      if (tag == &expired_) {
+        serve_expired(w);
+        continue;
+      }
+      auto* c = static_cast<ConnEntry*>(tag);
       {
         std::lock_guard lk(mu_);
         if (!c->queue) {
@@ -199,24 +219,65 @@ void Listener::worker_loop(int index) {
   }
 }
 
-void Listener::serve(ConnEntry* c, WorkerScratch& w) {
+void Listener::serve(ConnEntry* c, Worker& w) {
   if (c->wait == ConnWait::kLinger) {
-    if (c->http->drain_linger()) {
+    if (c->c().drain_linger()) {
       close_entry(c);
     } else {
-      hand_back(c, ConnWait::kLinger, w);
+      hand_back(c, ConnWait::kLinger, &w);
     }
     return;
   }
-  if (w.score) {
-    w.score->status =
+  if (w.ctx.score) {
+    w.ctx.score->status =
         static_cast<char>(stopping_.load() ? WorkerStatus::kGraceful : WorkerStatus::kWrite);
   }
-  hand_back(c, c->http->run(w, env_), w);
+  w.current = c;
+  ConnWait next = c->c().run(w.ctx);
+  w.current = nullptr;
+  hand_back(c, next, &w);
 }
 
-void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
-  if (next == ConnWait::kKeepAlive) c->http->release_exchange(w);
+void Listener::serve_expired(Worker& w) {
+  expired_ready_.drain();
+  std::vector<ConnEntry*> batch;
+  {
+    std::lock_guard lk(mu_);
+    batch.swap(expired_);
+  }
+  for (ConnEntry* c : batch) {
+    if (w.ctx.score) w.ctx.score->status = static_cast<char>(WorkerStatus::kWrite);
+    // The protocol answers (HTTP's 408) and logs here, on a worker, never on the listener.
+    w.current = c;
+    ConnWait next = c->c().on_timeout(w.ctx, c->wait);
+    w.current = nullptr;
+    hand_back(c, next, &w);
+  }
+}
+
+bool Listener::watch(ConnEntry* c, int fd) {
+  for (int& slot : c->watched) {
+    if (slot >= 0) continue;
+    // Under mu_: hand_back reads the table when it re-arms after a missed event.
+    std::lock_guard lk(mu_);
+    if (conn_epoll_.add(fd, kConnEvents, c) != 0) return false;
+    slot = fd;
+    return true;
+  }
+  return false;
+}
+
+void Listener::unwatch(ConnEntry* c, int fd) {
+  for (int& slot : c->watched) {
+    if (slot != fd) continue;
+    std::lock_guard lk(mu_);
+    conn_epoll_.remove(fd);
+    slot = -1;
+  }
+}
+
+void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
+  if (next == ConnWait::kKeepAlive && w) c->c().release_buffers(w->ctx);
   // While a graceful stop drains, a response that was already sent with
   // keep-alive leaves the connection open: its client may be sending the next
   // request right now, which will be answered with `Connection: close`.
@@ -233,7 +294,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
     c->wait = next;
     queue_for(next)->insert(c, deadline);
     count(next, +1);
-    int fd = c->http->fd();
+    int fd = c->c().fd();
     // Registered once, edge-triggered for both directions: a hand-back costs no
     // epoll_ctl (it did with EPOLLONESHOT, one per request). Only when an event
     // arrived while the connection was held does a modify re-evaluate readiness.
@@ -241,7 +302,11 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
     if (!c->registered) {
       err = conn_epoll_.add(fd, kConnEvents, c);
     } else if (c->missed_event) {
+      // The event may have been on a watched fd: re-evaluate every fd of the connection.
       err = conn_epoll_.modify(fd, kConnEvents, c);
+      for (int extra : c->watched) {
+        if (extra >= 0) conn_epoll_.modify(extra, kConnEvents, c);
+      }
     }
     c->missed_event = false;
     if (err != 0) {
@@ -258,9 +323,31 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w) {
 }
 
 int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
-  const HttpConnection& h = *c->http;
-  // Progress is what the wait is about: bytes of this read phase, or bytes written.
-  const uint64_t mark = next == ConnWait::kWrite ? h.bytes_written() : h.phase_bytes();
+  const Connection& h = c->c();
+  // Progress is what the wait is about: bytes of this read phase, bytes written, or the
+  // parked work's own counter.
+  const uint64_t mark = next == ConnWait::kWrite  ? h.bytes_written()
+                        : next == ConnWait::kPark ? h.park_progress()
+                                                  : h.phase_bytes();
+  const bool reading = next == ConnWait::kReadHead || next == ConnWait::kReadBody;
+  const bool was_reading = c->wait == ConnWait::kReadHead || c->wait == ConnWait::kReadBody;
+  if (reading && c->paused_wait == next && c->phase_serial == h.phase_serial()) {
+    // Back to a read phase that was left while tern itself did not read (a handler not
+    // ready for more body, output to write first): that time does not count against
+    // RequestReadTimeout.
+    c->phase_start_ms = c->paused_start_ms + (now - c->paused_ms);
+    c->wait = next;
+    c->progress_ms = now;
+    c->progress_mark = mark;
+    c->paused_wait = ConnWait::kClose;
+  } else if (was_reading && (next == ConnWait::kPark || next == ConnWait::kWrite) &&
+             c->phase_serial == h.phase_serial()) {
+    c->paused_wait = c->wait;
+    c->paused_start_ms = c->phase_start_ms;
+    c->paused_ms = now;
+  } else if (next != ConnWait::kPark && next != ConnWait::kWrite) {
+    c->paused_wait = ConnWait::kClose;
+  }
   // A new phase: another kind of wait, or the same kind after a request went by
   // (keep-alive after keep-alive, the next pipelined head).
   if (next != c->wait || h.phase_serial() != c->phase_serial) {
@@ -291,6 +378,9 @@ int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
     case ConnWait::kWrite:
       // httpd's Timeout for a send: closed when no byte went out for that long.
       return c->progress_ms + settings_.timeout_ms;
+    case ConnWait::kPark:
+      // The parked work's own timeout (CGIScriptTimeout, ProxyTimeout), from its last progress.
+      return c->progress_ms + h.park_timeout_ms();
     case ConnWait::kClose:
       break;
   }
@@ -329,12 +419,12 @@ int Listener::accept_batch(size_t port) {
     socklen_t llen = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen);
     ConnEntry* c = pool_.acquire(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
-                                 reinterpret_cast<sockaddr*>(&local), *transports_[port]);
+                                 reinterpret_cast<sockaddr*>(&local), *protocols_[port]);
     counts_.connections++;
     uint64_t accepted = ++counts_.accepted;
     c->phase_start_ms = monotonic_ms();
     // A worker picks it up as soon as its first bytes are readable.
-    hand_back(c, ConnWait::kReadHead, *listener_scratch_);
+    hand_back(c, ConnWait::kReadHead, nullptr);
     if (settings_.max_connections > 0 && accepted >= settings_.max_connections) {
       stop_requested_.store(true);  // MaxConnectionsPerChild: recycle gracefully
       set_listening(false);
@@ -360,29 +450,27 @@ void Listener::drain_backlog_and_close_door() {
 }
 
 void Listener::expire(int64_t now) {
-  std::vector<ConnEntry*> expired;
+  std::vector<ConnEntry*> idle;
+  bool for_workers = false;
   {
     std::lock_guard lk(mu_);
-    for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+    for (TimeoutQueue* q : all_queues()) {
       while (TimeoutLink* l = q->pop_expired(now)) {
         auto* c = static_cast<ConnEntry*>(l);
         count(c->wait, -1);
-        // Disarm, so that no later event hands it to a worker while we hold it.
-        conn_epoll_.remove(c->http->fd());
-        c->registered = false;
-        expired.push_back(c);
+        if (c->wait == ConnWait::kKeepAlive || c->wait == ConnWait::kLinger) {
+          idle.push_back(c);  // nothing to say to the client: closed here
+        } else {
+          // Protocol work (a 408, a task's abort and its 504, the log): a worker does it.
+          // Held (in no queue), so its events only mark missed_event meanwhile.
+          expired_.push_back(c);
+          for_workers = true;
+        }
       }
     }
   }
-  for (ConnEntry* c : expired) {
-    if (c->wait == ConnWait::kReadHead || c->wait == ConnWait::kReadBody) {
-      // A partial request: answer 408 (a few hundred bytes, written here).
-      ConnWait next = c->http->on_timeout(*listener_scratch_, env_, c->wait);
-      hand_back(c, next, *listener_scratch_);
-    } else {
-      close_entry(c);
-    }
-  }
+  for (ConnEntry* c : idle) close_entry(c);
+  if (for_workers) expired_ready_.notify();
 }
 
 void Listener::update_admission(int64_t now) {
@@ -530,7 +618,7 @@ void Listener::close_idle_keep_alive() {
 int Listener::next_timeout_ms(int64_t now) {
   int64_t wake = now + 1000;
   std::lock_guard lk(mu_);
-  for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+  for (TimeoutQueue* q : all_queues()) {
     if (TimeoutLink* l = q->front()) wake = std::min(wake, l->deadline_ms);
   }
   if (accept_backoff_until_ > now) wake = std::min(wake, accept_backoff_until_);
@@ -595,7 +683,7 @@ void Listener::run() {
   for (auto& t : workers_) t.join();
   workers_.clear();
   std::lock_guard lk(mu_);
-  for (TimeoutQueue* q : {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_}) {
+  for (TimeoutQueue* q : all_queues()) {
     while (TimeoutLink* l = q->front()) {
       q->remove(l);
       auto* c = static_cast<ConnEntry*>(l);
@@ -604,6 +692,11 @@ void Listener::run() {
       counts_.connections--;
     }
   }
+  for (ConnEntry* c : expired_) {
+    pool_.release(c);
+    counts_.connections--;
+  }
+  expired_.clear();
 }
 
 }  // namespace tern

@@ -12,13 +12,12 @@
 #include <thread>
 #include <vector>
 
-#include "http/connection.h"
 #include "log/log_rate_limit.h"
+#include "mpm/connection.h"
 #include "mpm/read_deadline.h"
 #include "mpm/run_gate.h"
 #include "mpm/timeout_queue.h"
 #include "net/epoll.h"
-#include "net/transport.h"
 #include "server/scoreboard.h"
 
 namespace tern {
@@ -42,10 +41,11 @@ struct ListenerSettings {
   bool exclusive_accept = false;       // EPOLLEXCLUSIVE on the listen fds (several children)
 };
 
-// A listen socket and the transport its connections get (chosen by its Listen line).
+// A listen socket and what its connections speak (protocol and transport, chosen by its
+// Listen line).
 struct ListenPort {
   int fd = -1;                                  // owned by the caller
-  const TransportFactory* transport = nullptr;  // outlives the listener
+  const ConnectionFactory* protocol = nullptr;  // outlives the listener
 };
 
 // A connection as the listener knows it. Entries live in a pool and are never
@@ -53,22 +53,30 @@ struct ListenPort {
 // epoll event for a closed connection still reads a valid entry, finds it in no
 // queue, and skips it.
 struct ConnEntry : TimeoutLink {
-  std::optional<HttpConnection> http;
+  ConnectionSlot conn;  // empty while the entry is free
   ConnWait wait = ConnWait::kReadHead;
+  int watched[ConnectionHost::kMaxWatched] = {-1, -1};  // extra fds that schedule it
   bool registered = false;     // in the connection epoll set (under Listener::mu_ while in use)
   bool missed_event = false;   // an event came while a thread held it (guarded by mu_)
   int64_t phase_start_ms = 0;  // start of the current wait (head/body read, write, linger, …)
   int64_t progress_ms = 0;     // last hand-back that moved progress_mark (or the phase start)
   uint64_t progress_mark = 0;  // bytes read in the phase, or written in all while writing
-  uint32_t phase_serial = 0;   // HttpConnection::phase_serial() when the phase started
+  uint32_t phase_serial = 0;   // Connection::phase_serial() when the phase started
+  // A read phase left for a park or a write within the same phase: which one, when it
+  // started and when it was left (its deadline resumes without the time away).
+  ConnWait paused_wait = ConnWait::kClose;
+  int64_t paused_start_ms = 0;
+  int64_t paused_ms = 0;
+  // The connection held (non-null while in use).
+  Connection& c() const { return *conn.get(); }
 };
 
 // Type-stable storage for ConnEntry objects. Thread-safe.
 class ConnEntryPool {
  public:
-  // An entry holding a new connection on `fd`, over a transport made by `transport`.
+  // An entry holding a new connection on `fd`, made by `protocol`.
   ConnEntry* acquire(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
-                     const TransportFactory& transport);
+                     const ConnectionFactory& protocol);
   // Closes the connection and keeps the entry for reuse.
   void release(ConnEntry* c);
 
@@ -89,10 +97,10 @@ class ConnEntryPool {
 // queues, accepts, and applies admission control.
 class Listener {
  public:
-  // The sockets of `ports` stay owned by the caller. `env`, `settings` and `scoreboard`
+  // The sockets of `ports` stay owned by the caller. Their factories and `scoreboard`
   // outlive the listener, which reports into process slot `slot`.
   Listener(const std::vector<ListenPort>& ports, const ListenerSettings& settings,
-           const ConnectionEnv& env, Scoreboard& scoreboard, int slot);
+           Scoreboard& scoreboard, int slot);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -108,9 +116,23 @@ class Listener {
   const std::atomic<bool>& stopping() const { return stopping_; }
 
  private:
+  // One worker: its context for connections and the host of the connection it runs.
+  struct Worker : ConnectionHost {
+    Listener* listener = nullptr;
+    ConnEntry* current = nullptr;
+    WorkerContext ctx;
+    bool watch(int fd) override { return listener->watch(current, fd); }
+    void unwatch(int fd) override { listener->unwatch(current, fd); }
+  };
+
   void worker_loop(int index);
-  void serve(ConnEntry* c, WorkerScratch& w);
-  void hand_back(ConnEntry* c, ConnWait next, WorkerScratch& w);
+  void serve(ConnEntry* c, Worker& w);
+  // Runs the protocol's timeout work of the connections whose wait expired.
+  void serve_expired(Worker& w);
+  // `w` is null when the listener itself hands a new connection to the workers.
+  void hand_back(ConnEntry* c, ConnWait next, Worker* w);
+  bool watch(ConnEntry* c, int fd);
+  void unwatch(ConnEntry* c, int fd);
   // Starts or continues `c`'s wait for `next` at `now` and returns its deadline:
   // read phases per RequestReadTimeout, a write when no byte went out for Timeout.
   int64_t deadline_for(ConnEntry* c, ConnWait next, int64_t now);
@@ -137,19 +159,21 @@ class Listener {
   void count(ConnWait w, int delta);
 
   std::vector<int> listen_fds_;
-  std::vector<const TransportFactory*> transports_;  // per listen socket, as listen_fds_
+  std::vector<const ConnectionFactory*> protocols_;  // per listen socket, as listen_fds_
   ListenerSettings settings_;
-  ConnectionEnv env_;
   Epoll epoll_;       // listen sockets + wake_
   Epoll conn_epoll_;  // waiting connections + stop_workers_; workers wait here
   EventFd wake_;
   EventFd stop_workers_;
-  std::mutex mu_;  // guards the queues and the arming of connections
+  EventFd expired_ready_;  // edge-triggered in conn_epoll_: expired_ has entries for a worker
+  std::vector<ConnEntry*> expired_;  // guarded by mu_: waits that expired, for the workers
+  std::mutex mu_;                    // guards the queues and the arming of connections
   TimeoutQueue keep_alive_q_;
   TimeoutQueue write_q_;
   TimeoutQueue linger_q_;
   TimeoutQueue read_head_q_;
   TimeoutQueue read_body_q_;
+  TimeoutQueue park_q_;
   Scoreboard& scoreboard_;
   int slot_;
   ProcessScore& counts_;
@@ -157,6 +181,10 @@ class Listener {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> stop_now_{false};
+  // Every queue, for scans.
+  std::vector<TimeoutQueue*> all_queues() {
+    return {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_, &park_q_};
+  }
   std::atomic<bool> drain_over_{false};  // graceful stop: idle keep-alive is closed from now on
   std::atomic<int> idle_workers_{0};     // workers in epoll_wait
   RunGate gate_;
@@ -179,8 +207,7 @@ class Listener {
   int64_t stop_deadline_ = 0;
   int64_t pending_since_ = 0;    // ready connections first seen untaken (starvation)
   int64_t planned_wake_ms_ = 0;  // guarded by mu_: when the loop will wake next
-  std::vector<std::unique_ptr<WorkerScratch>> scratch_;  // one per worker
-  std::unique_ptr<WorkerScratch> listener_scratch_;      // for 408s on expiry
+  std::vector<std::unique_ptr<Worker>> worker_state_;  // one per worker
   std::vector<std::thread> workers_;
 };
 

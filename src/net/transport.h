@@ -10,13 +10,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string_view>
-#include <type_traits>
-#include <utility>
 
 #include "net/unique_fd.h"
+#include "util/inline_slot.h"
 
 namespace tern {
 
@@ -86,37 +84,9 @@ class Transport {
   ConnAddresses addr_;
 };
 
-// Room for one transport inside its connection, so that making one allocates nothing.
-class TransportSlot {
- public:
-  static constexpr size_t kBytes = 160;  // plain: 112; TLS adds an SSL* and its state
-
-  TransportSlot() = default;
-  TransportSlot(const TransportSlot&) = delete;
-  TransportSlot& operator=(const TransportSlot&) = delete;
-  ~TransportSlot() { reset(); }
-
-  // Constructs a T (a Transport) here, replacing the one held; returns it.
-  template <class T, class... Args>
-  T& emplace(Args&&... args) {
-    static_assert(std::is_base_of_v<Transport, T>);
-    static_assert(sizeof(T) <= kBytes && alignof(T) <= alignof(std::max_align_t));
-    reset();
-    T* t = std::construct_at(reinterpret_cast<T*>(bytes_), std::forward<Args>(args)...);
-    held_ = t;
-    return *t;
-  }
-  // Destroys the transport held (closing its socket).
-  void reset() {
-    if (held_ != nullptr) std::destroy_at(std::exchange(held_, nullptr));
-  }
-  // The transport held, or null.
-  Transport* get() const { return held_; }
-
- private:
-  alignas(std::max_align_t) std::byte bytes_[kBytes];
-  Transport* held_ = nullptr;
-};
+// Room for one transport inside its connection, so that making one allocates nothing
+// (plain: 112 bytes; TLS adds an SSL* and its state).
+using TransportSlot = InlineSlot<Transport, 160>;
 
 // Makes the transports of the connections accepted on one listen socket (`Listen 80` plain,
 // later `Listen 443 https` TLS with that address's certificate). Immutable after start-up,

@@ -75,6 +75,7 @@ struct ProcessScore {
   std::atomic<int64_t> keep_alive{0};
   std::atomic<int64_t> closing{0};  // lingering close
   std::atomic<int64_t> reading{0};  // read wait (tern only)
+  std::atomic<int64_t> parked{0};   // waiting on a backend: a CGI pipe, an upstream (tern only)
   std::atomic<uint64_t> accepted{0};
   std::atomic<uint64_t> starvation_closed{0};
   // accept() failures for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM).

@@ -186,10 +186,10 @@ TEST(ConfigModules, KnownModuleNames) {
         "authz_host_module", "reqtimeout_module", "mod_mime.c",       "mod_dir.c",
         "mod_log_config.c",  "mod_status.c",      "mod_authz_core.c", "mod_authz_host.c",
         "mod_reqtimeout.c",  "mod_mpm_event.c",   "event.c",          "core.c",
-        "http_core.c"})
+        "http_core.c",       "alias_module",      "mod_cgid.c",       "cgi_module"})
     EXPECT_TRUE(is_known_module(m)) << m;
-  for (const char* m : {"so_module", "alias_module", "ssl_module", "mod_ssl.c", "mime", "mod_.c",
-                        "Mime_module", ""})
+  for (const char* m :
+       {"so_module", "ssl_module", "mod_ssl.c", "mime", "mod_.c", "Mime_module", ""})
     EXPECT_FALSE(is_known_module(m)) << m;
 }
 

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "http/connection.h"
+#include "net/plain_transport.h"
 
 namespace tern {
 namespace {
@@ -40,16 +41,18 @@ Exchanged exchange(const std::string& request) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  HttpConnection conn(UniqueFd(sv[0]), reinterpret_cast<sockaddr*>(&addr),
-                      reinterpret_cast<sockaddr*>(&addr));
   ConnectionSettings settings;
   GeneratedHandler handler;
   std::atomic<bool> stopping{false};
-  ConnectionEnv env{&settings, &handler, nullptr, &stopping};
-  WorkerScratch w(settings.limits);
+  ConnectionEnv env{&settings, &handler, nullptr};
+  HttpProtocol proto(env, plain_transport_factory());
+  HttpConnection conn(UniqueFd(sv[0]), reinterpret_cast<sockaddr*>(&addr),
+                      reinterpret_cast<sockaddr*>(&addr), proto);
+  WorkerContext w;
+  w.stopping = &stopping;
   EXPECT_EQ(::write(sv[1], request.data(), request.size()), static_cast<ssize_t>(request.size()));
   Exchanged r;
-  r.wait = conn.run(w, env);
+  r.wait = conn.run(w);
   char buf[4096];
   ssize_t n;
   while ((n = ::read(sv[1], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));

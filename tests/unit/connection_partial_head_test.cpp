@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "http/connection.h"
+#include "net/plain_transport.h"
 
 namespace tern {
 namespace {
@@ -36,14 +37,15 @@ class EchoHandler : public Handler {
 // One connection over a socketpair, with the environment a worker gives it.
 class Conn {
  public:
-  Conn() : w_(settings_.limits) {
+  Conn() {
+    w_.stopping = &stopping_;
     int sv[2];
     EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     conn_ = std::make_unique<HttpConnection>(UniqueFd(sv[0]), reinterpret_cast<sockaddr*>(&addr),
-                                             reinterpret_cast<sockaddr*>(&addr));
+                                             reinterpret_cast<sockaddr*>(&addr), proto_);
     peer_ = sv[1];
   }
   ~Conn() { ::close(peer_); }
@@ -51,7 +53,7 @@ class Conn {
   // Sends `bytes` and runs the connection as a worker would when it becomes readable.
   ConnWait send(const std::string& bytes) {
     EXPECT_EQ(::write(peer_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-    return conn_->run(w_, env_);
+    return conn_->run(w_);
   }
   // What the server wrote so far (and not read yet).
   std::string output() {
@@ -62,15 +64,15 @@ class Conn {
     return out;
   }
   HttpConnection& conn() { return *conn_; }
-  WorkerScratch& scratch() { return w_; }
-  const ConnectionEnv& env() const { return env_; }
+  WorkerContext& worker() { return w_; }
 
  private:
   ConnectionSettings settings_;
   EchoHandler handler_;
   std::atomic<bool> stopping_{false};
-  ConnectionEnv env_{&settings_, &handler_, nullptr, &stopping_};
-  WorkerScratch w_;
+  ConnectionEnv env_{&settings_, &handler_, nullptr};
+  HttpProtocol proto_{env_, plain_transport_factory()};
+  WorkerContext w_;
   std::unique_ptr<HttpConnection> conn_;
   int peer_ = -1;
 };
@@ -179,7 +181,7 @@ TEST(ConnectionPartialHead, LongPartialHeadKeepsItsExchange) {
 TEST(ConnectionPartialHead, TimeoutOfAStashedHeadAnswers408) {
   Conn c;
   ASSERT_EQ(c.send("HEAD / HTTP/1.1\r\nHost: x\r\n"), ConnWait::kReadHead);
-  ConnWait next = c.conn().on_timeout(c.scratch(), c.env(), ConnWait::kReadHead);
+  ConnWait next = c.conn().on_timeout(c.worker(), ConnWait::kReadHead);
   EXPECT_TRUE(next == ConnWait::kLinger || next == ConnWait::kClose);
   const std::string out = c.output();
   EXPECT_EQ(out.rfind("HTTP/1.1 408 ", 0), 0u) << out;

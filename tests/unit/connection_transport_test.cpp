@@ -126,24 +126,26 @@ class ConnectionTransportTest : public ::testing::Test {
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     HoldingFactory factory(record, &send_file_calls_);
-    HttpConnection conn(UniqueFd(sv[0]), reinterpret_cast<sockaddr*>(&addr),
-                        reinterpret_cast<sockaddr*>(&addr), factory);
     ConnectionSettings settings;
     settings.enable_sendfile = sendfile_on;
     SchemeHandler handler(file_.get());
     std::atomic<bool> stopping{false};
-    ConnectionEnv env{&settings, &handler, nullptr, &stopping};
-    WorkerScratch w(settings.limits);
+    ConnectionEnv env{&settings, &handler, nullptr};
+    HttpProtocol proto(env, factory);
+    HttpConnection conn(UniqueFd(sv[0]), reinterpret_cast<sockaddr*>(&addr),
+                        reinterpret_cast<sockaddr*>(&addr), proto);
+    WorkerContext w;
+    w.stopping = &stopping;
     EXPECT_EQ(::write(peer.get(), request.data(), request.size()),
               static_cast<ssize_t>(request.size()));
     std::string out;
-    ConnWait wait = conn.run(w, env);
+    ConnWait wait = conn.run(w);
     for (int round = 0;; ++round) {
       char buf[65536];
       ssize_t n;
       while ((n = ::read(peer.get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
       if (wait != ConnWait::kWrite || round > 10000) break;
-      wait = conn.run(w, env);
+      wait = conn.run(w);
     }
     *last = wait;
     return out;

@@ -1,0 +1,76 @@
+#include "modules/registry.h"
+
+#include <array>
+
+namespace tern {
+
+// Each built-in module's descriptor, defined beside its directive table.
+namespace modules {
+extern const Module core_module;
+extern const Module so_module;
+extern const Module http_module;
+extern const Module mpm_event_module;
+extern const Module unixd_module;
+extern const Module log_config_module;
+extern const Module reqtimeout_module;
+extern const Module mime_module;
+extern const Module dir_module;
+extern const Module alias_module;
+extern const Module authz_core_module;
+extern const Module authz_host_module;
+extern const Module status_module;
+extern const Module cgid_module;
+extern const Module cgi_module;
+// A module defined elsewhere: declare it here and append it to kModules below.
+}  // namespace modules
+
+namespace {
+
+const Module* const kModules[] = {
+    &modules::core_module,       &modules::so_module,         &modules::http_module,
+    &modules::mpm_event_module,  &modules::unixd_module,      &modules::log_config_module,
+    &modules::reqtimeout_module, &modules::mime_module,       &modules::dir_module,
+    &modules::alias_module,      &modules::authz_core_module, &modules::authz_host_module,
+    &modules::status_module,     &modules::cgid_module,       &modules::cgi_module,
+};
+
+}  // namespace
+
+std::span<const Module* const> all_modules() {
+  return kModules;
+}
+
+const Module* find_module(std::string_view name) {
+  for (const Module* m : kModules) {
+    if (name == m->name || name == m->source) return m;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> module_names() {
+  std::vector<std::string_view> names;
+  for (const Module* m : kModules) names.push_back(m->name);
+  return names;
+}
+
+bool module_active(std::string_view name) {
+  for (const Module* m : kModules) {
+    if (m->placeholder) continue;
+    if (name == m->name || name == m->source) return true;
+    // "mod_mpm_event.c": the name without "_module" between "mod_" and ".c".
+    const std::string_view base = m->name.substr(0, m->name.size() - 7);
+    if (name.size() == base.size() + 6 && name.starts_with("mod_") && name.ends_with(".c") &&
+        name.substr(4, base.size()) == base)
+      return true;
+  }
+  return false;
+}
+
+int module_index(const Module& m) {
+  for (size_t i = 0; i < std::size(kModules); ++i) {
+    if (kModules[i] == &m) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace tern

@@ -1,0 +1,58 @@
+#pragma once
+// The composition root: from one loaded configuration and the scoreboard, everything a
+// child serves with (access logs, the top handler with its named handlers, the error-log
+// wiring). The control process builds one per configuration generation; -X builds one.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+
+namespace tern {
+
+class AccessLogs;
+class Handler;
+class Scoreboard;
+class SiteHandler;
+class StatusHandler;
+
+// One generation's serving objects. Immutable once built, except for log reopening.
+class ServerRoot {
+  struct Key {};  // restricts construction to build()
+
+ public:
+  // Use build(); public only for std::make_unique.
+  explicit ServerRoot(Key);
+  ~ServerRoot();
+  ServerRoot(const ServerRoot&) = delete;
+  ServerRoot& operator=(const ServerRoot&) = delete;
+
+  // Opens the access logs and builds the top handler, whose server-status and metrics
+  // handlers read `scoreboard` (which must outlive the root) and report now as the last
+  // restart (restart_time_us(), for the scoreboard); request-time problems go to the
+  // ErrorLog. On failure returns null with *error set (an unreadable log file or
+  // TypesConfig, a bad pattern).
+  static std::unique_ptr<ServerRoot> build(std::shared_ptr<const Config> config,
+                                           const Scoreboard& scoreboard, std::string* error);
+
+  // The configuration the root was built from.
+  const Config& config() const { return *config_; }
+  // The top handler the connections call.
+  const Handler& handler() const;
+  // The access logs (possibly none open).
+  AccessLogs* logs() const { return logs_.get(); }
+  // The restart time the status handlers report (microseconds since the epoch): the
+  // caller stores it in the scoreboard when the generation takes over.
+  int64_t restart_time_us() const { return restart_time_us_; }
+
+ private:
+  std::shared_ptr<const Config> config_;
+  std::unique_ptr<AccessLogs> logs_;
+  std::unique_ptr<SiteHandler> site_;
+  std::unique_ptr<StatusHandler> status_;   // SetHandler server-status
+  std::unique_ptr<StatusHandler> metrics_;  // SetHandler metrics
+  int64_t restart_time_us_ = 0;
+};
+
+}  // namespace tern

@@ -1,0 +1,231 @@
+#include "apache_harness.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace tern::test {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The modules the base configuration loads (log_config is built into Debian's binary).
+constexpr const char* kModules[][2] = {
+    {"mpm_event_module", "mod_mpm_event.so"},
+    {"authz_core_module", "mod_authz_core.so"},
+    {"alias_module", "mod_alias.so"},
+    {"mime_module", "mod_mime.so"},
+    {"dir_module", "mod_dir.so"},
+    {"cgid_module", "mod_cgid.so"},
+};
+
+// Starts `argv` in its own process group with stdout+stderr appended to `out`.
+pid_t spawn_apache(const std::vector<std::string>& argv, const std::string& out) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, 0);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Reaps `pid` within `timeout_ms`: its exit code (128+signal when killed), -1 on timeout.
+int reap(pid_t pid, int timeout_ms) {
+  auto end = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (r < 0 || Clock::now() > end) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The group of user nobody ("nogroup" on Debian), by its gid.
+std::string nobody_group() {
+  const passwd* pw = ::getpwnam("nobody");
+  const group* gr = pw ? ::getgrgid(pw->pw_gid) : nullptr;
+  return gr ? gr->gr_name : "nogroup";
+}
+
+}  // namespace
+
+ApacheServer::ApacheServer() {
+  // apache's child runs as nobody when started as root: it must reach every file here.
+  ::chmod(root_.path().c_str(), 0755);
+  for (const char* d : {"htdocs", "cgi-bin", "logs"})
+    fs::create_directories(root_.path() + "/" + d);
+}
+
+ApacheServer::~ApacheServer() {
+  if (pid_ > 0) stop(10000);
+}
+
+bool ApacheServer::available() {
+  if (::access(kApacheBinary, X_OK) != 0) return false;
+  return std::all_of(std::begin(kModules), std::end(kModules), [](const auto& m) {
+    return ::access((std::string(kApacheModules) + "/" + m[1]).c_str(), R_OK) == 0;
+  });
+}
+
+std::string ApacheServer::put_script(const std::string& rel, const std::string& content) const {
+  std::string path = root_.write("cgi-bin/" + rel, content);
+  ::chmod(path.c_str(), 0755);
+  return path;
+}
+
+std::string ApacheServer::make_config(int port, const std::string& extra) const {
+  const std::string& r = root_.path();
+  std::ostringstream c;
+  c << "# Written by tests/integration/apache_harness.cpp\n"
+    << "ServerRoot \"" << r << "\"\n";
+  for (const auto& m : kModules)
+    c << "LoadModule " << m[0] << " " << kApacheModules << "/" << m[1] << "\n";
+  c << "<IfModule !log_config_module>\nLoadModule log_config_module " << kApacheModules
+    << "/mod_log_config.so\n</IfModule>\n"
+    << "ServerName 127.0.0.1\n"
+    << "Listen 127.0.0.1:" << port << "\n";
+  if (::geteuid() == 0) c << "User nobody\nGroup " << nobody_group() << "\n";
+  c << "PidFile " << r << "/logs/httpd.pid\n"
+    << "DefaultRuntimeDir " << r << "/logs\n"
+    << "Mutex file:" << r << "/logs default\n"
+    << "ScriptSock " << r << "/cgisock\n"
+    << "ErrorLog " << r << "/logs/error_log\n"
+    << "LogLevel info\n"
+    << "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b\" common\n"
+    << "CustomLog " << r << "/logs/access_log common\n"
+    << "TypesConfig " << (fs::exists("/etc/mime.types") ? "/etc/mime.types" : "/dev/null") << "\n"
+    << "DocumentRoot " << r << "/htdocs\n"
+    << "<Directory />\n  AllowOverride None\n  Require all granted\n</Directory>\n"
+    << "DirectoryIndex index.html\n"
+    << "Timeout 30\n"
+    << "StartServers 1\nServerLimit 1\nThreadLimit 8\nThreadsPerChild 8\n"
+    << "MaxRequestWorkers 8\nMinSpareThreads 1\nMaxSpareThreads 16\n"
+    << extra << "\n";
+  return c.str();
+}
+
+bool ApacheServer::start(const std::string& extra) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = free_port();
+    config_ = make_config(port_, extra);
+    std::string conf = root_.write("httpd.conf", config_);
+    pid_ = spawn_apache({kApacheBinary, "-f", conf, "-D", "FOREGROUND"}, root_.path() + "/output");
+    auto end = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < end) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        break;  // exited: a bad configuration or the port taken
+      }
+      Client probe(port_);
+      if (probe.connected()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (pid_ > 0) {
+      stop(5000);
+      return false;
+    }
+    if (log().find("could not bind") == std::string::npos) return false;  // not a port race
+  }
+  return false;
+}
+
+int ApacheServer::stop(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int code = reap(pid_, timeout_ms);
+  if (code == -1) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  ::kill(-pid_, SIGKILL);  // a child, the cgid daemon or a script still alive
+  pid_ = -1;
+  return code;
+}
+
+std::string ApacheServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+std::string ApacheServer::log() const {
+  return slurp(root_.path() + "/output") + slurp(root_.path() + "/logs/error_log");
+}
+
+std::string ApacheServer::read(const std::string& rel) const {
+  return slurp(root_.path() + "/" + rel);
+}
+
+std::string http_request(const std::string& method, const std::string& target,
+                         const std::vector<std::string>& headers, const std::string& body) {
+  bool has_host = std::any_of(headers.begin(), headers.end(), [](const std::string& h) {
+    return h.size() >= 5 && ::strncasecmp(h.c_str(), "host:", 5) == 0;
+  });
+  std::string req = method + " " + target + " HTTP/1.1\r\n";
+  if (!has_host) req += "Host: 127.0.0.1\r\n";
+  req += "Connection: close\r\n";
+  for (const auto& h : headers) req += h + "\r\n";
+  if (!body.empty()) req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  return req + "\r\n" + body;
+}
+
+std::map<std::string, std::string> headers_map(const Response& r) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : r.headers) {
+    std::string key = name;
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    auto [it, fresh] = out.emplace(key, value);
+    if (!fresh) it->second += ", " + value;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_env(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+}  // namespace tern::test
