@@ -189,10 +189,14 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     return;
   }
   if (cgi_) {  // mod_alias maps the URL (translate_name) before any handler runs
-    int cgi = cgi_->handle(req, ctx, url_path, this, resp);
+    thread_local std::string location;
+    location.clear();
+    int cgi = cgi_->handle(req, ctx, url_path, this, resp, &location);
     if (cgi == 0) return;
     if (cgi > 0) {
-      render_error(cgi, &req, {}, resp);
+      ErrorExtras e;
+      e.location = location;
+      render_error(cgi, &req, e, resp);
       return;
     }
   }

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "handlers/server_header.h"
+#include "http/path_resolve.h"
 #include "log/error_log.h"
 #include "modules/cgi/cgi_env.h"
 #include "modules/cgi/cgi_task.h"
@@ -167,7 +168,7 @@ CgiHandler::CgiHandler(std::shared_ptr<const Config> config) : config_(std::move
 }
 
 int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
-                       const CgiHost* host, Response& resp) const {
+                       const CgiHost* host, Response& resp, std::string* location) const {
   CgiMapping m;
   if (!map_script_alias(config_->script_aliases, url_path, &m)) return -1;
   if (m.status != 0) {
@@ -179,6 +180,27 @@ int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::strin
   if (status == 404) {
     log_request(ctx, "AH01264: script not found or unable to stat: ", m.filename);
     return 404;
+  }
+  if (status == 403 && !url_path.empty() && url_path.back() != '/') {
+    // mod_dir's fixup: a directory named without its slash is redirected to it first.
+    location->assign(ctx.scheme);
+    location->append("://");
+    if (!req.host.empty()) {
+      location->append(req.host);
+    } else {
+      location->append(server_name_);
+      const uint16_t def = ctx.scheme == "https" ? 443 : 80;
+      if (ctx.local_port != 0 && ctx.local_port != def) {
+        location->append(":" + std::to_string(ctx.local_port));
+      }
+    }
+    append_escaped_path(*location, url_path);
+    location->push_back('/');
+    if (req.has_query) {
+      location->push_back('?');
+      location->append(req.query);
+    }
+    return 301;
   }
   if (status == 403) {
     log_request(ctx, "AH01265: attempt to invoke directory as script: ", m.filename);

@@ -50,10 +50,11 @@ class CgiHandler {
 
   // For a request whose decoded path `url_path` falls under a ScriptAlias: starts the
   // script and sets resp.task (returns 0), or logs and returns the error status to
-  // answer (403, 404, 500). Returns -1 when no ScriptAlias applies. `host` serves the
-  // script's internal redirects and error pages (may be null).
+  // answer (403, 404, 500; 301 with `*location` set for a directory named without its
+  // trailing slash, as mod_dir). Returns -1 when no ScriptAlias applies. `host` serves
+  // the script's internal redirects and error pages (may be null).
   int handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
-             const CgiHost* host, Response& resp) const;
+             const CgiHost* host, Response& resp, std::string* location) const;
 
  private:
   std::shared_ptr<const Config> config_;

@@ -285,6 +285,8 @@ TaskStep CgiTask::finish(TaskIo& io) {
 
 // Answers with a response made here (an internal redirect's, or an error page).
 TaskStep CgiTask::start_local(TaskIo& io, Response resp) {
+  close_in(io);
+  close_out(io);
   proc_.end(ProcessReaper::End::kFinished);  // its output is complete; both pipes closed
   if (resp.task) {
     inner_ = std::move(resp.task);

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Body only, no header block.
+echo "hello without headers"
