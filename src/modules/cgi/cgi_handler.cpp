@@ -188,10 +188,11 @@ int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::strin
     if (!req.host.empty()) {
       location->append(req.host);
     } else {
+      // httpd's ap_construct_url: ServerName and its port (SERVER_NAME, SERVER_PORT).
       location->append(server_name_);
       const uint16_t def = ctx.scheme == "https" ? 443 : 80;
-      if (ctx.local_port != 0 && ctx.local_port != def) {
-        location->append(":" + std::to_string(ctx.local_port));
+      if (server_port_ != 0 && server_port_ != def) {
+        location->append(":" + std::to_string(server_port_));
       }
     }
     append_escaped_path(*location, url_path);
