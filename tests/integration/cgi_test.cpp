@@ -189,6 +189,48 @@ TEST_F(Cgi, StatusLocationAndLocalRedirectAsApache) {
   EXPECT_EQ(local->body, "the redirect target\n");
 }
 
+TEST_F(Cgi, BadScriptsAnswerAndLogAsApache) {
+  ASSERT_TRUE(ApacheServer::available());
+  ApacheServer apache;
+  install_scripts(apache.cgi_dir());
+  ASSERT_TRUE(apache.start("ScriptAlias /cgi-bin/ " + apache.cgi_dir() +
+                           "/\nCGIDScriptTimeout 3\n"))
+      << apache.log();
+  ASSERT_TRUE(start()) << server_.log();
+  struct Case {
+    const char* target;
+    const char* logged;  // in both error logs
+  } cases[] = {
+      {"/cgi-bin/noheaders.sh",
+       "malformed header from script 'noheaders.sh': Bad header: hello without headers"},
+      {"/cgi-bin/garbage.sh",
+       "malformed header from script 'garbage.sh': Bad header: <html>garbage</html>"},
+      {"/cgi-bin/exits.sh", "End of script output before headers: exits.sh"},
+      {"/cgi-bin/nope.sh", "/cgi-bin/nope.sh: script not found or unable to stat"},
+      {"/cgi-bin/", "/cgi-bin/: attempt to invoke directory as script"},
+      {"/cgi-bin/plain.sh", "End of script output before headers: plain.sh"},
+      {"/cgi-bin/plain.sh", "(13)Permission denied: AH01241: exec of '"},
+      {"/cgi-bin/silent.sh?x", "Script timed out before returning headers: silent.sh"},
+  };
+  for (const std::string& dir : {cgi_dir(), apache.cgi_dir()}) {
+    std::ofstream(dir + "/plain.sh") << "#!/bin/sh\necho\n";
+    ::chmod((dir + "/plain.sh").c_str(), 0644);
+  }
+  for (const Case& c : cases) {
+    auto t = get(c.target);
+    auto a = fetch(apache.port(), http_request("GET", c.target));
+    ASSERT_TRUE(t) << c.target;
+    ASSERT_TRUE(a) << c.target;
+    EXPECT_EQ(t->status, a->status) << c.target;
+    EXPECT_TRUE(wait_until(
+        [&] { return apache.read("logs/error_log").find(c.logged) != std::string::npos; },
+        std::chrono::seconds(10)))
+        << c.logged << "\n"
+        << apache.read("logs/error_log");
+    EXPECT_TRUE(log_has(c.logged)) << error_log();
+  }
+}
+
 TEST_F(Cgi, PostBodyReachesStdinByteForByte) {
   ASSERT_TRUE(start()) << server_.log();
   std::string body;
@@ -278,18 +320,21 @@ TEST_F(Cgi, BadScriptsGet500Or504AndAnErrorLogLine) {
   EXPECT_TRUE(wait_until([&] { return process_gone(pid); }, std::chrono::seconds(10)));
 
   ::chmod((cgi_dir() + "/lines.sh").c_str(), 0644);
-  auto noexec = get("/cgi-bin/lines.sh");
+  auto noexec = get("/cgi-bin/lines.sh");  // mod_cgid's exec fails: 500
   ASSERT_TRUE(noexec);
-  EXPECT_EQ(noexec->status, 403);
-  EXPECT_TRUE(log_has("file permissions deny server execution"));
+  EXPECT_EQ(noexec->status, 500);
+  EXPECT_TRUE(
+      log_has("(13)Permission denied: AH01241: exec of '" + cgi_dir() + "/lines.sh' failed"));
   auto missing = get("/cgi-bin/nope.sh");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);
-  EXPECT_TRUE(log_has("AH01264: script not found or unable to stat: " + cgi_dir() + "/nope.sh"));
+  EXPECT_TRUE(log_has("AH01264: stderr from " + cgi_dir() +
+                      "/nope.sh: script not found or unable to stat"));
   auto dir = get("/cgi-bin/");
   ASSERT_TRUE(dir);
   EXPECT_EQ(dir->status, 403);
-  EXPECT_TRUE(log_has("AH01265: attempt to invoke directory as script"));
+  EXPECT_TRUE(
+      log_has("AH01265: stderr from " + cgi_dir() + "/: attempt to invoke directory as script"));
   // The server still answers at once.
   auto ok = get("/target.txt");
   ASSERT_TRUE(ok);

@@ -105,7 +105,7 @@ TEST_F(CgiHandlerTest, StatusesAsModCgid) {
   EXPECT_EQ(run("/static/x", resp), -1);
   EXPECT_EQ(run("/cgi-bin/missing.sh", resp), 404);
   EXPECT_EQ(run("/cgi-bin/missing.sh/info", resp), 404);
-  EXPECT_EQ(run("/cgi-bin/plain.sh", resp), 403);
+  EXPECT_EQ(run("/cgi-bin/plain.sh", resp), 500);  // exec fails, as mod_cgid
   EXPECT_EQ(run("/cgi-bin/sub/", resp), 403);
   std::string location;
   EXPECT_EQ(run("/cgi-bin/sub", resp, &location), 301);

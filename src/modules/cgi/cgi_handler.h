@@ -1,6 +1,6 @@
 #pragma once
 // mod_alias's ScriptAlias/ScriptAliasMatch and mod_cgid's handler: maps a URL to a
-// script, checks it as httpd does (404 missing, 403 directory or not executable),
+// script, checks it as httpd does (404 missing, 403 a directory, 500 when exec fails),
 // builds its environment, starts it and answers with a CgiTask.
 
 #include <cstddef>
@@ -50,9 +50,9 @@ class CgiHandler {
 
   // For a request whose decoded path `url_path` falls under a ScriptAlias: starts the
   // script and sets resp.task (returns 0), or logs and returns the error status to
-  // answer (403, 404, 500; 301 with `*location` set for a directory named without its
-  // trailing slash, as mod_dir). Returns -1 when no ScriptAlias applies. `host` serves
-  // the script's internal redirects and error pages (may be null).
+  // answer (403, 404, 500 when it cannot be executed; 301 with `*location` set for a directory
+  // named without its trailing slash, as mod_dir). Returns -1 when no ScriptAlias applies. `host`
+  // serves the script's internal redirects and error pages (may be null).
   int handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
              const CgiHost* host, Response& resp, std::string* location) const;
 

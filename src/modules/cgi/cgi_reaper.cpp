@@ -112,8 +112,10 @@ void ProcessReaper::reap(int fd) {
   Entry& e = it->second;
   siginfo_t info{};
   if (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(fd), &info,
-               WEXITED | WNOHANG | WNOWAIT) != 0 ||
-      info.si_pid == 0) {
+               WEXITED | WNOHANG | WNOWAIT) != 0) {
+    if (errno != ECHILD) return;
+    // Reaped already (SIGCHLD ignored makes the kernel reap): nothing is left to wait for.
+  } else if (info.si_pid == 0) {
     return;  // not exited yet (spurious wake)
   }
   // The leader is a zombie, so its pid still names its group: the rest of an aborted
