@@ -36,6 +36,7 @@ run: deps $(BUILD)/build.ninja
 	$(BUILD)/tern -d $(CURDIR) -f conf/tern.conf
 
 test: deps-test build
+	scripts/check_layers.sh
 	cd $(BUILD) && ctest $(CTEST_ARGS)
 
 unit: build

@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
   }
 
   tern::log_serving_notices(fds);
-  int rc = tern::run_child(config, fds, root->handler(), root->logs(), *scoreboard, 0, false);
+  int rc = tern::run_child(config, root->ports(fds), *scoreboard, 0, false);
   tern::ErrorLog::write(tern::LogLevel::kNotice, "core", "caught SIGTERM, shutting down");
   return rc;
 }

@@ -89,6 +89,7 @@ void render_status_auto(const StatusSnapshot& s, std::string& out) {
   line(out, "Scoreboard", s.scoreboard);
   // tern only, after httpd's keys (scrapers ignore unknown keys).
   line(out, "ConnsAsyncReading", s.reading);
+  line(out, "ConnsAsyncParked", s.parked);
   line(out, "ConnsAccepted", static_cast<int64_t>(s.accepted));
   line(out, "StarvationClosed", static_cast<int64_t>(s.starvation_closed));
   line(out, "AcceptErrors", static_cast<int64_t>(s.accept_errors));

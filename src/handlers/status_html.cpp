@@ -125,9 +125,9 @@ void process_table(const StatusSnapshot& s, std::string& out) {
   out.append(
       "<table class=\"procs\">\n<tr><th rowspan=\"2\">Slot</th><th rowspan=\"2\">PID</th>"
       "<th rowspan=\"2\">Stopping</th><th colspan=\"2\">Connections</th>\n"
-      "<th colspan=\"3\">Threads</th><th colspan=\"4\">Async connections</th></tr>\n"
+      "<th colspan=\"3\">Threads</th><th colspan=\"5\">Async connections</th></tr>\n"
       "<tr><th>total</th><th>accepting</th><th>busy</th><th>graceful</th><th>idle</th>"
-      "<th>writing</th><th>keep-alive</th><th>closing</th><th>reading</th></tr>\n");
+      "<th>writing</th><th>keep-alive</th><th>closing</th><th>reading</th><th>parked</th></tr>\n");
   for (const ProcessRow& p : s.procs) {
     out.append("<tr>");
     td(out, p.slot);
@@ -142,6 +142,7 @@ void process_table(const StatusSnapshot& s, std::string& out) {
     td(out, p.keep_alive);
     td(out, p.closing);
     td(out, p.reading);
+    td(out, p.parked);
     out.append("</tr>\n");
   }
   out.append("<tr class=\"sum\">");
@@ -157,6 +158,7 @@ void process_table(const StatusSnapshot& s, std::string& out) {
   td(out, s.keep_alive);
   td(out, s.closing);
   td(out, s.reading);
+  td(out, s.parked);
   out.append("</tr>\n</table>\n");
 }
 

@@ -155,6 +155,7 @@ void render_status_json(const StatusSnapshot& s, const std::vector<HistorySample
   j.num("writing", s.writing);
   j.num("keep_alive", s.keep_alive);
   j.num("closing", s.closing);
+  j.num("parked", s.parked);
   j.num("accepted", s.accepted);
   j.num("starvation_closed", s.starvation_closed);
   j.num("accept_errors", s.accept_errors);
@@ -177,6 +178,7 @@ void render_status_json(const StatusSnapshot& s, const std::vector<HistorySample
     j.num("writing", p.writing);
     j.num("keep_alive", p.keep_alive);
     j.num("closing", p.closing);
+    j.num("parked", p.parked);
     j.num("accepted", p.accepted);
     j.num("starvation_closed", p.starvation_closed);
     j.num("accept_errors", p.accept_errors);

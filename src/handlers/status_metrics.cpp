@@ -80,6 +80,7 @@ void render_status_metrics(const StatusSnapshot& s, std::string& out) {
   gauge(out, "tern_connections_total_open", "Open connections.", s.connections);
   family(out, "tern_connections", "gauge", "Connections held by the listener, by state.");
   sample(out, "tern_connections", "state=\"reading\"", s.reading);
+  sample(out, "tern_connections", "state=\"parked\"", s.parked);
   sample(out, "tern_connections", "state=\"writing\"", s.writing);
   sample(out, "tern_connections", "state=\"keepalive\"", s.keep_alive);
   sample(out, "tern_connections", "state=\"closing\"", s.closing);

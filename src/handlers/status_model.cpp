@@ -168,6 +168,7 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
       row.keep_alive = ps.keep_alive.load(std::memory_order_relaxed);
       row.closing = ps.closing.load(std::memory_order_relaxed);
       row.reading = ps.reading.load(std::memory_order_relaxed);
+      row.parked = ps.parked.load(std::memory_order_relaxed);
       row.accepted = ps.accepted.load(std::memory_order_relaxed);
       row.starvation_closed = ps.starvation_closed.load(std::memory_order_relaxed);
       row.accept_errors = ps.accept_errors.load(std::memory_order_relaxed);
@@ -229,6 +230,7 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
     s.keep_alive += row.keep_alive;
     s.closing += row.closing;
     s.reading += row.reading;
+    s.parked += row.parked;
     s.accepted += row.accepted;
     s.starvation_closed += row.starvation_closed;
     s.accept_errors += row.accept_errors;

@@ -54,7 +54,7 @@ struct ProcessRow {
   uint32_t generation = 0;
   Quiescing quiescing = Quiescing::kNo;
   bool accepting = true;
-  int64_t connections = 0, writing = 0, keep_alive = 0, closing = 0, reading = 0;
+  int64_t connections = 0, writing = 0, keep_alive = 0, closing = 0, reading = 0, parked = 0;
   uint64_t accepted = 0, starvation_closed = 0, accept_errors = 0, admission_closed = 0;
   int busy = 0, graceful = 0, idle = 0;
   int64_t start_time_us = 0;
@@ -78,7 +78,7 @@ struct StatusSnapshot {
   double cpu_user = 0, cpu_system = 0, cpu_children_user = 0, cpu_children_system = 0;
   int busy = 0, graceful = 0, idle = 0;
   int processes = 0, stopping = 0;
-  int64_t connections = 0, writing = 0, keep_alive = 0, closing = 0, reading = 0;
+  int64_t connections = 0, writing = 0, keep_alive = 0, closing = 0, reading = 0, parked = 0;
   uint64_t accepted = 0, starvation_closed = 0, accept_errors = 0, admission_closed = 0;
   std::string scoreboard;  // one status key per slot×thread (ServerLimit × ThreadLimit)
   std::vector<ProcessRow> procs;

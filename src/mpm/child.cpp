@@ -6,10 +6,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "handlers/server_header.h"
-#include "http/connection.h"
 #include "mpm/listener.h"
-#include "net/plain_transport.h"
 
 namespace tern {
 
@@ -27,22 +24,8 @@ void stop_child(bool graceful) {
   if (Listener* l = g_listener.load()) l->stop(graceful);
 }
 
-int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
-              AccessLogs* logs, Scoreboard& scoreboard, int slot, bool several_children) {
-  ConnectionSettings cs;
-  cs.limits.request_line = config.limit_request_line;
-  cs.limits.field_size = config.limit_request_field_size;
-  cs.limits.fields = config.limit_request_fields;
-  cs.limits.body = config.limit_request_body;
-  cs.keep_alive = config.keep_alive;
-  cs.max_keep_alive_requests = config.max_keep_alive_requests;
-  cs.keep_alive_timeout_s = static_cast<int>((config.keep_alive_timeout.count() + 999) / 1000);
-  cs.enable_sendfile = config.enable_sendfile;
-  std::string server = server_header_value(config.server_tokens);
-  cs.server_line = server.empty() ? "" : "Server: " + server + "\r\n";
-  cs.server_name = config.server_name;
-  cs.timeout_ms = config.timeout.count();
-
+ListenerSettings listener_settings(const Config& config, const Scoreboard& scoreboard,
+                                   bool several_children) {
   ListenerSettings ls;
   ls.keep_alive_timeout_ms = config.keep_alive_timeout.count();
   ls.timeout_ms = config.timeout.count();
@@ -55,14 +38,12 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
   ls.graceful_timeout_ms = config.graceful_shutdown_timeout.count();
   ls.max_connections = static_cast<uint64_t>(std::max(0, config.max_connections_per_child));
   ls.exclusive_accept = several_children;
+  return ls;
+}
 
-  ConnectionEnv env;
-  env.settings = &cs;
-  env.handler = &handler;
-  env.logs = logs;
-  // Every listen socket speaks plain HTTP/1.1 today; `Listen 443 https` will pick TLS here.
-  HttpProtocol http(env, plain_transport_factory());
-
+int run_child(const Config& config, const std::vector<ListenPort>& ports, Scoreboard& scoreboard,
+              int slot, bool several_children) {
+  const ListenerSettings ls = listener_settings(config, scoreboard, several_children);
   ProcessScore& ps = scoreboard.process(slot);
   ps.pid = getpid();
   if (ps.start_time_us.load() == 0) {
@@ -70,8 +51,6 @@ int run_child(const Config& config, const std::vector<int>& listen_fds, const Ha
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
   }
-  std::vector<ListenPort> ports;
-  for (int fd : listen_fds) ports.push_back(ListenPort{fd, &http});
   Listener listener(ports, ls, scoreboard, slot);
   g_listener.store(&listener);
   if (int pending = g_pending_stop.load()) listener.stop(pending == 1);

@@ -1,33 +1,29 @@
 #pragma once
-// One child process's runtime: builds the connection settings from the
-// configuration, runs the listener with its worker pool, and stops on request.
+// One child process's runtime: runs the listener with its worker pool over listen sockets
+// whose protocols the composition root chose, and stops on request. Knows no HTTP.
 
 #include <memory>
 #include <vector>
 
 #include "config/config.h"
-#include "http/handler.h"
-#include "net/unique_fd.h"
+#include "mpm/listener.h"
 #include "server/scoreboard.h"
 
 namespace tern {
 
-class AccessLogs;
-class Listener;
 class Scoreboard;
 
-// Runs a child's listener and workers over `listen_fds` until stop_child() (or
-// MaxConnectionsPerChild) and the drain that follows complete, reporting into
-// process slot `slot` of the shared `scoreboard` (created by the parent).
-// `several_children` turns on EPOLLEXCLUSIVE for the listen sockets. Returns the
-// exit status.
-int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
-              AccessLogs* logs, Scoreboard& scoreboard, int slot, bool several_children);
+// The listener's timeouts and admission settings from the configuration.
+ListenerSettings listener_settings(const Config& config, const Scoreboard& scoreboard,
+                                   bool several_children);
 
-// The same, reporting into slot `slot` of `scoreboard` (which outlives the call),
-// so that a server-status handler reading that scoreboard sees this child.
-int run_child(const Config& config, const std::vector<int>& listen_fds, const Handler& handler,
-              AccessLogs* logs, Scoreboard& scoreboard, int slot);
+// Runs a child's listener and workers over `ports` until stop_child() (or
+// MaxConnectionsPerChild) and the drain that follows complete, reporting into
+// process slot `slot` of the shared `scoreboard` (created by the parent, outliving the call,
+// so that a server-status handler reading it sees this child). `several_children` turns on
+// EPOLLEXCLUSIVE for the listen sockets. Returns the exit status.
+int run_child(const Config& config, const std::vector<ListenPort>& ports, Scoreboard& scoreboard,
+              int slot, bool several_children);
 
 // Asks the running child to stop: gracefully (in-flight work finishes) or at
 // once. Async-signal-safe; a request made before the listener runs is kept and

@@ -12,7 +12,6 @@
 #include <map>
 #include <string>
 
-#include "log/access_log.h"
 #include "log/error_log.h"
 #include "mpm/child.h"
 #include "mpm/clock.h"
@@ -168,7 +167,7 @@ bool Control::reload() {
                      "could not apply the new configuration, keeping the old one: %s", err.c_str());
     // A failed ErrorLog::open changed nothing; reopen the old files for rotation.
     ErrorLog::reopen(nullptr);
-    gen_.root->logs()->reopen(nullptr);
+    gen_.root->reopen_logs(nullptr);
     return false;
   }
   for (const auto& w : r.config->warnings) ErrorLog::write(LogLevel::kWarn, kMod, w);
@@ -214,7 +213,7 @@ void Control::spawn(int slot) {
     // Set after drop_privileges, which clears the parent-death signal.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(0);  // the parent died before prctl
-    int rc = run_child(c, fds_, gen_.root->handler(), gen_.root->logs(), *sb_, slot, true);
+    int rc = run_child(c, gen_.root->ports(fds_), *sb_, slot, true);
     ::_exit(rc);
   }
   ps.pid = pid;

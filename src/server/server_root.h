@@ -6,13 +6,17 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
+#include "mpm/listener.h"
 
 namespace tern {
 
 class AccessLogs;
 class Handler;
+class HttpProtocol;
+struct ConnectionSettings;
 class Scoreboard;
 class SiteHandler;
 class StatusHandler;
@@ -42,6 +46,11 @@ class ServerRoot {
   const Handler& handler() const;
   // The access logs (possibly none open).
   AccessLogs* logs() const { return logs_.get(); }
+  // Reopens the access logs (a restart or log rotation); false with *error set on failure.
+  bool reopen_logs(std::string* error) const;
+  // The listen sockets `fds` with the protocol each speaks (HTTP/1.1 over plain TCP today;
+  // `Listen 443 https` will choose TLS here). The root outlives the ports.
+  std::vector<ListenPort> ports(const std::vector<int>& fds) const;
   // The restart time the status handlers report (microseconds since the epoch): the
   // caller stores it in the scoreboard when the generation takes over.
   int64_t restart_time_us() const { return restart_time_us_; }
@@ -52,6 +61,8 @@ class ServerRoot {
   std::unique_ptr<SiteHandler> site_;
   std::unique_ptr<StatusHandler> status_;   // SetHandler server-status
   std::unique_ptr<StatusHandler> metrics_;  // SetHandler metrics
+  std::unique_ptr<ConnectionSettings> http_settings_;
+  std::unique_ptr<HttpProtocol> http_;  // HTTP/1.1 over the plain transport
   int64_t restart_time_us_ = 0;
 };
 

@@ -88,8 +88,8 @@ TEST(Status, AutoKeysAndOrderMatchHttpd) {
   // httpd's keys first, in httpd's order; tern's own keys only after them.
   EXPECT_EQ(std::vector<std::string>(got.begin(), got.begin() + want.size()), want) << tern;
   EXPECT_EQ(std::vector<std::string>(got.begin() + want.size(), got.end()),
-            (std::vector<std::string>{"ConnsAsyncReading", "ConnsAccepted", "StarvationClosed",
-                                      "AcceptErrors", "AdmissionClosed"}));
+            (std::vector<std::string>{"ConnsAsyncReading", "ConnsAsyncParked", "ConnsAccepted",
+                                      "StarvationClosed", "AcceptErrors", "AdmissionClosed"}));
   auto m = auto_map(tern);
   EXPECT_EQ(tern.substr(0, tern.find('\n')), "localhost");
   EXPECT_EQ(m["ServerMPM"], "event");
