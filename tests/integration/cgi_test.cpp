@@ -193,8 +193,8 @@ TEST_F(Cgi, BadScriptsAnswerAndLogAsApache) {
   ASSERT_TRUE(ApacheServer::available());
   ApacheServer apache;
   install_scripts(apache.cgi_dir());
-  ASSERT_TRUE(apache.start("ScriptAlias /cgi-bin/ " + apache.cgi_dir() +
-                           "/\nCGIDScriptTimeout 3\n"))
+  ASSERT_TRUE(
+      apache.start("ScriptAlias /cgi-bin/ " + apache.cgi_dir() + "/\nCGIDScriptTimeout 3\n"))
       << apache.log();
   ASSERT_TRUE(start()) << server_.log();
   struct Case {
