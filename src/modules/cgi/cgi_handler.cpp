@@ -167,6 +167,28 @@ CgiHandler::CgiHandler(std::shared_ptr<const Config> config) : config_(std::move
   if (const char* t = std::getenv("TZ")) tz_ = t;
 }
 
+void CgiHandler::directory_location(const Request& req, const RequestContext& ctx,
+                                    std::string_view url_path, std::string* location) const {
+  location->assign(ctx.scheme);
+  location->append("://");
+  if (!req.host.empty()) {
+    location->append(req.host);
+  } else {
+    // httpd's ap_construct_url: ServerName and its port (SERVER_NAME, SERVER_PORT).
+    location->append(server_name_);
+    const uint16_t def = ctx.scheme == "https" ? 443 : 80;
+    if (server_port_ != 0 && server_port_ != def) {
+      location->append(":" + std::to_string(server_port_));
+    }
+  }
+  append_escaped_path(*location, url_path);
+  location->push_back('/');
+  if (req.has_query) {
+    location->push_back('?');
+    location->append(req.query);
+  }
+}
+
 int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
                        const CgiHost* host, Response& resp, std::string* location) const {
   CgiMapping m;
@@ -184,24 +206,7 @@ int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::strin
   }
   if (status == 403 && !url_path.empty() && url_path.back() != '/') {
     // mod_dir's fixup: a directory named without its slash is redirected to it first.
-    location->assign(ctx.scheme);
-    location->append("://");
-    if (!req.host.empty()) {
-      location->append(req.host);
-    } else {
-      // httpd's ap_construct_url: ServerName and its port (SERVER_NAME, SERVER_PORT).
-      location->append(server_name_);
-      const uint16_t def = ctx.scheme == "https" ? 443 : 80;
-      if (server_port_ != 0 && server_port_ != def) {
-        location->append(":" + std::to_string(server_port_));
-      }
-    }
-    append_escaped_path(*location, url_path);
-    location->push_back('/');
-    if (req.has_query) {
-      location->push_back('?');
-      location->append(req.query);
-    }
+    directory_location(req, ctx, url_path, location);
     return 301;
   }
   if (status == 403) {
@@ -209,6 +214,13 @@ int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::strin
                 m.filename + ": attempt to invoke directory as script");
     return 403;
   }
+  return run_script(req, ctx, url_path, m, script, path_info, host, resp);
+}
+
+int CgiHandler::run_script(const Request& req, const RequestContext& ctx, std::string_view url_path,
+                           const CgiMapping& m, const std::string& script,
+                           const std::string& path_info, const CgiHost* host,
+                           Response& resp) const {
   std::string path_translated;
   if (!path_info.empty()) {
     // httpd looks PATH_INFO up as a URL (a sub-request): an alias, else DocumentRoot.

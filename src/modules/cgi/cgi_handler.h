@@ -57,6 +57,16 @@ class CgiHandler {
              const CgiHost* host, Response& resp, std::string* location) const;
 
  private:
+  // The URL of directory `url_path` with its trailing slash (mod_dir's redirect).
+  void directory_location(const Request& req, const RequestContext& ctx, std::string_view url_path,
+                          std::string* location) const;
+
+  // Builds the environment, starts `script` and sets resp.task; 0, or 500 when it
+  // cannot be started.
+  int run_script(const Request& req, const RequestContext& ctx, std::string_view url_path,
+                 const CgiMapping& m, const std::string& script, const std::string& path_info,
+                 const CgiHost* host, Response& resp) const;
+
   std::shared_ptr<const Config> config_;
   std::string software_;     // SERVER_SOFTWARE
   std::string server_name_;  // ServerName without its port ("" = none)
