@@ -2,10 +2,26 @@
 
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 
 #include "http/path_resolve.h"
+#include "modules/core_dir.h"
+#include "modules/dir_configs.h"
+#include "modules/registry.h"
 
 namespace tern {
+
+namespace {
+
+// Match sets beyond this many distinct ones are merged per request, not cached.
+constexpr size_t kMaxCachedMerges = 1024;
+
+// True for the handler names that mean core's default handler (static files).
+bool is_default_handler(std::string_view h) {
+  return h.empty() || h == "none" || h == "default-handler";
+}
+
+}  // namespace
 
 bool location_prefix_matches(std::string_view prefix, std::string_view path) {
   if (prefix.empty()) return false;
@@ -50,17 +66,17 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
       } else {
         loc.prefix = spec.pattern;
       }
-      loc.handler = spec.handler;
-      if (spec.require) {
-        std::string why;
-        loc.require = CompiledRequire::compile(*spec.require, &why);
-        if (!loc.require) {
-          if (error) *error = spec.file + ":" + std::to_string(spec.line) + ": " + why;
-          return nullptr;
-        }
-      }
+      if (!create_dir_configs(spec, &loc.dir, error)) return nullptr;
       h->locations_.push_back(std::move(loc));
     }
+  }
+  // The server level sets nothing itself (its Require/SetHandler are a "/" Location).
+  h->server_dir_.assign(all_modules().size(), nullptr);
+  for (CompiledLocation& loc : h->locations_) {
+    loc.merged = merge_dir_configs(h->server_dir_, loc.dir);
+  }
+  for (const Module* m : all_modules()) {
+    if (m->hooks != nullptr) h->add_hooks(m->hooks, m->phases);
   }
   h->static_options_.document_root = h->config_->document_root;
   h->static_options_.directory_index = &h->config_->directory_index;
@@ -76,7 +92,21 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
 }
 
 void SiteHandler::register_named_handler(std::string name, const Handler* h) {
-  named_[std::move(name)] = h;
+  if (h == nullptr) return;
+  named_.push_back(std::make_unique<NamedHook>(std::move(name), h));
+  handlers_.push_back(named_.back().get());
+}
+
+void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
+  if (phases & phase_bit(Phase::kAccessChecker)) access_.push_back(hooks);
+  if (phases & phase_bit(Phase::kFixups)) fixups_.push_back(hooks);
+  if (phases & phase_bit(Phase::kHandler)) handlers_.push_back(hooks);
+}
+
+int SiteHandler::NamedHook::handler(RequestRec& r) const {
+  if (r.handler != name_) return kDeclined;
+  h_->handle(r.req, r.ctx, r.resp);
+  return kOk;
 }
 
 void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
@@ -84,8 +114,14 @@ void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
 }
 
 SiteHandler::Merged SiteHandler::merge_locations(std::string_view url_path) const {
+  // The indices of the matching sections, as bytes (the cache key). httpd merges the
+  // sections in this order: <Location> in file order, then <LocationMatch>.
+  thread_local std::string key;
+  key.clear();
+  const CompiledLocation* only = nullptr;
   Merged m;
-  for (const CompiledLocation& loc : locations_) {
+  for (size_t i = 0; i < locations_.size(); ++i) {
+    const CompiledLocation& loc = locations_[i];
     bool hit = false;
     if (loc.regex) {
       int failure = 0;
@@ -101,10 +137,43 @@ SiteHandler::Merged SiteHandler::merge_locations(std::string_view url_path) cons
       hit = location_prefix_matches(loc.prefix, url_path);
     }
     if (!hit) continue;
-    if (loc.handler) m.handler = &*loc.handler;
-    if (loc.require) m.require = &*loc.require;
+    only = &loc;
+    const auto n = static_cast<uint32_t>(i);
+    key.append({static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                static_cast<char>(n)});
+  }
+  if (key.empty()) {
+    m.dir = &server_dir_;
+  } else if (key.size() == 4) {
+    m.dir = &only->merged;  // precomputed: no lookup
+  } else {
+    m.dir = merged_for(key);
   }
   return m;
+}
+
+const DirConfigs* SiteHandler::merged_for(std::string_view key) const {
+  {
+    std::shared_lock lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) return it->second.get();
+  }
+  DirConfigs merged = server_dir_;
+  for (size_t at = 0; at < key.size(); at += 4) {
+    const auto* b = reinterpret_cast<const unsigned char*>(key.data() + at);
+    const size_t i = (size_t{b[0]} << 24) | (size_t{b[1]} << 16) | (size_t{b[2]} << 8) | b[3];
+    merged = merge_dir_configs(merged, locations_[i].dir);
+  }
+  std::unique_lock lock(cache_mutex_);
+  if (cache_.size() >= kMaxCachedMerges) {
+    // Too many distinct match sets to keep: this thread's copy serves this request.
+    thread_local DirConfigs uncached;
+    uncached = std::move(merged);
+    return &uncached;
+  }
+  auto [it, inserted] =
+      cache_.try_emplace(std::string(key), std::make_unique<const DirConfigs>(std::move(merged)));
+  return it->second.get();
 }
 
 void SiteHandler::report_regex_failure(const Merged& m, std::string_view url_path) const {
@@ -164,32 +233,60 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     render_error(status, &req, {}, resp);
     return;
   }
+  // map_to_storage: the merged configuration of the matching sections.
   Merged m = merge_locations(url_path);
   if (m.failed != nullptr) {
     report_regex_failure(m, url_path);
     render_error(500, &req, {}, resp);
     return;
   }
-  if (m.require != nullptr && !m.require->allows(ctx.client_ip, ctx.local_ip)) {
-    render_error(403, &req, {}, resp);
-    return;
-  }
-  if (m.handler != nullptr && *m.handler != "none" && *m.handler != "default-handler") {
-    auto it = named_.find(*m.handler);
-    if (it == named_.end() || it->second == nullptr) {
-      std::string msg = "SetHandler: no handler named '" + *m.handler + "' for " + url_path;
-      log_(msg);
-      render_error(500, &req, {}, resp);
+  RequestRec r{req, ctx, resp, fs_path, url_path, m.dir, {}};
+  if (const std::string* h = dir_handler(*m.dir)) r.handler = *h;
+  for (const ModuleHooks* hook : access_) {
+    const int rc = hook->access_checker(r);
+    if (rc != kOk && rc != kDeclined) {
+      render_error(rc, &req, {}, resp);
       return;
     }
-    it->second->handle(req, ctx, resp);
+  }
+  for (const ModuleHooks* hook : fixups_) {
+    const int rc = hook->fixups(r);
+    if (rc != kOk && rc != kDeclined) {
+      render_error(rc, &req, {}, resp);
+      return;
+    }
+  }
+  for (const ModuleHooks* hook : handlers_) {
+    const int rc = hook->handler(r);
+    if (rc == kDeclined) continue;
+    if (rc != kOk) render_error(rc, &req, {}, resp);
     return;
   }
+  if (default_hook_.handler(r) != kDeclined) return;
+  {
+    std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
+                      std::string(url_path);
+    log_(msg);
+    render_error(500, &req, {}, resp);
+  }
+}
+
+int SiteHandler::DefaultHook::handler(RequestRec& r) const {
+  if (!is_default_handler(r.handler)) return kDeclined;
+  site_->default_handler(r);
+  return kOk;
+}
+
+void SiteHandler::default_handler(RequestRec& rec) const {
+  // core's default handler: static files for GET/HEAD, OPTIONS, TRACE; other methods
+  // are not allowed on a static resource.
+  const Request& req = rec.req;
+  Response& resp = rec.resp;
   switch (req.method) {
     case Method::kGet:
     case Method::kHead: {
-      StaticResult r =
-          serve_resolved(req, ctx, static_options_, std::time(nullptr), fs_path, url_path, resp);
+      StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
+                                      rec.filename, rec.url_path, resp);
       if (r.status == 200 || r.status == 206 || r.status == 304) return;
       ErrorExtras e;
       e.location = r.location;

@@ -1,11 +1,15 @@
 #pragma once
-// The top-level handler of a site: Locations, authorization, methods, static files,
-// error pages and named handlers (SetHandler).
+// The top-level handler of a site: the request pipeline that runs the modules' hooks in
+// httpd's order — translate_name (the path under DocumentRoot), map_to_storage (the
+// merged per-directory configuration of the matching <Location>s), access_checker
+// (Require), fixups, handler (by SetHandler name; core's default handler serves static
+// files) — plus error pages.
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +20,7 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/module.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -33,9 +38,13 @@ class SiteHandler : public Handler {
   static std::unique_ptr<SiteHandler> create(std::shared_ptr<const Config> config,
                                              std::string* error);
 
-  // Makes `SetHandler name` dispatch to `h` (not owned; must outlive this object).
-  // Call before serving requests. "none" and "default-handler" always mean static files.
+  // Makes `SetHandler name` dispatch to `h` (not owned; must outlive this object): a
+  // handler hook that runs after the modules' own. Call before serving requests. "none"
+  // and "default-handler" always mean static files.
   void register_named_handler(std::string name, const Handler* h);
+  // Adds `hooks` (not owned; must outlive this object) for the phases in `phases`
+  // (phase_bit()), after those already added; for hooks with server-wide state.
+  void add_hooks(const ModuleHooks* hooks, unsigned phases);
   // Where problems at request time (an unknown SetHandler name) are reported;
   // default: standard error.
   void set_error_logger(std::function<void(std::string_view)> log);
@@ -52,19 +61,41 @@ class SiteHandler : public Handler {
     std::string prefix;
     std::shared_ptr<const Regex> regex;  // null for a prefix <Location>
     std::string where;                   // "file:line" of the section, for the error log
-    std::optional<std::string> handler;
-    std::optional<CompiledRequire> require;
+    DirConfigs dir;                      // what the section sets, per module
+    DirConfigs merged;                   // the server's merged with this section alone
   };
-  // The merged result of every Location that matches a path.
+  // The per-directory configuration for a path (map_to_storage).
   struct Merged {
-    const std::string* handler = nullptr;
-    const CompiledRequire* require = nullptr;
+    const DirConfigs* dir = nullptr;
     const CompiledLocation* failed = nullptr;  // a regex that hit a limit: answer 500
     int failure = 0;                           // its PCRE2 code
   };
+  // A handler registered by name (register_named_handler) as a handler hook.
+  class NamedHook final : public ModuleHooks {
+   public:
+    NamedHook(std::string name, const Handler* h) : name_(std::move(name)), h_(h) {}
+    int handler(RequestRec& r) const override;
+
+   private:
+    std::string name_;
+    const Handler* h_;
+  };
+
+  // core's default handler (httpd's default_handler, run really last): static files for
+  // no SetHandler, "none" and "default-handler".
+  class DefaultHook final : public ModuleHooks {
+   public:
+    explicit DefaultHook(const SiteHandler* site) : site_(site) {}
+    int handler(RequestRec& r) const override;
+
+   private:
+    const SiteHandler* site_;
+  };
 
   Merged merge_locations(std::string_view url_path) const;
+  const DirConfigs* merged_for(std::string_view key) const;
   void report_regex_failure(const Merged& m, std::string_view url_path) const;
+  void default_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;
@@ -73,7 +104,16 @@ class SiteHandler : public Handler {
   MimeTable mime_;
   std::unique_ptr<ErrorPages> pages_;
   std::vector<CompiledLocation> locations_;  // <Location> in file order, then <LocationMatch>
-  std::map<std::string, const Handler*, std::less<>> named_;
+  DirConfigs server_dir_;                    // the server's own (no section matches)
+  // Merged configurations of match sets of two or more sections, by the sections'
+  // indices (a byte string); bounded, never erased while requests run.
+  mutable std::shared_mutex cache_mutex_;
+  mutable std::map<std::string, std::unique_ptr<const DirConfigs>, std::less<>> cache_;
+  std::vector<const ModuleHooks*> access_;    // access_checker hooks, in order
+  std::vector<const ModuleHooks*> fixups_;    // fixups hooks
+  std::vector<const ModuleHooks*> handlers_;  // handler hooks
+  std::vector<std::unique_ptr<NamedHook>> named_;
+  DefaultHook default_hook_{this};
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
   FileCache file_cache_;  // small hot files in memory (revalidated once a second)
