@@ -2,19 +2,14 @@
 
 #include <cstdio>
 #include <ctime>
-#include <mutex>
 
 #include "http/path_resolve.h"
 #include "modules/core_dir.h"
-#include "modules/dir_configs.h"
 #include "modules/registry.h"
 
 namespace tern {
 
 namespace {
-
-// Match sets beyond this many distinct ones are merged per request, not cached.
-constexpr size_t kMaxCachedMerges = 1024;
 
 // True for the handler names that mean core's default handler (static files).
 bool is_default_handler(std::string_view h) {
@@ -22,12 +17,6 @@ bool is_default_handler(std::string_view h) {
 }
 
 }  // namespace
-
-bool location_prefix_matches(std::string_view prefix, std::string_view path) {
-  if (prefix.empty()) return false;
-  if (path.substr(0, prefix.size()) != prefix) return false;
-  return prefix.back() == '/' || path.size() == prefix.size() || path[prefix.size()] == '/';
-}
 
 SiteHandler::SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime)
     : config_(std::move(config)), mime_(std::move(mime)) {}
@@ -42,39 +31,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (!mime) return nullptr;
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
-  // httpd applies <Location> sections in file order, then <LocationMatch> sections.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const LocationSpec& spec : config->locations) {
-      if (spec.is_regex != (pass == 1)) continue;
-      CompiledLocation loc;
-      loc.where = spec.file + ":" + std::to_string(spec.line);
-      if (spec.is_regex) {
-        loc.regex = spec.regex;
-        if (!loc.regex) {  // built by hand rather than by the parser: httpd's defaults
-          RegexError e;
-          auto re = Regex::compile(spec.pattern, kRegexDefaultOptions, &e);
-          if (!re) {
-            if (error) {
-              *error = loc.where + ": LocationMatch: invalid regular expression '" +
-                       regex_excerpt(spec.pattern, 64) + "': " + e.message + " at offset " +
-                       std::to_string(e.offset);
-            }
-            return nullptr;
-          }
-          loc.regex = std::make_shared<const Regex>(std::move(*re));
-        }
-      } else {
-        loc.prefix = spec.pattern;
-      }
-      if (!create_dir_configs(spec, &loc.dir, error)) return nullptr;
-      h->locations_.push_back(std::move(loc));
-    }
-  }
-  // The server level sets nothing itself (its Require/SetHandler are a "/" Location).
-  h->server_dir_.assign(all_modules().size(), nullptr);
-  for (CompiledLocation& loc : h->locations_) {
-    loc.merged = merge_dir_configs(h->server_dir_, loc.dir);
-  }
+  if (!h->locations_.init(*config, error)) return nullptr;
   for (const Module* m : all_modules()) {
     if (m->hooks != nullptr) h->add_hooks(m->hooks, m->phases);
   }
@@ -113,70 +70,8 @@ void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
   log_ = std::move(log);
 }
 
-SiteHandler::Merged SiteHandler::merge_locations(std::string_view url_path) const {
-  // The indices of the matching sections, as bytes (the cache key). httpd merges the
-  // sections in this order: <Location> in file order, then <LocationMatch>.
-  thread_local std::string key;
-  key.clear();
-  const CompiledLocation* only = nullptr;
-  Merged m;
-  for (size_t i = 0; i < locations_.size(); ++i) {
-    const CompiledLocation& loc = locations_[i];
-    bool hit = false;
-    if (loc.regex) {
-      int failure = 0;
-      RegexResult r = loc.regex->match(url_path, {}, &failure);
-      if (r == RegexResult::kFailed) {
-        // Undecided: neither applying nor skipping the section is safe (it may deny).
-        m.failed = &loc;
-        m.failure = failure;
-        return m;
-      }
-      hit = r == RegexResult::kMatch;
-    } else {
-      hit = location_prefix_matches(loc.prefix, url_path);
-    }
-    if (!hit) continue;
-    only = &loc;
-    const auto n = static_cast<uint32_t>(i);
-    key.append({static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
-                static_cast<char>(n)});
-  }
-  if (key.empty()) {
-    m.dir = &server_dir_;
-  } else if (key.size() == 4) {
-    m.dir = &only->merged;  // precomputed: no lookup
-  } else {
-    m.dir = merged_for(key);
-  }
-  return m;
-}
-
-const DirConfigs* SiteHandler::merged_for(std::string_view key) const {
-  {
-    std::shared_lock lock(cache_mutex_);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second.get();
-  }
-  DirConfigs merged = server_dir_;
-  for (size_t at = 0; at < key.size(); at += 4) {
-    const auto* b = reinterpret_cast<const unsigned char*>(key.data() + at);
-    const size_t i = (size_t{b[0]} << 24) | (size_t{b[1]} << 16) | (size_t{b[2]} << 8) | b[3];
-    merged = merge_dir_configs(merged, locations_[i].dir);
-  }
-  std::unique_lock lock(cache_mutex_);
-  if (cache_.size() >= kMaxCachedMerges) {
-    // Too many distinct match sets to keep: this thread's copy serves this request.
-    thread_local DirConfigs uncached;
-    uncached = std::move(merged);
-    return &uncached;
-  }
-  auto [it, inserted] =
-      cache_.try_emplace(std::string(key), std::make_unique<const DirConfigs>(std::move(merged)));
-  return it->second.get();
-}
-
-void SiteHandler::report_regex_failure(const Merged& m, std::string_view url_path) const {
+void SiteHandler::report_regex_failure(const LocationMap::Result& m,
+                                       std::string_view url_path) const {
   std::string msg = "LocationMatch '" + regex_excerpt(m.failed->regex->pattern()) + "' (" +
                     m.failed->where + "): " + regex_failure_text(m.failure) +
                     " matching a path of " + std::to_string(url_path.size()) + " bytes ('" +
@@ -234,7 +129,7 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     return;
   }
   // map_to_storage: the merged configuration of the matching sections.
-  Merged m = merge_locations(url_path);
+  LocationMap::Result m = locations_.lookup(url_path);
   if (m.failed != nullptr) {
     report_regex_failure(m, url_path);
     render_error(500, &req, {}, resp);
@@ -242,6 +137,12 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
   }
   RequestRec r{req, ctx, resp, fs_path, url_path, m.dir, {}};
   if (const std::string* h = dir_handler(*m.dir)) r.handler = *h;
+  run_phases(r);
+}
+
+void SiteHandler::run_phases(RequestRec& r) const {
+  const Request& req = r.req;
+  Response& resp = r.resp;
   for (const ModuleHooks* hook : access_) {
     const int rc = hook->access_checker(r);
     if (rc != kOk && rc != kDeclined) {
@@ -265,7 +166,7 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
   if (default_hook_.handler(r) != kDeclined) return;
   {
     std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
-                      std::string(url_path);
+                      std::string(r.url_path);
     log_(msg);
     render_error(500, &req, {}, resp);
   }

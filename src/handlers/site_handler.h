@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "config/config.h"
 #include "handlers/authz.h"
 #include "handlers/error_page.h"
+#include "handlers/location_map.h"
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
@@ -57,19 +57,6 @@ class SiteHandler : public Handler {
   std::string_view allow() const { return allow_; }
 
  private:
-  struct CompiledLocation {
-    std::string prefix;
-    std::shared_ptr<const Regex> regex;  // null for a prefix <Location>
-    std::string where;                   // "file:line" of the section, for the error log
-    DirConfigs dir;                      // what the section sets, per module
-    DirConfigs merged;                   // the server's merged with this section alone
-  };
-  // The per-directory configuration for a path (map_to_storage).
-  struct Merged {
-    const DirConfigs* dir = nullptr;
-    const CompiledLocation* failed = nullptr;  // a regex that hit a limit: answer 500
-    int failure = 0;                           // its PCRE2 code
-  };
   // A handler registered by name (register_named_handler) as a handler hook.
   class NamedHook final : public ModuleHooks {
    public:
@@ -92,9 +79,8 @@ class SiteHandler : public Handler {
     const SiteHandler* site_;
   };
 
-  Merged merge_locations(std::string_view url_path) const;
-  const DirConfigs* merged_for(std::string_view key) const;
-  void report_regex_failure(const Merged& m, std::string_view url_path) const;
+  void run_phases(RequestRec& r) const;
+  void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
@@ -103,12 +89,7 @@ class SiteHandler : public Handler {
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
   std::unique_ptr<ErrorPages> pages_;
-  std::vector<CompiledLocation> locations_;  // <Location> in file order, then <LocationMatch>
-  DirConfigs server_dir_;                    // the server's own (no section matches)
-  // Merged configurations of match sets of two or more sections, by the sections'
-  // indices (a byte string); bounded, never erased while requests run.
-  mutable std::shared_mutex cache_mutex_;
-  mutable std::map<std::string, std::unique_ptr<const DirConfigs>, std::less<>> cache_;
+  LocationMap locations_;
   std::vector<const ModuleHooks*> access_;    // access_checker hooks, in order
   std::vector<const ModuleHooks*> fixups_;    // fixups hooks
   std::vector<const ModuleHooks*> handlers_;  // handler hooks
@@ -119,9 +100,5 @@ class SiteHandler : public Handler {
   FileCache file_cache_;  // small hot files in memory (revalidated once a second)
   std::string allow_;
 };
-
-// True when the <Location> prefix `prefix` applies to the decoded path `path` (httpd:
-// "/a" matches "/a", "/a/" and "/a/b" but not "/ab"; a prefix ending in '/' is plain).
-bool location_prefix_matches(std::string_view prefix, std::string_view path);
 
 }  // namespace tern
