@@ -58,11 +58,24 @@ bool LocationMap::init(const Config& config, std::string* error) {
   return true;
 }
 
+namespace {
+
+// Appends section index `i` to a match-set key (4 bytes, big-endian).
+void append_index(std::string& key, size_t i) {
+  const auto n = static_cast<uint32_t>(i);
+  key.append({static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+              static_cast<char>(n)});
+}
+
+}  // namespace
+
 LocationMap::Result LocationMap::lookup(std::string_view url_path) const {
-  // The indices of the matching sections, as bytes: the cache key.
+  // With two or more matching sections, their indices as bytes: the cache key. Built
+  // only then: no section or one (the common cases) need no key.
   thread_local std::string key;
-  key.clear();
   const Section* only = nullptr;
+  size_t only_index = 0;
+  size_t hits = 0;
   Result m;
   for (size_t i = 0; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
@@ -81,14 +94,20 @@ LocationMap::Result LocationMap::lookup(std::string_view url_path) const {
       hit = location_prefix_matches(s.prefix, url_path);
     }
     if (!hit) continue;
-    only = &s;
-    const auto n = static_cast<uint32_t>(i);
-    key.append({static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
-                static_cast<char>(n)});
+    if (++hits == 1) {
+      only = &s;
+      only_index = i;
+      continue;
+    }
+    if (hits == 2) {
+      key.clear();
+      append_index(key, only_index);
+    }
+    append_index(key, i);
   }
-  if (key.empty()) {
+  if (hits == 0) {
     m.dir = &server_dir_;
-  } else if (key.size() == 4) {
+  } else if (hits == 1) {
     m.dir = &only->merged;  // precomputed: no lookup
   } else {
     m.dir = merged_for(key);
