@@ -4,14 +4,19 @@
 #include <ctime>
 
 #include "http/path_resolve.h"
+#include "modules/core_dir.h"
+#include "modules/registry.h"
 
 namespace tern {
 
-bool location_prefix_matches(std::string_view prefix, std::string_view path) {
-  if (prefix.empty()) return false;
-  if (path.substr(0, prefix.size()) != prefix) return false;
-  return prefix.back() == '/' || path.size() == prefix.size() || path[prefix.size()] == '/';
+namespace {
+
+// True for the handler names that mean core's default handler (static files).
+bool is_default_handler(std::string_view h) {
+  return h.empty() || h == "none" || h == "default-handler";
 }
+
+}  // namespace
 
 SiteHandler::SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime)
     : config_(std::move(config)), mime_(std::move(mime)) {}
@@ -26,41 +31,13 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (!mime) return nullptr;
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
-  // httpd applies <Location> sections in file order, then <LocationMatch> sections.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const LocationSpec& spec : config->locations) {
-      if (spec.is_regex != (pass == 1)) continue;
-      CompiledLocation loc;
-      loc.where = spec.file + ":" + std::to_string(spec.line);
-      if (spec.is_regex) {
-        loc.regex = spec.regex;
-        if (!loc.regex) {  // built by hand rather than by the parser: httpd's defaults
-          RegexError e;
-          auto re = Regex::compile(spec.pattern, kRegexDefaultOptions, &e);
-          if (!re) {
-            if (error) {
-              *error = loc.where + ": LocationMatch: invalid regular expression '" +
-                       regex_excerpt(spec.pattern, 64) + "': " + e.message + " at offset " +
-                       std::to_string(e.offset);
-            }
-            return nullptr;
-          }
-          loc.regex = std::make_shared<const Regex>(std::move(*re));
-        }
-      } else {
-        loc.prefix = spec.pattern;
-      }
-      loc.handler = spec.handler;
-      if (spec.require) {
-        std::string why;
-        loc.require = CompiledRequire::compile(*spec.require, &why);
-        if (!loc.require) {
-          if (error) *error = spec.file + ":" + std::to_string(spec.line) + ": " + why;
-          return nullptr;
-        }
-      }
-      h->locations_.push_back(std::move(loc));
-    }
+  if (!h->locations_.init(*config, error)) return nullptr;
+  for (const Module* m : all_modules()) {
+    if (m->hooks != nullptr) h->add_hooks(m->hooks, m->phases);
+  }
+  if (!config->script_aliases.empty()) {
+    h->cgi_ = std::make_unique<CgiHandler>(config);
+    h->handlers_.insert(h->handlers_.begin(), &h->cgi_hook_);
   }
   h->static_options_.document_root = h->config_->document_root;
   h->static_options_.directory_index = &h->config_->directory_index;
@@ -68,7 +45,6 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;
   h->static_options_.server_name = h->config_->server_name;
-  if (!h->config_->script_aliases.empty()) h->cgi_ = std::make_unique<CgiHandler>(h->config_);
   h->allow_ = h->config_->trace_enable ? "GET, HEAD, OPTIONS, TRACE" : "GET, HEAD, OPTIONS";
   h->log_ = [](std::string_view msg) {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(msg.size()), msg.data());
@@ -77,38 +53,29 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
 }
 
 void SiteHandler::register_named_handler(std::string name, const Handler* h) {
-  named_[std::move(name)] = h;
+  if (h == nullptr) return;
+  named_.push_back(std::make_unique<NamedHook>(std::move(name), h));
+  handlers_.push_back(named_.back().get());
+}
+
+void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
+  if (phases & phase_bit(Phase::kAccessChecker)) access_.push_back(hooks);
+  if (phases & phase_bit(Phase::kFixups)) fixups_.push_back(hooks);
+  if (phases & phase_bit(Phase::kHandler)) handlers_.push_back(hooks);
+}
+
+int SiteHandler::NamedHook::handler(RequestRec& r) const {
+  if (r.handler != name_) return kDeclined;
+  h_->handle(r.req, r.ctx, r.resp);
+  return kOk;
 }
 
 void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
   log_ = std::move(log);
 }
 
-SiteHandler::Merged SiteHandler::merge_locations(std::string_view url_path) const {
-  Merged m;
-  for (const CompiledLocation& loc : locations_) {
-    bool hit = false;
-    if (loc.regex) {
-      int failure = 0;
-      RegexResult r = loc.regex->match(url_path, {}, &failure);
-      if (r == RegexResult::kFailed) {
-        // Undecided: neither applying nor skipping the section is safe (it may deny).
-        m.failed = &loc;
-        m.failure = failure;
-        return m;
-      }
-      hit = r == RegexResult::kMatch;
-    } else {
-      hit = location_prefix_matches(loc.prefix, url_path);
-    }
-    if (!hit) continue;
-    if (loc.handler) m.handler = &*loc.handler;
-    if (loc.require) m.require = &*loc.require;
-  }
-  return m;
-}
-
-void SiteHandler::report_regex_failure(const Merged& m, std::string_view url_path) const {
+void SiteHandler::report_regex_failure(const LocationMap::Result& m,
+                                       std::string_view url_path) const {
   std::string msg = "LocationMatch '" + regex_excerpt(m.failed->regex->pattern()) + "' (" +
                     m.failed->where + "): " + regex_failure_text(m.failure) +
                     " matching a path of " + std::to_string(url_path.size()) + " bytes ('" +
@@ -126,19 +93,6 @@ void SiteHandler::render_error(int status, const Request* req, const ErrorExtras
 void SiteHandler::error(int status, const Request* req, const RequestContext&,
                         Response& resp) const {
   render_error(status, req, ErrorExtras{}, resp);
-}
-
-void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx,
-                                    Response& resp) const {
-  handle(req, ctx, resp);
-}
-
-void SiteHandler::error_page(int status, const Request& req, std::string_view location,
-                             Response& resp) const {
-  ErrorExtras e;
-  e.location = location;
-  resp.clear();
-  render_error(status, &req, e, resp);
 }
 
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {
@@ -178,44 +132,94 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     render_error(status, &req, {}, resp);
     return;
   }
-  Merged m = merge_locations(url_path);
+  // map_to_storage: the merged configuration of the matching sections.
+  LocationMap::Result m = locations_.lookup(url_path);
   if (m.failed != nullptr) {
     report_regex_failure(m, url_path);
     render_error(500, &req, {}, resp);
     return;
   }
-  if (m.require != nullptr && !m.require->allows(ctx.client_ip, ctx.local_ip)) {
-    render_error(403, &req, {}, resp);
-    return;
-  }
-  if (cgi_) {  // mod_alias maps the URL (translate_name) before any handler runs
-    thread_local std::string location;
-    location.clear();
-    int cgi = cgi_->handle(req, ctx, url_path, this, resp, &location);
-    if (cgi == 0) return;
-    if (cgi > 0) {
-      ErrorExtras e;
-      e.location = location;
-      render_error(cgi, &req, e, resp);
+  RequestRec r{req, ctx, resp, fs_path, url_path, m.dir, {}};
+  if (const std::string* h = dir_handler(*m.dir)) r.handler = *h;
+  run_phases(r);
+}
+
+void SiteHandler::run_phases(RequestRec& r) const {
+  const Request& req = r.req;
+  Response& resp = r.resp;
+  for (const ModuleHooks* hook : access_) {
+    const int rc = hook->access_checker(r);
+    if (rc != kOk && rc != kDeclined) {
+      render_error(rc, &req, {}, resp);
       return;
     }
   }
-  if (m.handler != nullptr && *m.handler != "none" && *m.handler != "default-handler") {
-    auto it = named_.find(*m.handler);
-    if (it == named_.end() || it->second == nullptr) {
-      std::string msg = "SetHandler: no handler named '" + *m.handler + "' for " + url_path;
-      log_(msg);
-      render_error(500, &req, {}, resp);
+  for (const ModuleHooks* hook : fixups_) {
+    const int rc = hook->fixups(r);
+    if (rc != kOk && rc != kDeclined) {
+      render_error(rc, &req, {}, resp);
       return;
     }
-    it->second->handle(req, ctx, resp);
+  }
+  for (const ModuleHooks* hook : handlers_) {
+    const int rc = hook->handler(r);
+    if (rc == kDeclined) continue;
+    if (rc != kOk) render_error(rc, &req, {}, resp);
     return;
   }
+  if (default_hook_.handler(r) != kDeclined) return;
+  {
+    std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
+                      std::string(r.url_path);
+    log_(msg);
+    render_error(500, &req, {}, resp);
+  }
+}
+
+int SiteHandler::CgiHook::handler(RequestRec& r) const {
+  if (!is_default_handler(r.handler)) return kDeclined;
+  thread_local std::string location;
+  location.clear();
+  const int rc = site_->cgi_->handle(r.req, r.ctx, r.url_path, site_, r.resp, &location);
+  if (rc < 0) return kDeclined;
+  if (rc == 301) {  // mod_dir's redirect to the directory: the page names the Location
+    ErrorExtras e;
+    e.location = location;
+    site_->render_error(rc, &r.req, e, r.resp);
+    return kOk;
+  }
+  return rc;  // 0 (kOk): the task is set; else the status to answer
+}
+
+void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx,
+                                    Response& resp) const {
+  handle(req, ctx, resp);
+}
+
+void SiteHandler::error_page(int status, const Request& req, std::string_view location,
+                             Response& resp) const {
+  ErrorExtras e;
+  e.location = location;
+  resp.clear();
+  render_error(status, &req, e, resp);
+}
+
+int SiteHandler::DefaultHook::handler(RequestRec& r) const {
+  if (!is_default_handler(r.handler)) return kDeclined;
+  site_->default_handler(r);
+  return kOk;
+}
+
+void SiteHandler::default_handler(RequestRec& rec) const {
+  // core's default handler: static files for GET/HEAD, OPTIONS, TRACE; other methods
+  // are not allowed on a static resource.
+  const Request& req = rec.req;
+  Response& resp = rec.resp;
   switch (req.method) {
     case Method::kGet:
     case Method::kHead: {
-      StaticResult r =
-          serve_resolved(req, ctx, static_options_, std::time(nullptr), fs_path, url_path, resp);
+      StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
+                                      rec.filename, rec.url_path, resp);
       if (r.status == 200 || r.status == 206 || r.status == 304) return;
       ErrorExtras e;
       e.location = r.location;

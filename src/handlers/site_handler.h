@@ -1,6 +1,9 @@
 #pragma once
-// The top-level handler of a site: Locations, authorization, methods, static files,
-// error pages and named handlers (SetHandler).
+// The top-level handler of a site: the request pipeline that runs the modules' hooks in
+// httpd's order — translate_name (the path under DocumentRoot), map_to_storage (the
+// merged per-directory configuration of the matching <Location>s), access_checker
+// (Require), fixups, handler (by SetHandler name; core's default handler serves static
+// files) — plus error pages.
 
 #include <functional>
 #include <map>
@@ -13,11 +16,13 @@
 #include "config/config.h"
 #include "handlers/authz.h"
 #include "handlers/error_page.h"
+#include "handlers/location_map.h"
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
 #include "modules/cgi/cgi_handler.h"
 #include "modules/cgi/cgi_redirect.h"
+#include "modules/module.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -35,9 +40,13 @@ class SiteHandler : public Handler, private CgiHost {
   static std::unique_ptr<SiteHandler> create(std::shared_ptr<const Config> config,
                                              std::string* error);
 
-  // Makes `SetHandler name` dispatch to `h` (not owned; must outlive this object).
-  // Call before serving requests. "none" and "default-handler" always mean static files.
+  // Makes `SetHandler name` dispatch to `h` (not owned; must outlive this object): a
+  // handler hook that runs after the modules' own. Call before serving requests. "none"
+  // and "default-handler" always mean static files.
   void register_named_handler(std::string name, const Handler* h);
+  // Adds `hooks` (not owned; must outlive this object) for the phases in `phases`
+  // (phase_bit()), after those already added; for hooks with server-wide state.
+  void add_hooks(const ModuleHooks* hooks, unsigned phases);
   // Where problems at request time (an unknown SetHandler name) are reported;
   // default: standard error.
   void set_error_logger(std::function<void(std::string_view)> log);
@@ -50,28 +59,48 @@ class SiteHandler : public Handler, private CgiHost {
   std::string_view allow() const { return allow_; }
 
  private:
-  struct CompiledLocation {
-    std::string prefix;
-    std::shared_ptr<const Regex> regex;  // null for a prefix <Location>
-    std::string where;                   // "file:line" of the section, for the error log
-    std::optional<std::string> handler;
-    std::optional<CompiledRequire> require;
-  };
-  // The merged result of every Location that matches a path.
-  struct Merged {
-    const std::string* handler = nullptr;
-    const CompiledRequire* require = nullptr;
-    const CompiledLocation* failed = nullptr;  // a regex that hit a limit: answer 500
-    int failure = 0;                           // its PCRE2 code
+  // A handler registered by name (register_named_handler) as a handler hook.
+  class NamedHook final : public ModuleHooks {
+   public:
+    NamedHook(std::string name, const Handler* h) : name_(std::move(name)), h_(h) {}
+    int handler(RequestRec& r) const override;
+
+   private:
+    std::string name_;
+    const Handler* h_;
   };
 
-  Merged merge_locations(std::string_view url_path) const;
-  void report_regex_failure(const Merged& m, std::string_view url_path) const;
+  // core's default handler (httpd's default_handler, run really last): static files for
+  // no SetHandler, "none" and "default-handler".
+  class DefaultHook final : public ModuleHooks {
+   public:
+    explicit DefaultHook(const SiteHandler* site) : site_(site) {}
+    int handler(RequestRec& r) const override;
+
+   private:
+    const SiteHandler* site_;
+  };
+
+  // mod_alias's ScriptAlias + mod_cgid's handler, first of the handler hooks, for the
+  // default handler only (a SetHandler of the section wins, as core's fixup in httpd).
+  class CgiHook final : public ModuleHooks {
+   public:
+    explicit CgiHook(const SiteHandler* site) : site_(site) {}
+    int handler(RequestRec& r) const override;
+
+   private:
+    const SiteHandler* site_;
+  };
+
   // CgiHost: a script's local redirect is answered as a request; its 302 as an error page.
   void internal_redirect(const Request& req, const RequestContext& ctx,
                          Response& resp) const override;
   void error_page(int status, const Request& req, std::string_view location,
                   Response& resp) const override;
+
+  void run_phases(RequestRec& r) const;
+  void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
+  void default_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;
@@ -79,17 +108,18 @@ class SiteHandler : public Handler, private CgiHost {
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
   std::unique_ptr<ErrorPages> pages_;
-  std::vector<CompiledLocation> locations_;  // <Location> in file order, then <LocationMatch>
-  std::map<std::string, const Handler*, std::less<>> named_;
+  LocationMap locations_;
+  std::vector<const ModuleHooks*> access_;    // access_checker hooks, in order
+  std::vector<const ModuleHooks*> fixups_;    // fixups hooks
+  std::vector<const ModuleHooks*> handlers_;  // handler hooks
+  std::vector<std::unique_ptr<NamedHook>> named_;
+  DefaultHook default_hook_{this};
+  std::unique_ptr<CgiHandler> cgi_;  // ScriptAlias (null when none is configured)
+  CgiHook cgi_hook_{this};
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
-  std::unique_ptr<CgiHandler> cgi_;  // ScriptAlias (null when none is configured)
-  FileCache file_cache_;             // small hot files in memory (revalidated once a second)
+  FileCache file_cache_;  // small hot files in memory (revalidated once a second)
   std::string allow_;
 };
-
-// True when the <Location> prefix `prefix` applies to the decoded path `path` (httpd:
-// "/a" matches "/a", "/a/" and "/a/b" but not "/ab"; a prefix ending in '/' is plain).
-bool location_prefix_matches(std::string_view prefix, std::string_view path);
 
 }  // namespace tern

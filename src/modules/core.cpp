@@ -2,7 +2,9 @@
 
 #include "config/directive_setters.h"
 #include "modules/cgi/cgi_directives.h"
-#include "modules/module.h"
+#include "modules/core_dir.h"
+#include "modules/dir_configs.h"
+#include "modules/registry.h"
 
 namespace tern::modules {
 
@@ -70,6 +72,13 @@ const DirectiveSpec kDirectives[] = {
      "Forces all matching files to be processed by a handler", kMod, kOverrideFileInfo},
 };
 
+std::unique_ptr<ModuleConfig> create_core_dir(const LocationSpec& scope, std::string*) {
+  if (!scope.handler) return nullptr;
+  auto c = std::make_unique<CoreDirConfig>();
+  c->handler = scope.handler;
+  return c;
+}
+
 }  // namespace
 
 extern const Module core_module;  // listed in registry.cpp
@@ -77,6 +86,24 @@ const Module core_module{
     .name = kMod,
     .source = "core.c",
     .directives = kDirectives,
+    .create_dir_config = create_core_dir,
 };
 
 }  // namespace tern::modules
+
+namespace tern {
+
+std::unique_ptr<ModuleConfig> CoreDirConfig::merge(const ModuleConfig& add_base) const {
+  const auto& add = static_cast<const CoreDirConfig&>(add_base);
+  auto merged = std::make_unique<CoreDirConfig>(*this);
+  if (add.handler) merged->handler = add.handler;
+  return merged;
+}
+
+const std::string* dir_handler(const DirConfigs& dir) {
+  static const int index = module_index(modules::core_module);
+  const CoreDirConfig* c = dir_config<CoreDirConfig>(dir, index);
+  return c != nullptr && c->handler ? &*c->handler : nullptr;
+}
+
+}  // namespace tern

@@ -30,7 +30,6 @@ const Module alias_module{
     // Alias, AliasMatch, Redirect* are not implemented yet: a configuration using them
     // fails with "unknown directive" rather than serving the wrong files.
     .directives = kDirectives,
-    .hooks = phase_bit(Phase::kTranslateName),
 };
 
 }  // namespace tern::modules

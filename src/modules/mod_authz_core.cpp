@@ -1,7 +1,9 @@
 // authz_core_module (mod_authz_core.c): Require and its containers.
 
 #include "config/directive_setters.h"
-#include "modules/module.h"
+#include "modules/authz_core_dir.h"
+#include "modules/dir_configs.h"
+#include "modules/registry.h"
 
 namespace tern::modules {
 
@@ -24,6 +26,27 @@ const DirectiveSpec kDirectives[] = {
      kOverrideAuthConfig, kCtxRequire, close_require_container},
 };
 
+std::unique_ptr<ModuleConfig> create_authz_dir(const LocationSpec& scope, std::string* error) {
+  if (!scope.require) return nullptr;
+  std::string why;
+  auto compiled = CompiledRequire::compile(*scope.require, &why);
+  if (!compiled) {
+    *error = scope.file + ":" + std::to_string(scope.line) + ": " + why;
+    return nullptr;
+  }
+  auto c = std::make_unique<AuthzCoreDirConfig>();
+  c->require = std::make_shared<const CompiledRequire>(std::move(*compiled));
+  return c;
+}
+
+// access_checker: a request the merged Require does not grant is refused with 403.
+class AuthzCoreHooks final : public ModuleHooks {
+ public:
+  int access_checker(RequestRec& r) const override;
+};
+
+const AuthzCoreHooks kHooks;
+
 }  // namespace
 
 extern const Module authz_core_module;  // listed in registry.cpp
@@ -31,6 +54,31 @@ const Module authz_core_module{
     .name = kMod,
     .source = "mod_authz_core.c",
     .directives = kDirectives,
+    .create_dir_config = create_authz_dir,
+    .hooks = &kHooks,
+    .phases = phase_bit(Phase::kAccessChecker),
 };
 
+namespace {
+
+int AuthzCoreHooks::access_checker(RequestRec& r) const {
+  static const int index = module_index(authz_core_module);
+  const AuthzCoreDirConfig* c = dir_config<AuthzCoreDirConfig>(*r.dir, index);
+  if (c == nullptr || c->require == nullptr) return kDeclined;
+  return c->require->allows(r.ctx.client_ip, r.ctx.local_ip) ? kOk : 403;
+}
+
+}  // namespace
+
 }  // namespace tern::modules
+
+namespace tern {
+
+std::unique_ptr<ModuleConfig> AuthzCoreDirConfig::merge(const ModuleConfig& add_base) const {
+  const auto& add = static_cast<const AuthzCoreDirConfig&>(add_base);
+  auto merged = std::make_unique<AuthzCoreDirConfig>(*this);
+  if (add.require) merged->require = add.require;
+  return merged;
+}
+
+}  // namespace tern

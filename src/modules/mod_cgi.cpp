@@ -24,7 +24,6 @@ const Module cgi_module{
     .name = kMod,
     .source = "mod_cgi.c",
     .directives = kDirectives,
-    .hooks = phase_bit(Phase::kHandler),
 };
 
 }  // namespace tern::modules

@@ -28,7 +28,6 @@ const Module cgid_module{
     .name = kMod,
     .source = "mod_cgid.c",
     .directives = kDirectives,
-    .hooks = phase_bit(Phase::kHandler),
 };
 
 }  // namespace tern::modules

@@ -5,9 +5,12 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/directive_table.h"
+#include "http/handler.h"
 
 namespace tern {
 
@@ -22,14 +25,50 @@ class ModuleConfig {
   virtual std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const = 0;
 };
 
+// One scope's configuration for every module, indexed by module_index(); null where
+// neither the scope nor an enclosing one sets anything for that module.
+using DirConfigs = std::vector<std::shared_ptr<const ModuleConfig>>;
+
+// httpd's hook results: a hook returns kOk (done, for run-first phases: the request is
+// taken), kDeclined (not mine), or an HTTP status (300..599: the request fails with it).
+inline constexpr int kOk = 0;
+inline constexpr int kDeclined = -1;
+
+// One request as the hooks see it (httpd's request_rec, reduced to what tern uses).
+// Lives on the worker's stack for one request; nothing in it is owned.
+struct RequestRec {
+  const Request& req;
+  const RequestContext& ctx;
+  Response& resp;
+  // The file the request maps to (translate_name sets it; the default handler uses it
+  // as scratch for DirectoryIndex names). httpd's r->filename.
+  std::string& filename;
+  std::string_view url_path;        // decoded, normalised path (after translate_name)
+  const DirConfigs* dir = nullptr;  // the merged per-directory configuration
+  std::string_view handler;         // SetHandler's name, "" when none (httpd's r->handler)
+};
+
 // The request phases a module can hook, in httpd's order.
 enum class Phase : unsigned {
-  kTranslateName,   // URL → file name (mod_alias, core)
-  kMapToStorage,    // per-directory configuration for the file
+  kTranslateName,   // URL → file name (core; mod_alias later)
+  kMapToStorage,    // the merged per-directory configuration for it (core)
   kAccessChecker,   // authorization by host/IP, Require (mod_authz_core)
   kFixups,          // last changes before the handler
   kHandler,         // produces the response, selected by handler name
-  kLogTransaction,  // after the response (mod_log_config)
+  kLogTransaction,  // after the response (mod_log_config, in the connection)
+};
+
+// A module's request hooks (httpd's ap_hook_*). A phase the module does not take part
+// in keeps the default. Immutable, called concurrently from every worker thread.
+class ModuleHooks {
+ public:
+  virtual ~ModuleHooks() = default;
+  // Run-all phases: kOk or kDeclined continue, a status ends the request with it.
+  virtual int access_checker(RequestRec&) const { return kDeclined; }
+  virtual int fixups(RequestRec&) const { return kDeclined; }
+  // Run-first: the first hook that does not decline produces the response (kOk) or
+  // fails it with a status. Selects itself by RequestRec::handler, as httpd's handlers.
+  virtual int handler(RequestRec&) const { return kDeclined; }
 };
 
 // The descriptor of one module. Constant data, defined next to its directive table.
@@ -37,17 +76,22 @@ struct Module {
   std::string_view name;    // httpd's module name, "alias_module"
   std::string_view source;  // httpd's source file, "mod_alias.c" (what `-l` prints)
   std::span<const cfg::DirectiveSpec> directives = {};  // may be empty
-  // Creates this module's empty per-directory configuration for a scope; null when the
-  // module keeps no per-directory configuration.
-  std::unique_ptr<ModuleConfig> (*create_dir_config)() = nullptr;
-  unsigned hooks = 0;  // bitmask of 1u << Phase the module takes part in
+  // Creates this module's per-directory configuration for the section `scope` (httpd's
+  // create_dir_config): null when the section sets nothing for the module, or on an
+  // error (then *error is set). Null function: no per-directory configuration.
+  std::unique_ptr<ModuleConfig> (*create_dir_config)(const LocationSpec& scope,
+                                                     std::string* error) = nullptr;
+  // The module's hooks when they need no server-wide state; stateful hooks (a scoreboard,
+  // a cache) are added by the composition root instead.
+  const ModuleHooks* hooks = nullptr;
+  unsigned phases = 0;  // bitmask of phase_bit() for the phases `hooks` takes part in
   // Registered ahead of its implementation (its directives do not exist yet, or are
   // ignored): <IfModule> and `-l` do not report it, so no section meant for httpd's
   // module is read by tern.
   bool placeholder = false;
 };
 
-// The bit of `p` in Module::hooks.
+// The bit of `p` in Module::phases.
 constexpr unsigned phase_bit(Phase p) {
   return 1u << static_cast<unsigned>(p);
 }

@@ -435,5 +435,22 @@ TEST_F(Cgi, FiveHundredAbortedRequestsLeaveNoProcess) {
   EXPECT_TRUE(wait_until(settled, std::chrono::seconds(30)));
 }
 
+// httpd's phases: access (Require) before the handler, and a section's SetHandler wins
+// over ScriptAlias's cgi-script (core's fixup), so neither runs the script.
+TEST_F(Cgi, RequireAndSetHandlerComeFirst) {
+  ASSERT_TRUE(
+      start("<Location /cgi-bin/silent.sh>\nRequire all denied\n</Location>\n"
+            "<Location /cgi-bin/env.sh>\nSetHandler server-status\n</Location>\n"))
+      << server_.log();
+  auto denied = get("/cgi-bin/silent.sh?denied");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403);
+  auto status = get("/cgi-bin/env.sh?auto");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200);
+  EXPECT_NE(status->body.find("BusyWorkers:"), std::string::npos) << status->body;
+  EXPECT_EQ(read_pid(cgi_dir(), "denied"), 0);
+}
+
 }  // namespace
 }  // namespace tern::test

@@ -238,6 +238,37 @@ TEST_F(SiteHandlerTest, LocationMergeOrder) {
   EXPECT_EQ(run(*h2, Method::kGet, "GET", "/a.txt").status, 403);
 }
 
+TEST_F(SiteHandlerTest, SectionsMergePerModuleAndRepeatTheSameAnswer) {
+  // SetHandler (core) from one section, Require (authz_core) from later ones: each
+  // module's configuration merges on its own, for every set of matching sections.
+  LocationSpec named;
+  named.pattern = "/server-status";
+  named.handler = "server-status";
+  LocationSpec deny;
+  deny.pattern = "/server-status/private";
+  deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
+  LocationSpec regrant;
+  regrant.pattern = "^/server-status/private/ok$";
+  regrant.is_regex = true;
+  regrant.require = RequireRule{RequireRule::Kind::kAllGranted, false, {}, {}};
+  LocationSpec plain;
+  plain.pattern = "/server-status/private/none";
+  plain.handler = "none";
+  config_->locations = {named, deny, regrant, plain};
+  auto h = make();
+  for (int round = 0; round < 3; ++round) {  // the second round reads merged results cached
+    EXPECT_EQ(run(*h, Method::kGet, "GET", "/server-status/x").status, 200);
+    EXPECT_EQ(mem_body(), "named");
+    EXPECT_EQ(run(*h, Method::kGet, "GET", "/server-status/private").status, 403);
+    EXPECT_EQ(run(*h, Method::kGet, "GET", "/server-status/private/ok").status, 200);
+    EXPECT_EQ(mem_body(), "named");
+    // Three sections: the handler is reset to static files, Require still denies.
+    EXPECT_EQ(run(*h, Method::kGet, "GET", "/server-status/private/none").status, 403);
+    EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt").status, 200);
+    EXPECT_EQ(resp_.body_length(), 26u);
+  }
+}
+
 TEST_F(SiteHandlerTest, NamedHandlers) {
   LocationSpec status;
   status.pattern = "/server-status";
