@@ -457,17 +457,17 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   const BodyFraming framing = te_chunked                  ? BodyFraming::kChunked
                               : !no_body && !resp.chunked ? BodyFraming::kLength
                                                           : BodyFraming::kNone;
-  append_head(h, env, req, resp.status, resp.fields, framing, length);
+  append_head(h, env, req, resp.status, resp.reason, resp.fields, framing, length);
   if (head_only) resp.clear_body();
 }
 
 void HttpConnection::append_head(std::string& h, const ConnectionEnv& env, const Request* req,
-                                 int status, std::string_view fields, BodyFraming framing,
-                                 uint64_t length) const {
+                                 int status, std::string_view reason, std::string_view fields,
+                                 BodyFraming framing, uint64_t length) const {
   h.append("HTTP/1.1 ");
   append_number(h, static_cast<uint64_t>(status));
   h.push_back(' ');
-  h.append(reason_phrase(status));
+  h.append(reason.empty() ? reason_phrase(status) : reason);
   h.append("\r\nDate: ");
   h.append(current_http_date());
   h.append("\r\n");

@@ -176,7 +176,8 @@ class HttpConnection : public Connection {
   enum class BodyFraming : uint8_t { kNone, kLength, kChunked };
   // Appends the status line, Date, Server, `fields`, the framing field and Connection.
   void append_head(std::string& h, const ConnectionEnv& env, const Request* req, int status,
-                   std::string_view fields, BodyFraming framing, uint64_t length) const;
+                   std::string_view reason, std::string_view fields, BodyFraming framing,
+                   uint64_t length) const;
   void log_access(WorkerScratch& w, const ConnectionEnv& env, const Request* req);
   void log_response(WorkerScratch& w, const ConnectionEnv& env, const Request* req,
                     const Response& resp, uint64_t body_bytes, uint64_t out_bytes);

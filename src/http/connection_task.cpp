@@ -148,7 +148,7 @@ void HttpTaskIo::commit_head(bool final) {
     framing = Framing::kNone;
   }
   std::string head;
-  c_.append_head(head, env_, &req, resp.status, resp.fields, framing, length);
+  c_.append_head(head, env_, &req, resp.status, resp.reason, resp.fields, framing, length);
   t_.head_bytes = head.size();
   t_.out.append(head);
   t_.head_committed = true;

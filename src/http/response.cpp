@@ -97,6 +97,7 @@ Response& Response::operator=(Response&&) noexcept = default;
 
 void Response::clear() {
   status = 200;
+  reason.clear();
   task.reset();
   fields.clear();
   clear_body();

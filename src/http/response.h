@@ -34,6 +34,9 @@ class Response {
   Response& operator=(Response&&) noexcept;
 
   int status = 200;
+  // The status line's text when not the standard reason phrase ("" = standard), as a CGI
+  // script's `Status: 404 Gone away` gives it.
+  std::string reason;
   // Extra fields, each "Name: value\r\n", in the order added.
   std::string fields;
   // Storage for memory chunks.

@@ -138,6 +138,7 @@ TEST_F(CgiVersusApache, StatusAndHeadersFromTheScript) {
   auto [a, t] = both("GET", "/cgi-bin/teapot.sh");
   EXPECT_EQ(a.status, 418);
   EXPECT_EQ(t.status, a.status);
+  EXPECT_EQ(t.status_line, a.status_line);  // the script's own reason phrase
   EXPECT_EQ(headers_map(t)["content-type"], headers_map(a)["content-type"]);
   EXPECT_EQ(headers_map(t)["x-brew"], headers_map(a)["x-brew"]);
   EXPECT_EQ(t.body, a.body);

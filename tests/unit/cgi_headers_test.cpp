@@ -30,6 +30,7 @@ TEST(CgiHeaders, ParsesStatusTypeLengthAndFieldsInAnySplit) {
     EXPECT_EQ(text.substr(body), "hello");
     EXPECT_EQ(p.head().status, 404);
     EXPECT_TRUE(p.head().has_status);
+    EXPECT_EQ(p.head().reason, "Not Here");
     EXPECT_EQ(p.head().content_type, "text/html; charset=UTF-8");
     ASSERT_TRUE(p.head().content_length);
     EXPECT_EQ(*p.head().content_length, 5u);

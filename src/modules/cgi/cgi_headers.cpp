@@ -92,6 +92,12 @@ CgiHeaderParser::State CgiHeaderParser::line(std::string_view l) {
     }
     head_.status = status;
     head_.has_status = true;
+    // httpd keeps the whole value as the status line: "Status: 404 Gone away" is sent as
+    // "HTTP/1.1 404 Gone away".
+    std::string_view rest(p, static_cast<size_t>(value.data() + value.size() - p));
+    while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+    while (!rest.empty() && is_space(rest.back())) rest.remove_suffix(1);
+    head_.reason = std::string(rest);
   } else if (iequals(name, "Location")) {
     head_.location = std::string(value);
   } else if (iequals(name, "Content-Length")) {

@@ -15,6 +15,7 @@ namespace tern {
 struct CgiHead {
   int status = 200;                        // from Status (200 when absent)
   bool has_status = false;                 // a Status field was given
+  std::string reason;                      // Status's text after the code, "" when none
   std::string location;                    // Location, "" when absent
   std::string content_type;                // Content-Type, type lower-cased, "" when absent
   std::optional<uint64_t> content_length;  // a valid Content-Length

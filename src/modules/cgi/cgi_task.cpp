@@ -205,6 +205,7 @@ bool CgiTask::start_response(TaskIo& io) {
   }
   Response& r = io.response();
   r.status = h.status;
+  r.reason = h.reason;
   if (!h.content_type.empty()) r.add_header("Content-Type", h.content_type);
   if (!h.location.empty()) r.add_header("Location", h.location);
   for (const auto& [name, value] : h.fields) r.add_header(name, value);
