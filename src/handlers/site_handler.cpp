@@ -16,6 +16,16 @@ bool is_default_handler(std::string_view h) {
   return h.empty() || h == "none" || h == "default-handler";
 }
 
+// Runs a run-first phase: the first hook that does not decline decides; kOk or a status.
+template <class Fn>
+int run_first(const std::vector<const ModuleHooks*>& hooks, RequestRec& r, Fn fn) {
+  for (const ModuleHooks* hook : hooks) {
+    const int rc = (hook->*fn)(r);
+    if (rc != kDeclined) return rc;
+  }
+  return kDeclined;
+}
+
 }  // namespace
 
 SiteHandler::SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime)
@@ -170,16 +180,6 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
                {},  {},  nullptr, {},       redirects, this};
   if (!run_translate(r)) return;
   run_phases(r);
-}
-
-// Runs a run-first phase: the first hook that does not decline decides; kOk or a status.
-template <class Fn>
-static int run_first(const std::vector<const ModuleHooks*>& hooks, RequestRec& r, Fn fn) {
-  for (const ModuleHooks* hook : hooks) {
-    const int rc = (hook->*fn)(r);
-    if (rc != kDeclined) return rc;
-  }
-  return kDeclined;
 }
 
 bool SiteHandler::run_translate(RequestRec& r) const {
