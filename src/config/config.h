@@ -69,11 +69,13 @@ struct LocationSpec {
   int line = 0;
 };
 
-// One `ScriptAlias url-path fs-path` or `ScriptAliasMatch regex fs-path` (mod_alias).
+// One `Alias`, `AliasMatch`, `ScriptAlias` or `ScriptAliasMatch` (mod_alias).
+// Its url is a URL-path prefix or a regex; its target a file or directory path.
 struct ScriptAliasSpec {
   std::string url;                     // the URL prefix, or the regex source
   std::string target;                  // absolute (ServerRoot-relative resolved); $n for a regex
-  std::shared_ptr<const Regex> regex;  // ScriptAliasMatch only
+  std::shared_ptr<const Regex> regex;  // ScriptAliasMatch / AliasMatch only
+  bool script = true;                  // ScriptAlias*: the target is run as a CGI script
   std::string file;
   int line = 0;
 };
@@ -137,7 +139,8 @@ struct Config {
   std::vector<LocationSpec> locations;  // in file order; merge order is the handlers' business
 
   // --- CGI (issue 10): mod_alias's ScriptAlias, mod_cgi/mod_cgid, core's CGIPassAuth
-  std::vector<ScriptAliasSpec> script_aliases;  // in file order (the first match wins)
+  // Alias, AliasMatch, ScriptAlias, ScriptAliasMatch in file order (the first match wins).
+  std::vector<ScriptAliasSpec> script_aliases;
   std::optional<std::chrono::milliseconds> cgi_script_timeout;  // unset: Timeout
   bool cgi_pass_auth = false;
 

@@ -16,6 +16,16 @@ bool is_default_handler(std::string_view h) {
   return h.empty() || h == "none" || h == "default-handler";
 }
 
+// Runs a run-first phase: the first hook that does not decline decides; kOk or a status.
+template <class Fn>
+int run_first(const std::vector<const ModuleHooks*>& hooks, RequestRec& r, Fn fn) {
+  for (const ModuleHooks* hook : hooks) {
+    const int rc = (hook->*fn)(r);
+    if (rc != kDeclined) return rc;
+  }
+  return kDeclined;
+}
+
 }  // namespace
 
 SiteHandler::SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime)
@@ -32,12 +42,10 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
   if (!h->locations_.init(*config, error)) return nullptr;
+  // core's SetHandler fixup runs really first (httpd's core_override_type).
+  h->fixups_.push_back(&h->core_hooks_);
   for (const Module* m : all_modules()) {
     if (m->hooks != nullptr) h->add_hooks(m->hooks, m->phases);
-  }
-  if (!config->script_aliases.empty()) {
-    h->cgi_ = std::make_unique<CgiHandler>(config);
-    h->handlers_.insert(h->handlers_.begin(), &h->cgi_hook_);
   }
   h->static_options_.document_root = h->config_->document_root;
   h->static_options_.directory_index = &h->config_->directory_index;
@@ -59,6 +67,8 @@ void SiteHandler::register_named_handler(std::string name, const Handler* h) {
 }
 
 void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
+  if (phases & phase_bit(Phase::kTranslateName)) translate_.push_back(hooks);
+  if (phases & phase_bit(Phase::kMapToStorage)) storage_.push_back(hooks);
   if (phases & phase_bit(Phase::kAccessChecker)) access_.push_back(hooks);
   if (phases & phase_bit(Phase::kFixups)) fixups_.push_back(hooks);
   if (phases & phase_bit(Phase::kHandler)) handlers_.push_back(hooks);
@@ -110,6 +120,38 @@ void SiteHandler::handle_trace(const Request& req, Response& resp) const {
 }
 
 void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response& resp) const {
+  process(req, ctx, resp, 0);
+}
+
+void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx, int redirects,
+                                    Response& resp) const {
+  if (redirects > kMaxInternalRedirects) {
+    // httpd's ap_is_recursion_limit_exceeded, verbatim.
+    std::string ip(ctx.client_ip);
+    std::string msg = "[client " + ip + ":" + std::to_string(ctx.client_port) +
+                      "] AH00124: Request exceeded the limit of " +
+                      std::to_string(kMaxInternalRedirects) +
+                      " internal redirects due to probable configuration error. Use "
+                      "'LimitInternalRecursion' to increase the limit if necessary. Use "
+                      "'LogLevel debug' to get a backtrace.";
+    log_(msg);
+    resp.clear();
+    render_error(500, &req, {}, resp);
+    return;
+  }
+  process(req, ctx, resp, redirects);
+}
+
+void SiteHandler::error_page(int status, const Request& req, std::string_view location,
+                             Response& resp) const {
+  ErrorExtras e;
+  e.location = location;
+  resp.clear();
+  render_error(status, &req, e, resp);
+}
+
+void SiteHandler::process(const Request& req, const RequestContext& ctx, Response& resp,
+                          int redirects) const {
   resp.clear();
   if (req.path == "*") {
     if (req.method == Method::kOptions) {
@@ -124,24 +166,58 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
     render_error(405, &req, {}, resp);
     return;
   }
-  // The decoded path is needed for <Location> matching, before authorization.
-  thread_local std::string fs_path;
+  // httpd decodes and normalises the URL before translate_name (ap_unescape_url,
+  // ap_getparents); each request of a thread reuses these buffers' capacity. An internal
+  // redirect runs from a task's step, never inside another request's phases.
+  thread_local std::string filename;
   thread_local std::string url_path;
-  int status = resolve_path(req.path, config_->document_root, fs_path, url_path);
+  int status = resolve_path(req.path, {}, filename, url_path);
   if (status != 0) {
     render_error(status, &req, {}, resp);
     return;
   }
-  // map_to_storage: the merged configuration of the matching sections.
-  LocationMap::Result m = locations_.lookup(url_path);
-  if (m.failed != nullptr) {
-    report_regex_failure(m, url_path);
-    render_error(500, &req, {}, resp);
-    return;
-  }
-  RequestRec r{req, ctx, resp, fs_path, url_path, m.dir, {}};
-  if (const std::string* h = dir_handler(*m.dir)) r.handler = *h;
+  RequestRec r{req, ctx, resp,    *config_, filename,  url_path, {},
+               {},  {},  nullptr, {},       redirects, this};
+  if (!run_translate(r)) return;
   run_phases(r);
+}
+
+bool SiteHandler::run_translate(RequestRec& r) const {
+  int rc = run_first(translate_, r, &ModuleHooks::translate_name);
+  if (rc == kDeclined) rc = core_hooks_.translate_name(r);
+  if (rc == kOk) {
+    rc = run_first(storage_, r, &ModuleHooks::map_to_storage);
+    if (rc == kDeclined) rc = core_hooks_.map_to_storage(r);
+  }
+  if (rc == kOk) return true;
+  render_error(rc, &r.req, {}, r.resp);
+  return false;
+}
+
+int SiteHandler::CoreHooks::translate_name(RequestRec& r) const {
+  // core's translate_name: the URL under DocumentRoot.
+  r.filename.assign(site_->config_->document_root);
+  r.filename.append(r.url_path);
+  return kOk;
+}
+
+int SiteHandler::CoreHooks::map_to_storage(RequestRec& r) const {
+  // The merged configuration of the matching sections (tern has <Location> only: its
+  // location walk stands for httpd's directory and file walks too).
+  LocationMap::Result m = site_->locations_.lookup(r.url_path);
+  if (m.failed != nullptr) {
+    site_->report_regex_failure(m, r.url_path);
+    return 500;
+  }
+  r.dir = m.dir;
+  return kOk;
+}
+
+int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
+  // httpd's core_override_type: a section's SetHandler replaces the handler a module set
+  // (ScriptAlias's "cgi-script"), except `SetHandler none`, which leaves it.
+  if (const std::string* h = dir_handler(*r.dir); h != nullptr && *h != "none") r.handler = *h;
+  return kDeclined;
 }
 
 void SiteHandler::run_phases(RequestRec& r) const {
@@ -174,34 +250,6 @@ void SiteHandler::run_phases(RequestRec& r) const {
     log_(msg);
     render_error(500, &req, {}, resp);
   }
-}
-
-int SiteHandler::CgiHook::handler(RequestRec& r) const {
-  if (!is_default_handler(r.handler)) return kDeclined;
-  thread_local std::string location;
-  location.clear();
-  const int rc = site_->cgi_->handle(r.req, r.ctx, r.url_path, site_, r.resp, &location);
-  if (rc < 0) return kDeclined;
-  if (rc == 301) {  // mod_dir's redirect to the directory: the page names the Location
-    ErrorExtras e;
-    e.location = location;
-    site_->render_error(rc, &r.req, e, r.resp);
-    return kOk;
-  }
-  return rc;  // 0 (kOk): the task is set; else the status to answer
-}
-
-void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx,
-                                    Response& resp) const {
-  handle(req, ctx, resp);
-}
-
-void SiteHandler::error_page(int status, const Request& req, std::string_view location,
-                             Response& resp) const {
-  ErrorExtras e;
-  e.location = location;
-  resp.clear();
-  render_error(status, &req, e, resp);
 }
 
 int SiteHandler::DefaultHook::handler(RequestRec& r) const {

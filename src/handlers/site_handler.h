@@ -1,9 +1,10 @@
 #pragma once
 // The top-level handler of a site: the request pipeline that runs the modules' hooks in
-// httpd's order — translate_name (the path under DocumentRoot), map_to_storage (the
-// merged per-directory configuration of the matching <Location>s), access_checker
-// (Require), fixups, handler (by SetHandler name; core's default handler serves static
-// files) — plus error pages.
+// httpd's order — translate_name (mod_alias, then core's path under DocumentRoot),
+// map_to_storage (core: the merged per-directory configuration of the matching
+// <Location>s), access_checker (Require), fixups (core's SetHandler first), handler (by
+// handler name; core's default handler serves static files) — plus error pages and
+// internal redirects.
 
 #include <functional>
 #include <map>
@@ -20,8 +21,6 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
-#include "modules/cgi/cgi_handler.h"
-#include "modules/cgi/cgi_redirect.h"
 #include "modules/module.h"
 #include "util/regex.h"
 
@@ -29,7 +28,7 @@ namespace tern {
 
 // Serves one site per the configuration. Immutable once requests are served;
 // register named handlers before that.
-class SiteHandler : public Handler, private CgiHost {
+class SiteHandler : public Handler, public RequestPipeline {
   struct Key {};  // restricts construction to create()
 
  public:
@@ -45,7 +44,8 @@ class SiteHandler : public Handler, private CgiHost {
   // and "default-handler" always mean static files.
   void register_named_handler(std::string name, const Handler* h);
   // Adds `hooks` (not owned; must outlive this object) for the phases in `phases`
-  // (phase_bit()), after those already added; for hooks with server-wide state.
+  // (phase_bit()), after those already added (core's translate_name and map_to_storage
+  // still run after them); for hooks with server-wide state.
   void add_hooks(const ModuleHooks* hooks, unsigned phases);
   // Where problems at request time (an unknown SetHandler name) are reported;
   // default: standard error.
@@ -54,6 +54,11 @@ class SiteHandler : public Handler, private CgiHost {
   void handle(const Request& req, const RequestContext& ctx, Response& resp) const override;
   void error(int status, const Request* req, const RequestContext& ctx,
              Response& resp) const override;
+  // RequestPipeline: a task's internal redirect runs every phase again; its error pages.
+  void internal_redirect(const Request& req, const RequestContext& ctx, int redirects,
+                         Response& resp) const override;
+  void error_page(int status, const Request& req, std::string_view location,
+                  Response& resp) const override;
 
   // The Allow value for static resources ("GET, HEAD, OPTIONS" [+ ", TRACE"]).
   std::string_view allow() const { return allow_; }
@@ -81,23 +86,23 @@ class SiteHandler : public Handler, private CgiHost {
     const SiteHandler* site_;
   };
 
-  // mod_alias's ScriptAlias + mod_cgid's handler, first of the handler hooks, for the
-  // default handler only (a SetHandler of the section wins, as core's fixup in httpd).
-  class CgiHook final : public ModuleHooks {
+  // core's hooks with server state: translate_name (DocumentRoot, really last),
+  // map_to_storage (the <Location> sections, last) and the fixup that applies SetHandler
+  // (really first).
+  class CoreHooks final : public ModuleHooks {
    public:
-    explicit CgiHook(const SiteHandler* site) : site_(site) {}
-    int handler(RequestRec& r) const override;
+    explicit CoreHooks(const SiteHandler* site) : site_(site) {}
+    int translate_name(RequestRec& r) const override;
+    int map_to_storage(RequestRec& r) const override;
+    int fixups(RequestRec& r) const override;
 
    private:
     const SiteHandler* site_;
   };
 
-  // CgiHost: a script's local redirect is answered as a request; its 302 as an error page.
-  void internal_redirect(const Request& req, const RequestContext& ctx,
-                         Response& resp) const override;
-  void error_page(int status, const Request& req, std::string_view location,
-                  Response& resp) const override;
-
+  void process(const Request& req, const RequestContext& ctx, Response& resp, int redirects) const;
+  // The run-first phases before the handler; false when one answered (error page set).
+  bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
   void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
@@ -109,13 +114,14 @@ class SiteHandler : public Handler, private CgiHost {
   MimeTable mime_;
   std::unique_ptr<ErrorPages> pages_;
   LocationMap locations_;
-  std::vector<const ModuleHooks*> access_;    // access_checker hooks, in order
-  std::vector<const ModuleHooks*> fixups_;    // fixups hooks
-  std::vector<const ModuleHooks*> handlers_;  // handler hooks
+  std::vector<const ModuleHooks*> translate_;  // translate_name hooks, in order
+  std::vector<const ModuleHooks*> storage_;    // map_to_storage hooks
+  std::vector<const ModuleHooks*> access_;     // access_checker hooks
+  std::vector<const ModuleHooks*> fixups_;     // fixups hooks
+  std::vector<const ModuleHooks*> handlers_;   // handler hooks
   std::vector<std::unique_ptr<NamedHook>> named_;
   DefaultHook default_hook_{this};
-  std::unique_ptr<CgiHandler> cgi_;  // ScriptAlias (null when none is configured)
-  CgiHook cgi_hook_{this};
+  CoreHooks core_hooks_{this};
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
   FileCache file_cache_;  // small hot files in memory (revalidated once a second)

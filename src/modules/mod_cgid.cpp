@@ -1,5 +1,7 @@
 // cgid_module (mod_cgid.c): CGI scripts, started without holding a worker (see
-// modules/cgi/cgi_process.h for why posix_spawn stands in for mod_cgid's daemon).
+// modules/cgi/cgi_process.h for why posix_spawn stands in for mod_cgid's daemon). Its
+// handler hook for "cgi-script" (modules/cgi/cgi_handler.h) keeps server-wide facts, so
+// the composition root (ServerRoot::build) adds it.
 
 #include "modules/cgi/cgi_directives.h"
 #include "modules/module.h"

@@ -34,24 +34,63 @@ using DirConfigs = std::vector<std::shared_ptr<const ModuleConfig>>;
 inline constexpr int kOk = 0;
 inline constexpr int kDeclined = -1;
 
+struct Config;
+
+// How many internal redirects one request may lead to (httpd's LimitInternalRecursion).
+inline constexpr int kMaxInternalRedirects = 10;
+
+// The request pipeline of a site as a module's later work sees it (httpd's
+// ap_internal_redirect and ap_die): a ResponseTask that decides its answer after the
+// handler hook returned keeps it (RequestRec::pipeline). Immutable, thread-safe; not to be
+// called from inside a hook (only from a task's step).
+class RequestPipeline {
+ public:
+  // httpd's internal redirect: answers `req` (a GET the task made, views valid for the
+  // call) through every phase as the `redirects`-th redirect of its original request;
+  // beyond kMaxInternalRedirects, logs AH00124 and answers 500. `resp` may get a task.
+  virtual void internal_redirect(const Request& req, const RequestContext& ctx, int redirects,
+                                 Response& resp) const = 0;
+  // Fills `resp` with the error page for `status`, naming `location` for a redirect.
+  virtual void error_page(int status, const Request& req, std::string_view location,
+                          Response& resp) const = 0;
+
+ protected:
+  ~RequestPipeline() = default;
+};
+
 // One request as the hooks see it (httpd's request_rec, reduced to what tern uses).
 // Lives on the worker's stack for one request; nothing in it is owned.
 struct RequestRec {
   const Request& req;
   const RequestContext& ctx;
   Response& resp;
-  // The file the request maps to (translate_name sets it; the default handler uses it
-  // as scratch for DirectoryIndex names). httpd's r->filename.
+  const Config& server;  // the server's configuration (httpd's r->server)
+  // The file the request maps to: translate_name sets it (mod_alias, else core's
+  // DocumentRoot); the default handler uses it as scratch for DirectoryIndex names.
+  // httpd's r->filename.
   std::string& filename;
-  std::string_view url_path;        // decoded, normalised path (after translate_name)
+  std::string_view url_path;  // decoded, normalised path (httpd's r->uri)
+  // The part of the URL after the script a handler found (httpd's r->path_info); tern's
+  // core does not walk the file system in map_to_storage: a handler that needs it (cgid)
+  // splits filename itself.
+  std::string_view path_info;
+  // The URL prefix and the directory an Alias/ScriptAlias mapped it to (httpd's
+  // ap_set_context_info; CGI's CONTEXT_PREFIX, CONTEXT_DOCUMENT_ROOT); empty otherwise.
+  std::string_view context_prefix;
+  std::string_view context_document_root;
   const DirConfigs* dir = nullptr;  // the merged per-directory configuration
-  std::string_view handler;         // SetHandler's name, "" when none (httpd's r->handler)
+  // The handler name (httpd's r->handler): a module's translate_name may set it
+  // (ScriptAlias: "cgi-script"); core's fixup replaces it by SetHandler's. "" when none.
+  std::string_view handler;
+  int redirects = 0;  // internal redirects that led to this request (0: the client's)
+  // Runs internal redirects and error pages for work that ends after the hooks returned.
+  const RequestPipeline* pipeline = nullptr;
 };
 
 // The request phases a module can hook, in httpd's order.
 enum class Phase : unsigned {
-  kTranslateName,   // URL → file name (core; mod_alias later)
-  kMapToStorage,    // the merged per-directory configuration for it (core)
+  kTranslateName,   // URL → file name (run-first: mod_alias, then core's DocumentRoot)
+  kMapToStorage,    // the merged per-directory configuration for it (run-first: core)
   kAccessChecker,   // authorization by host/IP, Require (mod_authz_core)
   kFixups,          // last changes before the handler
   kHandler,         // produces the response, selected by handler name
@@ -63,6 +102,11 @@ enum class Phase : unsigned {
 class ModuleHooks {
  public:
   virtual ~ModuleHooks() = default;
+  // Run-first: URL → r.filename (and maybe r.handler); kOk takes the request, kDeclined
+  // leaves it to the next hook (core's DocumentRoot mapping runs last), a status fails it.
+  virtual int translate_name(RequestRec&) const { return kDeclined; }
+  // Run-first: sets r.dir for r.filename / r.url_path (core runs last).
+  virtual int map_to_storage(RequestRec&) const { return kDeclined; }
   // Run-all phases: kOk or kDeclined continue, a status ends the request with it.
   virtual int access_checker(RequestRec&) const { return kDeclined; }
   virtual int fixups(RequestRec&) const { return kDeclined; }

@@ -6,6 +6,7 @@
 #include "http/connection.h"
 #include "log/access_log.h"
 #include "log/error_log.h"
+#include "modules/cgi/cgi_handler.h"
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
 
@@ -55,6 +56,9 @@ std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> conf
       std::make_unique<StatusHandler>(scoreboard, info, StatusForm::kMetrics, root->site_.get());
   root->site_->register_named_handler("server-status", root->status_.get());
   root->site_->register_named_handler("metrics", root->metrics_.get());
+  // cgid_module's handler hook serves "cgi-script" (set by ScriptAlias in translate_name).
+  root->cgid_ = std::make_unique<CgiHandler>(config);
+  root->site_->add_hooks(root->cgid_.get(), phase_bit(Phase::kHandler));
   root->http_settings_ = std::make_unique<ConnectionSettings>(http_settings(*config));
   ConnectionEnv env;
   env.settings = root->http_settings_.get();

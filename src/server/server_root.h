@@ -20,6 +20,7 @@ struct ConnectionSettings;
 class Scoreboard;
 class SiteHandler;
 class StatusHandler;
+class CgiHandler;
 
 // One generation's serving objects. Immutable once built, except for log reopening.
 class ServerRoot {
@@ -61,6 +62,7 @@ class ServerRoot {
   std::unique_ptr<SiteHandler> site_;
   std::unique_ptr<StatusHandler> status_;   // SetHandler server-status
   std::unique_ptr<StatusHandler> metrics_;  // SetHandler metrics
+  std::unique_ptr<CgiHandler> cgid_;        // cgid_module's handler hook ("cgi-script")
   std::unique_ptr<ConnectionSettings> http_settings_;
   std::unique_ptr<HttpProtocol> http_;  // HTTP/1.1 over the plain transport
   int64_t restart_time_us_ = 0;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "modules/alias/alias_map.h"
 #include "modules/cgi/cgi_reaper.h"
 #include "modules/cgi/cgi_task.h"
 
@@ -15,40 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(CgiAlias, AliasMatchesAsModAlias) {
-  EXPECT_EQ(alias_matches("/cgi-bin/x", "/cgi-bin/"), 9u);
-  EXPECT_EQ(alias_matches("/cgi-bin", "/cgi-bin/"), 0u);
-  EXPECT_EQ(alias_matches("/cgi-bin/x", "/cgi-bin"), 8u);
-  EXPECT_EQ(alias_matches("/cgi-bin", "/cgi-bin"), 8u);
-  EXPECT_EQ(alias_matches("/cgi-binx", "/cgi-bin"), 0u);
-  EXPECT_EQ(alias_matches("//cgi-bin//x", "/cgi-bin/"), 11u);  // runs of slashes
-  EXPECT_EQ(alias_matches("/other", "/cgi-bin/"), 0u);
-}
-
 TEST(CgiAlias, FindPathInfoAsHttpd) {
   EXPECT_EQ(find_path_info("/cgi-bin/env.sh/a/b", "/a/b"), 15u);
   EXPECT_EQ(find_path_info("/cgi-bin/env.sh/", "/"), 15u);
-}
-
-TEST(CgiAlias, MapsPrefixAndRegexFirstMatchWins) {
-  std::vector<ScriptAliasSpec> aliases(3);
-  aliases[0].url = "/cgi-bin/";
-  aliases[0].target = "/srv/cgi/";
-  RegexError e;
-  aliases[1].regex =
-      std::make_shared<const Regex>(*Regex::compile("^/x/([a-z]+)(.*)", kRegexDefaultOptions, &e));
-  aliases[1].target = "/srv/x/$1.cgi$2";
-  aliases[2].url = "/cgi-bin/special/";
-  aliases[2].target = "/never/";
-  CgiMapping m;
-  ASSERT_TRUE(map_script_alias(aliases, "/cgi-bin/special/a", &m));
-  EXPECT_EQ(m.filename, "/srv/cgi/special/a");
-  EXPECT_EQ(m.context_prefix, "/cgi-bin/");
-  EXPECT_EQ(m.context_root, "/srv/cgi/");
-  ASSERT_TRUE(map_script_alias(aliases, "/x/abc/info", &m));
-  EXPECT_EQ(m.filename, "/srv/x/abc.cgi/info");
-  EXPECT_EQ(m.context_prefix, "");
-  EXPECT_FALSE(map_script_alias(aliases, "/static/a", &m));
 }
 
 TEST(CgiAlias, ArgvFromAnIsindexQuery) {
@@ -76,6 +46,7 @@ class CgiHandlerTest : public ::testing::Test {
     a.target = root_ + "/cgi/";
     c->script_aliases.push_back(a);
     c->cgi_script_timeout = std::chrono::milliseconds(1234);
+    config_ = c;
     handler_ = std::make_unique<CgiHandler>(c);
     req_.method = Method::kGet;
     req_.method_name = "GET";
@@ -92,9 +63,16 @@ class CgiHandlerTest : public ::testing::Test {
     std::string loc;
     req_.path = path;
     req_.target = path;
-    return handler_->handle(req_, ctx_, path, nullptr, resp, location ? location : &loc);
+    // What mod_alias's translate_name does before the handler runs.
+    AliasMapping m;
+    if (!map_alias(config_->script_aliases, path, &m)) return -1;
+    RequestRec r{
+        req_,           ctx_,    resp,         *config_, m.filename, path, {}, m.context_prefix,
+        m.context_root, nullptr, "cgi-script", 0,        nullptr};
+    return handler_->run(r, location ? location : &loc);
   }
   std::string root_;
+  std::shared_ptr<const Config> config_;
   std::unique_ptr<CgiHandler> handler_;
   Request req_;
   RequestContext ctx_;
@@ -111,6 +89,22 @@ TEST_F(CgiHandlerTest, StatusesAsModCgid) {
   EXPECT_EQ(run("/cgi-bin/sub", resp, &location), 301);
   EXPECT_EQ(location, "http://www.example.org:8080/cgi-bin/sub/");
   EXPECT_EQ(resp.task, nullptr);
+}
+
+TEST_F(CgiHandlerTest, HandlerHookServesOnlyCgiScript) {
+  Response resp;
+  std::string filename = root_ + "/cgi/ok.sh";
+  req_.path = "/cgi-bin/ok.sh";
+  RequestRec r{req_, ctx_, resp,    *config_, filename, "/cgi-bin/ok.sh", {},
+               {},   {},   nullptr, "",       0,        nullptr};
+  EXPECT_EQ(handler_->handler(r), kDeclined);  // the default handler's request
+  r.handler = "server-status";
+  EXPECT_EQ(handler_->handler(r), kDeclined);
+  EXPECT_EQ(resp.task, nullptr);
+  r.handler = "cgi-script";
+  EXPECT_EQ(handler_->handler(r), kOk);
+  EXPECT_NE(resp.task, nullptr);
+  resp.task.reset();
 }
 
 TEST_F(CgiHandlerTest, StartsTheScriptWithItsPathInfo) {

@@ -86,12 +86,15 @@ class FakeIo : public TaskIo {
   bool stall_ = false;
 };
 
-class FakeHost : public CgiHost {
+class FakeHost : public RequestPipeline {
  public:
   mutable std::string redirected_to;
   mutable std::string redirect_method;
   mutable int error_status = 0;
-  void internal_redirect(const Request& req, const RequestContext&, Response& resp) const override {
+  mutable int redirects = 0;
+  void internal_redirect(const Request& req, const RequestContext&, int n,
+                         Response& resp) const override {
+    redirects = n;
     redirect_method = std::string(req.method_name);
     redirected_to = std::string(req.path) + "|" + std::string(req.query);
     resp.clear();
@@ -144,7 +147,8 @@ class CgiTaskTest : public ::testing::Test {
     p.client = "127.0.0.1:5555";
     p.timeout_ms = 7000;
     p.head_request = head;
-    p.host = &host_;
+    p.pipeline = &host_;
+    p.redirects = 3;
     return std::make_unique<CgiTask>(std::move(*proc), p, req_, ctx_);
   }
   std::string log() { return read_file(dir_.file("error_log")); }
@@ -192,6 +196,7 @@ TEST_F(CgiTaskTest, LocalRedirectIsAnInternalGetAfterTheScriptEnds) {
   ASSERT_EQ(io.run(*task), TaskStep::kDone);
   EXPECT_EQ(host_.redirected_to, "/other/page|x=1");
   EXPECT_EQ(host_.redirect_method, "GET");
+  EXPECT_EQ(host_.redirects, 4);  // one more than the request that ran the script
   EXPECT_EQ(io.resp.status, 200);
   EXPECT_EQ(io.out, "redirected body");
   EXPECT_EQ(io.length, 15u);

@@ -340,6 +340,109 @@ TEST_F(SiteHandlerTest, RegexLimitAnswers500AndLogsThePattern) {
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt").status, 200);
 }
 
+// A module's hooks for the phase-order tests: its translate_name takes "/mod/…" and names
+// a handler; its handler records what it saw.
+class ProbeHooks : public ModuleHooks {
+ public:
+  int translate_name(RequestRec& r) const override {
+    if (!r.url_path.starts_with("/mod/")) return kDeclined;
+    r.filename = "/nonexistent/by-module";
+    r.handler = "probe";
+    return kOk;
+  }
+  int handler(RequestRec& r) const override {
+    if (r.handler != "probe") return kDeclined;
+    seen_filename = r.filename;
+    seen_redirects = r.redirects;
+    seen_pipeline = r.pipeline;
+    r.resp.append_body("probe");
+    return kOk;
+  }
+  mutable std::string seen_filename;
+  mutable int seen_redirects = -1;
+  mutable const RequestPipeline* seen_pipeline = nullptr;
+};
+
+TEST_F(SiteHandlerTest, AliasServesFilesOutsideDocumentRootByTheDefaultHandler) {
+  const std::string outside = root_ + "_icons";
+  fs::create_directories(outside + "/sub");
+  std::ofstream(outside + "/a.png") << "png!";
+  std::ofstream(outside + "/sub/index.html") << "<p>sub</p>";
+  std::ofstream(outside + "/big-cat.txt") << "meow";
+  ScriptAliasSpec a;
+  a.url = "/icons/";
+  a.target = outside + "/";
+  a.script = false;
+  config_->script_aliases.push_back(a);
+  ScriptAliasSpec m;
+  RegexError e;
+  m.url = "^/pics/(\\w+)/(\\w+)$";
+  m.regex = std::make_shared<const Regex>(*Regex::compile(m.url, kRegexDefaultOptions, &e));
+  m.target = outside + "/$2-$1.txt";
+  m.script = false;
+  config_->script_aliases.push_back(m);
+  auto h = make();
+  ASSERT_TRUE(h);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/icons/a.png").status, 200);
+  EXPECT_EQ(resp_.body_length(), 4u);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/icons/sub/").status, 200);  // DirectoryIndex
+  EXPECT_EQ(resp_.body_length(), 10u);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/icons/sub").status, 301);  // mod_dir's slash
+  EXPECT_EQ(resp_.header("Location"), "http://example.com/icons/sub/");
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/icons").status, 404);  // "/icons/" needs the slash
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/pics/cat/big").status, 200);  // AliasMatch $2-$1
+  EXPECT_EQ(resp_.body_length(), 4u);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt").status, 200);  // DocumentRoot still
+  EXPECT_EQ(resp_.body_length(), 26u);
+  fs::remove_all(outside);
+}
+
+TEST_F(SiteHandlerTest, ScriptAliasNamesTheCgiScriptHandlerUnlessSetHandlerWins) {
+  ScriptAliasSpec a;
+  a.url = "/cgi-bin/";
+  a.target = root_ + "/private/";
+  config_->script_aliases.push_back(a);
+  LocationSpec loc;
+  loc.pattern = "/cgi-bin/p.txt";
+  loc.handler = "default-handler";
+  config_->locations.push_back(loc);
+  loc.pattern = "/cgi-bin/none";
+  loc.handler = "none";  // httpd's core_override_type leaves the module's handler
+  config_->locations.push_back(loc);
+  auto h = make();
+  ASSERT_TRUE(h);
+  // No cgid hook in this pipeline: "cgi-script" finds no handler (500, logged).
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/cgi-bin/x").status, 500);
+  EXPECT_NE(log_.find("no handler named 'cgi-script'"), std::string::npos);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/cgi-bin/none").status, 500);
+  // A section's SetHandler replaces it in core's fixup: the file is served.
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/cgi-bin/p.txt").status, 200);
+  EXPECT_EQ(resp_.body_length(), 6u);
+}
+
+TEST_F(SiteHandlerTest, ModuleTranslateNameRunsBeforeCoreAndInternalRedirectsAreBounded) {
+  auto h = make();
+  ASSERT_TRUE(h);
+  ProbeHooks probe;
+  h->add_hooks(&probe, phase_bit(Phase::kTranslateName) | phase_bit(Phase::kHandler));
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/mod/x").status, 200);
+  EXPECT_EQ(mem_body(), "probe");
+  EXPECT_EQ(probe.seen_filename, "/nonexistent/by-module");
+  EXPECT_EQ(probe.seen_redirects, 0);
+  EXPECT_EQ(probe.seen_pipeline, h.get());
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt").status, 200);  // core's translate
+  // A task's internal redirect runs every phase again, counted.
+  req_.path = "/mod/y";
+  Response resp;
+  h->internal_redirect(req_, ctx_, kMaxInternalRedirects, resp);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(probe.seen_redirects, kMaxInternalRedirects);
+  h->internal_redirect(req_, ctx_, kMaxInternalRedirects + 1, resp);
+  EXPECT_EQ(resp.status, 500);
+  EXPECT_NE(log_.find("AH00124: Request exceeded the limit of 10 internal redirects"),
+            std::string::npos);
+}
+
 TEST(LocationPrefix, HttpdSegmentRules) {
   EXPECT_TRUE(location_prefix_matches("/private1", "/private1"));
   EXPECT_TRUE(location_prefix_matches("/private1", "/private1/"));

@@ -1,7 +1,7 @@
 #pragma once
-// Setters of the CGI directives: ScriptAlias and ScriptAliasMatch (mod_alias),
-// CGIScriptTimeout (mod_cgi), CGIDScriptTimeout and ScriptSock (mod_cgid), CGIPassAuth
-// (core). Each applies its (count-checked) arguments and returns an error or "".
+// Setters of the CGI directives: CGIScriptTimeout (mod_cgi), CGIDScriptTimeout and
+// ScriptSock (mod_cgid), CGIPassAuth (core). ScriptAlias is mod_alias's (mod_alias.cpp). Each
+// applies its (count-checked) arguments and returns an error or "".
 
 #include <string>
 
@@ -9,10 +9,6 @@
 
 namespace tern::cfg {
 
-// ScriptAlias URL-path file-path|directory-path
-std::string set_script_alias(BuildState&, const Cmd&);
-// ScriptAliasMatch regex file-path|directory-path
-std::string set_script_alias_match(BuildState&, const Cmd&);
 // CGIScriptTimeout / CGIDScriptTimeout time[s|ms]
 std::string set_cgi_script_timeout(BuildState&, const Cmd&);
 // ScriptSock file-path: mod_cgid's daemon socket; tern has no daemon (no effect).

@@ -10,6 +10,7 @@
 #include "handlers/server_header.h"
 #include "http/path_resolve.h"
 #include "log/error_log.h"
+#include "modules/alias/alias_map.h"
 #include "modules/cgi/cgi_env.h"
 #include "modules/cgi/cgi_task.h"
 
@@ -17,7 +18,6 @@ namespace tern {
 
 namespace {
 
-constexpr size_t kMaxFilename = 8192;  // httpd's ap_pregsub bound for a substituted path
 constexpr size_t kMaxArgs = 4096 - 5;  // httpd's APACHE_ARG_MAX - 5
 
 void log_request(const RequestContext& ctx, const char* fmt, const std::string& a, int err = 0) {
@@ -40,53 +40,6 @@ int hex(char c) {
 }
 
 }  // namespace
-
-size_t alias_matches(std::string_view uri, std::string_view fake) {
-  size_t a = 0, u = 0;
-  while (a < fake.size()) {
-    if (fake[a] == '/') {
-      if (u >= uri.size() || uri[u] != '/') return 0;
-      while (a < fake.size() && fake[a] == '/') ++a;
-      while (u < uri.size() && uri[u] == '/') ++u;
-    } else {
-      if (u >= uri.size() || uri[u] != fake[a]) return 0;
-      ++u;
-      ++a;
-    }
-  }
-  if (fake.empty()) return 0;
-  if (fake.back() != '/' && u < uri.size() && uri[u] != '/') return 0;
-  return u;
-}
-
-bool map_script_alias(const std::vector<ScriptAliasSpec>& aliases, std::string_view url_path,
-                      CgiMapping* out) {
-  for (const ScriptAliasSpec& a : aliases) {
-    if (a.regex) {
-      RegexCapture caps[10];
-      int failure = 0;
-      RegexResult r = a.regex->match(url_path, caps, &failure);
-      if (r == RegexResult::kNoMatch) continue;
-      out->context_prefix.clear();
-      out->context_root.clear();
-      out->filename.clear();
-      if (r == RegexResult::kFailed ||
-          !regex_substitute(a.target, url_path, caps, &out->filename, kMaxFilename)) {
-        out->status = 500;
-      }
-      return true;
-    }
-    size_t l = alias_matches(url_path, a.url);
-    if (l == 0) continue;
-    out->filename = a.target;
-    out->filename.append(url_path.substr(l));
-    out->context_prefix = a.url;
-    out->context_root = a.target;
-    out->status = 0;
-    return true;
-  }
-  return false;
-}
 
 size_t find_path_info(std::string_view uri, std::string_view path_info) {
   long lu = static_cast<long>(uri.size());
@@ -189,44 +142,51 @@ void CgiHandler::directory_location(const Request& req, const RequestContext& ct
   }
 }
 
-int CgiHandler::handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
-                       const CgiHost* host, Response& resp, std::string* location) const {
-  CgiMapping m;
-  if (!map_script_alias(config_->script_aliases, url_path, &m)) return -1;
-  if (m.status != 0) {
-    log_request(ctx, "ScriptAliasMatch could not map ", std::string(url_path));
-    return m.status;
+int CgiHandler::handler(RequestRec& r) const {
+  if (r.handler != "cgi-script") return kDeclined;
+  thread_local std::string location;
+  location.clear();
+  const int rc = run(r, &location);
+  if (rc == 301 && r.pipeline != nullptr) {  // mod_dir's redirect: the page names the Location
+    r.pipeline->error_page(rc, r.req, location, r.resp);
+    return kOk;
   }
+  return rc;  // 0 (kOk): the task is set; else the status to answer
+}
+
+int CgiHandler::run(RequestRec& r, std::string* location) const {
   std::string script, path_info;
-  int status = locate_script(m.filename, &script, &path_info);
+  int status = locate_script(r.filename, &script, &path_info);
   if (status == 404) {
     // mod_cgid 2.4's log_scripterror wording, verbatim.
-    log_request(ctx, "AH01264: stderr from ", m.filename + ": script not found or unable to stat");
+    log_request(r.ctx, "AH01264: stderr from ",
+                r.filename + ": script not found or unable to stat");
     return 404;
   }
-  if (status == 403 && !url_path.empty() && url_path.back() != '/') {
+  if (status == 403 && !r.url_path.empty() && r.url_path.back() != '/') {
     // mod_dir's fixup: a directory named without its slash is redirected to it first.
-    directory_location(req, ctx, url_path, location);
+    directory_location(r.req, r.ctx, r.url_path, location);
     return 301;
   }
   if (status == 403) {
-    log_request(ctx, "AH01265: stderr from ",
-                m.filename + ": attempt to invoke directory as script");
+    log_request(r.ctx, "AH01265: stderr from ",
+                r.filename + ": attempt to invoke directory as script");
     return 403;
   }
-  return run_script(req, ctx, url_path, m, script, path_info, host, resp);
+  r.path_info = path_info;
+  return run_script(r, script, path_info);
 }
 
-int CgiHandler::run_script(const Request& req, const RequestContext& ctx, std::string_view url_path,
-                           const CgiMapping& m, const std::string& script,
-                           const std::string& path_info, const CgiHost* host,
-                           Response& resp) const {
+int CgiHandler::run_script(RequestRec& r, const std::string& script,
+                           const std::string& path_info) const {
+  const Request& req = r.req;
+  const RequestContext& ctx = r.ctx;
   std::string path_translated;
   if (!path_info.empty()) {
     // httpd looks PATH_INFO up as a URL (a sub-request): an alias, else DocumentRoot.
-    CgiMapping pm;
-    if (map_script_alias(config_->script_aliases, path_info, &pm) && pm.status == 0) {
-      path_translated = pm.filename;
+    AliasMapping pm;
+    if (map_alias(config_->script_aliases, path_info, &pm) && pm.status == 0) {
+      path_translated = std::move(pm.filename);
     } else {
       path_translated = config_->document_root + path_info;
     }
@@ -234,13 +194,13 @@ int CgiHandler::run_script(const Request& req, const RequestContext& ctx, std::s
   CgiEnvInput in;
   in.req = &req;
   in.ctx = &ctx;
-  in.script_name = url_path.substr(0, find_path_info(url_path, path_info));
+  in.script_name = r.url_path.substr(0, find_path_info(r.url_path, path_info));
   in.path_info = path_info;
   in.path_translated = path_translated;
   in.script_filename = script;
   in.document_root = config_->document_root;
-  in.context_prefix = m.context_prefix;
-  in.context_document_root = m.context_root;
+  in.context_prefix = r.context_prefix;
+  in.context_document_root = r.context_document_root;
   in.server_software = software_;
   in.server_name = server_name_;
   in.server_name_port = server_port_;
@@ -269,8 +229,9 @@ int CgiHandler::run_script(const Request& req, const RequestContext& ctx, std::s
   p.client = std::string(ctx.client_ip) + ":" + std::to_string(ctx.client_port);
   p.timeout_ms = config_->cgi_script_timeout.value_or(config_->timeout).count();
   p.head_request = req.method == Method::kHead;
-  p.host = host;
-  resp.task = std::make_unique<CgiTask>(std::move(*proc), std::move(p), req, ctx);
+  p.pipeline = r.pipeline;
+  p.redirects = r.redirects;
+  r.resp.task = std::make_unique<CgiTask>(std::move(*proc), std::move(p), req, ctx);
   return 0;
 }
 

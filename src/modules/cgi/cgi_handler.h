@@ -1,9 +1,11 @@
 #pragma once
-// mod_alias's ScriptAlias/ScriptAliasMatch and mod_cgid's handler: maps a URL to a
-// script, checks it as httpd does (404 missing, 403 a directory, 500 when exec fails),
-// builds its environment, starts it and answers with a CgiTask.
+// mod_cgid's handler hook for the handler "cgi-script" (which mod_alias's ScriptAlias sets
+// in translate_name): checks the script r.filename names as httpd does (404 missing, 403
+// a directory, 500 when exec fails), builds its environment, starts it and answers with a
+// CgiTask.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,26 +13,9 @@
 
 #include "config/config.h"
 #include "http/handler.h"
-#include "modules/cgi/cgi_redirect.h"
+#include "modules/module.h"
 
 namespace tern {
-
-// Where a URL leads through a ScriptAlias.
-struct CgiMapping {
-  std::string filename;        // the file path the alias makes of the URL
-  std::string context_prefix;  // CONTEXT_PREFIX: the alias URL ("" for a regex)
-  std::string context_root;    // CONTEXT_DOCUMENT_ROOT: its target ("" for a regex)
-  int status = 0;              // 500 when a regex could not be evaluated
-};
-
-// The first ScriptAlias of `aliases` that applies to the decoded `url_path` (mod_alias
-// order: file order, first match wins); false when none does.
-bool map_script_alias(const std::vector<ScriptAliasSpec>& aliases, std::string_view url_path,
-                      CgiMapping* out);
-
-// mod_alias's alias_matches: how many bytes of `uri` the prefix `fake` matches (runs of
-// '/' match runs of '/', the match ends at a segment boundary), 0 when it does not.
-size_t alias_matches(std::string_view uri, std::string_view fake);
 
 // httpd's ap_find_path_info: where the PATH_INFO `path_info` starts in `uri`.
 size_t find_path_info(std::string_view uri, std::string_view path_info);
@@ -39,22 +24,22 @@ size_t find_path_info(std::string_view uri, std::string_view path_info);
 // script and the path info after it. 0, 404 (nothing there) or 403 (a directory).
 int locate_script(const std::string& filename, std::string* script, std::string* path_info);
 
-// Runs CGI scripts under the configured ScriptAliases. Immutable; used by every worker.
-class CgiHandler {
+// Runs CGI scripts for the handler "cgi-script". Immutable; used by every worker. Built by
+// the composition root (it keeps server-wide facts: SERVER_SOFTWARE, the start-up PATH).
+class CgiHandler final : public ModuleHooks {
  public:
-  // Keeps `config` (its ScriptAliases, CGI timeouts, ServerName, DocumentRoot, …).
+  // Keeps `config` (CGI timeouts, ServerName, DocumentRoot, the aliases for PATH_TRANSLATED).
   explicit CgiHandler(std::shared_ptr<const Config> config);
 
-  // True when any ScriptAlias is configured.
-  bool enabled() const { return !config_->script_aliases.empty(); }
+  // The handler hook: declines unless r.handler is "cgi-script"; else run(), a 301 answered
+  // with r.pipeline's error page naming the directory's URL.
+  int handler(RequestRec& r) const override;
 
-  // For a request whose decoded path `url_path` falls under a ScriptAlias: starts the
-  // script and sets resp.task (returns 0), or logs and returns the error status to
-  // answer (403, 404, 500 when it cannot be executed; 301 with `*location` set for a directory
-  // named without its trailing slash, as mod_dir). Returns -1 when no ScriptAlias applies. `host`
-  // serves the script's internal redirects and error pages (may be null).
-  int handle(const Request& req, const RequestContext& ctx, std::string_view url_path,
-             const CgiHost* host, Response& resp, std::string* location) const;
+  // Starts the script r.filename names (path info split off as httpd's directory walk) and
+  // sets r.resp.task (returns 0), or logs and returns the error status to answer (403, 404,
+  // 500 when it cannot be executed; 301 with `*location` set for a directory named without
+  // its trailing slash, as mod_dir). The task keeps r.pipeline for internal redirects.
+  int run(RequestRec& r, std::string* location) const;
 
  private:
   // The URL of directory `url_path` with its trailing slash (mod_dir's redirect).
@@ -63,9 +48,7 @@ class CgiHandler {
 
   // Builds the environment, starts `script` and sets resp.task; 0, or 500 when it
   // cannot be started.
-  int run_script(const Request& req, const RequestContext& ctx, std::string_view url_path,
-                 const CgiMapping& m, const std::string& script, const std::string& path_info,
-                 const CgiHost* host, Response& resp) const;
+  int run_script(RequestRec& r, const std::string& script, const std::string& path_info) const;
 
   std::shared_ptr<const Config> config_;
   std::string software_;     // SERVER_SOFTWARE

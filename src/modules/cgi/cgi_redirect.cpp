@@ -51,9 +51,4 @@ const Request& RedirectRequest::make_get(std::string_view location) {
   return get_;
 }
 
-int& cgi_redirect_depth() {
-  thread_local int depth = 0;
-  return depth;
-}
-
 }  // namespace tern

@@ -1,7 +1,7 @@
 #pragma once
-// What a CGI response needs from the site around it: httpd's internal redirect (a
-// script's "Location: /local/path" with status 200 becomes a GET of that path, answered
-// as the site answers it) and its error pages (a 302 for an absolute Location).
+// The request an internal redirect makes (a script's "Location: /local/path" with status
+// 200 becomes a GET of that path, which RequestPipeline::internal_redirect answers as the
+// site answers it).
 
 #include <string>
 #include <string_view>
@@ -13,20 +13,6 @@
 #include "http/response.h"
 
 namespace tern {
-
-// Implemented by the site handler; called on a worker during a task's step().
-class CgiHost {
- public:
-  // Fills `resp` as the site answers `req` (which may set another task).
-  virtual void internal_redirect(const Request& req, const RequestContext& ctx,
-                                 Response& resp) const = 0;
-  // Fills `resp` with the error page for `status`, naming `location` for a redirect.
-  virtual void error_page(int status, const Request& req, std::string_view location,
-                          Response& resp) const = 0;
-
- protected:
-  ~CgiHost() = default;
-};
 
 // A copy of a request and its connection facts that outlives the connection's buffer,
 // and the GET request an internal redirect makes of it (httpd: method GET, the original
@@ -55,11 +41,5 @@ class RedirectRequest {
   Request get_;
   RequestContext ctx_;
 };
-
-// How many internal redirects one request may make (httpd's LimitInternalRecursion).
-inline constexpr int kCgiMaxInternalRedirects = 10;
-
-// The depth of internal redirects in progress on this thread (0 outside one).
-int& cgi_redirect_depth();
 
 }  // namespace tern

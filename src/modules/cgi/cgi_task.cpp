@@ -255,25 +255,17 @@ TaskStep CgiTask::finish(TaskIo& io) {
       finished_ = true;
       close_in(io);
       Response local;
-      if (params_.host == nullptr) {
+      if (params_.pipeline == nullptr) {
         local.status = 302;
         local.add_header("Location", location_);
       } else if (mode_ == Mode::kError302) {
-        params_.host->error_page(302, req_.original(), location_, local);
+        params_.pipeline->error_page(302, req_.original(), location_, local);
         if (!local.header("Location")) local.add_header("Location", location_);
       } else {
-        int& depth = cgi_redirect_depth();
-        if (depth >= kCgiMaxInternalRedirects) {
-          log_error(
-              "AH00124: Request exceeded the limit of %d internal redirects due to probable "
-              "configuration error. Use 'LimitInternalRecursion' to increase the limit if "
-              "necessary. Use 'LogLevel debug' to get a backtrace.",
-              kCgiMaxInternalRedirects);
-          return fail(500);
-        }
-        ++depth;
-        params_.host->internal_redirect(req_.make_get(location_), req_.ctx(), local);
-        --depth;
+        // httpd's ap_internal_redirect_handler: the new request runs every phase; the
+        // pipeline refuses it (500) beyond LimitInternalRecursion.
+        params_.pipeline->internal_redirect(req_.make_get(location_), req_.ctx(),
+                                            params_.redirects + 1, local);
       }
       return start_local(io, std::move(local));
     }

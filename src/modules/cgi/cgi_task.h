@@ -12,16 +12,20 @@
 #include "modules/cgi/cgi_headers.h"
 #include "modules/cgi/cgi_process.h"
 #include "modules/cgi/cgi_redirect.h"
+#include "modules/module.h"
 
 namespace tern {
 
 // Fixed facts of one CGI request.
 struct CgiTaskParams {
-  std::string script_path;        // full path (for log lines)
-  std::string client;             // "ip:port" of the client (for log lines)
-  int64_t timeout_ms = 60000;     // CGIScriptTimeout / CGIDScriptTimeout / Timeout
-  bool head_request = false;      // HEAD: the body is read and dropped
-  const CgiHost* host = nullptr;  // for internal redirects and error pages; may be null
+  std::string script_path;     // full path (for log lines)
+  std::string client;          // "ip:port" of the client (for log lines)
+  int64_t timeout_ms = 60000;  // CGIScriptTimeout / CGIDScriptTimeout / Timeout
+  bool head_request = false;   // HEAD: the body is read and dropped
+  // The site's pipeline, for internal redirects and error pages; may be null (then a
+  // Location is answered with a bare 302).
+  const RequestPipeline* pipeline = nullptr;
+  int redirects = 0;  // internal redirects that led to this request
 };
 
 // Drives one script from its spawn to its end.
