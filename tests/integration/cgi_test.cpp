@@ -454,3 +454,41 @@ TEST_F(Cgi, RequireAndSetHandlerComeFirst) {
 
 }  // namespace
 }  // namespace tern::test
+
+namespace tern::test {
+namespace {
+
+// RequestReadTimeout body= measures the client, not the script: while tern does not read
+// the body because the script is not reading its stdin, the body's deadline pauses.
+TEST_F(Cgi, BodyDeadlinePausesWhileTheScriptDoesNotRead) {
+  ASSERT_TRUE(start("RequestReadTimeout body=2\nCGIDScriptTimeout 20\n")) << server_.log();
+  constexpr size_t kSize = 16u << 20;  // far more than the pipe and socket buffers hold
+  Client c(server_.port());
+  ASSERT_TRUE(
+      c.send("POST /cgi-bin/late_count.sh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+             "Content-Length: " +
+             std::to_string(kSize) + "\r\n\r\n"));
+  std::string block(1 << 20, 'b');
+  for (size_t sent = 0; sent < kSize; sent += block.size()) ASSERT_TRUE(c.send(block));
+  auto r = c.read_response(false, 60000);
+  ASSERT_TRUE(r) << server_.log();
+  EXPECT_EQ(r->status, 200) << error_log();
+  EXPECT_EQ(r->body, std::to_string(kSize) + "\n");
+}
+
+// A client that stops sending its body while the script reads gets 408 after the body
+// timeout, and the script is stopped.
+TEST_F(Cgi, StalledBodyIs408AndStopsTheScript) {
+  ASSERT_TRUE(start("RequestReadTimeout body=2\nCGIDScriptTimeout 20\n")) << server_.log();
+  Client c(server_.port());
+  ASSERT_TRUE(c.send("POST /cgi-bin/count.pl HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" +
+                     std::string(400, 'x')));
+  auto r = c.read_response(false, 30000);
+  ASSERT_TRUE(r) << server_.log();
+  EXPECT_EQ(r->status, 408);
+  EXPECT_TRUE(wait_until([&] { return script_processes(server_.pid()).empty(); },
+                         std::chrono::seconds(15)));
+}
+
+}  // namespace
+}  // namespace tern::test
