@@ -35,46 +35,6 @@ constexpr const char* kModules[][2] = {
     {"cgid_module", "mod_cgid.so"},
 };
 
-// Starts `argv` in its own process group with stdout+stderr appended to `out`.
-pid_t spawn_apache(const std::vector<std::string>& argv, const std::string& out) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Reaps `pid` within `timeout_ms`: its exit code (128+signal when killed), -1 on timeout.
-int reap(pid_t pid, int timeout_ms) {
-  auto end = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  for (;;) {
-    int status = 0;
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (r < 0 || Clock::now() > end) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The group of user nobody ("nogroup" on Debian), by its gid.
 std::string nobody_group() {
   const passwd* pw = ::getpwnam("nobody");
@@ -144,7 +104,7 @@ bool ApacheServer::start(const std::string& extra) {
     port_ = free_port();
     config_ = make_config(port_, extra);
     std::string conf = root_.write("httpd.conf", config_);
-    pid_ = spawn_apache({kApacheBinary, "-f", conf, "-D", "FOREGROUND"}, root_.path() + "/output");
+    pid_ = spawn_process({kApacheBinary, "-f", conf, "-D", "FOREGROUND"}, root_.path() + "/output");
     auto end = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < end) {
       int status = 0;
@@ -168,7 +128,7 @@ bool ApacheServer::start(const std::string& extra) {
 int ApacheServer::stop(int timeout_ms) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  int code = reap(pid_, timeout_ms);
+  int code = wait_for_exit(pid_, timeout_ms);
   if (code == -1) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);

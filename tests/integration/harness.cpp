@@ -57,12 +57,8 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
-namespace {
-
-// Spawns argv with stdout+stderr to `out_path`; returns the pid. `nofile` > 0
-// sets RLIMIT_NOFILE (soft and hard) in the child.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path,
-            unsigned long nofile = 0) {
+pid_t spawn_process(const std::vector<std::string>& argv, const std::string& out_path,
+                    unsigned long nofile) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);  // its own process group: the harness can stop every process of it
@@ -86,8 +82,7 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path,
   return pid;
 }
 
-// Waits for `pid` up to `timeout_ms`; returns the exit code, or -1 on timeout.
-int wait_for(pid_t pid, int timeout_ms) {
+int wait_for_exit(pid_t pid, int timeout_ms) {
   auto end = Clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     int status = 0;
@@ -110,14 +105,12 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace
-
 ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms) {
   TempDir tmp;
   std::string out = tmp.path() + "/out";
-  pid_t pid = spawn(argv, out);
+  pid_t pid = spawn_process(argv, out);
   ProcessResult r;
-  r.exit_code = wait_for(pid, timeout_ms);
+  r.exit_code = wait_for_exit(pid, timeout_ms);
   if (r.exit_code == -1) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
@@ -127,7 +120,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms) 
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
-  pid_ = spawn(argv, dir_.path() + "/out");
+  pid_ = spawn_process(argv, dir_.path() + "/out");
 }
 
 BackgroundProcess::~BackgroundProcess() {
@@ -138,7 +131,7 @@ ProcessResult BackgroundProcess::finish(int sig, int timeout_ms) {
   ProcessResult r;
   if (pid_ <= 0) return r;
   if (sig != 0) ::kill(pid_, sig);
-  r.exit_code = wait_for(pid_, timeout_ms);
+  r.exit_code = wait_for_exit(pid_, timeout_ms);
   if (r.exit_code == -1) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
@@ -191,7 +184,7 @@ bool Server::start_config(const std::function<std::string(int port)>& make_confi
     root_.write("tern.conf", config_);
     std::vector<std::string> argv{TERN_BINARY, "-d", root_.path(), "-f", "tern.conf"};
     argv.insert(argv.end(), args.begin(), args.end());
-    pid_ = spawn(argv, root_.path() + "/output", nofile_limit_);
+    pid_ = spawn_process(argv, root_.path() + "/output", nofile_limit_);
     // A sanitizer build on a loaded machine takes seconds to start.
     auto end = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < end) {
@@ -223,7 +216,7 @@ bool Server::start_with_mpm_defaults(const std::string& extra) {
 int Server::stop(int sig, int timeout_ms) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, sig);
-  int code = wait_for(pid_, timeout_ms);
+  int code = wait_for_exit(pid_, timeout_ms);
   if (code == -1) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);

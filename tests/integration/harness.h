@@ -38,6 +38,18 @@ struct ProcessResult {
   std::string output;  // stdout and stderr together
 };
 
+// Starts `argv` in its own process group (so a harness can stop every process of it), with
+// stdin from /dev/null and stdout+stderr appended to `out_path`; returns the pid. `nofile`
+// > 0 sets RLIMIT_NOFILE (soft and hard) in the child before exec.
+pid_t spawn_process(const std::vector<std::string>& argv, const std::string& out_path,
+                    unsigned long nofile = 0);
+
+// Reaps `pid` within `timeout_ms`: its exit code (128+signal when killed), -1 on timeout.
+int wait_for_exit(pid_t pid, int timeout_ms);
+
+// The contents of the file at `path` ("" when unreadable).
+std::string slurp(const std::string& path);
+
 // Runs `argv` with a time limit and returns its exit code and output.
 ProcessResult run_process(const std::vector<std::string>& argv, int timeout_ms = 30000);
 
