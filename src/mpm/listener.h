@@ -117,7 +117,7 @@ class Listener {
 
  private:
   // One worker: its context for connections and the host of the connection it runs.
-  struct Worker : ConnectionHost {
+  struct Worker final : ConnectionHost {
     Listener* listener = nullptr;
     ConnEntry* current = nullptr;
     WorkerContext ctx;
