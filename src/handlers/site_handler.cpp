@@ -100,9 +100,11 @@ void SiteHandler::render_error(int status, const Request* req, const ErrorExtras
   pages_->render(status, req, e, resp);
 }
 
-void SiteHandler::error(int status, const Request* req, const RequestContext&,
+void SiteHandler::error(int status, const Request* req, const RequestContext& ctx,
                         Response& resp) const {
-  render_error(status, req, ErrorExtras{}, resp);
+  ErrorExtras e;
+  e.local_port = ctx.local_port;
+  render_error(status, req, e, resp);
 }
 
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {
@@ -146,7 +148,7 @@ void SiteHandler::error_page(int status, const Request& req, std::string_view lo
                              Response& resp) const {
   ErrorExtras e;
   e.location = location;
-  resp.clear();
+  resp.clear_keep_env();
   render_error(status, &req, e, resp);
 }
 
