@@ -28,9 +28,9 @@ std::string set_hostname_lookups(BuildState&, const Cmd& c) {
   const std::string& v = c.args[0].text;
   if (iequals(v, "Off")) return "";
   if (iequals(v, "On") || iequals(v, "Double")) {
-    return "HostnameLookups " + v +
-           " is not supported: tern does no reverse DNS lookups of clients (use Off, the "
-           "default, and resolve addresses from the access log afterwards, e.g. with "
+    return "'" + v +
+           "' is not supported: tern does no reverse DNS lookups of clients; use Off (the "
+           "default) and resolve addresses from the access log afterwards (e.g. with "
            "logresolve)";
   }
   // httpd's set_hostname_lookups, verbatim.

@@ -200,7 +200,7 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
     body.resize(body.size() - kPageEnd.size());
     std::string name;
     uint16_t port = 0;
-    self_.for_request(req, extras.local_port, &name, &port);
+    self_.for_request(req, &name, &port);
     body.append(server_signature(signature_, "<hr>\n", banner_, admin_, name, port));
     body.append(kPageEnd);
     resp.append_body(body);

@@ -20,7 +20,6 @@ struct ErrorExtras {
   std::string_view allow;      // 405: Allow value
   std::string_view method;     // 405/501: named in the body (from the request if empty)
   int64_t entity_length = -1;  // 416: adds Content-Range: bytes */N when >= 0
-  uint16_t local_port = 0;     // the connection's port, for ServerSignature (0: unknown)
 };
 
 // Built-in pages prepared once; immutable and shared by all threads afterwards.

@@ -64,8 +64,7 @@ SelfName SelfName::from_server_name(std::string_view server_name) {
   return s;
 }
 
-void SelfName::for_request(const Request* req, uint16_t local_port, std::string* name_out,
-                           uint16_t* port_out) const {
+void SelfName::for_request(const Request* req, std::string* name_out, uint16_t* port_out) const {
   std::string_view host;
   std::string_view port_text;
   if (req != nullptr) split(req->host, &host, &port_text);
@@ -80,7 +79,6 @@ void SelfName::for_request(const Request* req, uint16_t local_port, std::string*
     }
     *port_out = parse_port(port_text);
   }
-  if (*port_out == 0) *port_out = local_port;
   if (*port_out == 0) *port_out = port;
   if (*port_out == 0) *port_out = 80;
 }

@@ -22,9 +22,8 @@ struct SelfName {
   // Parses ServerName ("host", "host:port", "[v6]:port"); empty: gethostname().
   static SelfName from_server_name(std::string_view server_name);
   // The Host field's name (lower-cased, trailing dots dropped), else `host`; its port,
-  // else `local_port`, else `port`, else 80.
-  void for_request(const Request* req, uint16_t local_port, std::string* name_out,
-                   uint16_t* port_out) const;
+  // else `port`, else 80 (httpd names neither the connection's port nor the Listen's).
+  void for_request(const Request* req, std::string* name_out, uint16_t* port_out) const;
 };
 
 // "" for ServerSignature Off; else `prefix` + "<address>BANNER Server at NAME Port PORT

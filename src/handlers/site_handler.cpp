@@ -100,11 +100,9 @@ void SiteHandler::render_error(int status, const Request* req, const ErrorExtras
   pages_->render(status, req, e, resp);
 }
 
-void SiteHandler::error(int status, const Request* req, const RequestContext& ctx,
+void SiteHandler::error(int status, const Request* req, const RequestContext&,
                         Response& resp) const {
-  ErrorExtras e;
-  e.local_port = ctx.local_port;
-  render_error(status, req, e, resp);
+  render_error(status, req, ErrorExtras{}, resp);
 }
 
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {

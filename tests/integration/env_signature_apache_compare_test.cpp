@@ -92,6 +92,18 @@ TEST_F(EnvSignatureVersusApache, ErrorPageWithSignatureOn) {
   EXPECT_NE(t.body.find("<address>tern"), std::string::npos) << t.body;
 }
 
+TEST_F(EnvSignatureVersusApache, ErrorPageWithoutHostNamesServerNameAndItsPort) {
+  // httpd's ap_get_server_port: the Host's port, else ServerName's, else 80 (not the
+  // port the connection came in on).
+  start("ServerSignature On\n");
+  const std::string req = "GET /missing.html HTTP/1.0\r\n\r\n";
+  auto a = fetch(apache_.port(), req);
+  auto t = fetch(tern_.port(), req);
+  ASSERT_TRUE(a && t);
+  EXPECT_NE(a->body.find("Server at 127.0.0.1 Port 80</address>"), std::string::npos) << a->body;
+  EXPECT_EQ(normalized_body(*t), normalized_body(*a));
+}
+
 TEST_F(EnvSignatureVersusApache, ErrorPageWithSignatureEMail) {
   start("ServerSignature EMail\nServerAdmin webmaster@example.test\n");
   auto [a, t] = both("/missing.html");

@@ -35,7 +35,7 @@ TEST(ServerSignature, EMailLinksServerAdmin) {
             "80</address>\n");
 }
 
-TEST(SelfName, HostFieldThenLocalPortThenServerName) {
+TEST(SelfName, HostFieldThenServerName) {
   const SelfName self = SelfName::from_server_name("www.example.org:8443");
   EXPECT_EQ(self.host, "www.example.org");
   EXPECT_EQ(self.port, 8443);
@@ -43,16 +43,18 @@ TEST(SelfName, HostFieldThenLocalPortThenServerName) {
   req.host = "Example.COM.:81";
   std::string name;
   uint16_t port = 0;
-  self.for_request(&req, 9000, &name, &port);
+  self.for_request(&req, &name, &port);
   EXPECT_EQ(name, "example.com");
   EXPECT_EQ(port, 81);
   req.host = "[::1]";
-  self.for_request(&req, 9000, &name, &port);
+  self.for_request(&req, &name, &port);
   EXPECT_EQ(name, "::1");
-  EXPECT_EQ(port, 9000);
-  self.for_request(nullptr, 0, &name, &port);
+  EXPECT_EQ(port, 8443);  // httpd's ap_get_server_port: Host's, else ServerName's
+  self.for_request(nullptr, &name, &port);
   EXPECT_EQ(name, "www.example.org");
   EXPECT_EQ(port, 8443);
+  SelfName::from_server_name("h").for_request(nullptr, &name, &port);
+  EXPECT_EQ(port, 80);
 }
 
 class IdentityDirectives : public ConfigTest {};
