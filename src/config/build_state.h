@@ -59,6 +59,7 @@ struct BuildState {
   std::vector<RequireRule> server_requires;    // Require rules at server level
   std::optional<std::string> server_handler;   // SetHandler at server level
   Where server_auth_where;                     // first server-level Require/SetHandler
+  std::vector<EnvVarOp> server_env;            // SetEnv/UnsetEnv/PassEnv at server level
   std::vector<RequireRule> require_stack;      // open <RequireAll>/<RequireAny> containers
   // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
   unsigned regex_options = kRegexDefaultOptions;

@@ -25,6 +25,17 @@ struct ListenSpec {
 // ServerTokens: how much the Server header says.
 enum class ServerTokens { kFull, kOS, kMinimal, kMinor, kMajor, kProd };
 
+// ServerSignature: the footer line of server-generated pages (Off, On, EMail).
+enum class ServerSignature { kOff, kOn, kEMail };
+
+// One SetEnv/PassEnv (set name to value) or UnsetEnv (remove name) of mod_env, in file
+// order; PassEnv is resolved to a set when the configuration is read.
+struct EnvVarOp {
+  std::string name;
+  std::string value;
+  bool unset = false;
+};
+
 // LogLevel values, most to least severe (trace1..8 folded into kTrace).
 enum class LogLevel { kEmerg, kAlert, kCrit, kError, kWarn, kNotice, kInfo, kDebug, kTrace };
 
@@ -65,6 +76,7 @@ struct LocationSpec {
   std::shared_ptr<const Regex> regex;
   std::optional<std::string> handler;  // SetHandler name ("server-status", "metrics", "none")
   std::optional<RequireRule> require;  // the section's authorization, if any
+  std::vector<EnvVarOp> env;           // mod_env's SetEnv/UnsetEnv/PassEnv, in order
   std::string file;
   int line = 0;
 };
@@ -143,6 +155,10 @@ struct Config {
   std::vector<ScriptAliasSpec> script_aliases;
   std::optional<std::chrono::milliseconds> cgi_script_timeout;  // unset: Timeout
   bool cgi_pass_auth = false;
+
+  // --- issue 11: core's ServerAdmin and ServerSignature (server level)
+  std::string server_admin;  // "" = none (CGI's SERVER_ADMIN says "[no address given]")
+  ServerSignature server_signature = ServerSignature::kOff;
 
   // Warnings produced while building (clamped values etc.), each "file:line: text".
   std::vector<std::string> warnings;

@@ -177,10 +177,11 @@ std::string set_regex_default_options(BuildState& st, const Cmd& c) {
 }
 
 void finish_server_location(BuildState& st) {
-  if (st.server_requires.empty() && !st.server_handler) return;
+  if (st.server_requires.empty() && !st.server_handler && st.server_env.empty()) return;
   LocationSpec loc;
   loc.pattern = "/";
   loc.handler = st.server_handler;
+  loc.env = std::move(st.server_env);
   loc.require = fold(std::move(st.server_requires));
   loc.file = st.server_auth_where.file;
   loc.line = st.server_auth_where.line;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "handlers/server_header.h"
 #include "handlers/static_file.h"
 
 namespace tern {
@@ -11,6 +12,7 @@ namespace {
 constexpr int kFirst = 300;
 constexpr int kLast = 599;
 constexpr std::string_view kHtmlType = "text/html; charset=iso-8859-1";
+constexpr std::string_view kPageEnd = "</body></html>\n";
 
 // The paragraph(s) httpd prints for `status`. '\x01' marks where the variable part
 // (Location or method) goes.
@@ -140,7 +142,13 @@ void append_html_escaped(std::string& out, std::string_view text) {
 }
 
 ErrorPages::ErrorPages(const Config& config, const MimeTable* mime)
-    : documents_(config.error_documents), document_root_(config.document_root), mime_(mime) {
+    : documents_(config.error_documents),
+      document_root_(config.document_root),
+      mime_(mime),
+      signature_(config.server_signature),
+      banner_(server_header_value(config.server_tokens)),
+      admin_(config.server_admin),
+      self_(SelfName::from_server_name(config.server_name)) {
   pages_.resize(kLast - kFirst + 1);
   for (int status = kFirst; status <= kLast; ++status) {
     std::string_view reason = reason_phrase(status);
@@ -151,7 +159,7 @@ ErrorPages::ErrorPages(const Config& config, const MimeTable* mime)
     char num[4];
     std::to_chars(num, num + 3, status);
     text.append(num, 3).append(" ").append(reason).append("</title>\n</head><body>\n<h1>");
-    text.append(reason).append("</h1>\n").append(msg).append("</body></html>\n");
+    text.append(reason).append("</h1>\n").append(msg).append(kPageEnd);
     Page& p = pages_[static_cast<size_t>(status - kFirst)];
     size_t mark = text.find('\x01');
     if (mark == std::string::npos) {
@@ -181,6 +189,23 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
                                  Response& resp) const {
   const Page& p = page(status);
   resp.add_header("Content-Type", kHtmlType);
+  if (signature_ != ServerSignature::kOff) {
+    // httpd's ap_send_error_response: ap_psignature("<hr>\n", r) before the page's end.
+    std::string body = p.head;
+    if (p.variable) {
+      const bool is_redirect = status >= 300 && status < 400;
+      append_html_escaped(body, is_redirect ? extras.location : method_of(req, extras));
+      body.append(p.tail);
+    }
+    body.resize(body.size() - kPageEnd.size());
+    std::string name;
+    uint16_t port = 0;
+    self_.for_request(req, &name, &port);
+    body.append(server_signature(signature_, "<hr>\n", banner_, admin_, name, port));
+    body.append(kPageEnd);
+    resp.append_body(body);
+    return;
+  }
   resp.append_body(p.head);
   if (p.variable) {
     // Escaped into the body buffer directly (no temporary string).
@@ -194,7 +219,7 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
 
 void ErrorPages::render(int status, const Request* req, const ErrorExtras& extras,
                         Response& resp) const {
-  resp.clear();
+  resp.clear_keep_env();
   resp.status = status;
   resp.close_connection = drops_connection(status);
   if (status >= 300 && status < 400 && !extras.location.empty())

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "handlers/server_signature.h"
 #include "http/mime_table.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -30,8 +31,9 @@ class ErrorPages {
 
   // Replaces `resp` (status, fields, body) with the response for `status`:
   // ErrorDocument first (local file, 302 to an external URL, or text), else the built-in
-  // page (text/html; charset=iso-8859-1). Sets close_connection for statuses after which
-  // httpd drops the connection (400, 408, 411, 413, 414, 431, 500, 501, 503).
+  // page (text/html; charset=iso-8859-1) with ServerSignature's line. Keeps resp.env. Sets
+  // close_connection for statuses after which httpd drops the connection (400, 408, 411, 413, 414,
+  // 431, 500, 501, 503).
   void render(int status, const Request* req, const ErrorExtras& extras, Response& resp) const;
 
   // The built-in body for `status` as prepared (method/location parts left empty).
@@ -51,6 +53,10 @@ class ErrorPages {
   std::vector<ErrorDocumentSpec> documents_;
   std::string document_root_;
   const MimeTable* mime_;
+  ServerSignature signature_;
+  std::string banner_;  // the Server header value (ServerTokens)
+  std::string admin_;   // ServerAdmin
+  SelfName self_;
 };
 
 // Appends `text` HTML-escaped (& < > ") to `out`.

@@ -146,7 +146,7 @@ void SiteHandler::error_page(int status, const Request& req, std::string_view lo
                              Response& resp) const {
   ErrorExtras e;
   e.location = location;
-  resp.clear();
+  resp.clear_keep_env();
   render_error(status, &req, e, resp);
 }
 

@@ -96,6 +96,32 @@ Response::Response(Response&&) noexcept = default;
 Response& Response::operator=(Response&&) noexcept = default;
 
 void Response::clear() {
+  clear_keep_env();
+  env.clear();
+}
+
+std::optional<std::string_view> Response::env_value(std::string_view name) const {
+  for (const auto& [n, v] : env) {
+    if (iequals(n, name)) return v;
+  }
+  return std::nullopt;
+}
+
+void Response::set_env(std::string_view name, std::string_view value) {
+  for (auto& [n, v] : env) {
+    if (iequals(n, name)) {
+      v.assign(value);
+      return;
+    }
+  }
+  env.emplace_back(std::string(name), std::string(value));
+}
+
+void Response::unset_env(std::string_view name) {
+  std::erase_if(env, [&](const auto& e) { return iequals(e.first, name); });
+}
+
+void Response::clear_keep_env() {
   status = 200;
   reason.clear();
   task.reset();

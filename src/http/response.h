@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <memory>
@@ -53,6 +54,9 @@ class Response {
   // A response that takes time (CGI, a backend): when set by the handler, the connection
   // drives the task (response_task.h) and ignores the body set here. Null on the fast path.
   std::unique_ptr<ResponseTask> task;
+  // The request's environment variables (httpd's r->subprocess_env: mod_env's SetEnv, …),
+  // name and value, in the order set; read by CGI and the access log's %{VAR}e.
+  std::vector<std::pair<std::string, std::string>> env;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);
@@ -68,8 +72,16 @@ class Response {
   uint64_t body_length() const;
   // Drops body chunks and the file, keeping status and fields.
   void clear_body();
-  // Resets to an empty 200 response, keeping buffer capacity.
+  // The value of environment variable `name` (case-insensitive, as httpd's tables).
+  std::optional<std::string_view> env_value(std::string_view name) const;
+  // Sets environment variable `name` (replacing one of the same name).
+  void set_env(std::string_view name, std::string_view value);
+  // Removes environment variable `name`.
+  void unset_env(std::string_view name);
+  // Resets to an empty 200 response, keeping buffer capacity (env included).
   void clear();
+  // As clear(), but the environment variables stay (an error page for the same request).
+  void clear_keep_env();
 };
 
 // The reason phrase for `status` ("OK", "Not Found", …); "Unknown" when none.

@@ -59,7 +59,7 @@ std::optional<Kind> simple_kind(char c) {
     case 'S':
       return Kind::kBytesInOut;
     case 'e':
-      return Kind::kDash;  // no environment variables in tern
+      return Kind::kDash;  // %e without a name
     case 'n':
       return Kind::kDash;  // no module notes in tern
     default:
@@ -141,6 +141,10 @@ std::string resolve(char c, Op& op) {
       return "";
     case 't':
       resolve_time(op);
+      return "";
+    case 'e':
+      if (a.empty()) break;
+      op.kind = Kind::kEnv;
       return "";
     case 'i':
     case 'o':

@@ -36,7 +36,7 @@ class LogFormat {
     kDurationSec,    // %T %{s}T
     kFilename,       // %f
     kProtocol,       // %H
-    kDash,           // %l %u %L %{VAR}e %{VAR}n
+    kDash,           // %l %u %L %{VAR}n
     kMethod,         // %m
     kCanonicalPort,  // %p %{canonical}p
     kLocalPort,      // %{local}p
@@ -65,6 +65,7 @@ class LogFormat {
     kHeaderIn,       // %{Name}i
     kHeaderOut,      // %{Name}o
     kCookie,         // %{Name}C
+    kEnv,            // %{VAR}e: the request's environment variable
   };
 
   // One compiled item: a literal or a directive with its argument and conditions.

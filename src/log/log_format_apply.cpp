@@ -325,6 +325,17 @@ void append_item(std::string& out, const Op& op, const AccessRecord& r) {
     case Kind::kCookie:
       append_cookie(out, req, op.arg);
       break;
+    case Kind::kEnv: {
+      // httpd's log_env_variable: "-" when unset, an empty value as empty.
+      std::optional<std::string_view> v;
+      if (r.resp != nullptr) v = r.resp->env_value(op.arg);
+      if (v) {
+        append_escaped_logitem(out, *v);
+      } else {
+        out.push_back('-');
+      }
+      break;
+    }
   }
 }
 

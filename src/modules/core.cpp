@@ -1,6 +1,7 @@
 // core_module (core.c): the directives httpd documents as "Module: core".
 
 #include "config/directive_setters.h"
+#include "config/directives_identity.h"
 #include "modules/cgi/cgi_directives.h"
 #include "modules/core_dir.h"
 #include "modules/dir_configs.h"
@@ -45,6 +46,14 @@ const DirectiveSpec kDirectives[] = {
      "Location where the server will log errors", kMod, kOverrideNone},
     {"LogLevel", kCtxServer, Args::kIterate, set_log_level,
      "Controls the verbosity of the ErrorLog", kMod, kOverrideNone},
+    {"ServerAdmin", kCtxServer, Args::kTake1, set_server_admin,
+     "The email address of the server administrator", kMod, kOverrideNone},
+    {"ServerSignature", kCtxServer, Args::kTake1, set_server_signature,
+     "En-/disable server signature (on|off|email)", kMod, kOverrideNone},
+    {"HostnameLookups", kCtxServer, Args::kTake1, set_hostname_lookups,
+     "\"on\" to enable, \"off\" to disable reverse DNS lookups, or \"double\" to enable "
+     "double-reverse DNS lookups",
+     kMod, kOverrideNone},
     {"ServerTokens", kCtxServer, Args::kTake1, set_server_tokens,
      "Configures the Server HTTP response header", kMod, kOverrideNone},
     {"EnableSendfile", kCtxServer, Args::kFlag, set_enable_sendfile,

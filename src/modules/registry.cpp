@@ -21,6 +21,7 @@ extern const Module authz_host_module;
 extern const Module status_module;
 extern const Module cgid_module;
 extern const Module cgi_module;
+extern const Module env_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -32,6 +33,7 @@ const Module* const kModules[] = {
     &modules::reqtimeout_module, &modules::mime_module,       &modules::dir_module,
     &modules::alias_module,      &modules::authz_core_module, &modules::authz_host_module,
     &modules::status_module,     &modules::cgid_module,       &modules::cgi_module,
+    &modules::env_module,
 };
 
 }  // namespace

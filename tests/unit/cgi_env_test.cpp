@@ -144,3 +144,25 @@ TEST(CgiEnv, HttpVarNames) {
 
 }  // namespace
 }  // namespace tern
+
+namespace tern {
+namespace {
+
+TEST(CgiEnv, RequestEnvironmentFirstAndCgiVariablesWin) {
+  Fixture f;
+  const std::vector<std::pair<std::string, std::string>> env = {
+      {"FOO", "bar"}, {"9a-b.c", "x"}, {"server_admin", "spoofed"}, {"HTTP_PROXY", "evil"}};
+  f.in.request_env = &env;
+  f.in.server_admin = "root@example.org";
+  const std::vector<std::string> out = build_cgi_env(f.in);
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_EQ(out[0], "FOO=bar");
+  EXPECT_EQ(out[1], "_a_b_c=x");  // ap_create_environment's renaming
+  auto m = as_map(out);
+  EXPECT_EQ(m.count("server_admin"), 0u);
+  EXPECT_EQ(m.find("SERVER_ADMIN")->second, "root@example.org");
+  EXPECT_EQ(m.count("HTTP_PROXY"), 0u);
+}
+
+}  // namespace
+}  // namespace tern

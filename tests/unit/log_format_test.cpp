@@ -123,6 +123,13 @@ TEST_F(LogFormatTest, ConstantDashes) {
   EXPECT_EQ(fmt("%l %u %L %{HOME}e %{note}n %e"), "- - - - - -");
 }
 
+TEST_F(LogFormatTest, EnvironmentVariables) {
+  resp.set_env("FOO", "a \"b\"");
+  resp.set_env("EMPTY", "");
+  // httpd's log_env_var: case-insensitive names, escaped values, "" for an empty value.
+  EXPECT_EQ(fmt("%{FOO}e|%{foo}e|%{EMPTY}e|%{NONE}e"), "a \\\"b\\\"|a \\\"b\\\"||-");
+}
+
 TEST_F(LogFormatTest, Status) {
   rec.original_status = 302;
   rec.final_status = 404;

@@ -43,6 +43,43 @@ std::string escape_html(std::string_view s) {
   return out;
 }
 
+// httpd's ap_create_environment: a leading digit and every non-alnum byte of a name
+// become '_'.
+std::string env_name(std::string_view name) {
+  std::string out(name);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!is_alnum(out[i]) || (i == 0 && out[i] >= '0' && out[i] <= '9')) out[i] = '_';
+  }
+  return out;
+}
+
+bool names_var(std::string_view entry, std::string_view name) {
+  return entry.size() > name.size() && entry[name.size()] == '=' &&
+         iequals(entry.substr(0, name.size()), name);
+}
+
+// The request's variables ahead of the CGI ones (httpd's subprocess_env table, which
+// ap_add_common_vars and ap_add_cgi_vars overwrite by name); HTTP_PROXY never passes.
+std::vector<std::string> with_request_env(
+    const std::vector<std::pair<std::string, std::string>>& request_env,
+    std::vector<std::string> cgi) {
+  std::vector<std::string> out;
+  out.reserve(request_env.size() + cgi.size());
+  for (const auto& [n, v] : request_env) {
+    if (n.empty() || iequals(n, "HTTP_PROXY")) continue;
+    bool shadowed = false;
+    for (const std::string& e : cgi) {
+      if (names_var(e, n)) {
+        shadowed = true;
+        break;
+      }
+    }
+    if (!shadowed) add(out, env_name(n), v);
+  }
+  for (std::string& e : cgi) out.push_back(std::move(e));
+  return out;
+}
+
 }  // namespace
 
 std::string cgi_http_var_name(std::string_view name) {
@@ -163,7 +200,8 @@ std::vector<std::string> build_cgi_env(const CgiEnvInput& in) {
     add(env, "PATH_INFO", in.path_info);
     add(env, "PATH_TRANSLATED", in.path_translated);
   }
-  return env;
+  if (in.request_env == nullptr || in.request_env->empty()) return env;
+  return with_request_env(*in.request_env, std::move(env));
 }
 
 }  // namespace tern

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/handler.h"
@@ -27,10 +28,13 @@ struct CgiEnvInput {
   std::string_view server_name;            // ServerName host ("" = none)
   uint16_t server_name_port = 0;           // ServerName's port, 0 when it names none
   std::string_view server_admin;           // ServerAdmin; httpd's default "[no address given]"
-  std::string_view server_signature;       // "" (ServerSignature Off)
-  std::string_view path;                   // the server's PATH ("" = httpd's default)
-  std::string_view tz;                     // the server's TZ ("" = none)
-  bool pass_auth = false;                  // CGIPassAuth: pass Authorization headers
+  std::string_view server_signature;       // ServerSignature's line ("" when Off)
+  // The request's environment (SetEnv, …): first in the result, under the names
+  // ap_create_environment makes (non-alnum → '_'); the CGI variables win over them.
+  const std::vector<std::pair<std::string, std::string>>* request_env = nullptr;
+  std::string_view path;   // the server's PATH ("" = httpd's default)
+  std::string_view tz;     // the server's TZ ("" = none)
+  bool pass_auth = false;  // CGIPassAuth: pass Authorization headers
 };
 
 // httpd's DEFAULT_PATH, used when the server has no PATH.

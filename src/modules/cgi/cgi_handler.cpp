@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "handlers/server_header.h"
+#include "handlers/server_signature.h"
 #include "http/path_resolve.h"
 #include "log/error_log.h"
 #include "modules/alias/alias_map.h"
@@ -207,6 +208,19 @@ int CgiHandler::run_script(RequestRec& r, const std::string& script,
   in.path = path_;
   in.tz = tz_;
   in.pass_auth = config_->cgi_pass_auth;
+  in.server_admin = config_->server_admin;
+  in.request_env = &r.resp.env;
+  std::string signature;
+  if (config_->server_signature != ServerSignature::kOff) {
+    // ap_psignature("", r): the name unbracketed, as httpd's r->hostname.
+    std::string name;
+    uint16_t port = 0;
+    cgi_server_name_port(in, &name, &port);
+    if (name.size() > 1 && name.front() == '[') name = name.substr(1, name.size() - 2);
+    signature = server_signature(config_->server_signature, "", software_, config_->server_admin,
+                                 name, port);
+  }
+  in.server_signature = signature;
   size_t slash = script.rfind('/');
   CgiSpawn spec;
   spec.program = script;
