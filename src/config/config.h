@@ -92,6 +92,17 @@ struct ScriptAliasSpec {
   int line = 0;
 };
 
+// One `Redirect`, `RedirectMatch`, `RedirectTemp` or `RedirectPermanent` (mod_alias).
+// Its url is a URL-path prefix or a regex; its target a URL, empty for a status without one.
+struct RedirectSpec {
+  std::string url;                     // the URL-path prefix, or the regex source
+  std::string target;                  // absolute URL or abs_path; $n for a regex; "" for gone
+  std::shared_ptr<const Regex> regex;  // RedirectMatch only
+  int status = 302;                    // 3xx (with a target) or 410
+  std::string file;
+  int line = 0;
+};
+
 // The whole server configuration. Immutable once built.
 struct Config {
   // --- core (issue 2)
@@ -153,6 +164,8 @@ struct Config {
   // --- CGI (issue 10): mod_alias's ScriptAlias, mod_cgi/mod_cgid, core's CGIPassAuth
   // Alias, AliasMatch, ScriptAlias, ScriptAliasMatch in file order (the first match wins).
   std::vector<ScriptAliasSpec> script_aliases;
+  // Redirect, RedirectMatch, RedirectTemp, RedirectPermanent in file order (issue 11).
+  std::vector<RedirectSpec> redirects;
   std::optional<std::chrono::milliseconds> cgi_script_timeout;  // unset: Timeout
   bool cgi_pass_auth = false;
 

@@ -21,10 +21,11 @@ std::string_view message(int status) {
     case 300:
     case 301:
     case 302:
-    case 303:
     case 307:
     case 308:
       return "<p>The document has moved <a href=\"\x01\">here</a>.</p>\n";
+    case 303:
+      return "<p>The answer to your request is located <a href=\"\x01\">here</a>.</p>\n";
     case 305:
       return "<p>This resource is only accessible through the proxy\n\x01<br />\nYou will need to "
              "configure your client to use that proxy.</p>\n";

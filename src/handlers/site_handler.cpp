@@ -177,7 +177,7 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     return;
   }
   RequestRec r{req, ctx, resp,    *config_, filename,  url_path, {},
-               {},  {},  nullptr, {},       redirects, this};
+               {},  {},  nullptr, {},       redirects, this,     {}};
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -190,7 +190,9 @@ bool SiteHandler::run_translate(RequestRec& r) const {
     if (rc == kDeclined) rc = core_hooks_.map_to_storage(r);
   }
   if (rc == kOk) return true;
-  render_error(rc, &r.req, {}, r.resp);
+  ErrorExtras e;
+  e.location = r.location;  // a redirect's target (mod_alias's Redirect*)
+  render_error(rc, &r.req, e, r.resp);
   return false;
 }
 

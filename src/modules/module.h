@@ -85,6 +85,9 @@ struct RequestRec {
   int redirects = 0;  // internal redirects that led to this request (0: the client's)
   // Runs internal redirects and error pages for work that ends after the hooks returned.
   const RequestPipeline* pipeline = nullptr;
+  // The Location of the 3xx status a translate_name or fixups hook returns (httpd's
+  // headers_out "Location"); the hook keeps the text alive. Empty otherwise.
+  std::string_view location;
 };
 
 // The request phases a module can hook, in httpd's order.

@@ -88,6 +88,20 @@ TEST(ErrorPage, RedirectCarriesLocationAndLink) {
   EXPECT_NE(mem_body(resp).find("<title>301 Moved Permanently</title>"), std::string::npos);
 }
 
+TEST(ErrorPage, SeeOtherHasHttpdsOwnSentence) {
+  Config config;
+  ErrorPages pages(config, nullptr);
+  Response resp;
+  ErrorExtras e;
+  e.location = "http://h/x";
+  pages.render(303, nullptr, e, resp);
+  EXPECT_EQ(resp.header("Location"), "http://h/x");
+  EXPECT_NE(mem_body(resp).find(
+                "<p>The answer to your request is located <a href=\"http://h/x\">here</a>.</p>"),
+            std::string::npos)
+      << mem_body(resp);
+}
+
 TEST(ErrorPage, RangeNotSatisfiableAndNotModified) {
   Config config;
   ErrorPages pages(config, nullptr);
