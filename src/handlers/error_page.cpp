@@ -156,7 +156,8 @@ ErrorPages::ErrorPages(const Config& config, const MimeTable* mime)
     std::string_view msg = message(status);
     if (reason == "Unknown" && msg.empty()) continue;  // built on demand as 500 below
     std::string text =
-        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>";
+        "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" "
+        "\"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>";
     char num[4];
     std::to_chars(num, num + 3, status);
     text.append(num, 3).append(" ").append(reason).append("</title>\n</head><body>\n<h1>");

@@ -38,7 +38,8 @@ TEST(ErrorPage, BuiltIn404LikeHttpd) {
   EXPECT_EQ(resp.status, 404);
   EXPECT_EQ(resp.fields, "Content-Type: text/html; charset=iso-8859-1\r\n");
   EXPECT_EQ(mem_body(resp),
-            "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+            "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" "
+            "\"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n"
             "<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n"
             "<p>The requested URL was not found on this server.</p>\n</body></html>\n");
   EXPECT_FALSE(resp.close_connection);

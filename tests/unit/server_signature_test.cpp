@@ -98,7 +98,8 @@ TEST(ErrorPageSignature, AddressLineBeforeTheEnd) {
   resp.set_env("KEPT", "1");
   pages.render(404, &req, {}, resp);
   EXPECT_EQ(body_of(resp),
-            "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not "
+            "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" "
+            "\"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>404 Not "
             "Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not "
             "found on this server.</p>\n<hr>\n<address>" +
                 server_header_value(ServerTokens::kProd) +
