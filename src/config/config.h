@@ -144,6 +144,10 @@ struct Config {
   std::optional<std::chrono::milliseconds> cgi_script_timeout;  // unset: Timeout
   bool cgi_pass_auth = false;
 
+  // --- modules (issue 11): active flags by module_index(); empty = every module active
+  // (no LoadModule in the configuration).
+  std::vector<bool> active_modules;
+
   // Warnings produced while building (clamped values etc.), each "file:line: text".
   std::vector<std::string> warnings;
 };

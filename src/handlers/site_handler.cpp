@@ -44,8 +44,10 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (!h->locations_.init(*config, error)) return nullptr;
   // core's SetHandler fixup runs really first (httpd's core_override_type).
   h->fixups_.push_back(&h->core_hooks_);
+  // Only the active modules' hooks run (with LoadModule lines: those it names).
   for (const Module* m : all_modules()) {
-    if (m->hooks != nullptr) h->add_hooks(m->hooks, m->phases);
+    if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
+      h->add_hooks(m->hooks, m->phases);
   }
   h->static_options_.document_root = h->config_->document_root;
   h->static_options_.directory_index = &h->config_->directory_index;
