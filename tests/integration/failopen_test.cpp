@@ -154,5 +154,38 @@ TEST(FailOpen, HandlersOfModulesNotLoadedDoNotRun) {
   }
 }
 
+// mod_mime's types and mod_dir's index file exist only when their modules are loaded.
+TEST(FailOpen, MimeTypesAndDirectoryIndexFollowTheirModules) {
+  auto config = [](bool loaded) {
+    return [loaded](int port) {
+      std::string c = std::string("LoadModule mpm_event_module ") + kMods + "mod_mpm_event.so\n";
+      if (loaded)
+        c += std::string("LoadModule mime_module ") + kMods + "mod_mime.so\n" +
+             "LoadModule dir_module " + kMods + "mod_dir.so\n";
+      c += "Listen 127.0.0.1:" + std::to_string(port) +
+           "\nDocumentRoot htdocs\nErrorLog logs/error_log\nPidFile logs/tern.pid\n"
+           "StartServers 1\nThreadsPerChild 4\nMinSpareThreads 1\nMaxSpareThreads 8\n";
+      return c;
+    };
+  };
+  for (bool loaded : {false, true}) {
+    Server s;
+    s.put("index.html", "<p>hi</p>\n");
+    ASSERT_TRUE(s.start_config(config(loaded))) << s.log();
+    auto file = fetch(s.port(), "GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(file);
+    EXPECT_EQ(file->status, 200);
+    EXPECT_EQ(file->body, "<p>hi</p>\n");
+    if (loaded) {
+      EXPECT_EQ(file->header("Content-Type").value_or(""), "text/html") << loaded;
+    } else {
+      EXPECT_FALSE(file->header("Content-Type")) << *file->header("Content-Type");
+    }
+    auto dir = fetch(s.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(dir);
+    EXPECT_EQ(dir->status, loaded ? 200 : 403) << loaded;
+  }
+}
+
 }  // namespace
 }  // namespace tern::test
