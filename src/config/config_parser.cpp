@@ -107,8 +107,7 @@ bool ConfigParser::module_allows(const DirectiveSpec& spec, const std::string& f
 bool ConfigParser::ignore(const IgnoredDirective& d, const std::string& file, int line,
                           const std::vector<Word>& args) {
   const Module* m = find_module(d.module);
-  const DirectiveSpec spec{d.name, d.contexts, d.args, nullptr, d.reason, d.module,
-                           kOverrideNone};
+  const DirectiveSpec spec{d.name, d.contexts, d.args, nullptr, d.reason, d.module, kOverrideNone};
   if (m != nullptr && !module_allows(spec, file, line, d.name)) return false;
   if ((d.contexts & context()) == 0)
     return fail(file, line, d.name,

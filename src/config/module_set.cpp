@@ -35,8 +35,7 @@ bool ModuleSet::is_static(const Module& m) {
   return false;
 }
 
-std::string_view ModuleSet::required_module(std::string_view directive,
-                                           std::string_view module) {
+std::string_view ModuleSet::required_module(std::string_view directive, std::string_view module) {
   for (std::string_view d : kCoreMpmCommon) {
     if (iequals(d, directive)) return "core_module";
   }
