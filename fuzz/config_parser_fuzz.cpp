@@ -133,6 +133,7 @@ std::string fingerprint(const tern::Config& c) {
     num(l.require.has_value()), add(l.file), num(l.line);
   }
   for (const auto& w : c.warnings) add(w);
+  for (bool m : c.active_modules) num(m);
   return s;
 }
 
@@ -178,6 +179,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const tern::LoadResult again = load(text);
   if (r.config == nullptr) {
     check_error(r.error, text);
+    // Every error of the text is reported (the first is `error`), and their number is bounded.
+    check(!r.errors.empty() && r.errors.front() == r.error, "error is not the first of errors");
+    check(r.errors.size() <= 101, "more errors than the limit");
+    for (const std::string& e : r.errors) check_error(e, text);
+    check(again.errors == r.errors, "loading twice reports other errors");
     check(again.config == nullptr && again.error == r.error, "loading twice differs",
           r.error + "\n" + again.error);
     return 0;

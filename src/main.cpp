@@ -115,7 +115,9 @@ int main(int argc, char** argv) {
 
   tern::LoadResult loaded = tern::load_config(opts);
   if (!loaded.config) {
-    std::fprintf(stderr, "tern: %s\n", loaded.error.c_str());
+    // Every error in the tree, each FILE:LINE (httpd stops at the first).
+    for (const std::string& e : loaded.errors) std::fprintf(stderr, "tern: %s\n", e.c_str());
+    if (loaded.errors.empty()) std::fprintf(stderr, "tern: %s\n", loaded.error.c_str());
     return 1;
   }
   const tern::Config& config = *loaded.config;

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "config/config_lexer.h"
+#include "config/module_set.h"
 
 namespace tern::cfg {
 
@@ -46,6 +47,9 @@ struct BuildState {
   std::set<std::string> defines;            // -D / Define names (for <IfDefine>)
   std::map<std::string, std::string> vars;  // Define NAME value (for ${NAME})
   std::string error;                        // first error, formatted; empty = none
+  std::vector<std::string> errors;          // every error, formatted, in file order
+  ModuleSet modules;                        // the active modules (LoadModule)
+  std::set<std::string> ignored_warned;     // ignored directives warned about already
   std::string include_root;                 // LoadOptions::include_root
 
   // Which directives were given, for defaults and MPM clamping.
@@ -67,6 +71,11 @@ struct BuildState {
   // Appends "file:line: text" to cfg.warnings.
   void warn(const Where& w, const std::string& text) {
     cfg.warnings.push_back(w.file + ":" + std::to_string(w.line) + ": " + text);
+  }
+  // Records a formatted error ("FILE:LINE: DIRECTIVE: message").
+  void add_error(std::string e) {
+    if (error.empty()) error = e;
+    errors.push_back(std::move(e));
   }
   // True if `name` was given in the configuration.
   bool was_set(const std::string& name) const { return seen.count(name) != 0; }

@@ -173,6 +173,10 @@ struct Config {
   std::string server_admin;  // "" = none (CGI's SERVER_ADMIN says "[no address given]")
   ServerSignature server_signature = ServerSignature::kOff;
 
+  // --- modules (issue 11): active flags by module_index(); empty = every module active
+  // (no LoadModule in the configuration).
+  std::vector<bool> active_modules;
+
   // Warnings produced while building (clamped values etc.), each "file:line: text".
   std::vector<std::string> warnings;
 };

@@ -51,15 +51,19 @@ bool init_state(BuildState& st, const LoadOptions& opts) {
   return true;
 }
 
-// Runs the -C directives, each as its own line of "(command line)".
-bool run_pre_directives(cfg::ConfigParser& parser, const LoadOptions& opts) {
+// Runs the -C directives, each as its own line of "(command line)"; errors go to st.
+void run_pre_directives(cfg::ConfigParser& parser, const LoadOptions& opts) {
   for (size_t i = 0; i < opts.pre_directives.size(); ++i) {
     // Line numbers are reported relative to the directive's position on the command line.
     std::string text(i, '\n');
     text += opts.pre_directives[i];
-    if (!parser.parse_text(text, kCommandLine)) return false;
+    parser.parse_text(text, kCommandLine);
   }
-  return true;
+}
+
+// The result of a parse that recorded errors.
+LoadResult failed(const BuildState& st) {
+  return {nullptr, st.error, st.errors.empty() ? std::vector<std::string>{st.error} : st.errors};
 }
 
 // Fills defaults that depend on ServerRoot and checks whole-config rules.
@@ -70,8 +74,9 @@ LoadResult finish(BuildState& st, const std::string& main_file, int main_lines) 
     st.error = cfg::format_error(main_file, main_lines, "Listen",
                                  "no listening sockets available, shutting down (add a Listen "
                                  "directive)");
-    return {nullptr, st.error};
+    return failed(st);
   }
+  c.active_modules = st.modules.result();
   if (c.document_root.empty()) c.document_root = cfg::resolve_path(st.server_root, "htdocs");
   if (c.error_log.empty()) c.error_log = cfg::resolve_path(st.server_root, "logs/error_log");
   if (c.pid_file.empty()) c.pid_file = cfg::resolve_path(st.server_root, "logs/httpd.pid");
@@ -79,7 +84,7 @@ LoadResult finish(BuildState& st, const std::string& main_file, int main_lines) 
     c.types_config = "/etc/mime.types";
   cfg::finish_server_location(st);
   cfg::finish_mpm(st);
-  return {std::make_shared<const Config>(std::move(st.cfg)), ""};
+  return {std::make_shared<const Config>(std::move(st.cfg)), "", {}};
 }
 
 int count_lines(std::string_view text) {
@@ -95,35 +100,41 @@ LoadResult guarded(F&& f) {
   try {
     return f();
   } catch (const std::exception& e) {
-    return {nullptr, cfg::format_error(kCommandLine, 0, "(internal)", e.what())};
+    std::string err = cfg::format_error(kCommandLine, 0, "(internal)", e.what());
+    return {nullptr, err, {err}};
   } catch (...) {
-    return {nullptr, cfg::format_error(kCommandLine, 0, "(internal)", "unknown error")};
+    std::string err = cfg::format_error(kCommandLine, 0, "(internal)", "unknown error");
+    return {nullptr, err, {err}};
   }
 }
 
 LoadResult load_text(std::string_view text, std::string_view name, const LoadOptions& opts) {
   BuildState st;
-  if (!init_state(st, opts)) return {nullptr, st.error};
+  if (!init_state(st, opts)) return failed(st);
   const std::string file(name);
   st.cfg.config_file = file;
   cfg::ConfigParser parser(st);
-  if (!run_pre_directives(parser, opts)) return {nullptr, st.error};
-  if (!parser.parse_text(text, file)) return {nullptr, st.error};
+  run_pre_directives(parser, opts);
+  parser.parse_text(text, file);
+  if (!st.errors.empty()) return failed(st);
   return finish(st, file, count_lines(text));
 }
 
 LoadResult load_file(const LoadOptions& opts) {
   BuildState st;
-  if (!init_state(st, opts)) return {nullptr, st.error};
+  if (!init_state(st, opts)) return failed(st);
   const std::string file = cfg::resolve_path(
       st.server_root, opts.config_file.empty() ? "conf/tern.conf" : opts.config_file);
   st.cfg.config_file = file;
   cfg::ConfigParser parser(st);
-  if (!run_pre_directives(parser, opts)) return {nullptr, st.error};
+  run_pre_directives(parser, opts);
   std::string text;
   std::string err = cfg::read_text_file(file, text, cfg::ConfigParser::kMaxFileBytes);
-  if (!err.empty()) return {nullptr, cfg::format_error(kCommandLine, 0, "-f", err)};
-  if (!parser.parse_text(text, file)) return {nullptr, st.error};
+  if (!err.empty())
+    st.add_error(cfg::format_error(kCommandLine, 0, "-f", err));
+  else
+    parser.parse_text(text, file);
+  if (!st.errors.empty()) return failed(st);
   return finish(st, file, count_lines(text));
 }
 

@@ -22,10 +22,11 @@ struct LoadOptions {
   std::string include_root;
 };
 
-// The outcome: a config, or exactly one error "FILE:LINE: DIRECTIVE: message".
+// The outcome: a config, or the errors, each "FILE:LINE: DIRECTIVE: message".
 struct LoadResult {
   std::shared_ptr<const Config> config;  // null on error
-  std::string error;                     // empty on success
+  std::string error;                     // the first error; empty on success
+  std::vector<std::string> errors;       // every error in the tree (error is the first)
 };
 
 // Reads, parses and validates the configuration; never throws.
@@ -34,8 +35,8 @@ LoadResult load_config(const LoadOptions& opts);
 // Same, from text (for tests); `name` is used as the file name in messages.
 LoadResult load_config_text(std::string_view text, std::string_view name, const LoadOptions& opts);
 
-// True for module names <IfModule> treats as present, as `foo_module` or `mod_foo.c`
-// (the registry's module_active).
+// True for module names <IfModule> treats as present in a configuration without
+// LoadModule, as `foo_module` or `mod_foo.c` (the registry's module_active).
 bool is_known_module(std::string_view name);
 
 }  // namespace tern

@@ -10,6 +10,8 @@
 #include "config/config_loader.h"
 #include "config/config_values.h"
 #include "config/edit_distance.h"
+#include "config/ignored_directives.h"
+#include "modules/registry.h"
 
 namespace tern::cfg {
 
@@ -71,8 +73,68 @@ const std::string* lookup_var(const BuildState& st, std::string_view name, std::
 
 bool ConfigParser::fail(const std::string& file, int line, std::string_view directive,
                         std::string_view message) {
-  if (st_.error.empty()) st_.error = format_error(file, line, directive, message);
+  if (aborted_) return false;
+  st_.add_error(format_error(file, line, directive, message));
+  if (st_.errors.size() >= kMaxErrors) {
+    st_.add_error(format_error(file, line, directive,
+                               "more than " + std::to_string(kMaxErrors) + " errors; stopping"));
+    aborted_ = true;
+  }
   return false;
+}
+
+bool ConfigParser::abort(const std::string& file, int line, std::string_view directive,
+                         std::string_view message) {
+  fail(file, line, directive, message);
+  aborted_ = true;
+  return false;
+}
+
+bool ConfigParser::module_allows(const DirectiveSpec& spec, const std::string& file, int line,
+                                 std::string_view shown) {
+  const Module* m = find_module(ModuleSet::required_module(spec.name, spec.module));
+  if (m == nullptr) return true;
+  if (!st_.modules.active(*m))
+    return fail(file, line, shown,
+                "Invalid command '" + std::string(shown) +
+                    "', perhaps misspelled or defined by a module not included in the server "
+                    "configuration (tern has it in " +
+                    std::string(m->name) + ", which no LoadModule line names)");
+  st_.modules.note_unrestricted_use(*m, file, line, shown);
+  return true;
+}
+
+bool ConfigParser::ignore(const IgnoredDirective& d, const std::string& file, int line,
+                          const std::vector<Word>& args) {
+  const Module* m = find_module(d.module);
+  const DirectiveSpec spec{d.name, d.contexts, d.args, nullptr, d.reason, d.module, kOverrideNone};
+  if (m != nullptr && !module_allows(spec, file, line, d.name)) return false;
+  if ((d.contexts & context()) == 0)
+    return fail(file, line, d.name,
+                std::string(d.name) + " cannot occur within " + enclosing_section() + " section");
+  Cmd cmd{std::string(d.name), args, file, line, context()};
+  const std::string err = check_args(spec, cmd);
+  if (!err.empty()) return fail(file, line, d.name, std::string(d.name) + " " + err);
+  if (st_.ignored_warned.insert(std::string(d.name)).second)
+    st_.warn({file, line},
+             std::string(d.name) + " has no effect in tern: " + std::string(d.reason));
+  return true;
+}
+
+void ConfigParser::skip_quietly(const std::vector<LogicalLine>& lines, size_t& index) {
+  int depth = 1;
+  for (size_t j = index + 1; j < lines.size(); ++j) {
+    std::string_view t = lines[j].text;
+    if (t.starts_with("</")) {
+      if (--depth == 0) {
+        index = j;
+        return;
+      }
+    } else if (t.starts_with("<")) {
+      ++depth;
+    }
+  }
+  index = lines.size();
 }
 
 std::string ConfigParser::enclosing_section() const {
@@ -85,6 +147,7 @@ std::string ConfigParser::enclosing_section() const {
 std::string ConfigParser::unknown_directive_message(std::string_view name) const {
   std::vector<std::string_view> names = directive_names();
   names.insert(names.end(), std::begin(kParserDirectives), std::end(kParserDirectives));
+  for (const IgnoredDirective& d : ignored_directives()) names.push_back(d.name);
   std::string msg = "Invalid command '" + shorten(name) +
                     "', perhaps misspelled or defined by a module not included in the server "
                     "configuration";
@@ -94,7 +157,7 @@ std::string ConfigParser::unknown_directive_message(std::string_view name) const
 }
 
 bool ConfigParser::parse_text(std::string_view text, const std::string& name) {
-  if (text.size() > bytes_left_) return fail(name, 0, "Include", too_large_message());
+  if (text.size() > bytes_left_) return abort(name, 0, "Include", too_large_message());
   bytes_left_ -= text.size();
   std::vector<LogicalLine> lines;
   int error_line = 0;
@@ -102,28 +165,33 @@ bool ConfigParser::parse_text(std::string_view text, const std::string& name) {
   if (!lex_error.empty()) return fail(name, error_line, line_word(text, error_line), lex_error);
   const size_t saved_base = file_base_;
   file_base_ = stack_.size();
-  bool ok = true;
-  for (size_t i = 0; ok && i < lines.size(); ++i) {
+  const size_t errors_before = st_.errors.size();
+  // Every error is recorded and reading goes on with the next line (a section that could
+  // not be opened is skipped whole), so that -t reports them all in one run.
+  for (size_t i = 0; !aborted_ && i < lines.size(); ++i) {
     const LogicalLine& l = lines[i];
     std::string expanded, scratch;
     std::string err = substitute_vars(
         l.text, [&](std::string_view v) { return lookup_var(st_, v, scratch); }, expanded);
     if (!err.empty()) {
-      ok = fail(name, l.line, first_word(l.text), err);
+      fail(name, l.line, first_word(l.text), err);
+      if (l.text.starts_with("<") && !l.text.starts_with("</")) skip_quietly(lines, i);
     } else if (expanded.starts_with("</")) {
-      ok = handle_close(name, l.line, expanded);
+      handle_close(name, l.line, expanded);
     } else if (expanded.starts_with("<")) {
-      ok = handle_open(name, l.line, expanded, lines, i);
+      const size_t at = i;
+      if (!handle_open(name, l.line, expanded, lines, i) && i == at) skip_quietly(lines, i);
     } else {
-      ok = handle_directive(name, l.line, expanded);
+      handle_directive(name, l.line, expanded);
     }
   }
-  if (ok && stack_.size() > file_base_) {
+  if (!aborted_ && stack_.size() > file_base_) {
     const Frame& f = stack_[file_base_];
-    ok = fail(f.file, f.line, display(f.name), display(f.name) + " was not closed");
+    fail(f.file, f.line, display(f.name), display(f.name) + " was not closed");
   }
+  stack_.resize(std::min(stack_.size(), file_base_));
   file_base_ = saved_base;
-  return ok;
+  return st_.errors.size() == errors_before;
 }
 
 bool ConfigParser::skip_section(const std::string& file, const std::vector<LogicalLine>& lines,
@@ -168,7 +236,14 @@ bool ConfigParser::handle_open(const std::string& file, int line, std::string_vi
     const bool negate = what.starts_with("!");
     if (negate) what.remove_prefix(1);
     if (what.empty()) return fail(file, line, display(canonical), "missing name");
-    bool cond = if_define ? st_.defines.count(std::string(what)) != 0 : is_known_module(what);
+    bool cond;
+    if (if_define) {
+      cond = st_.defines.count(std::string(what)) != 0;
+    } else {
+      cond = st_.modules.if_module(what);
+      if (const Module* m = match_module(what))
+        st_.modules.note_unrestricted_use(*m, file, line, "<IfModule>");
+    }
     if (negate) cond = !cond;
     if (!cond) return skip_section(file, lines, index, index);
     stack_.push_back({canonical, file, line, context(), nullptr});
@@ -181,6 +256,7 @@ bool ConfigParser::handle_open(const std::string& file, int line, std::string_vi
       return fail(file, line, display(name), display(name) + " is not supported by tern");
     return fail(file, line, display(name), unknown_directive_message(name));
   }
+  if (!module_allows(*spec, file, line, display(spec->name))) return false;
   if ((spec->contexts & context()) == 0)
     return fail(file, line, display(spec->name),
                 display(spec->name) + " cannot occur within " + enclosing_section() + " section");
@@ -241,9 +317,12 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
     return true;
   }
 
+  if (const IgnoredDirective* ig = find_ignored_directive(name))
+    return ignore(*ig, file, line, args);
   const DirectiveSpec* spec = find_directive(name);
   if (spec == nullptr || spec->opens != 0)
     return fail(file, line, name, unknown_directive_message(name));
+  if (!module_allows(*spec, file, line, spec->name)) return false;
   if ((spec->contexts & context()) == 0)
     return fail(
         file, line, spec->name,
@@ -267,9 +346,9 @@ bool ConfigParser::confined(const std::string& path, const std::string& file, in
 
 bool ConfigParser::count_include(const std::string& file, int line, std::string_view directive) {
   if (++includes_ <= kMaxIncludes) return true;
-  return fail(file, line, directive,
-              "more than " + std::to_string(kMaxIncludes) +
-                  " files and directories included; is there a symbolic link loop?");
+  return abort(file, line, directive,
+               "more than " + std::to_string(kMaxIncludes) +
+                   " files and directories included; is there a symbolic link loop?");
 }
 
 bool ConfigParser::parse_file(const std::string& path, const std::string& from, int line,
@@ -279,7 +358,7 @@ bool ConfigParser::parse_file(const std::string& path, const std::string& from, 
   std::string text;
   std::string err = read_text_file(path, text, kMaxFileBytes);
   if (!err.empty()) return fail(from, line, directive, err);
-  if (text.size() > bytes_left_) return fail(from, line, directive, too_large_message());
+  if (text.size() > bytes_left_) return abort(from, line, directive, too_large_message());
   ++include_depth_;
   const bool ok = parse_text(text, path);
   --include_depth_;
@@ -298,23 +377,25 @@ bool ConfigParser::include_directory(const std::string& dir, const std::string& 
   if (ec)
     return fail(file, line, directive, "could not open directory " + dir + ": " + ec.message());
   std::sort(entries.begin(), entries.end());
+  bool ok = true;
   for (const std::string& e : entries) {
+    if (aborted_) return false;
     if (is_directory(e)) {
-      if (!include(file, line, directive, e, false)) return false;
-    } else if (!parse_file(e, file, line, directive)) {
-      return false;
+      ok = include(file, line, directive, e, false) && ok;
+    } else {
+      ok = parse_file(e, file, line, directive) && ok;
     }
   }
-  return true;
+  return ok;
 }
 
 bool ConfigParser::include(const std::string& file, int line, std::string_view directive,
                            const std::string& pattern, bool optional) {
   if (include_depth_ >= kMaxIncludeDepth)
-    return fail(file, line, directive,
-                "Exceeded the maximum include nesting level of " +
-                    std::to_string(kMaxIncludeDepth) +
-                    ". You probably have a recursion somewhere.");
+    return abort(file, line, directive,
+                 "Exceeded the maximum include nesting level of " +
+                     std::to_string(kMaxIncludeDepth) +
+                     ". You probably have a recursion somewhere.");
   const std::string path = resolve_path(st_.server_root, pattern);
   if (!confined(path, file, line, directive)) return false;
   if (path.find_first_of("*?[") == std::string::npos) {
@@ -338,19 +419,18 @@ bool ConfigParser::include(const std::string& file, int line, std::string_view d
                     path.substr(0, slash) + "', failing");
   }
   if (rc != 0) return fail(file, line, directive, "error expanding wildcard '" + path + "'");
-  for (size_t i = 0; i < g.g.gl_pathc; ++i) {
+  bool ok = true;
+  for (size_t i = 0; i < g.g.gl_pathc && !aborted_; ++i) {
     const std::string match = g.g.gl_pathv[i];
-    bool ok;
     if (is_directory(match)) {
       ++include_depth_;
-      ok = include_directory(match, file, line, directive);
+      ok = include_directory(match, file, line, directive) && ok;
       --include_depth_;
     } else {
-      ok = parse_file(match, file, line, directive);
+      ok = parse_file(match, file, line, directive) && ok;
     }
-    if (!ok) return false;
   }
-  return true;
+  return ok && !aborted_;
 }
 
 }  // namespace tern::cfg

@@ -9,15 +9,17 @@
 
 #include "config/build_state.h"
 #include "config/directive_table.h"
+#include "config/ignored_directives.h"
 
 namespace tern::cfg {
 
 class ConfigParser {
  public:
-  // Parses into `st`; the first error is stored in st.error.
+  // Parses into `st`; every error is appended to st.errors (the first also in st.error).
   explicit ConfigParser(BuildState& st) : st_(st) {}
 
-  // Parses `text` as if read from file `name`; false on error.
+  // Parses `text` as if read from file `name`, going on after an error with the next
+  // line; false when it (or a file it included) had an error.
   bool parse_text(std::string_view text, const std::string& name);
 
   // Reads and parses the file at absolute `path`; false on error (an unreadable
@@ -32,6 +34,8 @@ class ConfigParser {
   static constexpr size_t kMaxTotalBytes = 64 * 1024 * 1024;
   // The most files and directories Include may visit in all (symlink loops fan out).
   static constexpr int kMaxIncludes = 10000;
+  // The most errors reported in one run; reading stops after them.
+  static constexpr size_t kMaxErrors = 100;
 
  private:
   struct Frame {
@@ -44,6 +48,17 @@ class ConfigParser {
 
   bool fail(const std::string& file, int line, std::string_view directive,
             std::string_view message);
+  // An error after which nothing more is read (limits); false.
+  bool abort(const std::string& file, int line, std::string_view directive,
+             std::string_view message);
+  // False (with an error) when `spec`'s module is not active; notes the use otherwise.
+  bool module_allows(const DirectiveSpec& spec, const std::string& file, int line,
+                     std::string_view shown);
+  // A directive of the ignored list: checked, then warned about once.
+  bool ignore(const IgnoredDirective& d, const std::string& file, int line,
+              const std::vector<Word>& args);
+  // Moves `index` from a section's opening line to its closing one (or past the end).
+  static void skip_quietly(const std::vector<LogicalLine>& lines, size_t& index);
   bool handle_open(const std::string& file, int line, std::string_view text,
                    const std::vector<LogicalLine>& lines, size_t& index);
   bool handle_close(const std::string& file, int line, std::string_view text);
@@ -67,6 +82,7 @@ class ConfigParser {
   size_t bytes_left_ = kMaxTotalBytes;  // what parse_text may still accept
   int includes_ = 0;                    // files and directories included so far
   size_t file_base_ = 0;                // stack_ size when the current file started
+  bool aborted_ = false;                // a limit was hit: read nothing more
 };
 
 // Resolves ${NAME} from Define'd variables, then the environment.

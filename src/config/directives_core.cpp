@@ -303,10 +303,4 @@ std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
   return "";
 }
 
-std::string set_load_module(BuildState& st, const Cmd& c) {
-  st.warn({c.file, c.line},
-          "LoadModule " + shorten(arg(c, 0)) + " ignored: tern's modules are built in");
-  return "";
-}
-
 }  // namespace tern::cfg

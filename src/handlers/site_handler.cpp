@@ -37,18 +37,26 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
     if (error) *error = "SiteHandler: no configuration";
     return nullptr;
   }
-  auto mime = MimeTable::load(config->types_config, config->add_types, error);
+  // mod_mime's types: without mime_module active no type is known, so no Content-Type
+  // is sent (httpd without mod_mime).
+  auto mime = module_enabled(config->active_modules, "mime_module")
+                  ? MimeTable::load(config->types_config, config->add_types, error)
+                  : MimeTable::from_text("", {});
   if (!mime) return nullptr;
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
   if (!h->locations_.init(*config, error)) return nullptr;
   // core's SetHandler fixup runs really first (httpd's core_override_type).
   h->fixups_.push_back(&h->core_hooks_);
+  // Only the active modules' hooks run (with LoadModule lines: those it names).
   for (const Module* m : all_modules()) {
-    if (m->hooks != nullptr) h->add_hooks(m->hooks, m->phases);
+    if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
+      h->add_hooks(m->hooks, m->phases);
   }
   h->static_options_.document_root = h->config_->document_root;
-  h->static_options_.directory_index = &h->config_->directory_index;
+  // mod_dir's DirectoryIndex: none without dir_module active (a directory is then 403).
+  if (module_enabled(config->active_modules, "dir_module"))
+    h->static_options_.directory_index = &h->config_->directory_index;
   h->static_options_.mime = &h->mime_;
   h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;

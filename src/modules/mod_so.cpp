@@ -1,4 +1,6 @@
-// so_module (mod_so.c): LoadModule.
+// so_module (mod_so.c): LoadModule. tern loads no shared object: LoadModule activates the
+// built-in module it names (the file is not opened) and is an error for a module tern does
+// not have (config/module_set.h).
 
 #include "config/directive_setters.h"
 #include "modules/module.h"
@@ -13,8 +15,7 @@ constexpr std::string_view kMod = "so_module";
 
 const DirectiveSpec kDirectives[] = {
     {"LoadModule", kCtxServer, Args::kTake2, set_load_module,
-     "Accepted for httpd compatibility and ignored with a warning (modules are built in)", kMod,
-     kOverrideNone},
+     "a module name and the name of a shared object file to load it from", kMod, kOverrideNone},
 };
 
 }  // namespace
@@ -24,8 +25,6 @@ const Module so_module{
     .name = kMod,
     .source = "mod_so.c",
     .directives = kDirectives,
-    // LoadModule is ignored with a warning: tern loads nothing, so it has no mod_so.
-    .placeholder = true,
 };
 
 }  // namespace tern::modules

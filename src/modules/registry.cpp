@@ -12,6 +12,7 @@ extern const Module http_module;
 extern const Module mpm_event_module;
 extern const Module unixd_module;
 extern const Module log_config_module;
+extern const Module logio_module;
 extern const Module reqtimeout_module;
 extern const Module mime_module;
 extern const Module dir_module;
@@ -30,10 +31,10 @@ namespace {
 const Module* const kModules[] = {
     &modules::core_module,       &modules::so_module,         &modules::http_module,
     &modules::mpm_event_module,  &modules::unixd_module,      &modules::log_config_module,
-    &modules::reqtimeout_module, &modules::mime_module,       &modules::dir_module,
-    &modules::alias_module,      &modules::authz_core_module, &modules::authz_host_module,
-    &modules::status_module,     &modules::cgid_module,       &modules::cgi_module,
-    &modules::env_module,
+    &modules::logio_module,      &modules::reqtimeout_module, &modules::mime_module,
+    &modules::dir_module,        &modules::alias_module,      &modules::authz_core_module,
+    &modules::authz_host_module, &modules::status_module,     &modules::cgid_module,
+    &modules::cgi_module,        &modules::env_module,
 };
 
 }  // namespace
@@ -55,17 +56,29 @@ std::vector<std::string_view> module_names() {
   return names;
 }
 
-bool module_active(std::string_view name) {
+const Module* match_module(std::string_view name) {
   for (const Module* m : kModules) {
     if (m->placeholder) continue;
-    if (name == m->name || name == m->source) return true;
+    if (name == m->name || name == m->source) return m;
     // "mod_mpm_event.c": the name without "_module" between "mod_" and ".c".
     const std::string_view base = m->name.substr(0, m->name.size() - 7);
     if (name.size() == base.size() + 6 && name.starts_with("mod_") && name.ends_with(".c") &&
         name.substr(4, base.size()) == base)
-      return true;
+      return m;
   }
-  return false;
+  return nullptr;
+}
+
+bool module_active(std::string_view name) {
+  return match_module(name) != nullptr;
+}
+
+bool module_enabled(const std::vector<bool>& active, std::string_view name) {
+  const Module* m = find_module(name);
+  if (m == nullptr || m->placeholder) return false;
+  if (active.empty()) return true;
+  const auto i = static_cast<size_t>(module_index(*m));
+  return i < active.size() && active[i];
 }
 
 int module_index(const Module& m) {

@@ -21,9 +21,18 @@ const Module* find_module(std::string_view name);
 // The module names ("core_module", …), in registry order.
 std::vector<std::string_view> module_names();
 
-// True when <IfModule name> holds: a registered module that is not a placeholder, named
-// by its module name or source file (also the "mod_mpm_event.c" form tern always took).
+// The module <IfModule name> names: a registered module that is not a placeholder, by its
+// module name or source file (also the "mod_mpm_event.c" form); null when tern has none.
+const Module* match_module(std::string_view name);
+
+// True when <IfModule name> holds with every module active: a registered module that is not a
+// placeholder, named by its module name or source file (also the "mod_mpm_event.c" form tern always
+// took).
 bool module_active(std::string_view name);
+
+// True when the module named `name` is active in a configuration whose active flags (by
+// module_index(), Config::active_modules) are `active`; empty flags: every module is.
+bool module_enabled(const std::vector<bool>& active, std::string_view name);
 
 // The index of `m` in modules(), for per-module configuration vectors; -1 when not
 // registered.

@@ -153,9 +153,11 @@ void Control::apply(Generation g) {
 bool Control::reload() {
   LoadResult r = load_config(opts_);
   if (!r.config) {
-    ErrorLog::printf(LogLevel::kError, kMod,
-                     "configuration error on restart, keeping the old configuration: %s",
-                     r.error.c_str());
+    // Every error of the tree, each FILE:LINE, as -t prints them.
+    for (const std::string& e : r.errors.empty() ? std::vector<std::string>{r.error} : r.errors)
+      ErrorLog::printf(LogLevel::kError, kMod,
+                       "configuration error on restart, keeping the old configuration: %s",
+                       e.c_str());
     return false;
   }
   std::vector<std::string> warnings;

@@ -1,5 +1,7 @@
 #include "server/server_root.h"
 
+#include "modules/registry.h"
+
 #include "handlers/server_header.h"
 #include "handlers/site_handler.h"
 #include "handlers/status_handler.h"
@@ -7,6 +9,7 @@
 #include "log/access_log.h"
 #include "log/error_log.h"
 #include "modules/cgi/cgi_handler.h"
+#include "modules/registry.h"
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
 
@@ -54,11 +57,17 @@ std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> conf
                                                   root->site_.get());
   root->metrics_ =
       std::make_unique<StatusHandler>(scoreboard, info, StatusForm::kMetrics, root->site_.get());
-  root->site_->register_named_handler("server-status", root->status_.get());
-  root->site_->register_named_handler("metrics", root->metrics_.get());
-  // cgid_module's handler hook serves "cgi-script" (set by ScriptAlias in translate_name).
+  // A handler of a module that is not active is not there: its name answers 500.
+  if (module_enabled(config->active_modules, "status_module")) {
+    root->site_->register_named_handler("server-status", root->status_.get());
+    root->site_->register_named_handler("metrics", root->metrics_.get());
+  }
+  // cgid_module's handler hook serves "cgi-script" (set by ScriptAlias in translate_name);
+  // tern's cgi_module is the same handler.
   root->cgid_ = std::make_unique<CgiHandler>(config);
-  root->site_->add_hooks(root->cgid_.get(), phase_bit(Phase::kHandler));
+  if (module_enabled(config->active_modules, "cgid_module") ||
+      module_enabled(config->active_modules, "cgi_module"))
+    root->site_->add_hooks(root->cgid_.get(), phase_bit(Phase::kHandler));
   root->http_settings_ = std::make_unique<ConnectionSettings>(http_settings(*config));
   ConnectionEnv env;
   env.settings = root->http_settings_.get();

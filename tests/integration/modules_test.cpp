@@ -24,7 +24,10 @@ TEST(Modules, DashLListsTheActiveModulesAsHttpdDoes) {
   EXPECT_NE(r.output.find("  mod_mime.c\n"), std::string::npos);
   EXPECT_NE(r.output.find("  mod_alias.c\n"), std::string::npos);
   EXPECT_NE(r.output.find("  mod_cgid.c\n"), std::string::npos);
-  EXPECT_EQ(r.output.find("mod_so.c"), std::string::npos) << "a placeholder";
+  // httpd's statically linked modules on Debian that tern has.
+  EXPECT_NE(r.output.find("  mod_so.c\n"), std::string::npos);
+  EXPECT_NE(r.output.find("  mod_logio.c\n"), std::string::npos);
+  EXPECT_EQ(r.output.find("mod_version.c"), std::string::npos);
 }
 
 // Every module -l lists makes <IfModule> read its body (here an invalid directive, so

@@ -395,13 +395,6 @@ TEST_F(ConfigDirectives, DeprecatedAliasesWarn) {
             "t.conf:2: MaxRequestsPerChild is deprecated, use MaxConnectionsPerChild");
 }
 
-TEST_F(ConfigDirectives, LoadModuleIsIgnoredWithWarning) {
-  auto c = ok("LoadModule mime_module modules/mod_mime.so\n");
-  ASSERT_EQ(c->warnings.size(), 1u);
-  EXPECT_EQ(c->warnings[0],
-            "t.conf:1: LoadModule mime_module ignored: tern's modules are built in");
-}
-
 TEST_F(ConfigDirectives, ServerRootDirective) {
   EXPECT_EQ(err("ServerRoot /nonexistent/dir\n"),
             "t.conf:1: ServerRoot: ServerRoot must be a valid directory ('/nonexistent/dir')");

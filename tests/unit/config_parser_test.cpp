@@ -3,6 +3,7 @@
 
 #include "config/config_loader.h"
 #include "config_test_util.h"
+#include "modules/registry.h"
 
 namespace tern {
 namespace {
@@ -186,10 +187,11 @@ TEST(ConfigModules, KnownModuleNames) {
         "authz_host_module", "reqtimeout_module", "mod_mime.c",       "mod_dir.c",
         "mod_log_config.c",  "mod_status.c",      "mod_authz_core.c", "mod_authz_host.c",
         "mod_reqtimeout.c",  "mod_mpm_event.c",   "event.c",          "core.c",
-        "http_core.c",       "alias_module",      "mod_cgid.c",       "cgi_module"})
+        "http_core.c",       "alias_module",      "mod_cgid.c",       "cgi_module",
+        "so_module",         "mod_so.c",          "logio_module",     "mod_logio.c"})
     EXPECT_TRUE(is_known_module(m)) << m;
-  for (const char* m :
-       {"so_module", "ssl_module", "mod_ssl.c", "mime", "mod_.c", "Mime_module", ""})
+  for (const char* m : {"mod_version.c", "watchdog_module", "ssl_module", "mod_ssl.c", "mime",
+                        "mod_.c", "Mime_module", ""})
     EXPECT_FALSE(is_known_module(m)) << m;
 }
 
@@ -341,8 +343,13 @@ TEST(ConfigEndToEnd, HttpdStyleFile) {
                 dir.path() +
                 "\"\n"
                 "ServerRoot \"${SRVROOT}\"\n"
-                "Listen 8080\n"
                 "LoadModule mpm_event_module modules/mod_mpm_event.so\n"
+                "LoadModule dir_module modules/mod_dir.so\n"
+                "LoadModule mime_module modules/mod_mime.so\n"
+                "LoadModule authz_core_module modules/mod_authz_core.so\n"
+                "LoadModule authz_host_module modules/mod_authz_host.so\n"
+                "LoadModule status_module modules/mod_status.so\n"
+                "Listen 8080\n"
                 "<IfModule mpm_event_module>\n"
                 "    StartServers             2\n"
                 "    ThreadsPerChild         25\n"
@@ -384,10 +391,11 @@ TEST(ConfigEndToEnd, HttpdStyleFile) {
   ASSERT_EQ(c.locations.size(), 1u);
   EXPECT_EQ(c.locations[0].file, dir.path() + "/conf/extra/status.conf");
   EXPECT_EQ(c.locations[0].require->ips, (std::vector<std::string>{"127.0.0.1", "::1"}));
-  ASSERT_EQ(c.warnings.size(), 1u);
-  EXPECT_EQ(c.warnings[0], dir.path() +
-                               "/conf/tern.conf:5: LoadModule mpm_event_module "
-                               "ignored: tern's modules are built in");
+  EXPECT_EQ(c.warnings, std::vector<std::string>{});
+  // LoadModule activates the modules named (and httpd's static ones), nothing else.
+  EXPECT_TRUE(module_enabled(c.active_modules, "mime_module"));
+  EXPECT_TRUE(module_enabled(c.active_modules, "log_config_module"));
+  EXPECT_FALSE(module_enabled(c.active_modules, "alias_module"));
 }
 
 }  // namespace

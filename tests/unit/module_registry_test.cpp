@@ -107,7 +107,11 @@ TEST(ModuleRegistry, FindsModulesByNameAndSourceFile) {
   EXPECT_TRUE(module_active("mod_mime.c"));
   EXPECT_TRUE(module_active("mod_alias.c"));  // ScriptAlias
   EXPECT_TRUE(module_active("cgid_module"));
-  EXPECT_FALSE(module_active("mod_so.c")) << "a placeholder";
+  EXPECT_TRUE(module_active("mod_so.c")) << "LoadModule is honoured";
+  EXPECT_TRUE(module_active("mod_logio.c"));
+  EXPECT_FALSE(module_active("mod_version.c")) << "no <IfVersion>";
+  EXPECT_EQ(match_module("mod_mpm_event.c"), find_module("mpm_event_module"));
+  EXPECT_EQ(match_module("mod_ssl.c"), nullptr);
   EXPECT_TRUE(is_known_module("mime_module"));
   EXPECT_TRUE(is_known_module("http_core.c"));
   EXPECT_FALSE(is_known_module("php_module"));

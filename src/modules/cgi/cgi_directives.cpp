@@ -13,10 +13,6 @@ std::string set_cgi_script_timeout(BuildState& st, const Cmd& c) {
   return "";
 }
 
-std::string set_script_sock(BuildState&, const Cmd&) {
-  return "";
-}
-
 std::string set_cgi_pass_auth(BuildState& st, const Cmd& c) {
   return parse_flag(c.args[0].text, st.cfg.cgi_pass_auth);
 }
