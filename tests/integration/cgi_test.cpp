@@ -279,7 +279,7 @@ TEST_F(Cgi, OutputIsStreamedLineByLine) {
   Client c(server_.port());
   ASSERT_TRUE(c.send("GET /cgi-bin/lines.sh?3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   std::string got;
-  Clock::time_point first{}, last{};
+  bool saw_first = false;
   auto until = Clock::now() + std::chrono::seconds(20);
   while (Clock::now() < until && got.find("line 3") == std::string::npos) {
     pollfd p{c.fd(), POLLIN, 0};
@@ -288,15 +288,13 @@ TEST_F(Cgi, OutputIsStreamedLineByLine) {
     ssize_t n = ::recv(c.fd(), buf, sizeof buf, 0);
     if (n <= 0) break;
     got.append(buf, static_cast<size_t>(n));
-    if (first == Clock::time_point{} && got.find("line 1") != std::string::npos) {
-      first = Clock::now();
-      EXPECT_EQ(got.find("line 2"), std::string::npos) << "line 2 came with line 1";
+    if (!saw_first && got.find("line 1") != std::string::npos) {
+      saw_first = true;
+      // The script prints line 3 two seconds after line 1: line 1 came before it existed.
+      EXPECT_EQ(got.find("line 3"), std::string::npos) << "line 1 was held back";
     }
-    if (got.find("line 3") != std::string::npos) last = Clock::now();
   }
   ASSERT_NE(got.find("line 3"), std::string::npos) << got;
-  // The script sleeps a second between lines: line 1 arrived on its own, early.
-  EXPECT_GE(last - first, std::chrono::milliseconds(1500));
   EXPECT_NE(got.find("Transfer-Encoding: chunked"), std::string::npos);
 }
 
@@ -379,25 +377,40 @@ TEST_F(Cgi, SlowScriptsHoldNoWorker) {
   for (int i = 0; i < kClients; ++i) {
     clients.push_back(std::make_unique<Client>(server_.port()));
     ASSERT_TRUE(clients.back()->send(
-        "GET /cgi-bin/lines.sh?5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        "GET /cgi-bin/lines.sh?8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   }
-  // While they run, fresh static requests are answered promptly.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // The scripts wait parked in the listener, not on workers: with 4 workers, most of the 200
+  // can only be running at once if none holds a worker.
+  auto parked = [&] {
+    auto st = get("/server-status?auto");
+    if (!st) return 0LL;
+    size_t at = st->body.find("ConnsAsyncParked: ");
+    return at == std::string::npos ? 0LL : std::stoll(st->body.substr(at + 18));
+  };
+  ASSERT_TRUE(wait_until([&] { return parked() >= 150; }, std::chrono::seconds(30)))
+      << "parked: " << parked();
+  // While they run, fresh static requests are answered (a bound in seconds: a busy machine
+  // may be slow, a request waiting for a worker held by a script would wait for it to end).
   for (int i = 0; i < 5; ++i) {
     auto t0 = Clock::now();
     auto r = get("/target.txt");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
-    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(1)) << "static request " << i;
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(3)) << "static request " << i;
   }
-  // No worker is busy for the scripts: only the one answering this request.
-  auto status = get("/server-status?auto");
-  ASSERT_TRUE(status);
-  EXPECT_NE(status->body.find("BusyWorkers: 1\n"), std::string::npos) << status->body;
+  // server-status shows no worker busy for the scripts: a snapshot with only the worker
+  // answering it busy while the scripts are parked.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        auto st = get("/server-status?auto");
+        return st && st->body.find("BusyWorkers: 1\n") != std::string::npos &&
+               st->body.find("ConnsAsyncParked: 0\n") == std::string::npos;
+      },
+      std::chrono::seconds(20)));
   int complete = 0;
   for (auto& c : clients) {
     auto r = c->read_response(false, 60000);
-    if (r && r->status == 200 && r->body.find("line 5\n") != std::string::npos) ++complete;
+    if (r && r->status == 200 && r->body.find("line 8\n") != std::string::npos) ++complete;
   }
   EXPECT_EQ(complete, kClients);
   EXPECT_TRUE(wait_until([&] { return script_processes(server_.pid()).empty(); },
@@ -458,16 +471,10 @@ TEST_F(Cgi, RequireAndSetHandlerComeFirst) {
   EXPECT_EQ(read_pid(cgi_dir(), "denied"), 0);
 }
 
-}  // namespace
-}  // namespace tern::test
-
-namespace tern::test {
-namespace {
-
 // RequestReadTimeout body= measures the client, not the script: while tern does not read
 // the body because the script is not reading its stdin, the body's deadline pauses.
 TEST_F(Cgi, BodyDeadlinePausesWhileTheScriptDoesNotRead) {
-  ASSERT_TRUE(start("RequestReadTimeout body=2\nCGIDScriptTimeout 20\n")) << server_.log();
+  ASSERT_TRUE(start("RequestReadTimeout body=4\nCGIDScriptTimeout 20\n")) << server_.log();
   constexpr size_t kSize = 16u << 20;  // far more than the pipe and socket buffers hold
   auto r = post_bytes("/cgi-bin/late_count.sh", kSize);
   ASSERT_TRUE(r) << server_.log();
