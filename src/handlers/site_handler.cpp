@@ -195,7 +195,9 @@ bool SiteHandler::run_translate(RequestRec& r) const {
   if (rc == kDeclined) rc = core_hooks_.translate_name(r);
   if (rc == kOk) {
     rc = run_first(storage_, r, &ModuleHooks::map_to_storage);
-    if (rc == kDeclined) rc = core_hooks_.map_to_storage(r);
+    // The <Location> merge runs whatever a module's map_to_storage said, as httpd's
+    // location walk does: a hook taking the phase must not drop Require or SetHandler.
+    if (rc == kOk || rc == kDeclined) rc = core_hooks_.map_to_storage(r);
   }
   if (rc == kOk) return true;
   ErrorExtras e;
