@@ -100,3 +100,25 @@ TEST(CgiHeaders, OverlongLineIsCutAndTheRestIsABadHeader) {
 
 }  // namespace
 }  // namespace tern
+
+namespace tern {
+namespace {
+
+// A script that never ends its header block is stopped at a bound, not buffered forever.
+TEST(CgiHeaders, EndlessHeaderBlockIsAnError) {
+  CgiHeaderParser p;
+  const std::string line = "X-Again: and again\n";
+  CgiHeaderParser::State st = CgiHeaderParser::State::kMore;
+  size_t fed = 0;
+  while (st == CgiHeaderParser::State::kMore && fed <= 2 * CgiHeaderParser::kMaxBlock) {
+    size_t used = 0;
+    st = p.feed(line, &used);
+    fed += used;
+  }
+  EXPECT_EQ(st, CgiHeaderParser::State::kError);
+  EXPECT_LE(fed, CgiHeaderParser::kMaxBlock);
+  EXPECT_NE(p.error().find("header block longer than"), std::string::npos) << p.error();
+}
+
+}  // namespace
+}  // namespace tern

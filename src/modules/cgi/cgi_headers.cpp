@@ -46,6 +46,13 @@ CgiHeaderParser::State CgiHeaderParser::feed(std::string_view data, size_t* used
   size_t i = 0;
   while (state_ == State::kMore && i < data.size()) {
     started_ = true;
+    if (++block_bytes_ > kMaxBlock) {
+      // A script that never ends its header block would grow the server without end.
+      excerpt_ = std::string(line_.substr(0, kShownBadHeader));
+      error_ = "header block longer than " + std::to_string(kMaxBlock) + " bytes";
+      state_ = State::kError;
+      break;
+    }
     const char c = data[i++];
     if (c == '\n') {
       state_ = line(line_);

@@ -28,6 +28,9 @@ struct CgiHead {
 // the next line (httpd's MAX_STRING_LEN buffer); an empty line ends the block.
 class CgiHeaderParser {
  public:
+  // The longest header block accepted: longer is a 500 with an error-log line, as httpd's
+  // limit on a response's header fields would.
+  static constexpr size_t kMaxBlock = 256 * 1024;
   enum class State { kMore, kDone, kError };
 
   // Consumes bytes of `data` up to and including the blank line; `*used` is how many
@@ -53,6 +56,7 @@ class CgiHeaderParser {
   std::string excerpt_;
   bool bad_status_ = false;
   bool started_ = false;
+  size_t block_bytes_ = 0;  // bytes of the header block so far (bounded by kMaxBlock)
   State state_ = State::kMore;
 };
 
