@@ -144,9 +144,6 @@ void HttpTaskIo::commit_head(bool final) {
   } else {
     c_.close_after_ = true;  // HTTP/1.0: the body ends when the connection does
   }
-  if (t_.head_only && framing == Framing::kLength && !t_.content_length && !final) {
-    framing = Framing::kNone;
-  }
   std::string head;
   c_.append_head(head, env_, &req, resp.status, resp.reason, resp.fields, framing, length);
   t_.head_bytes = head.size();
