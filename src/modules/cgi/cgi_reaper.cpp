@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstring>
+
+#include "log/error_log.h"
 
 namespace tern {
 
@@ -90,19 +93,29 @@ bool ProcessReaper::wait_idle(int64_t timeout_ms) const {
                            [&] { return pending_ == 0; });
 }
 
-void ProcessReaper::take_new(int64_t now) {
+void ProcessReaper::take_new() {
   std::vector<Entry> batch;
   {
     std::lock_guard<std::mutex> lk(mu_);
     batch.swap(incoming_);
   }
   for (Entry& e : batch) {
-    (void)now;
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = static_cast<uint64_t>(e.pidfd.get());
-    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, e.pidfd.get(), &ev);
-    live_.emplace(e.pidfd.get(), std::move(e));
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, e.pidfd.get(), &ev) == 0) {
+      live_.emplace(e.pidfd.get(), std::move(e));
+      continue;
+    }
+    // Cannot wait for it without blocking the others: end it now rather than leave a
+    // zombie and a descriptor behind, and say so.
+    ErrorLog::printf(LogLevel::kError, "cgid", "cannot watch script process %d (%s): killed",
+                     static_cast<int>(e.pid), std::strerror(errno));
+    ::kill(-e.pid, SIGKILL);
+    siginfo_t info{};
+    ::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(e.pidfd.get()), &info, WEXITED);
+    std::lock_guard<std::mutex> lk(mu_);
+    if (--pending_ == 0) idle_cv_.notify_all();
   }
 }
 
@@ -153,7 +166,7 @@ void ProcessReaper::run() {
           std::lock_guard<std::mutex> lk(mu_);
           if (stop_) return;
         }
-        take_new(now_ms());
+        take_new();
       } else {
         reap(static_cast<int>(events[i].data.u64));
       }

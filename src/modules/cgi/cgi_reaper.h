@@ -57,7 +57,7 @@ class ProcessReaper {
   };
   void run();
   void reap(int fd);
-  void take_new(int64_t now);
+  void take_new();
 
   UniqueFd epoll_;
   UniqueFd wake_;  // eventfd
