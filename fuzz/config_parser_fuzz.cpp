@@ -128,7 +128,7 @@ std::string fingerprint(const tern::Config& c) {
   num(c.max_request_workers), num(c.min_spare_threads), num(c.max_spare_threads);
   num(c.max_connections_per_child), num(c.graceful_shutdown_timeout.count());
   add(c.user), add(c.group), add(c.scoreboard_file), num(c.extended_status);
-  for (const auto& l : c.locations) {
+  for (const auto& l : c.sections) {
     add(l.pattern), num(l.is_regex), num(l.regex != nullptr), add(l.handler.value_or("-"));
     num(l.require.has_value()), add(l.file), num(l.line);
   }

@@ -16,9 +16,16 @@ namespace tern::cfg {
 
 // Where a directive may appear (bitmask).
 enum Context : unsigned {
-  kCtxServer = 1,    // top level (server config)
-  kCtxLocation = 2,  // inside <Location> / <LocationMatch>
-  kCtxRequire = 4,   // inside <RequireAll> / <RequireAny>
+  kCtxServer = 1,         // top level (server config)
+  kCtxLocation = 2,       // inside <Location> / <LocationMatch>
+  kCtxRequire = 4,        // inside <RequireAll> / <RequireAny>
+  kCtxDirectory = 8,      // inside <Directory> / <DirectoryMatch>
+  kCtxFiles = 16,         // inside <Files> / <FilesMatch>
+  kCtxIf = 32,            // inside <If> / <ElseIf> / <Else>
+  kCtxHtaccess = 64,      // an .htaccess file (allowed by the row's AllowOverride class)
+  kCtxVirtualHost = 128,  // inside <VirtualHost>
+  // httpd's ACCESS_CONF: every per-directory section of the main configuration.
+  kCtxDir = kCtxLocation | kCtxDirectory | kCtxFiles | kCtxIf,
 };
 
 // A source position.
@@ -57,14 +64,17 @@ struct BuildState {
   std::string transfer_log_format;    // the last LogFormat without nickname
   bool directory_index_set = false;
 
-  // Location being built: index into cfg.locations, or -1 at server level.
+  // The innermost per-directory section being built: index into cfg.sections, or -1 at
+  // server level. section_stack holds the enclosing ones (for nesting).
   int current_location = -1;
-  std::vector<RequireRule> location_requires;  // top-level Require rules of that Location
-  std::vector<RequireRule> server_requires;    // Require rules at server level
-  std::optional<std::string> server_handler;   // SetHandler at server level
-  Where server_auth_where;                     // first server-level Require/SetHandler
-  std::vector<EnvVarOp> server_env;            // SetEnv/UnsetEnv/PassEnv at server level
-  std::vector<RequireRule> require_stack;      // open <RequireAll>/<RequireAny> containers
+  std::vector<int> section_stack;
+  std::vector<RequireRule> location_requires;            // top-level Require rules of that section
+  std::vector<std::vector<RequireRule>> requires_stack;  // those of the enclosing sections
+  std::vector<RequireRule> server_requires;              // Require rules at server level
+  std::optional<std::string> server_handler;             // SetHandler at server level
+  Where server_auth_where;                               // first server-level Require/SetHandler
+  std::vector<EnvVarOp> server_env;                      // SetEnv/UnsetEnv/PassEnv at server level
+  std::vector<RequireRule> require_stack;  // open <RequireAll>/<RequireAny> containers
   // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
   unsigned regex_options = kRegexDefaultOptions;
 
@@ -76,6 +86,15 @@ struct BuildState {
   void add_error(std::string e) {
     if (error.empty()) error = e;
     errors.push_back(std::move(e));
+  }
+  // The slot of module `index` in the innermost open section (or the server level), which
+  // a per-directory setter fills (config/dir_scope.h); sized on first use.
+  std::shared_ptr<ModuleConfig>& module_dir_slot(size_t index) {
+    ModuleDirSlots& slots = current_location >= 0
+                                ? cfg.sections[static_cast<size_t>(current_location)].module_dir
+                                : cfg.server_module_dir;
+    if (slots.size() <= index) slots.resize(index + 1);
+    return slots[index];
   }
   // True if `name` was given in the configuration.
   bool was_set(const std::string& name) const { return seen.count(name) != 0; }

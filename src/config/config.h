@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/module_config.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -67,19 +68,37 @@ struct RequireRule {
   std::vector<RequireRule> children;  // kAll / kAny
 };
 
-// A <Location> or <LocationMatch> section and what it sets.
-struct LocationSpec {
-  std::string pattern;  // path prefix, or the regex source for LocationMatch
+// Which kind of per-directory section a SectionSpec is (httpd's walks: directory,
+// file, location, if), or an .htaccess file read at request time.
+enum class SectionKind { kLocation, kDirectory, kFiles, kIf, kHtaccess };
+
+// A per-directory section — <Location>/<LocationMatch>, <Directory>/<DirectoryMatch>,
+// <Files>/<FilesMatch>, <If> — or an .htaccess file, and what it sets.
+struct SectionSpec {
+  SectionKind kind = SectionKind::kLocation;
+  // The path prefix (Location), directory path (Directory, absolute, no trailing slash
+  // except "/"), file name wildcard (Files) or the regex source for the Match forms.
+  std::string pattern;
   bool is_regex = false;
   // The compiled regex (with the RegexDefaultOptions in effect at its line); when null
   // for a regex, SiteHandler compiles `pattern` with httpd's default options.
   std::shared_ptr<const Regex> regex;
+  // The enclosing section (index into Config::sections: a <Files> or <If> inside a
+  // <Directory>, …), or -1 at server level. A nested section applies only where its
+  // parent does, and is merged after it.
+  int parent = -1;
   std::optional<std::string> handler;  // SetHandler name ("server-status", "metrics", "none")
   std::optional<RequireRule> require;  // the section's authorization, if any
   std::vector<EnvVarOp> env;           // mod_env's SetEnv/UnsetEnv/PassEnv, in order
+  // What the section's directives set for modules whose setters build their own
+  // configuration (config/dir_scope.h), by module_index(); empty or null entries: none.
+  ModuleDirSlots module_dir;
   std::string file;
   int line = 0;
 };
+
+// The name the code used before sections other than <Location> existed.
+using LocationSpec = SectionSpec;
 
 // One `Alias`, `AliasMatch`, `ScriptAlias` or `ScriptAliasMatch` (mod_alias).
 // Its url is a URL-path prefix or a regex; its target a file or directory path.
@@ -159,7 +178,12 @@ struct Config {
 
   // --- status (issue 6)
   bool extended_status = true;
-  std::vector<LocationSpec> locations;  // in file order; merge order is the handlers' business
+  // Every per-directory section (<Location>, <Directory>, <Files>, <If>, nested ones after
+  // their parent), in file order; the merge order is map_to_storage's business.
+  std::vector<SectionSpec> sections;
+  // What per-directory directives at server level set for modules whose setters build
+  // their own configuration (httpd's lookup_defaults), by module_index().
+  ModuleDirSlots server_module_dir;
 
   // --- CGI (issue 10): mod_alias's ScriptAlias, mod_cgi/mod_cgid, core's CGIPassAuth
   // Alias, AliasMatch, ScriptAlias, ScriptAliasMatch in file order (the first match wins).

@@ -69,6 +69,14 @@ std::string open_require_any(BuildState&, const Cmd&);
 std::string close_require_container(BuildState&, const Cmd&);
 std::string set_regex_default_options(BuildState&, const Cmd&);
 
+// Opens a per-directory section of `kind` (the generic part of <Location>, <Directory>,
+// <Files>, <If>): compiles a regex, records it in cfg.sections nested in the current one,
+// and makes it current. Returns an error or "".
+std::string begin_section(BuildState&, const Cmd&, SectionKind kind, std::string pattern,
+                          bool regex);
+// Closes the current section (folds its Require rules) and returns to the enclosing one.
+std::string end_section(BuildState&);
+
 // Adds the server-level Require/SetHandler as a "/" Location in front of all others.
 void finish_server_location(BuildState&);
 

@@ -10,7 +10,7 @@ namespace {
 // section, finish_server_location, named by its first directive).
 std::vector<EnvVarOp>& scope_env(BuildState& st, const Cmd& c) {
   if (st.current_location >= 0)
-    return st.cfg.locations[static_cast<size_t>(st.current_location)].env;
+    return st.cfg.sections[static_cast<size_t>(st.current_location)].env;
   if (st.server_auth_where.line == 0) st.server_auth_where = {c.file, c.line};
   return st.server_env;
 }

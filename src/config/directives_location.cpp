@@ -26,7 +26,15 @@ std::optional<RequireRule> fold(std::vector<RequireRule> rules) {
 }
 
 std::string begin_location(BuildState& st, const Cmd& c, std::string pattern, bool regex) {
-  LocationSpec loc;
+  return begin_section(st, c, SectionKind::kLocation, std::move(pattern), regex);
+}
+
+}  // namespace
+
+std::string begin_section(BuildState& st, const Cmd& c, SectionKind kind, std::string pattern,
+                          bool regex) {
+  SectionSpec loc;
+  loc.kind = kind;
   if (regex) {
     // Compiled here, with the RegexDefaultOptions of this point of the file (as httpd),
     // so that -t reports every bad pattern at its line.
@@ -44,13 +52,24 @@ std::string begin_location(BuildState& st, const Cmd& c, std::string pattern, bo
   loc.is_regex = regex;
   loc.file = c.file;
   loc.line = c.line;
-  st.cfg.locations.push_back(std::move(loc));
-  st.current_location = static_cast<int>(st.cfg.locations.size()) - 1;
+  loc.parent = st.current_location;
+  st.cfg.sections.push_back(std::move(loc));
+  st.section_stack.push_back(st.current_location);
+  st.requires_stack.push_back(std::move(st.location_requires));
+  st.current_location = static_cast<int>(st.cfg.sections.size()) - 1;
   st.location_requires.clear();
   return "";
 }
 
-}  // namespace
+std::string end_section(BuildState& st) {
+  SectionSpec& loc = st.cfg.sections[static_cast<size_t>(st.current_location)];
+  loc.require = fold(std::move(st.location_requires));
+  st.location_requires = std::move(st.requires_stack.back());
+  st.requires_stack.pop_back();
+  st.current_location = st.section_stack.back();
+  st.section_stack.pop_back();
+  return "";
+}
 
 std::string open_location(BuildState& st, const Cmd& c) {
   if (c.args.size() == 2) {
@@ -65,16 +84,12 @@ std::string open_location_match(BuildState& st, const Cmd& c) {
 }
 
 std::string close_location(BuildState& st, const Cmd&) {
-  LocationSpec& loc = st.cfg.locations[static_cast<size_t>(st.current_location)];
-  loc.require = fold(std::move(st.location_requires));
-  st.location_requires.clear();
-  st.current_location = -1;
-  return "";
+  return end_section(st);
 }
 
 std::string set_handler(BuildState& st, const Cmd& c) {
   if (st.current_location >= 0) {
-    st.cfg.locations[static_cast<size_t>(st.current_location)].handler = c.args[0].text;
+    st.cfg.sections[static_cast<size_t>(st.current_location)].handler = c.args[0].text;
   } else {
     st.server_handler = c.args[0].text;
     if (st.server_auth_where.line == 0) st.server_auth_where = {c.file, c.line};
@@ -185,7 +200,7 @@ void finish_server_location(BuildState& st) {
   loc.require = fold(std::move(st.server_requires));
   loc.file = st.server_auth_where.file;
   loc.line = st.server_auth_where.line;
-  st.cfg.locations.insert(st.cfg.locations.begin(), std::move(loc));
+  st.cfg.sections.insert(st.cfg.sections.begin(), std::move(loc));
 }
 
 }  // namespace tern::cfg

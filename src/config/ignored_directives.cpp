@@ -13,7 +13,7 @@ const IgnoredDirective kIgnored[] = {
     {"DefaultRuntimeDir", "core_module", kCtxServer, Args::kTake1,
      "tern creates runtime files only where PidFile and ScoreboardFile name them (a "
      "relative PidFile is under ServerRoot)"},
-    {"EnableMMAP", "core_module", kCtxServer | kCtxLocation, Args::kFlag,
+    {"EnableMMAP", "core_module", kCtxServer | kCtxDir, Args::kFlag,
      "tern never memory-maps a file it serves (it reads or sendfile()s it), which is what "
      "EnableMMAP Off asks for"},
     {"ScriptSock", "cgid_module", kCtxServer, Args::kTake1,

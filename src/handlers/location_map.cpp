@@ -36,11 +36,11 @@ std::shared_ptr<const Regex> section_regex(const LocationSpec& spec, const std::
 }  // namespace
 
 bool LocationMap::init(const Config& config, std::string* error) {
-  // The server level sets nothing itself (its Require/SetHandler are a "/" Location).
-  server_dir_.assign(all_modules().size(), nullptr);
+  // The server level's own settings (its Require/SetHandler/SetEnv are a "/" Location).
+  server_dir_ = server_dir_configs(config);
   // httpd applies <Location> sections in file order, then <LocationMatch> sections.
   for (int pass = 0; pass < 2; ++pass) {
-    for (const LocationSpec& spec : config.locations) {
+    for (const LocationSpec& spec : config.sections) {
       if (spec.is_regex != (pass == 1)) continue;
       Section s;
       s.where = spec.file + ":" + std::to_string(spec.line);

@@ -26,6 +26,16 @@ int run_first(const std::vector<const ModuleHooks*>& hooks, RequestRec& r, Fn fn
   return kDeclined;
 }
 
+// Runs a run-all phase: every hook, until one fails the request; kOk or that status.
+template <class Fn>
+int run_all(const std::vector<const ModuleHooks*>& hooks, RequestRec& r, Fn fn) {
+  for (const ModuleHooks* hook : hooks) {
+    const int rc = (hook->*fn)(r);
+    if (rc != kOk && rc != kDeclined) return rc;
+  }
+  return kOk;
+}
+
 }  // namespace
 
 SiteHandler::SiteHandler(Key, std::shared_ptr<const Config> config, MimeTable mime)
@@ -80,6 +90,11 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
   if (phases & phase_bit(Phase::kAccessChecker)) access_.push_back(hooks);
   if (phases & phase_bit(Phase::kFixups)) fixups_.push_back(hooks);
   if (phases & phase_bit(Phase::kHandler)) handlers_.push_back(hooks);
+  if (phases & phase_bit(Phase::kPostReadRequest)) post_read_.push_back(hooks);
+  if (phases & phase_bit(Phase::kHeaderParser)) header_parser_.push_back(hooks);
+  if (phases & phase_bit(Phase::kCheckUserId)) check_user_.push_back(hooks);
+  if (phases & phase_bit(Phase::kAuthChecker)) auth_checker_.push_back(hooks);
+  if (phases & phase_bit(Phase::kTypeChecker)) type_checker_.push_back(hooks);
 }
 
 int SiteHandler::NamedHook::handler(RequestRec& r) const {
@@ -184,20 +199,22 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     render_error(status, &req, {}, resp);
     return;
   }
-  RequestRec r{req, ctx, resp,    *config_, filename,  url_path, {},
-               {},  {},  nullptr, {},       redirects, this,     {}};
+  RequestRec r{req, ctx,     resp, *config_,  filename, url_path, {}, {},
+               {},  nullptr, {},   redirects, this,     {},       {}};
   if (!run_translate(r)) return;
   run_phases(r);
 }
 
 bool SiteHandler::run_translate(RequestRec& r) const {
-  int rc = run_first(translate_, r, &ModuleHooks::translate_name);
+  int rc = run_all(post_read_, r, &ModuleHooks::post_read_request);
+  if (rc == kOk) rc = run_first(translate_, r, &ModuleHooks::translate_name);
   if (rc == kDeclined) rc = core_hooks_.translate_name(r);
   if (rc == kOk) {
     rc = run_first(storage_, r, &ModuleHooks::map_to_storage);
     // The <Location> merge runs whatever a module's map_to_storage said, as httpd's
     // location walk does: a hook taking the phase must not drop Require or SetHandler.
     if (rc == kOk || rc == kDeclined) rc = core_hooks_.map_to_storage(r);
+    if (rc == kOk) rc = run_all(header_parser_, r, &ModuleHooks::header_parser);
   }
   if (rc == kOk) return true;
   ErrorExtras e;
@@ -235,19 +252,16 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
 void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
-  for (const ModuleHooks* hook : access_) {
-    const int rc = hook->access_checker(r);
-    if (rc != kOk && rc != kDeclined) {
-      render_error(rc, &req, {}, resp);
-      return;
-    }
-  }
-  for (const ModuleHooks* hook : fixups_) {
-    const int rc = hook->fixups(r);
-    if (rc != kOk && rc != kDeclined) {
-      render_error(rc, &req, {}, resp);
-      return;
-    }
+  int rc = run_all(access_, r, &ModuleHooks::access_checker);
+  if (rc == kOk) rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
+  if (rc == kOk || rc == kDeclined) rc = run_all(auth_checker_, r, &ModuleHooks::auth_checker);
+  if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
+  if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
+  if (rc != kOk) {
+    ErrorExtras e;
+    e.location = r.location;
+    render_error(rc, &req, e, resp);
+    return;
   }
   for (const ModuleHooks* hook : handlers_) {
     const int rc = hook->handler(r);

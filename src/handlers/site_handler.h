@@ -114,11 +114,16 @@ class SiteHandler : public Handler, public RequestPipeline {
   MimeTable mime_;
   std::unique_ptr<ErrorPages> pages_;
   LocationMap locations_;
-  std::vector<const ModuleHooks*> translate_;  // translate_name hooks, in order
-  std::vector<const ModuleHooks*> storage_;    // map_to_storage hooks
-  std::vector<const ModuleHooks*> access_;     // access_checker hooks
-  std::vector<const ModuleHooks*> fixups_;     // fixups hooks
-  std::vector<const ModuleHooks*> handlers_;   // handler hooks
+  std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order
+  std::vector<const ModuleHooks*> storage_;        // map_to_storage hooks
+  std::vector<const ModuleHooks*> access_;         // access_checker hooks
+  std::vector<const ModuleHooks*> fixups_;         // fixups hooks
+  std::vector<const ModuleHooks*> handlers_;       // handler hooks
+  std::vector<const ModuleHooks*> post_read_;      // post_read_request hooks
+  std::vector<const ModuleHooks*> header_parser_;  // header_parser hooks
+  std::vector<const ModuleHooks*> check_user_;     // check_user_id hooks
+  std::vector<const ModuleHooks*> auth_checker_;   // auth_checker hooks
+  std::vector<const ModuleHooks*> type_checker_;   // type_checker hooks
   std::vector<std::unique_ptr<NamedHook>> named_;
   DefaultHook default_hook_{this};
   CoreHooks core_hooks_{this};

@@ -77,7 +77,7 @@ const DirectiveSpec kDirectives[] = {
     {"<LocationMatch", kCtxServer, Args::kTake1, open_location_match,
      "Applies the enclosed directives only to regular-expression matches of URLs", kMod,
      kOverrideNone, kCtxLocation, close_location},
-    {"SetHandler", kCtxServer | kCtxLocation, Args::kTake1, set_handler,
+    {"SetHandler", kCtxServer | kCtxDir, Args::kTake1, set_handler,
      "Forces all matching files to be processed by a handler", kMod, kOverrideFileInfo},
 };
 

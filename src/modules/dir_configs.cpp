@@ -8,6 +8,8 @@ bool create_dir_configs(const LocationSpec& scope, DirConfigs* out, std::string*
   const auto mods = all_modules();
   out->assign(mods.size(), nullptr);
   for (size_t i = 0; i < mods.size(); ++i) {
+    // What the module's own setters built for the scope (config/dir_scope.h).
+    if (i < scope.module_dir.size() && scope.module_dir[i]) (*out)[i] = scope.module_dir[i];
     if (mods[i]->create_dir_config == nullptr) continue;
     std::string why;
     std::unique_ptr<ModuleConfig> c = mods[i]->create_dir_config(scope, &why);
@@ -15,7 +17,7 @@ bool create_dir_configs(const LocationSpec& scope, DirConfigs* out, std::string*
       if (error) *error = why;
       return false;
     }
-    (*out)[i] = std::move(c);
+    if (c) (*out)[i] = std::move(c);
   }
   return true;
 }
@@ -32,6 +34,17 @@ DirConfigs merge_dir_configs(const DirConfigs& base, const DirConfigs& add) {
     }
   }
   return merged;
+}
+
+}  // namespace tern
+
+namespace tern {
+
+DirConfigs server_dir_configs(const Config& config) {
+  DirConfigs out(all_modules().size());
+  for (size_t i = 0; i < out.size() && i < config.server_module_dir.size(); ++i)
+    out[i] = config.server_module_dir[i];
+  return out;
 }
 
 }  // namespace tern

@@ -12,6 +12,10 @@ namespace tern {
 // nothing); false with *error set when a module refuses the section.
 bool create_dir_configs(const LocationSpec& scope, DirConfigs* out, std::string* error);
 
+// The server level's per-directory configuration (httpd's lookup_defaults): what
+// per-directory directives outside any section set, one entry per registered module.
+DirConfigs server_dir_configs(const Config& config);
+
 // `add` applied over `base`, module by module (each module's ModuleConfig::merge; a
 // null side keeps the other). Both have one entry per registered module.
 DirConfigs merge_dir_configs(const DirConfigs& base, const DirConfigs& add);

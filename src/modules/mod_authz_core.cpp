@@ -14,14 +14,14 @@ namespace {
 constexpr std::string_view kMod = "authz_core_module";
 
 const DirectiveSpec kDirectives[] = {
-    {"Require", kCtxServer | kCtxLocation | kCtxRequire, Args::kIterate, set_require,
+    {"Require", kCtxServer | kCtxDir | kCtxRequire, Args::kIterate, set_require,
      "Tests whether an authenticated user is authorized by an authorization provider", kMod,
      kOverrideAuthConfig},
-    {"<RequireAll", kCtxServer | kCtxLocation | kCtxRequire, Args::kNone, open_require_all,
+    {"<RequireAll", kCtxServer | kCtxDir | kCtxRequire, Args::kNone, open_require_all,
      "Enclose a group of authorization directives of which none must fail and at least one "
      "must succeed",
      kMod, kOverrideAuthConfig, kCtxRequire, close_require_container},
-    {"<RequireAny", kCtxServer | kCtxLocation | kCtxRequire, Args::kNone, open_require_any,
+    {"<RequireAny", kCtxServer | kCtxDir | kCtxRequire, Args::kNone, open_require_any,
      "Enclose a group of authorization directives of which one must succeed", kMod,
      kOverrideAuthConfig, kCtxRequire, close_require_container},
 };

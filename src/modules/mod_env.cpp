@@ -54,11 +54,11 @@ namespace {
 constexpr std::string_view kMod = "env_module";
 
 const DirectiveSpec kDirectives[] = {
-    {"PassEnv", kCtxServer | kCtxLocation, Args::kIterate, set_pass_env,
+    {"PassEnv", kCtxServer | kCtxDir, Args::kIterate, set_pass_env,
      "a list of environment variables to pass to CGI.", kMod, kOverrideFileInfo},
-    {"SetEnv", kCtxServer | kCtxLocation, Args::kTake12, set_set_env,
+    {"SetEnv", kCtxServer | kCtxDir, Args::kTake12, set_set_env,
      "an environment variable name and optional value to pass to CGI.", kMod, kOverrideFileInfo},
-    {"UnsetEnv", kCtxServer | kCtxLocation, Args::kIterate, set_unset_env,
+    {"UnsetEnv", kCtxServer | kCtxDir, Args::kIterate, set_unset_env,
      "a list of variables to remove from the CGI environment.", kMod, kOverrideFileInfo},
 };
 

@@ -10,24 +10,10 @@
 #include <vector>
 
 #include "config/directive_table.h"
+#include "config/module_config.h"
 #include "http/handler.h"
 
 namespace tern {
-
-// One module's configuration for one scope (server, <Location>, …). Immutable once the
-// configuration is built; shared by every thread.
-class ModuleConfig {
- public:
-  virtual ~ModuleConfig() = default;
-  // httpd's merge_dir_config(base = this, add): the configuration of a scope nested in
-  // (or applied after) this one, where `add` holds what the nested scope sets itself.
-  // `add` is of the same dynamic type as this.
-  virtual std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const = 0;
-};
-
-// One scope's configuration for every module, indexed by module_index(); null where
-// neither the scope nor an enclosing one sets anything for that module.
-using DirConfigs = std::vector<std::shared_ptr<const ModuleConfig>>;
 
 // httpd's hook results: a hook returns kOk (done, for run-first phases: the request is
 // taken), kDeclined (not mine), or an HTTP status (300..599: the request fails with it).
@@ -88,16 +74,23 @@ struct RequestRec {
   // The Location of the 3xx status a translate_name or fixups hook returns (httpd's
   // headers_out "Location"); the hook keeps the text alive. Empty otherwise.
   std::string_view location;
+  // The authenticated user (httpd's r->user), set by check_user_id; empty when none.
+  std::string user;
 };
 
 // The request phases a module can hook, in httpd's order.
 enum class Phase : unsigned {
-  kTranslateName,   // URL → file name (run-first: mod_alias, then core's DocumentRoot)
-  kMapToStorage,    // the merged per-directory configuration for it (run-first: core)
-  kAccessChecker,   // authorization by host/IP, Require (mod_authz_core)
-  kFixups,          // last changes before the handler
-  kHandler,         // produces the response, selected by handler name
-  kLogTransaction,  // after the response (mod_log_config, in the connection)
+  kTranslateName,    // URL → file name (run-first: mod_alias, then core's DocumentRoot)
+  kMapToStorage,     // the merged per-directory configuration for it (run-first: core)
+  kAccessChecker,    // authorization by host/IP, Require (mod_authz_core)
+  kFixups,           // last changes before the handler
+  kPostReadRequest,  // right after the request head, before translate_name (run-all)
+  kHeaderParser,     // after map_to_storage, with r.dir set (run-all: mod_setenvif)
+  kCheckUserId,      // authentication: who the user is (run-first: mod_auth_basic)
+  kAuthChecker,      // authorization that needs the user (run-all)
+  kTypeChecker,      // content type, encoding, language, handler of r.filename (run-first)
+  kHandler,          // produces the response, selected by handler name
+  kLogTransaction,   // after the response (mod_log_config, in the connection)
 };
 
 // A module's request hooks (httpd's ap_hook_*). A phase the module does not take part
@@ -113,6 +106,16 @@ class ModuleHooks {
   // Run-all phases: kOk or kDeclined continue, a status ends the request with it.
   virtual int access_checker(RequestRec&) const { return kDeclined; }
   virtual int fixups(RequestRec&) const { return kDeclined; }
+  // Run-all, before translate_name (r.dir is null).
+  virtual int post_read_request(RequestRec&) const { return kDeclined; }
+  // Run-all, after map_to_storage (r.dir set), before access_checker.
+  virtual int header_parser(RequestRec&) const { return kDeclined; }
+  // Run-first, after access_checker: establishes r.user (kOk), or fails (401).
+  virtual int check_user_id(RequestRec&) const { return kDeclined; }
+  // Run-all, after check_user_id.
+  virtual int auth_checker(RequestRec&) const { return kDeclined; }
+  // Run-first, after auth_checker, before fixups: the content type etc. of r.filename.
+  virtual int type_checker(RequestRec&) const { return kDeclined; }
   // Run-first: the first hook that does not decline produces the response (kOk) or
   // fails it with a status. Selects itself by RequestRec::handler, as httpd's handlers.
   virtual int handler(RequestRec&) const { return kDeclined; }
@@ -123,9 +126,11 @@ struct Module {
   std::string_view name;    // httpd's module name, "alias_module"
   std::string_view source;  // httpd's source file, "mod_alias.c" (what `-l` prints)
   std::span<const cfg::DirectiveSpec> directives = {};  // may be empty
-  // Creates this module's per-directory configuration for the section `scope` (httpd's
-  // create_dir_config): null when the section sets nothing for the module, or on an
-  // error (then *error is set). Null function: no per-directory configuration.
+  // Creates this module's per-directory configuration for the section `scope` from the
+  // typed fields the core's setters fill (SectionSpec::handler, require, env): null when
+  // the section sets nothing for the module, or on an error (then *error is set). A
+  // module whose own setters build its configuration (config/dir_scope.h) leaves this
+  // null: what they built is in SectionSpec::module_dir.
   std::unique_ptr<ModuleConfig> (*create_dir_config)(const LocationSpec& scope,
                                                      std::string* error) = nullptr;
   // The module's hooks when they need no server-wide state; stateful hooks (a scoreboard,

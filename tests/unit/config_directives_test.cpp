@@ -67,7 +67,7 @@ TEST_F(ConfigDirectives, Defaults) {
   EXPECT_EQ(c->user, "");
   EXPECT_EQ(c->scoreboard_file, "");
   EXPECT_TRUE(c->extended_status);
-  EXPECT_TRUE(c->locations.empty());
+  EXPECT_TRUE(c->sections.empty());
   EXPECT_TRUE(c->warnings.empty());
   ASSERT_EQ(c->listens.size(), 1u);
   EXPECT_EQ(c->listens[0].file, "(command line)");

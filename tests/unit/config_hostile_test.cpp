@@ -314,16 +314,16 @@ TEST_F(ConfigHostile, RequireIpThatLoadsAlsoCompiles) {
   for (const char* a : addrs) {
     auto r = ok(std::string("<Location />\nRequire ip ") + a + "\n</Location>\n");
     ASSERT_NE(r.config, nullptr) << a;
-    ASSERT_EQ(r.config->locations.size(), 1u) << a;
-    ASSERT_TRUE(r.config->locations[0].require.has_value()) << a;
+    ASSERT_EQ(r.config->sections.size(), 1u) << a;
+    ASSERT_TRUE(r.config->sections[0].require.has_value()) << a;
     std::string why;
-    EXPECT_TRUE(CompiledRequire::compile(*r.config->locations[0].require, &why))
+    EXPECT_TRUE(CompiledRequire::compile(*r.config->sections[0].require, &why))
         << a << ": " << why;
   }
   auto r = ok("<Location />\nRequire ip 10.1.\n</Location>\n");
   ASSERT_NE(r.config, nullptr);
-  ASSERT_TRUE(r.config->locations[0].require.has_value());
-  auto c = CompiledRequire::compile(*r.config->locations[0].require, nullptr);
+  ASSERT_TRUE(r.config->sections[0].require.has_value());
+  auto c = CompiledRequire::compile(*r.config->sections[0].require, nullptr);
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->allows("10.1.200.3", "127.0.0.1"));
   EXPECT_FALSE(c->allows("10.2.0.1", "127.0.0.1"));

@@ -16,8 +16,8 @@ TEST_F(ConfigLocation, LocationWithHandlerAndSingleRequire) {
   auto c =
       ok("\n<Location /server-status>\n  SetHandler server-status\n  Require local\n"
          "</Location>\n");
-  ASSERT_EQ(c->locations.size(), 1u);
-  const LocationSpec& l = c->locations[0];
+  ASSERT_EQ(c->sections.size(), 1u);
+  const LocationSpec& l = c->sections[0];
   EXPECT_EQ(l.pattern, "/server-status");
   EXPECT_FALSE(l.is_regex);
   EXPECT_EQ(l.handler, "server-status");
@@ -33,15 +33,15 @@ TEST_F(ConfigLocation, LocationMatchAndTildeForm) {
       ok("<LocationMatch \"^/(metrics|stats)$\">\nSetHandler metrics\n</LocationMatch>\n"
          "<Location ~ \"\\.cgi$\">\nRequire all denied\n</Location>\n"
          "<Location /empty>\n</Location>\n");
-  ASSERT_EQ(c->locations.size(), 3u);
-  EXPECT_TRUE(c->locations[0].is_regex);
-  EXPECT_EQ(c->locations[0].pattern, "^/(metrics|stats)$");
-  EXPECT_FALSE(c->locations[0].require.has_value());
-  EXPECT_TRUE(c->locations[1].is_regex);
-  EXPECT_EQ(c->locations[1].pattern, "\\.cgi$");
-  EXPECT_EQ(c->locations[1].require->kind, Kind::kAllDenied);
-  EXPECT_FALSE(c->locations[2].handler.has_value());
-  EXPECT_FALSE(c->locations[2].require.has_value());
+  ASSERT_EQ(c->sections.size(), 3u);
+  EXPECT_TRUE(c->sections[0].is_regex);
+  EXPECT_EQ(c->sections[0].pattern, "^/(metrics|stats)$");
+  EXPECT_FALSE(c->sections[0].require.has_value());
+  EXPECT_TRUE(c->sections[1].is_regex);
+  EXPECT_EQ(c->sections[1].pattern, "\\.cgi$");
+  EXPECT_EQ(c->sections[1].require->kind, Kind::kAllDenied);
+  EXPECT_FALSE(c->sections[2].handler.has_value());
+  EXPECT_FALSE(c->sections[2].require.has_value());
 }
 
 TEST_F(ConfigLocation, BadRegexAndArguments) {
@@ -59,7 +59,7 @@ TEST_F(ConfigLocation, BadRegexAndArguments) {
 
 TEST_F(ConfigLocation, SeveralRequiresMeanRequireAny) {
   auto c = ok("<Location /a>\nRequire ip 10.0.0.0/8 192.168.1\nRequire local\n</Location>\n");
-  const auto& r = *c->locations[0].require;
+  const auto& r = *c->sections[0].require;
   EXPECT_EQ(r.kind, Kind::kAny);
   ASSERT_EQ(r.children.size(), 2u);
   EXPECT_EQ(r.children[0].kind, Kind::kIp);
@@ -80,7 +80,7 @@ TEST_F(ConfigLocation, NestedContainers) {
          "  </RequireAll>\n"
          "  Require ip 127.0.0.1\n"
          "</Location>\n");
-  const auto& r = *c->locations[0].require;
+  const auto& r = *c->sections[0].require;
   ASSERT_EQ(r.kind, Kind::kAny);  // <RequireAll> plus a bare Require line
   ASSERT_EQ(r.children.size(), 2u);
   const auto& all = r.children[0];
@@ -98,8 +98,8 @@ TEST_F(ConfigLocation, SingleContainerIsTheRule) {
   auto c =
       ok("<Location />\n<RequireAll>\nRequire local\nRequire not ip 127.0.0.2\n"
          "</RequireAll>\n</Location>\n");
-  EXPECT_EQ(c->locations[0].require->kind, Kind::kAll);
-  EXPECT_EQ(c->locations[0].require->children.size(), 2u);
+  EXPECT_EQ(c->sections[0].require->kind, Kind::kAll);
+  EXPECT_EQ(c->sections[0].require->children.size(), 2u);
 }
 
 TEST_F(ConfigLocation, ServerLevelRulesBecomeLeadingRootLocation) {
@@ -107,8 +107,8 @@ TEST_F(ConfigLocation, ServerLevelRulesBecomeLeadingRootLocation) {
       ok("<Location /x>\nSetHandler a\n</Location>\n"
          "Require all granted\nSetHandler none\n<RequireAll>\nRequire local\n"
          "</RequireAll>\n");
-  ASSERT_EQ(c->locations.size(), 2u);
-  const LocationSpec& root = c->locations[0];
+  ASSERT_EQ(c->sections.size(), 2u);
+  const LocationSpec& root = c->sections[0];
   EXPECT_EQ(root.pattern, "/");
   EXPECT_FALSE(root.is_regex);
   EXPECT_EQ(root.handler, "none");
@@ -116,7 +116,7 @@ TEST_F(ConfigLocation, ServerLevelRulesBecomeLeadingRootLocation) {
   ASSERT_EQ(root.require->kind, Kind::kAny);
   EXPECT_EQ(root.require->children[0].kind, Kind::kAllGranted);
   EXPECT_EQ(root.require->children[1].kind, Kind::kAll);
-  EXPECT_EQ(c->locations[1].pattern, "/x");
+  EXPECT_EQ(c->sections[1].pattern, "/x");
 }
 
 TEST_F(ConfigLocation, NegationRules) {
@@ -178,9 +178,9 @@ TEST_F(ConfigLocation, IncludedFileAndConditionalsInsideLocation) {
             "Require ip 10.0.0.1\n<IfModule status_module>\nSetHandler "
             "server-status\n</IfModule>\n");
   auto c = ok("<Location /s>\nInclude auth.conf\n</Location>\n");
-  ASSERT_EQ(c->locations.size(), 1u);
-  EXPECT_EQ(c->locations[0].handler, "server-status");
-  EXPECT_EQ(c->locations[0].require->kind, Kind::kIp);
+  ASSERT_EQ(c->sections.size(), 1u);
+  EXPECT_EQ(c->sections[0].handler, "server-status");
+  EXPECT_EQ(c->sections[0].require->kind, Kind::kIp);
   dir.write("listen.conf", "Listen 99\n");
   EXPECT_EQ(err("<Location /s>\nInclude listen.conf\n</Location>\n"),
             dir.path() + "/listen.conf:1: Listen: Listen cannot occur within <Location> section");

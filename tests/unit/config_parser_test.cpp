@@ -388,9 +388,9 @@ TEST(ConfigEndToEnd, HttpdStyleFile) {
   EXPECT_EQ(c.add_types.at("z"), "application/x-compress");
   EXPECT_EQ(c.document_root, dir.path() + "/htdocs");
   EXPECT_EQ(c.error_log, dir.path() + "/logs/error_log");
-  ASSERT_EQ(c.locations.size(), 1u);
-  EXPECT_EQ(c.locations[0].file, dir.path() + "/conf/extra/status.conf");
-  EXPECT_EQ(c.locations[0].require->ips, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  ASSERT_EQ(c.sections.size(), 1u);
+  EXPECT_EQ(c.sections[0].file, dir.path() + "/conf/extra/status.conf");
+  EXPECT_EQ(c.sections[0].require->ips, (std::vector<std::string>{"127.0.0.1", "::1"}));
   EXPECT_EQ(c.warnings, std::vector<std::string>{});
   // LoadModule activates the modules named (and httpd's static ones), nothing else.
   EXPECT_TRUE(module_enabled(c.active_modules, "mime_module"));

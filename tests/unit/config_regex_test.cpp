@@ -18,19 +18,19 @@ TEST_F(ConfigRegex, PatternsAreCompiledWithTheOptionsInEffectAtTheirLine) {
          "<Location ~ ^/b$>\n</Location>\n"
          "RegexDefaultOptions none\n"
          "<LocationMatch ^/c.$>\n</LocationMatch>\n");
-  ASSERT_EQ(c->locations.size(), 3u);
-  for (const LocationSpec& l : c->locations) ASSERT_TRUE(l.regex) << l.pattern;
+  ASSERT_EQ(c->sections.size(), 3u);
+  for (const LocationSpec& l : c->sections) ASSERT_TRUE(l.regex) << l.pattern;
   // Before the directive: httpd's default DOTALL DOLLAR_ENDONLY.
-  const Regex& a = *c->locations[0].regex;
+  const Regex& a = *c->sections[0].regex;
   EXPECT_EQ(a.options(), kRegexDotAll | kRegexDollarEndOnly);
   EXPECT_EQ(a.match("/a\n"), RegexResult::kNoMatch);
   EXPECT_EQ(a.match("/A"), RegexResult::kNoMatch);
   // After +ICASE.
-  const Regex& b = *c->locations[1].regex;
+  const Regex& b = *c->sections[1].regex;
   EXPECT_EQ(b.options(), kRegexDotAll | kRegexDollarEndOnly | kRegexIcase);
   EXPECT_EQ(b.match("/B"), RegexResult::kMatch);
   // After none: '.' stops at a newline and '$' matches before a final one.
-  const Regex& cc = *c->locations[2].regex;
+  const Regex& cc = *c->sections[2].regex;
   EXPECT_EQ(cc.options(), 0u);
   EXPECT_EQ(cc.match("/c\n"), RegexResult::kNoMatch);
   EXPECT_EQ(cc.match("/cx\n"), RegexResult::kMatch);
@@ -40,9 +40,9 @@ TEST_F(ConfigRegex, PcreSyntaxIsAccepted) {
   auto c =
       ok("<LocationMatch \"(?i)^/(?<area>admin|ops)/(?<=/ops/)?\\d++\">\n</LocationMatch>\n"
          "<LocationMatch \"(?<!\\.php)$\">\n</LocationMatch>\n");
-  ASSERT_EQ(c->locations.size(), 2u);
-  EXPECT_EQ(c->locations[0].regex->group_number("area"), 1);
-  EXPECT_EQ(c->locations[0].regex->match("/OPS/12"), RegexResult::kMatch);
+  ASSERT_EQ(c->sections.size(), 2u);
+  EXPECT_EQ(c->sections[0].regex->group_number("area"), 1);
+  EXPECT_EQ(c->sections[0].regex->match("/OPS/12"), RegexResult::kMatch);
 }
 
 TEST_F(ConfigRegex, CompileErrorsNameFileLineMessageAndOffset) {

@@ -33,7 +33,7 @@ std::string handler_for(const LocationMap& map, std::string_view path) {
 
 TEST(LocationMap, LocationsInFileOrderThenLocationMatch) {
   Config c;
-  c.locations = {section("^/a/.*z$", true, "regex"), section("/a", false, "a"),
+  c.sections = {section("^/a/.*z$", true, "regex"), section("/a", false, "a"),
                  section("/a/b", false, "ab"), section("/", false, "root")};
   LocationMap map;
   std::string error;
@@ -54,7 +54,7 @@ TEST(LocationMap, ManyDistinctSetsFromManyThreadsStayCorrect) {
   static_assert((1 << kBits) > LocationMap::kMaxCached);
   Config c;
   for (int k = 0; k < kBits; ++k) {
-    c.locations.push_back(
+    c.sections.push_back(
         section("^/[01]{" + std::to_string(k) + "}1", true, "h" + std::to_string(k)));
   }
   LocationMap map;
@@ -92,7 +92,7 @@ TEST(LocationMap, RefusesABadPatternWithItsPlace) {
   LocationSpec bad = section("([", true, "x");
   bad.file = "t.conf";
   bad.line = 3;
-  c.locations = {bad};
+  c.sections = {bad};
   LocationMap map;
   std::string error;
   EXPECT_FALSE(map.init(c, &error));

@@ -200,7 +200,7 @@ TEST_F(SiteHandlerTest, LocationRequire) {
   LocationSpec loc;
   loc.pattern = "/private";
   loc.require = ip_rule({"10.0.0.0/8", "2001:db8::/32"});
-  config_->locations.push_back(loc);
+  config_->sections.push_back(loc);
   auto h = make();
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/private/p.txt").status, 403);
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/private").status, 403);
@@ -223,7 +223,7 @@ TEST_F(SiteHandlerTest, LocationMergeOrder) {
   LocationSpec allow_prefix;
   allow_prefix.pattern = "/private";
   allow_prefix.require = RequireRule{RequireRule::Kind::kAllGranted, false, {}, {}};
-  config_->locations = {deny_re, allow_prefix};
+  config_->sections = {deny_re, allow_prefix};
   auto h = make();
   ctx_.client_ip = "10.0.0.1";
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/private/p.txt").status, 403);
@@ -232,7 +232,7 @@ TEST_F(SiteHandlerTest, LocationMergeOrder) {
   LocationSpec deny_all;
   deny_all.pattern = "/";
   deny_all.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
-  config_->locations = {deny_all, allow_prefix};
+  config_->sections = {deny_all, allow_prefix};
   auto h2 = make();
   EXPECT_EQ(run(*h2, Method::kGet, "GET", "/private/p.txt").status, 200);
   EXPECT_EQ(run(*h2, Method::kGet, "GET", "/a.txt").status, 403);
@@ -254,7 +254,7 @@ TEST_F(SiteHandlerTest, SectionsMergePerModuleAndRepeatTheSameAnswer) {
   LocationSpec plain;
   plain.pattern = "/server-status/private/none";
   plain.handler = "none";
-  config_->locations = {named, deny, regrant, plain};
+  config_->sections = {named, deny, regrant, plain};
   auto h = make();
   for (int round = 0; round < 3; ++round) {  // the second round reads merged results cached
     EXPECT_EQ(run(*h, Method::kGet, "GET", "/server-status/x").status, 200);
@@ -283,7 +283,7 @@ TEST_F(SiteHandlerTest, NamedHandlers) {
   re.pattern = "^/st.*s$";
   re.is_regex = true;
   re.handler = "server-status";
-  config_->locations = {status, broken, none, re};
+  config_->sections = {status, broken, none, re};
   auto h = make();
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/server-status").status, 200);
   EXPECT_EQ(mem_body(), "named");
@@ -309,13 +309,13 @@ TEST_F(SiteHandlerTest, CreateFailures) {
   bad_re.is_regex = true;
   bad_re.file = "t.conf";
   bad_re.line = 7;
-  config_->locations = {bad_re};
+  config_->sections = {bad_re};
   EXPECT_FALSE(SiteHandler::create(config_, &error));
   EXPECT_NE(error.find("t.conf:7"), std::string::npos);
   LocationSpec bad_ip;
   bad_ip.pattern = "/x";
   bad_ip.require = ip_rule({"300.1.1.1"});
-  config_->locations = {bad_ip};
+  config_->sections = {bad_ip};
   EXPECT_FALSE(SiteHandler::create(config_, &error));
   EXPECT_NE(error.find("300.1.1.1"), std::string::npos);
 }
@@ -328,7 +328,7 @@ TEST_F(SiteHandlerTest, RegexLimitAnswers500AndLogsThePattern) {
   deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
   deny.file = "t.conf";
   deny.line = 9;
-  config_->locations = {deny};
+  config_->sections = {deny};
   auto h = make();
   const std::string hostile = "/" + std::string(30000, 'a') + "b";
   EXPECT_EQ(run(*h, Method::kGet, "GET", hostile).status, 500);
@@ -405,10 +405,10 @@ TEST_F(SiteHandlerTest, ScriptAliasNamesTheCgiScriptHandlerUnlessSetHandlerWins)
   LocationSpec loc;
   loc.pattern = "/cgi-bin/p.txt";
   loc.handler = "default-handler";
-  config_->locations.push_back(loc);
+  config_->sections.push_back(loc);
   loc.pattern = "/cgi-bin/none";
   loc.handler = "none";  // httpd's core_override_type leaves the module's handler
-  config_->locations.push_back(loc);
+  config_->sections.push_back(loc);
   auto h = make();
   ASSERT_TRUE(h);
   // No cgid hook in this pipeline: "cgi-script" finds no handler (500, logged).
