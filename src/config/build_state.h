@@ -75,6 +75,10 @@ struct BuildState {
   Where server_auth_where;                               // first server-level Require/SetHandler
   std::vector<EnvVarOp> server_env;                      // SetEnv/UnsetEnv/PassEnv at server level
   std::vector<RequireRule> require_stack;  // open <RequireAll>/<RequireAny> containers
+  // Reading an .htaccess file: directives are checked against AllowOverride, and Options
+  // against the options AllowOverride Options=… permits (core_dir.h's OptionBits).
+  bool in_htaccess = false;
+  unsigned htaccess_override_opts = 0;
   // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
   unsigned regex_options = kRegexDefaultOptions;
 

@@ -4,12 +4,15 @@
 #include "config/directives_identity.h"
 #include "modules/cgi/cgi_directives.h"
 #include "modules/core_dir.h"
+#include "modules/core_options.h"
 #include "modules/dir_configs.h"
 #include "modules/registry.h"
 
 namespace tern::modules {
 
 using namespace tern::cfg;
+
+extern const Module core_module;  // defined below, listed in registry.cpp
 
 namespace {
 
@@ -79,18 +82,32 @@ const DirectiveSpec kDirectives[] = {
      kOverrideNone, kCtxLocation, close_location},
     {"SetHandler", kCtxServer | kCtxDir, Args::kTake1, set_handler,
      "Forces all matching files to be processed by a handler", kMod, kOverrideFileInfo},
+    {"Options", kCtxServer | kCtxDir, Args::kIterate, set_options,
+     "Set a number of attributes for a given directory", kMod, kOverrideOptions},
+    {"AllowOverride", kCtxDirectory, Args::kIterate, set_allow_override,
+     "Controls what groups of directives can be configured by per-directory config files", kMod,
+     kOverrideNone},
+    {"AllowOverrideList", kCtxDirectory, Args::kIterate, set_allow_override_list,
+     "Controls what individual directives can be configured by per-directory config files", kMod,
+     kOverrideNone},
 };
 
+// The section's SetHandler (a typed field of the section) over what core's other
+// per-directory setters built (Options, AllowOverride: SectionSpec::module_dir).
 std::unique_ptr<ModuleConfig> create_core_dir(const LocationSpec& scope, std::string*) {
   if (!scope.handler) return nullptr;
-  auto c = std::make_unique<CoreDirConfig>();
+  static const int index = module_index(core_module);
+  const auto i = static_cast<size_t>(index);
+  auto c =
+      i < scope.module_dir.size() && scope.module_dir[i]
+          ? std::make_unique<CoreDirConfig>(static_cast<const CoreDirConfig&>(*scope.module_dir[i]))
+          : std::make_unique<CoreDirConfig>();
   c->handler = scope.handler;
   return c;
 }
 
 }  // namespace
 
-extern const Module core_module;  // listed in registry.cpp
 const Module core_module{
     .name = kMod,
     .source = "core.c",
@@ -106,12 +123,62 @@ std::unique_ptr<ModuleConfig> CoreDirConfig::merge(const ModuleConfig& add_base)
   const auto& add = static_cast<const CoreDirConfig&>(add_base);
   auto merged = std::make_unique<CoreDirConfig>(*this);
   if (add.handler) merged->handler = add.handler;
+  // httpd's merge_core_dir_configs: plain Options replace, +/- adjust what is inherited.
+  if (add.opts_set) {
+    merged->opts_set = true;
+    merged->opts = add.opts;
+    merged->opts_add = 0;
+    merged->opts_remove = 0;
+  } else if (add.opts_add != 0 || add.opts_remove != 0) {
+    if (merged->opts_set) {
+      merged->opts = (merged->opts & ~add.opts_remove) | add.opts_add;
+    } else {
+      merged->opts_add = (merged->opts_add & ~add.opts_remove) | add.opts_add;
+      merged->opts_remove = (merged->opts_remove & ~add.opts_add) | add.opts_remove;
+    }
+  }
+  if (add.allow_override) {
+    merged->allow_override = add.allow_override;
+    merged->override_opts = add.override_opts;
+  }
+  if (add.allow_override_list) merged->allow_override_list = add.allow_override_list;
   return merged;
 }
 
-const std::string* dir_handler(const DirConfigs& dir) {
+namespace {
+
+const CoreDirConfig* core_dir(const DirConfigs& dir) {
   static const int index = module_index(modules::core_module);
-  const CoreDirConfig* c = dir_config<CoreDirConfig>(dir, index);
+  return dir_config<CoreDirConfig>(dir, index);
+}
+
+}  // namespace
+
+unsigned dir_options(const DirConfigs& dir) {
+  const CoreDirConfig* c = core_dir(dir);
+  if (c == nullptr) return kDefaultOptions;
+  if (c->opts_set) return c->opts;
+  return (kDefaultOptions & ~c->opts_remove) | c->opts_add;
+}
+
+unsigned dir_override_options(const DirConfigs& dir) {
+  const CoreDirConfig* c = core_dir(dir);
+  return c != nullptr ? c->override_opts : CoreDirConfig{}.override_opts;
+}
+
+unsigned dir_allow_override(const DirConfigs& dir) {
+  const CoreDirConfig* c = core_dir(dir);
+  return c != nullptr && c->allow_override ? *c->allow_override : 0;
+}
+
+const std::vector<std::string>& dir_allow_override_list(const DirConfigs& dir) {
+  static const std::vector<std::string> kNone;
+  const CoreDirConfig* c = core_dir(dir);
+  return c != nullptr && c->allow_override_list ? *c->allow_override_list : kNone;
+}
+
+const std::string* dir_handler(const DirConfigs& dir) {
+  const CoreDirConfig* c = core_dir(dir);
   return c != nullptr && c->handler ? &*c->handler : nullptr;
 }
 
