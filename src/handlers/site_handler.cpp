@@ -63,6 +63,13 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
     if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
       h->add_hooks(m->hooks, m->phases);
   }
+  // mod_negotiation's MultiViews reads the same types; its type_checker runs first (as
+  // httpd's APR_HOOK_FIRST), before mod_mime's.
+  if (module_enabled(config->active_modules, "negotiation_module")) {
+    h->negotiation_ = std::make_unique<NegotiationHooks>(&h->mime_, &h->log_);
+    h->type_checker_.insert(h->type_checker_.begin(), h->negotiation_.get());
+    h->handlers_.push_back(h->negotiation_.get());
+  }
   h->static_options_.document_root = h->config_->document_root;
   // mod_dir's DirectoryIndex: none without dir_module active (a directory is then 403).
   if (module_enabled(config->active_modules, "dir_module"))
@@ -199,8 +206,8 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     render_error(status, &req, {}, resp);
     return;
   }
-  RequestRec r{req, ctx,     resp, *config_,  filename, url_path, {}, {},
-               {},  nullptr, {},   redirects, this,     {},       {}};
+  RequestRec r{req,     ctx, resp,      *config_, filename, url_path, {}, {}, {},
+               nullptr, {},  redirects, this,     {},       {},       {}, {}};
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -257,8 +264,10 @@ void SiteHandler::run_phases(RequestRec& r) const {
   if (rc == kOk || rc == kDeclined) rc = run_all(auth_checker_, r, &ModuleHooks::auth_checker);
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
+  ErrorExtras e;
+  e.headers = r.err_headers;
+  e.variant_list = r.variant_list;
   if (rc != kOk) {
-    ErrorExtras e;
     e.location = r.location;
     render_error(rc, &req, e, resp);
     return;
@@ -266,7 +275,7 @@ void SiteHandler::run_phases(RequestRec& r) const {
   for (const ModuleHooks* hook : handlers_) {
     const int rc = hook->handler(r);
     if (rc == kDeclined) continue;
-    if (rc != kOk) render_error(rc, &req, {}, resp);
+    if (rc != kOk) render_error(rc, &req, e, resp);
     return;
   }
   if (default_hook_.handler(r) != kDeclined) return;
@@ -297,6 +306,7 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       if (r.status == 200 || r.status == 206 || r.status == 304) return;
       ErrorExtras e;
       e.location = r.location;
+      e.headers = rec.err_headers;  // mod_negotiation's Vary, TCN, Content-Location
       if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
       render_error(r.status, &req, e, resp);
       return;

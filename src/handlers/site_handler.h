@@ -22,6 +22,7 @@
 #include "http/handler.h"
 #include "http/mime_table.h"
 #include "modules/module.h"
+#include "modules/negotiation/negotiation_hooks.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -112,6 +113,7 @@ class SiteHandler : public Handler, public RequestPipeline {
 
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
+  std::unique_ptr<NegotiationHooks> negotiation_;  // mod_negotiation's hooks over mime_
   std::unique_ptr<ErrorPages> pages_;
   LocationMap locations_;
   std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order

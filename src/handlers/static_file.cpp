@@ -96,8 +96,16 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   resp.add_header("ETag", std::string_view(etag, etag_len));
   // httpd: MaxRanges none announces that ranges are not accepted.
   resp.add_header("Accept-Ranges", opt.max_ranges == 0 ? "none" : "bytes");
-  std::string_view type = opt.mime->lookup(name_for_type);
-  if (!type.empty()) resp.add_header("Content-Type", type);
+  // A type_checker (mod_negotiation's chosen variant) may have set the type already.
+  thread_local std::string set_type;
+  std::string_view type;
+  if (auto t = resp.header("Content-Type")) {
+    set_type.assign(*t);
+    type = set_type;
+  } else {
+    type = opt.mime->lookup(name_for_type);
+    if (!type.empty()) resp.add_header("Content-Type", type);
+  }
 
   Validators v{std::string_view(etag, etag_len), mtime, now};
   int pre = evaluate_preconditions(req, v);

@@ -2,6 +2,7 @@
 
 #include "config/directive_setters.h"
 #include "modules/module.h"
+#include "modules/negotiation/variant_meta.h"
 
 namespace tern::modules {
 
@@ -16,6 +17,14 @@ const DirectiveSpec kDirectives[] = {
      "The location of the mime.types file", kMod, kOverrideNone},
     {"AddType", kCtxServer, Args::kIterate2, set_add_type,
      "Maps the given filename extensions onto the specified content type", kMod, kOverrideFileInfo},
+    // Interim rows for mod_negotiation's variants until branch `mime` lands (its rows win).
+    {"AddLanguage", kCtxServer | kCtxDir, Args::kIterate2, set_interim_add_language,
+     "a language (e.g., fr), followed by one or more file extensions", kMod, kOverrideFileInfo},
+    {"AddEncoding", kCtxServer | kCtxDir, Args::kIterate2, set_interim_add_encoding,
+     "an encoding (e.g., gzip), followed by one or more file extensions", kMod, kOverrideFileInfo},
+    {"AddCharset", kCtxServer | kCtxDir, Args::kIterate2, set_interim_add_charset,
+     "a charset (e.g., iso-2022-jp), followed by one or more file extensions", kMod,
+     kOverrideFileInfo},
 };
 
 }  // namespace

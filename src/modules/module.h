@@ -76,6 +76,11 @@ struct RequestRec {
   std::string_view location;
   // The authenticated user (httpd's r->user), set by check_user_id; empty when none.
   std::string user;
+  // httpd's r->err_headers_out: fields ("Name: value\r\n") every response to this
+  // request carries, an error page's too (mod_negotiation's Vary, TCN, Alternates).
+  std::string err_headers;
+  // httpd's note "variant-list": the HTML list of variants a 300 or 406 page shows.
+  std::string variant_list;
 };
 
 // The request phases a module can hook, in httpd's order.
