@@ -1,5 +1,7 @@
 #include "handlers/site_handler.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -293,6 +295,39 @@ int SiteHandler::DefaultHook::handler(RequestRec& r) const {
   return kOk;
 }
 
+int SiteHandler::negotiate_index(RequestRec& r) const {
+  if (negotiation_ == nullptr || static_options_.directory_index == nullptr || r.dir == nullptr ||
+      r.url_path.empty() || r.url_path.back() != '/' || (dir_options(*r.dir) & kOptMultiViews) == 0)
+    return 0;
+  struct stat st;
+  if (::stat(r.filename.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
+  const std::string dir = r.filename;
+  int error = 0;  // httpd's mod_dir: the last failure other than 404, if nothing serves
+  const std::vector<std::string>& names = *static_options_.directory_index;
+  for (const std::string& index : names) {
+    r.filename.assign(dir).append(index);
+    if (::stat(r.filename.c_str(), &st) == 0) {
+      if (S_ISREG(st.st_mode)) {
+        r.filename.assign(dir);  // the static path serves it (and its cache)
+        return 0;
+      }
+      continue;
+    }
+    r.err_headers.clear();
+    const size_t fields = r.resp.fields.size();
+    const int rc = negotiation_->type_checker(r);
+    if (rc == kOk) return 0;  // r.filename is the chosen variant
+    r.resp.fields.resize(fields);
+    // A 300, or a 406 of the last name, answers with its headers; other failures are
+    // kept (the variant list stays: httpd stores it in the main request's notes).
+    if ((rc >= 300 && rc < 400) || (rc == 406 && &index == &names.back())) return rc;
+    r.err_headers.clear();
+    if (rc != kDeclined && rc != 404) error = rc;
+  }
+  r.filename.assign(dir);
+  return error;
+}
+
 void SiteHandler::default_handler(RequestRec& rec) const {
   // core's default handler: static files for GET/HEAD, OPTIONS, TRACE; other methods
   // are not allowed on a static resource.
@@ -301,6 +336,13 @@ void SiteHandler::default_handler(RequestRec& rec) const {
   switch (req.method) {
     case Method::kGet:
     case Method::kHead: {
+      if (const int status = negotiate_index(rec); status != 0) {
+        ErrorExtras e;
+        e.headers = rec.err_headers;
+        e.variant_list = rec.variant_list;
+        render_error(status, &req, e, resp);
+        return;
+      }
       StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
                                       rec.filename, rec.url_path, resp);
       if (r.status == 200 || r.status == 206 || r.status == 304) return;

@@ -107,6 +107,11 @@ class SiteHandler : public Handler, public RequestPipeline {
   void run_phases(RequestRec& r) const;
   void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
+  // mod_dir with MultiViews: a DirectoryIndex name that is no file ("index") negotiated
+  // among its variants ("index.html.en"), as httpd's index sub-request does. 0 when
+  // r.filename now names the file to serve (or the static path should look itself),
+  // else the status to answer.
+  int negotiate_index(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;

@@ -29,7 +29,11 @@ class NegotiationVersusApache : public ::testing::Test {
              {"onlyfr.html.fr", "<p>seulement</p>\n"},
              {"nothing.qqq", "no known extension\n"},
              {"real.html", "<p>a real file</p>\n"},
-             {"real.html.en", "<p>never chosen</p>\n"}}) {
+             {"real.html.en", "<p>never chosen</p>\n"},
+             {"idx/index.html.en", "<p>index en</p>\n"},
+             {"idx/index.html.fr", "<p>index fr</p>\n"},
+             {"plain/index.html", "<p>plain index</p>\n"},
+             {"plain/index.html.fr", "<p>never: index.html exists</p>\n"}}) {
       apache_.put(name, body);
       tern_.put(name, body);
     }
@@ -40,7 +44,8 @@ class NegotiationVersusApache : public ::testing::Test {
         "AddLanguage en .en\nAddLanguage fr .fr\n"
         "AddEncoding x-gzip .gz\n"
         "LanguagePriority en fr\n"
-        "ForceLanguagePriority Prefer Fallback\n";
+        "ForceLanguagePriority Prefer Fallback\n"
+        "DirectoryIndex index.html index\n";
     ASSERT_TRUE(apache_.start(std::string("LoadModule negotiation_module ") + kApacheModules +
                               "/mod_negotiation.so\n" + conf))
         << apache_.log();
@@ -111,6 +116,15 @@ TEST_F(NegotiationVersusApache, EncodingsAndOtherCases) {
   compare("GET", "/doc", {"Negotiate: trans"});  // a TCN client gets the list
   EXPECT_EQ(last_.status, 300);
   compare("GET", "/doc", {"Negotiate: vlist, *", "Accept-Language: fr"});
+}
+
+TEST_F(NegotiationVersusApache, DirectoryIndexNegotiated) {
+  compare("GET", "/idx/");
+  EXPECT_EQ(last_.body, "<p>index en</p>\n");
+  compare("GET", "/idx/", {"Accept-Language: fr"});
+  compare("GET", "/idx/", {"Accept: image/png"});  // the last name's 406, with its list
+  compare("GET", "/plain/", {"Accept-Language: fr"});
+  EXPECT_EQ(last_.body, "<p>plain index</p>\n");
 }
 
 }  // namespace
