@@ -103,4 +103,7 @@ std::string variant_list_html(const std::vector<Variant>& variants);
 std::string fix_encoding(std::string_view encoding,
                          std::optional<std::string_view> accept_encoding);
 
+// httpd's ap_escape_path_segment: %XX for what may not stand in a path segment.
+std::string escape_path_segment(std::string_view s);
+
 }  // namespace tern::negotiation

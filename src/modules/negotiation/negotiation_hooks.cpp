@@ -46,25 +46,6 @@ bool exceptions_match(const std::vector<std::string>& exceptions, std::string_vi
   return next == exceptions.size();
 }
 
-// httpd's ap_escape_path_segment for Content-Location.
-std::string escape_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    std::string_view("$-_.+!*'(),:@&=~").find(ch) != std::string_view::npos;
-    if (ok) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 void add_field(std::string& fields, std::string_view name, std::string_view value) {
   fields.append(name).append(": ").append(value).append("\r\n");
 }
@@ -104,23 +85,49 @@ int NegotiationHooks::handler(RequestRec& r) const {
   return 500;
 }
 
-int NegotiationHooks::type_checker(RequestRec& r) const {
-  if (r.dir == nullptr || (dir_options(*r.dir) & kOptMultiViews) == 0) return kDeclined;
-  struct stat st;
-  if (::stat(r.filename.c_str(), &st) == 0 || errno != ENOENT) return kDeclined;
-  const size_t slash = r.filename.rfind('/');
-  if (slash == std::string::npos || slash + 1 == r.filename.size()) return kDeclined;
-  const std::string dir_name = r.filename.substr(0, slash + 1);
-  const std::string prefix = r.filename.substr(slash + 1);
+// The variants a scan found, with AddHandler's handler of those that have one.
+struct NegotiationHooks::Scan {
+  std::vector<negotiation::Variant> variants;
+  std::vector<std::pair<std::string, std::string_view>> handlers;  // file name → handler
+};
+
+namespace {
+
+// The request's side of the choice: its Accept* headers, the scope's LanguagePriority and
+// ForceLanguagePriority, and the environment's prefer-language, no-gzip, gzip-only-text/html.
+negotiation::Input make_input(const RequestRec& r, const NegDirConfig* conf) {
+  const Request& req = r.req;
+  negotiation::Input in;
+  in.accept = req.header("Accept");
+  in.accept_language = req.header("Accept-Language");
+  in.accept_encoding = req.header("Accept-Encoding");
+  in.accept_charset = req.header("Accept-Charset");
+  in.negotiate = req.header("Negotiate");
+  in.user_agent = req.header("User-Agent").value_or("");
+  in.get_or_head = req.method == Method::kGet || req.method == Method::kHead;
+  in.prefer_scripts = !in.get_or_head || req.has_query;
+  if (conf != nullptr) {
+    in.force_priority = conf->force_priority;
+    if (conf->language_priority) in.language_priority = &*conf->language_priority;
+  }
+  in.prefer_language = r.resp.env_value("prefer-language");
+  in.no_gzip = r.resp.env_value("no-gzip").has_value();
+  in.gzip_only_text_html = r.resp.env_value("gzip-only-text/html") == std::string_view("1");
+  return in;
+}
+
+}  // namespace
+
+int NegotiationHooks::read_variants(RequestRec& r, const std::string& dir_name,
+                                    std::string_view prefix, Scan& scan) const {
   UniqueDir dir(::opendir(dir_name.c_str()));
   if (!dir) {
     if (errno == ENOENT || errno == ENOTDIR) return kDeclined;
     log(r, "AH00686: cannot read directory for multi: " + dir_name);
     return 403;
   }
-  std::vector<negotiation::Variant> variants;
-  std::vector<std::string_view> handlers;
   bool anymatch = false;
+  struct stat st;
   while (const dirent* e = ::readdir(dir.get())) {
     const std::string_view name = e->d_name;
     if (!name.starts_with(prefix) || name.size() <= prefix.size() || name[prefix.size()] != '.')
@@ -139,44 +146,33 @@ int NegotiationHooks::type_checker(RequestRec& r) const {
                  r.filename + ")");
       return 500;
     }
-    variants.push_back(negotiation::make_variant(
+    if (!meta.handler.empty()) scan.handlers.emplace_back(std::string(name), meta.handler);
+    scan.variants.push_back(negotiation::make_variant(
         std::string(name), meta.content_type, meta.encoding, std::move(meta.languages),
         static_cast<int64_t>(st.st_size), !meta.handler.empty()));
-    handlers.push_back(meta.handler);
   }
-  dir.reset();
-  if (variants.empty()) {
-    if (!anymatch) return kDeclined;
-    log(r, "AH00687: Negotiation: discovered file(s) matching request: " + r.filename +
-               " (None could be negotiated).");
-    return 404;
-  }
-  // The handler of each variant travels with it through the sort.
-  for (size_t i = 0; i < variants.size(); ++i) variants[i].has_handler = !handlers[i].empty();
-  std::vector<std::pair<std::string, std::string_view>> handler_by_name;
-  for (size_t i = 0; i < variants.size(); ++i)
-    if (!handlers[i].empty()) handler_by_name.emplace_back(variants[i].file_name, handlers[i]);
-  negotiation::sort_variants(variants);
+  if (!scan.variants.empty()) return kOk;
+  if (!anymatch) return kDeclined;
+  log(r, "AH00687: Negotiation: discovered file(s) matching request: " + r.filename +
+             " (None could be negotiated).");
+  return 404;
+}
 
+int NegotiationHooks::type_checker(RequestRec& r) const {
+  if (r.dir == nullptr || (dir_options(*r.dir) & kOptMultiViews) == 0) return kDeclined;
+  struct stat st;
+  if (::stat(r.filename.c_str(), &st) == 0 || errno != ENOENT) return kDeclined;
+  const size_t slash = r.filename.rfind('/');
+  if (slash == std::string::npos || slash + 1 == r.filename.size()) return kDeclined;
+  const std::string dir_name = r.filename.substr(0, slash + 1);
+  Scan scan;
+  if (const int rc = read_variants(r, dir_name, r.filename.substr(slash + 1), scan); rc != kOk)
+    return rc;
+  std::vector<negotiation::Variant>& variants = scan.variants;
+  negotiation::sort_variants(variants);
   const NegDirConfig* conf =
       dir_config<NegDirConfig>(*r.dir, module_index(modules::negotiation_module));
-  const Request& req = r.req;
-  negotiation::Input in;
-  in.accept = req.header("Accept");
-  in.accept_language = req.header("Accept-Language");
-  in.accept_encoding = req.header("Accept-Encoding");
-  in.accept_charset = req.header("Accept-Charset");
-  in.negotiate = req.header("Negotiate");
-  in.user_agent = req.header("User-Agent").value_or("");
-  in.get_or_head = req.method == Method::kGet || req.method == Method::kHead;
-  in.prefer_scripts = !in.get_or_head || req.has_query;
-  if (conf != nullptr) {
-    in.force_priority = conf->force_priority;
-    if (conf->language_priority) in.language_priority = &*conf->language_priority;
-  }
-  in.prefer_language = r.resp.env_value("prefer-language");
-  in.no_gzip = r.resp.env_value("no-gzip").has_value();
-  in.gzip_only_text_html = r.resp.env_value("gzip-only-text/html") == std::string_view("1");
+  const negotiation::Input in = make_input(r, conf);
   const negotiation::Outcome out = negotiation::negotiate(variants, in);
 
   std::string& fields = r.err_headers;
@@ -189,8 +185,10 @@ int NegotiationHooks::type_checker(RequestRec& r) const {
     return out.status;
   }
   const negotiation::Variant& best = variants[static_cast<size_t>(out.best)];
-  if (in.get_or_head) add_field(fields, "Content-Location", escape_segment(best.file_name));
+  if (in.get_or_head)
+    add_field(fields, "Content-Location", negotiation::escape_path_segment(best.file_name));
   // httpd's r->no_cache for HTTP/1.0 clients (unless CacheNegotiatedDocs): Expires now.
+  const Request& req = r.req;
   const bool cache = conf != nullptr && conf->cache_negotiated_docs;
   if (!cache && (req.version_major < 1 || (req.version_major == 1 && req.version_minor < 1)) &&
       variants.size() != 1) {
@@ -201,7 +199,7 @@ int NegotiationHooks::type_checker(RequestRec& r) const {
   r.resp.fields.append(fields);
   publish_variant(r, best);
   r.filename.assign(dir_name).append(best.file_name);
-  for (const auto& [name, h] : handler_by_name)
+  for (const auto& [name, h] : scan.handlers)
     if (name == best.file_name) r.handler = h;  // AddHandler's (a CGI variant)
   return kOk;
 }

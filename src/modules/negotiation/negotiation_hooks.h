@@ -3,6 +3,7 @@
 // type-map handler, which tern refuses (500 and a log line).
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "http/mime_table.h"
@@ -25,6 +26,11 @@ class NegotiationHooks final : public ModuleHooks {
 
  private:
   void log(const RequestRec& r, std::string_view msg) const;
+  struct Scan;  // the variants found, and their handlers
+  // httpd's read_types_multi: the variants "PREFIX.*" in `dir_name` into `scan`; kOk
+  // when some, kDeclined when no file matched, else a status.
+  int read_variants(RequestRec& r, const std::string& dir_name, std::string_view prefix,
+                    Scan& scan) const;
   const MimeTable* types_;
   const std::function<void(std::string_view)>* log_;
 };
