@@ -78,6 +78,8 @@ struct BuildState {
   // Reading an .htaccess file: directives are checked against AllowOverride, and Options
   // against the options AllowOverride Options=… permits (core_dir.h's OptionBits).
   bool in_htaccess = false;
+  unsigned htaccess_allow = 0;                      // AllowOverride classes in effect
+  std::vector<std::string> htaccess_override_list;  // AllowOverrideList names
   unsigned htaccess_override_opts = 0;
   // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
   unsigned regex_options = kRegexDefaultOptions;

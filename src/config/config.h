@@ -181,6 +181,8 @@ struct Config {
   // Every per-directory section (<Location>, <Directory>, <Files>, <If>, nested ones after
   // their parent), in file order; the merge order is map_to_storage's business.
   std::vector<SectionSpec> sections;
+  // AccessFileName: the .htaccess file names looked for in each directory, in order.
+  std::vector<std::string> access_file_names{".htaccess"};
   // What per-directory directives at server level set for modules whose setters build
   // their own configuration (httpd's lookup_defaults), by module_index().
   ModuleDirSlots server_module_dir;
