@@ -156,6 +156,9 @@ struct ScopeWalk::DirPart {
   mutable std::atomic<int64_t> checked_s{0};
   int status = 0;  // an .htaccess that cannot be read or parsed: 403/500
   std::string log;
+  // Per directory level: the length of its path and the Options in effect there.
+  std::vector<std::pair<size_t, unsigned>> level_opts;
+  bool symlink_checks = false;  // some level does not simply FollowSymLinks
 };
 
 bool ScopeWalk::init(const Config& config, std::string* error) {
@@ -191,6 +194,8 @@ bool ScopeWalk::init(const Config& config, std::string* error) {
   });
   server->files = files_;
   server_part_ = std::move(server);
+  walk_directories_ = !dirs_.empty() || any_override_ ||
+                      (dir_options(*server_dir_) & (kOptSymLinks | kOptSymOwner)) != kOptSymLinks;
   return true;
 }
 
@@ -218,68 +223,106 @@ std::shared_ptr<const ScopeWalk::DirPart> ScopeWalk::walk_directory(const std::s
     }
     const unsigned allow = dir_allow_override(merged);
     const std::vector<std::string>& list = dir_allow_override_list(merged);
-    if (allow == 0 && list.empty()) continue;
-    for (const std::string& name : config_->access_file_names) {
-      Probe probe;
-      probe.path.assign(level).append(name);
-      UniqueFd fd(::open(probe.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-      if (!fd) {
-        const int err = errno;
-        part->probes.push_back(std::move(probe));
-        if (err == ENOENT || err == ENOTDIR) continue;
-        // httpd's AH00529: a file that exists but cannot be read is refused (403).
-        part->status = 403;
-        part->log = "AH00529: " + part->probes.back().path + " pcfg_openfile: unable to check " +
-                    "htaccess file, ensure it is readable and that '" + std::string(level) +
-                    "' is executable (" + std::strerror(err) + ")";
-        return part;
-      }
-      struct stat st;
-      std::string text;
-      if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        // httpd's ap_pcfg_openfile refuses what is not a regular file (AH00529, 403).
-        part->status = 403;
-        part->log = "AH00529: " + probe.path + " pcfg_openfile: unable to check htaccess " +
-                    "file, ensure it is readable and that '" + std::string(level) +
-                    "' is executable (not a regular file)";
-        part->probes.push_back(std::move(probe));
-        return part;
-      }
-      {
-        probe.exists = true;
-        probe.ino = st.st_ino;
-        probe.size = st.st_size;
-        probe.mtim = st.st_mtim;
-        if (st.st_size > kMaxHtaccessBytes) {
-          part->status = 500;
-          part->log = probe.path + ": file too large (more than 1 MiB)";
-          part->probes.push_back(std::move(probe));
-          return part;
-        }
-        text.resize(static_cast<size_t>(st.st_size));
-        const ssize_t n = ::pread(fd.get(), text.data(), text.size(), 0);
-        text.resize(n > 0 ? static_cast<size_t>(n) : 0);
-      }
-      part->probes.push_back(probe);
-      if (!probe.exists) continue;
-      HtaccessLimits limits{allow, &list, dir_override_options(merged)};
-      HtaccessSpec spec;
-      std::string err;
-      std::vector<Section*> top;
-      if (!parse_htaccess(text, probe.path, std::string(level), *config_, limits, &spec, &err) ||
-          !compile_all(spec.sections, part->own, &top, &err)) {
-        part->status = 500;
-        part->log = err;
-        return part;
-      }
-      const Section& self = *top.front();
-      merged = merge_dir_configs(merged, self.dir);
-      part->files.insert(part->files.end(), self.files.begin(), self.files.end());
-      break;  // httpd reads the first AccessFileName found
-    }
+    if ((allow != 0 || !list.empty()) && !read_htaccess(level, allow, list, merged, *part))
+      return part;
+    // The options a segment below this level is checked with (FollowSymLinks).
+    const unsigned opts = dir_options(merged);
+    part->level_opts.emplace_back(level.size(), opts);
+    part->symlink_checks =
+        part->symlink_checks || (opts & (kOptSymLinks | kOptSymOwner)) != kOptSymLinks;
   }
   part->merged = std::make_shared<const DirConfigs>(std::move(merged));
   return part;
+}
+
+bool ScopeWalk::read_htaccess(std::string_view level, unsigned allow,
+                              const std::vector<std::string>& list, DirConfigs& merged,
+                              DirPart& out) const {
+  DirPart* part = &out;
+  for (const std::string& name : config_->access_file_names) {
+    Probe probe;
+    probe.path.assign(level).append(name);
+    UniqueFd fd(::open(probe.path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) {
+      const int err = errno;
+      part->probes.push_back(std::move(probe));
+      if (err == ENOENT || err == ENOTDIR) continue;
+      // httpd's AH00529: a file that exists but cannot be read is refused (403).
+      part->status = 403;
+      part->log = "AH00529: " + part->probes.back().path + " pcfg_openfile: unable to check " +
+                  "htaccess file, ensure it is readable and that '" + std::string(level) +
+                  "' is executable (" + std::strerror(err) + ")";
+      return false;
+    }
+    struct stat st;
+    std::string text;
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      // httpd's ap_pcfg_openfile refuses what is not a regular file (AH00529, 403).
+      part->status = 403;
+      part->log = "AH00529: " + probe.path + " pcfg_openfile: unable to check htaccess " +
+                  "file, ensure it is readable and that '" + std::string(level) +
+                  "' is executable (not a regular file)";
+      part->probes.push_back(std::move(probe));
+      return false;
+    }
+    {
+      probe.exists = true;
+      probe.ino = st.st_ino;
+      probe.size = st.st_size;
+      probe.mtim = st.st_mtim;
+      if (st.st_size > kMaxHtaccessBytes) {
+        part->status = 500;
+        part->log = probe.path + ": file too large (more than 1 MiB)";
+        part->probes.push_back(std::move(probe));
+        return false;
+      }
+      text.resize(static_cast<size_t>(st.st_size));
+      const ssize_t n = ::pread(fd.get(), text.data(), text.size(), 0);
+      text.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    }
+    part->probes.push_back(probe);
+    if (!probe.exists) continue;
+    HtaccessLimits limits{allow, &list, dir_override_options(merged)};
+    HtaccessSpec spec;
+    std::string err;
+    std::vector<Section*> top;
+    if (!parse_htaccess(text, probe.path, std::string(level), *config_, limits, &spec, &err) ||
+        !compile_all(spec.sections, part->own, &top, &err)) {
+      part->status = 500;
+      part->log = err;
+      return false;
+    }
+    const Section& self = *top.front();
+    merged = merge_dir_configs(merged, self.dir);
+    part->files.insert(part->files.end(), self.files.begin(), self.files.end());
+    break;  // httpd reads the first AccessFileName found
+  }
+  return true;
+}
+
+int ScopeWalk::check_symlinks(const DirPart& part, std::string_view filename, std::string* log) {
+  thread_local std::string path;
+  for (const auto& [level_len, opts] : part.level_opts) {
+    if ((opts & (kOptSymLinks | kOptSymOwner)) == kOptSymLinks) continue;
+    // The segment inside this level: up to the next '/' (a directory) or the end.
+    if (level_len >= filename.size()) continue;
+    size_t end = filename.find('/', level_len);
+    if (end == std::string_view::npos) end = filename.size();
+    path.assign(filename.substr(0, end));
+    struct stat lst;
+    if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) continue;
+    bool allowed = false;
+    if ((opts & kOptSymOwner) != 0) {
+      // SymLinksIfOwnerMatch: the link and its target have the same owner.
+      struct stat target;
+      allowed = ::stat(path.c_str(), &target) == 0 && target.st_uid == lst.st_uid;
+    }
+    if (!allowed) {
+      *log = "AH00037: Symbolic link not allowed or link target not accessible: " + path;
+      return 403;
+    }
+  }
+  return 0;
 }
 
 std::shared_ptr<const ScopeWalk::DirPart> ScopeWalk::dir_part(std::string_view dir,
@@ -337,13 +380,14 @@ ScopeWalk::Result ScopeWalk::lookup(std::string_view filename, std::string_view 
   // The directory part: the directory that holds `filename` (itself, with a trailing '/').
   const size_t slash = filename.rfind('/');
   std::shared_ptr<const DirPart> part = server_part_;
-  if (slash != std::string_view::npos && (!dirs_.empty() || any_override_)) {
+  if (slash != std::string_view::npos && walk_directories_) {
     part = dir_part(filename.substr(0, slash + 1), now);
     if (part->status != 0) {
       r.status = part->status;
       r.log = part->log;
       return r;
     }
+    if (part->symlink_checks && (r.status = check_symlinks(*part, filename, &r.log)) != 0) return r;
   }
   // <DirectoryMatch> against the whole file name, as httpd after its walk.
   for (const Section* s : dir_regex_) {

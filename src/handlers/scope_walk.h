@@ -64,6 +64,13 @@ class ScopeWalk {
   struct DirPart;
   std::shared_ptr<const DirPart> dir_part(std::string_view dir, time_t now) const;
   std::shared_ptr<const DirPart> walk_directory(const std::string& dir, time_t now) const;
+  // Reads the .htaccess of directory `level` (if any) into `merged` and `out`; false with
+  // out.status and out.log set when it cannot be read or is invalid.
+  bool read_htaccess(std::string_view level, unsigned allow, const std::vector<std::string>& list,
+                     DirConfigs& merged, DirPart& out) const;
+  // httpd's FollowSymLinks/SymLinksIfOwnerMatch for each segment of `filename` below a
+  // level whose Options ask for it: 0, or 403 with *log set.
+  static int check_symlinks(const DirPart& part, std::string_view filename, std::string* log);
   std::shared_ptr<const DirConfigs> merged_for(const DirPart& part,
                                                const std::vector<const Section*>& extra) const;
 
@@ -76,6 +83,7 @@ class ScopeWalk {
   std::shared_ptr<const DirConfigs> server_dir_;
   std::shared_ptr<const DirPart> server_part_;  // no <Directory> applies
   bool any_override_ = false;                   // some <Directory> allows .htaccess files
+  bool walk_directories_ = false;               // sections, .htaccess or symlink checks to do
 
   mutable std::shared_mutex dirs_mutex_;
   mutable std::unordered_map<std::string, std::shared_ptr<const DirPart>> dir_cache_;

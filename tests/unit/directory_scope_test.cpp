@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include "config_test_util.h"
 #include "handlers/scope_walk.h"
 #include "modules/core_dir.h"
@@ -171,6 +173,28 @@ TEST_F(DirectoryScopeTest, UnreadableHtaccessIsRefusedNotSkipped) {
   build("<Directory ${R}>\nAllowOverride All\n</Directory>\n");
   EXPECT_EQ(handler("/a/f"), "<403>");
   EXPECT_NE(last_log_.find("AH00529"), std::string::npos) << last_log_;
+}
+
+TEST_F(DirectoryScopeTest, SymbolicLinksFollowOnlyWhereOptionsAllow) {
+  dir.write("outside/t.txt", "t\n");
+  dir.mkdir("www/a");
+  dir.mkdir("www/b");
+  std::filesystem::create_symlink(dir.path() + "/outside/t.txt", root() + "/a/link.txt");
+  std::filesystem::create_symlink(dir.path() + "/outside", root() + "/b/linkdir");
+  build(
+      "<Directory ${R}/a>\nOptions -FollowSymLinks\n</Directory>\n"
+      "<Directory ${R}/b>\nOptions SymLinksIfOwnerMatch\n</Directory>\n");
+  EXPECT_EQ(handler("/a/link.txt"), "<403>");
+  EXPECT_NE(last_log_.find("AH00037: Symbolic link not allowed"), std::string::npos);
+  EXPECT_EQ(handler("/a/plain.txt"), "");
+  EXPECT_EQ(handler("/b/linkdir/t.txt"), "");  // same owner (the test's user)
+  ASSERT_EQ(::lchown((root() + "/b/linkdir").c_str(), 12345, 12345), 0);
+  build("<Directory ${R}/b>\nOptions SymLinksIfOwnerMatch\n</Directory>\n");
+  EXPECT_EQ(handler("/b/linkdir/t.txt"), "<403>");
+  build("Options -FollowSymLinks\n");  // at server level too
+  EXPECT_EQ(handler("/a/link.txt"), "<403>");
+  build("");
+  EXPECT_EQ(handler("/a/link.txt"), "");  // httpd's default: FollowSymLinks
 }
 
 TEST_F(DirectoryScopeTest, SectionErrorsNameTheirLine) {
