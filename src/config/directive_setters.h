@@ -84,6 +84,10 @@ std::string open_directory_match(BuildState&, const Cmd&);
 std::string open_files(BuildState&, const Cmd&);
 std::string open_files_match(BuildState&, const Cmd&);
 std::string close_section(BuildState&, const Cmd&);
+// <If "expr">, <ElseIf "expr">, <Else> (an ap_expr subset: modules/if_expr.h).
+std::string open_if(BuildState&, const Cmd&);
+std::string open_else_if(BuildState&, const Cmd&);
+std::string open_else(BuildState&, const Cmd&);
 std::string set_access_file_name(BuildState&, const Cmd&);
 // True when a non-regex section's pattern has fnmatch wildcards (* ? [).
 bool section_has_wildcard(const SectionSpec& s);

@@ -3,6 +3,7 @@
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "modules/if_expr.h"
 
 namespace tern::cfg {
 
@@ -70,6 +71,52 @@ std::string open_files_match(BuildState& st, const Cmd& c) {
 
 std::string close_section(BuildState& st, const Cmd&) {
   return end_section(st);
+}
+
+namespace {
+
+// <If>, <ElseIf> (kind 1), <Else> (kind 2): httpd's ifsection.
+std::string open_condition(BuildState& st, const Cmd& c, int kind) {
+  const int scope = st.current_location;
+  int prev = -1;
+  if (kind != 0) {
+    auto it = st.last_if.find(scope);
+    if (it == st.last_if.end() ||
+        (st.cfg.sections[static_cast<size_t>(it->second)].condition == nullptr))
+      return "<Else> or <ElseIf> section without previous <If> or <ElseIf> section in same "
+             "scope";
+    prev = it->second;
+  }
+  std::shared_ptr<const IfExpr> expr;
+  if (kind != 2) {
+    std::string why;
+    expr = IfExpr::parse(c.args[0].text, &why);
+    if (!expr) return "Cannot parse condition clause: " + why;
+  }
+  if (scope >= 0 && st.cfg.sections[static_cast<size_t>(scope)].kind == SectionKind::kIf)
+    return "<If> inside <If> is not supported by tern";
+  std::string err =
+      begin_section(st, c, SectionKind::kIf, c.args.empty() ? "" : c.args[0].text, false);
+  if (!err.empty()) return err;
+  SectionSpec& s = st.cfg.sections[static_cast<size_t>(st.current_location)];
+  s.condition = std::move(expr);
+  s.else_of = prev;
+  st.last_if[scope] = st.current_location;
+  return "";
+}
+
+}  // namespace
+
+std::string open_if(BuildState& st, const Cmd& c) {
+  return open_condition(st, c, 0);
+}
+
+std::string open_else_if(BuildState& st, const Cmd& c) {
+  return open_condition(st, c, 1);
+}
+
+std::string open_else(BuildState& st, const Cmd& c) {
+  return open_condition(st, c, 2);
 }
 
 std::string set_access_file_name(BuildState& st, const Cmd& c) {

@@ -92,16 +92,21 @@ bool compile_all(const std::vector<SectionSpec>& specs, std::deque<ScopeWalk::Se
     ScopeWalk::Section& s = out.back();
     if (!compile_section(spec, &s, error)) return false;
     by_index.push_back(&s);
+    s.condition = spec.condition;
+    if (spec.else_of >= 0) s.else_of = by_index[static_cast<size_t>(spec.else_of)];
     if (spec.parent < 0) {
       top->push_back(&s);
       continue;
     }
     ScopeWalk::Section* parent = by_index[static_cast<size_t>(spec.parent)];
-    if (spec.kind != SectionKind::kFiles) {
+    if (spec.kind == SectionKind::kIf && parent->kind != SectionKind::kIf) {
+      parent->ifs.push_back(&s);
+    } else if (spec.kind == SectionKind::kFiles && parent->kind != SectionKind::kIf) {
+      parent->files.push_back(&s);
+    } else {
       if (error) *error = s.where + ": this nested section is not supported by tern";
       return false;
     }
-    parent->files.push_back(&s);
   }
   return true;
 }
@@ -151,6 +156,7 @@ struct ScopeWalk::DirPart {
   uint64_t id = 0;
   std::shared_ptr<const DirConfigs> merged;
   std::vector<const Section*> files;  // candidate <Files> sections, in merge order
+  std::vector<const Section*> ifs;    // candidate <If> sections, in merge order
   std::deque<Section> own;            // sections read from .htaccess files
   std::vector<Probe> probes;          // .htaccess files looked for
   mutable std::atomic<int64_t> checked_s{0};
@@ -183,6 +189,8 @@ bool ScopeWalk::init(const Config& config, std::string* error) {
         locations_.push_back(s);
         break;
       case SectionKind::kIf:
+        ifs_.push_back(s);
+        break;
       case SectionKind::kHtaccess:
         if (error) *error = s->where + ": this section is not supported by tern here";
         return false;
@@ -193,6 +201,7 @@ bool ScopeWalk::init(const Config& config, std::string* error) {
     return a->components < b->components;
   });
   server->files = files_;
+  server->ifs = ifs_;
   server_part_ = std::move(server);
   walk_directories_ = !dirs_.empty() || any_override_ ||
                       (dir_options(*server_dir_) & (kOptSymLinks | kOptSymOwner)) != kOptSymLinks;
@@ -205,6 +214,7 @@ std::shared_ptr<const ScopeWalk::DirPart> ScopeWalk::walk_directory(const std::s
   part->id = next_section_id();
   part->checked_s.store(now, std::memory_order_relaxed);
   part->files = files_;
+  part->ifs = ifs_;
   DirConfigs merged = *server_dir_;
   size_t next = 0;  // into dirs_, sorted by depth
   size_t seg = 0;
@@ -220,6 +230,7 @@ std::shared_ptr<const ScopeWalk::DirPart> ScopeWalk::walk_directory(const std::s
       if (!hit) continue;
       merged = merge_dir_configs(merged, s.dir);
       part->files.insert(part->files.end(), s.files.begin(), s.files.end());
+      part->ifs.insert(part->ifs.end(), s.ifs.begin(), s.ifs.end());
     }
     const unsigned allow = dir_allow_override(merged);
     const std::vector<std::string>& list = dir_allow_override_list(merged);
@@ -295,6 +306,7 @@ bool ScopeWalk::read_htaccess(std::string_view level, unsigned allow,
     const Section& self = *top.front();
     merged = merge_dir_configs(merged, self.dir);
     part->files.insert(part->files.end(), self.files.begin(), self.files.end());
+    part->ifs.insert(part->ifs.end(), self.ifs.begin(), self.ifs.end());
     break;  // httpd reads the first AccessFileName found
   }
   return true;
@@ -373,7 +385,7 @@ std::shared_ptr<const DirConfigs> ScopeWalk::merged_for(
 }
 
 ScopeWalk::Result ScopeWalk::lookup(std::string_view filename, std::string_view url_path,
-                                    time_t now) const {
+                                    time_t now, const ExprContext* expr) const {
   Result r;
   thread_local std::vector<const Section*> extra;
   extra.clear();
@@ -443,6 +455,22 @@ ScopeWalk::Result ScopeWalk::lookup(std::string_view filename, std::string_view 
       if (m == RegexResult::kMatch) extra.push_back(s);
     } else if (location_prefix_matches(s->pattern, url_path)) {
       extra.push_back(s);
+    }
+  }
+  // <If> sections last, "even when they are enclosed in any of the preceding contexts":
+  // the server's, the directories', then those of each section merged above.
+  if (expr != nullptr) {
+    thread_local std::vector<const Section*> ifs;
+    ifs.assign(part->ifs.begin(), part->ifs.end());
+    for (const Section* s : extra) ifs.insert(ifs.end(), s->ifs.begin(), s->ifs.end());
+    bool chain_taken = false;  // an earlier <If>/<ElseIf> of the current chain applied
+    for (const Section* s : ifs) {
+      if (s->else_of == nullptr) chain_taken = false;
+      if (chain_taken) continue;
+      if (s->condition == nullptr || s->condition->eval(*expr)) {
+        extra.push_back(s);
+        chain_taken = true;
+      }
     }
   }
   if (extra.empty()) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "modules/if_expr.h"
 #include "modules/module.h"
 #include "util/regex.h"
 
@@ -36,10 +37,13 @@ class ScopeWalk {
     bool wildcard = false;  // pattern has fnmatch wildcards
     size_t components = 0;  // Directory: its '/' count (the walk's depth)
     std::shared_ptr<const Regex> regex;
-    std::string where;                  // "file:line", for the error log
-    DirConfigs dir;                     // what the section sets, per module
-    uint64_t id = 0;                    // unique for the server's life (cache keys)
-    std::vector<const Section*> files;  // <Files>/<FilesMatch> nested in it
+    std::string where;                        // "file:line", for the error log
+    DirConfigs dir;                           // what the section sets, per module
+    uint64_t id = 0;                          // unique for the server's life (cache keys)
+    std::vector<const Section*> files;        // <Files>/<FilesMatch> nested in it
+    std::vector<const Section*> ifs;          // <If>/<ElseIf>/<Else> nested in it
+    std::shared_ptr<const IfExpr> condition;  // <If>/<ElseIf>; null for <Else>
+    const Section* else_of = nullptr;         // <ElseIf>/<Else>: what it continues
   };
   // What lookup() found.
   struct Result {
@@ -54,7 +58,9 @@ class ScopeWalk {
 
   // The configuration for the file `filename` (absolute; a trailing '/' for a directory)
   // that the decoded URL path `url_path` maps to, at time `now` (.htaccess revalidation).
-  Result lookup(std::string_view filename, std::string_view url_path, time_t now) const;
+  // <If> sections are evaluated against `expr` (skipped when it is null).
+  Result lookup(std::string_view filename, std::string_view url_path, time_t now,
+                const ExprContext* expr = nullptr) const;
 
   // Most directories and section sets whose merged configurations are kept.
   static constexpr size_t kMaxCached = 4096;
@@ -80,6 +86,7 @@ class ScopeWalk {
   std::vector<const Section*> dir_regex_;  // <DirectoryMatch>, file order
   std::vector<const Section*> files_;      // server-level <Files>/<FilesMatch>
   std::vector<const Section*> locations_;  // <Location>/<LocationMatch>, file order
+  std::vector<const Section*> ifs_;        // server-level <If>/<ElseIf>/<Else>
   std::shared_ptr<const DirConfigs> server_dir_;
   std::shared_ptr<const DirPart> server_part_;  // no <Directory> applies
   bool any_override_ = false;                   // some <Directory> allows .htaccess files

@@ -224,7 +224,14 @@ int SiteHandler::CoreHooks::translate_name(RequestRec& r) const {
 int SiteHandler::CoreHooks::map_to_storage(RequestRec& r) const {
   // The merged configuration of the matching sections: <Directory> and .htaccess,
   // <DirectoryMatch>, <Files>, <Location> (httpd's directory, file and location walks).
-  ScopeWalk::Result m = site_->scopes_.lookup(r.filename, r.url_path, std::time(nullptr));
+  const ExprContext expr{&r.req,
+                         &r.ctx,
+                         r.filename,
+                         r.url_path,
+                         r.server.server_name,
+                         r.server.document_root,
+                         r.server.server_admin};
+  ScopeWalk::Result m = site_->scopes_.lookup(r.filename, r.url_path, std::time(nullptr), &expr);
   if (m.status != 0) {
     site_->log_(m.log);
     return m.status;

@@ -197,6 +197,37 @@ TEST_F(DirectoryScopeTest, SymbolicLinksFollowOnlyWhereOptionsAllow) {
   EXPECT_EQ(handler("/a/link.txt"), "");  // httpd's default: FollowSymLinks
 }
 
+TEST_F(DirectoryScopeTest, IfElseIfElseAfterEverythingElse) {
+  dir.write("www/a/.htaccess", "<If \"%{HTTP_HOST} == 'h'\">\nSetHandler ht-if\n</If>\n");
+  build(
+      "<If \"%{REQUEST_METHOD} == 'POST'\">\nSetHandler post\n</If>\n"
+      "<ElseIf \"%{REQUEST_METHOD} == 'PUT'\">\nSetHandler put\n</ElseIf>\n"
+      "<Else>\nSetHandler other\n</Else>\n"
+      "<Directory ${R}/a>\nAllowOverride All\n</Directory>\n"
+      "<Location /x>\nSetHandler location\n</Location>\n");
+  Request req;
+  RequestContext ctx;
+  ExprContext e{&req, &ctx, {}, {}, {}, {}, {}};
+  auto with = [&](std::string_view method, std::string_view host) {
+    req.method_name = method;
+    req.headers = {{"Host", host}};
+    ScopeWalk::Result r = walk_->lookup(root() + "/a/f", "/x", 0, &e);
+    const std::string* h = r.dir ? dir_handler(*r.dir) : nullptr;
+    return h ? *h : std::string("<none>");
+  };
+  EXPECT_EQ(with("POST", "z"), "post");  // <If> after <Location>
+  EXPECT_EQ(with("PUT", "z"), "put");
+  EXPECT_EQ(with("GET", "z"), "other");
+  EXPECT_EQ(with("GET", "h"), "ht-if");  // the .htaccess <If> comes after the server's
+  LoadResult bad = testing::load("<ElseIf \"true\">\n</ElseIf>\n", dir.path());
+  EXPECT_NE(bad.error.find("t.conf:1: <ElseIf>: <Else> or <ElseIf> section without previous"),
+            std::string::npos)
+      << bad.error;
+  bad = testing::load("<If \"%{NOPE} == 'x'\">\n</If>\n", dir.path());
+  EXPECT_NE(bad.error.find("t.conf:1: <If>: Cannot parse condition clause"), std::string::npos)
+      << bad.error;
+}
+
 TEST_F(DirectoryScopeTest, SectionErrorsNameTheirLine) {
   LoadResult r = testing::load("<Directory relative/path>\n</Directory>\n", dir.path());
   EXPECT_NE(r.error.find("t.conf:1: <Directory>:"), std::string::npos) << r.error;
