@@ -322,10 +322,39 @@ class Parser {
     }
     std::string name(s_.substr(pos_, end - pos_));
     pos_ = end + 1;
-    bool known = name.starts_with("HTTP_") && name.size() > 5;
+    bool known = false;
     for (std::string_view v : kVars) known = known || v == name;
     if (!known) {
-      fail("variable '%{" + name + "}' is not supported by tern in <If>");
+      // httpd's words for a name ap_expr lacks; a name it has but tern not, tern's.
+      static constexpr std::string_view kHttpdOnly[] = {"PATH_INFO",
+                                                        "AUTH_TYPE",
+                                                        "REMOTE_USER",
+                                                        "REMOTE_HOST",
+                                                        "REMOTE_IDENT",
+                                                        "CONTENT_TYPE",
+                                                        "HANDLER",
+                                                        "HTTP2",
+                                                        "LAST_MODIFIED",
+                                                        "SCRIPT_USER",
+                                                        "SCRIPT_GROUP",
+                                                        "CONTEXT_PREFIX",
+                                                        "CONTEXT_DOCUMENT_ROOT",
+                                                        "TIME",
+                                                        "TIME_YEAR",
+                                                        "TIME_MON",
+                                                        "TIME_DAY",
+                                                        "TIME_HOUR",
+                                                        "TIME_MIN",
+                                                        "TIME_SEC",
+                                                        "TIME_WDAY",
+                                                        "REQUEST_LOG_ID",
+                                                        "CONN_LOG_ID",
+                                                        "CONN_REMOTE_ADDR",
+                                                        "SERVER_PROTOCOL_VERSION"};
+      bool httpd_has = false;
+      for (std::string_view v : kHttpdOnly) httpd_has = httpd_has || v == name;
+      fail(httpd_has ? "variable '%{" + name + "}' is not supported by tern in <If>"
+                     : "Variable '" + name + "' does not exist");
       return false;
     }
     w->push_back({Part::Kind::kVar, std::move(name), nullptr});
@@ -411,7 +440,7 @@ std::string header(const ExprContext& c, std::string_view name) {
 }
 
 std::string variable(const ExprContext& c, const std::string& name) {
-  if (name.starts_with("HTTP_")) {
+  if (name.starts_with("HTTP_") && name != "HTTP_PROXY_CONNECTION") {
     std::string h = name.substr(5);
     for (char& ch : h) ch = ch == '_' ? '-' : ch;
     return header(c, h);

@@ -29,7 +29,11 @@ std::string scopes_config(const std::string& d) {
          "<Directory " +
          d +
          "/open>\n<Files \"*.secret\">\nRequire all granted\n</Files>\n"
-         "</Directory>\n";
+         "</Directory>\n"
+         "<If \"%{QUERY_STRING} == 'deny'\">\nRequire all denied\n</If>\n"
+         "<ElseIf \"req('X-Test') =~ /^block/ && -R '127.0.0.0/8'\">\nRequire all denied\n"
+         "</ElseIf>\n"
+         "<Else>\n<IfModule mod_alias.c>\nSetHandler none\n</IfModule>\n</Else>\n";
 }
 
 // The same tree under both DocumentRoots.
@@ -74,9 +78,9 @@ class ScopesVersusApache : public ::testing::Test {
   }
 
   // The same GET to both servers; compares status, Content-Type and body; returns the status.
-  int compare(const std::string& target) {
+  int compare(const std::string& target, const std::vector<std::string>& headers = {}) {
     SCOPED_TRACE(target);
-    std::string req = http_request("GET", target, {});
+    std::string req = http_request("GET", target, headers);
     auto a = fetch(apache_.port(), req, false);
     auto t = fetch(tern_.port(), req, false);
     if (!a || !t) {
@@ -102,6 +106,13 @@ TEST_F(ScopesVersusApache, DirectoryFilesAndLocationSections) {
   EXPECT_EQ(compare("/rex/x.txt"), 200);
   EXPECT_EQ(compare("/k.secret"), 403);
   EXPECT_EQ(compare("/open/k.secret"), 200);  // the nested <Files> of a deeper directory
+}
+
+TEST_F(ScopesVersusApache, IfElseIfElse) {
+  EXPECT_EQ(compare("/a.txt?deny"), 403);
+  EXPECT_EQ(compare("/a.txt", {"X-Test: blocked"}), 403);
+  EXPECT_EQ(compare("/a.txt", {"X-Test: fine"}), 200);
+  EXPECT_EQ(compare("/denied/x.txt?other"), 403);
 }
 
 TEST_F(ScopesVersusApache, HtaccessFilesUnderAllowOverride) {

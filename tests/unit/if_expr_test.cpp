@@ -69,7 +69,9 @@ TEST_F(IfExprTest, RegexesAddressesFilesAndWildcards) {
 }
 
 TEST_F(IfExprTest, WhatTernCannotEvaluateIsRefused) {
-  EXPECT_NE(refused("%{NO_SUCH_VARIABLE} == 'x'").find("NO_SUCH_VARIABLE"), std::string::npos);
+  EXPECT_EQ(refused("%{NO_SUCH_VARIABLE} == 'x'"), "Variable 'NO_SUCH_VARIABLE' does not exist");
+  EXPECT_EQ(refused("%{HTTP_X_TEST} == 'x'"), "Variable 'HTTP_X_TEST' does not exist");
+  EXPECT_NE(refused("%{REMOTE_USER} == 'x'").find("not supported by tern"), std::string::npos);
   EXPECT_NE(refused("md5('x') == 'y'").find("md5"), std::string::npos);
   EXPECT_NE(refused("-F '/x'").find("-F"), std::string::npos);
   EXPECT_NE(refused("%{HTTP_HOST} -foo 'x'").find("-foo"), std::string::npos);
