@@ -15,6 +15,8 @@
 
 namespace tern {
 
+class IfExpr;  // modules/if_expr.h
+
 // One `Listen` directive: an address (empty = all addresses) and a port.
 struct ListenSpec {
   std::string host;  // "" (any), an IPv4 literal, or an IPv6 literal without brackets
@@ -90,6 +92,10 @@ struct SectionSpec {
   std::optional<std::string> handler;  // SetHandler name ("server-status", "metrics", "none")
   std::optional<RequireRule> require;  // the section's authorization, if any
   std::vector<EnvVarOp> env;           // mod_env's SetEnv/UnsetEnv/PassEnv, in order
+  // <If>/<ElseIf>: the condition (null for <Else>); for <ElseIf>/<Else>, the index (in the
+  // same vector) of the <If>/<ElseIf> it continues, else -1.
+  std::shared_ptr<const IfExpr> condition;
+  int else_of = -1;
   // What the section's directives set for modules whose setters build their own
   // configuration (config/dir_scope.h), by module_index(); empty or null entries: none.
   ModuleDirSlots module_dir;
@@ -181,6 +187,8 @@ struct Config {
   // Every per-directory section (<Location>, <Directory>, <Files>, <If>, nested ones after
   // their parent), in file order; the merge order is map_to_storage's business.
   std::vector<SectionSpec> sections;
+  // AccessFileName: the .htaccess file names looked for in each directory, in order.
+  std::vector<std::string> access_file_names{".htaccess"};
   // What per-directory directives at server level set for modules whose setters build
   // their own configuration (httpd's lookup_defaults), by module_index().
   ModuleDirSlots server_module_dir;

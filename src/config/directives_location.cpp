@@ -45,7 +45,7 @@ std::string begin_section(BuildState& st, const Cmd& c, SectionKind kind, std::s
              " at offset " + std::to_string(e.offset);
     }
     loc.regex = std::make_shared<const Regex>(std::move(*re));
-  } else if (pattern.empty()) {
+  } else if (pattern.empty() && kind != SectionKind::kIf) {
     return "empty path";
   }
   loc.pattern = std::move(pattern);

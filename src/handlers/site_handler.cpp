@@ -55,7 +55,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (!mime) return nullptr;
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
-  if (!h->locations_.init(*config, error)) return nullptr;
+  if (!h->scopes_.init(*config, error)) return nullptr;
   // core's SetHandler fixup runs really first (httpd's core_override_type).
   h->fixups_.push_back(&h->core_hooks_);
   // Only the active modules' hooks run (with LoadModule lines: those it names).
@@ -105,15 +105,6 @@ int SiteHandler::NamedHook::handler(RequestRec& r) const {
 
 void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
   log_ = std::move(log);
-}
-
-void SiteHandler::report_regex_failure(const LocationMap::Result& m,
-                                       std::string_view url_path) const {
-  std::string msg = "LocationMatch '" + regex_excerpt(m.failed->regex->pattern()) + "' (" +
-                    m.failed->where + "): " + regex_failure_text(m.failure) +
-                    " matching a path of " + std::to_string(url_path.size()) + " bytes ('" +
-                    regex_excerpt(url_path) + "'); request failed with 500";
-  log_(msg);
 }
 
 void SiteHandler::render_error(int status, const Request* req, const ErrorExtras& extras,
@@ -200,7 +191,7 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     return;
   }
   RequestRec r{req, ctx,     resp, *config_,  filename, url_path, {}, {},
-               {},  nullptr, {},   redirects, this,     {},       {}};
+               {},  nullptr, {},   redirects, this,     {},       {}, {}};
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -231,14 +222,22 @@ int SiteHandler::CoreHooks::translate_name(RequestRec& r) const {
 }
 
 int SiteHandler::CoreHooks::map_to_storage(RequestRec& r) const {
-  // The merged configuration of the matching sections (tern has <Location> only: its
-  // location walk stands for httpd's directory and file walks too).
-  LocationMap::Result m = site_->locations_.lookup(r.url_path);
-  if (m.failed != nullptr) {
-    site_->report_regex_failure(m, r.url_path);
-    return 500;
+  // The merged configuration of the matching sections: <Directory> and .htaccess,
+  // <DirectoryMatch>, <Files>, <Location> (httpd's directory, file and location walks).
+  const ExprContext expr{&r.req,
+                         &r.ctx,
+                         r.filename,
+                         r.url_path,
+                         r.server.server_name,
+                         r.server.document_root,
+                         r.server.server_admin};
+  ScopeWalk::Result m = site_->scopes_.lookup(r.filename, r.url_path, std::time(nullptr), &expr);
+  if (m.status != 0) {
+    site_->log_(m.log);
+    return m.status;
   }
-  r.dir = m.dir;
+  r.dir_owner = std::move(m.dir);
+  r.dir = r.dir_owner.get();
   return kOk;
 }
 

@@ -17,7 +17,7 @@
 #include "config/config.h"
 #include "handlers/authz.h"
 #include "handlers/error_page.h"
-#include "handlers/location_map.h"
+#include "handlers/scope_walk.h"
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
@@ -104,7 +104,6 @@ class SiteHandler : public Handler, public RequestPipeline {
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
-  void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
@@ -113,7 +112,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
   std::unique_ptr<ErrorPages> pages_;
-  LocationMap locations_;
+  ScopeWalk scopes_;
   std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order
   std::vector<const ModuleHooks*> storage_;        // map_to_storage hooks
   std::vector<const ModuleHooks*> access_;         // access_checker hooks

@@ -76,6 +76,8 @@ struct RequestRec {
   std::string_view location;
   // The authenticated user (httpd's r->user), set by check_user_id; empty when none.
   std::string user;
+  // Keeps `dir` alive while the request's hooks run (map_to_storage sets both).
+  std::shared_ptr<const DirConfigs> dir_owner;
 };
 
 // The request phases a module can hook, in httpd's order.
