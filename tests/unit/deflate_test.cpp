@@ -11,6 +11,7 @@
 #include "http/response_task.h"
 #include "modules/deflate/accept_encoding.h"
 #include "modules/deflate/deflate_filter.h"
+#include "modules/deflate/gzip_cache.h"
 #include "modules/deflate/gzip_stream.h"
 
 namespace tern {
@@ -275,6 +276,31 @@ TEST_F(ModDeflate, NestedScopeTypesReplaceOuter) {
             "gzip");
   // mod_filter's live_filters overlay: the inner scope's DEFLATE list replaces the outer one.
   EXPECT_FALSE(get(conf, "/x/a.html", {{"Accept-Encoding", "gzip"}}).header("Content-Encoding"));
+}
+
+}  // namespace
+}  // namespace tern
+
+namespace tern {
+namespace {
+
+TEST(GzipCache, HitsOnlyForEqualBytesAndSettings) {
+  GzipCache cache(1024, 4);
+  const std::string a(600, 'a');
+  auto first = cache.get(a, GzipSettings{});
+  ASSERT_TRUE(first);
+  EXPECT_EQ(cache.get(std::string(600, 'a'), GzipSettings{}), first);  // equal bytes: hit
+  EXPECT_NE(cache.get(a, GzipSettings{1, 15, 9}), first);              // other settings
+  auto b = cache.get(std::string(600, 'b'), GzipSettings{});
+  std::string back;
+  ASSERT_TRUE(gunzip(*b, back));
+  EXPECT_EQ(back, std::string(600, 'b'));
+  const std::string big(2000, 'c');  // above the bound: compressed, never kept
+  EXPECT_NE(cache.get(big, GzipSettings{}), cache.get(big, GzipSettings{}));
+  for (char c = 'd'; c < 'k'; ++c) cache.get(std::string(100, c), GzipSettings{});  // overflow
+  back.clear();
+  ASSERT_TRUE(gunzip(*cache.get(a, GzipSettings{}), back));
+  EXPECT_EQ(back, a);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "http/range.h"
 #include "modules/deflate/accept_encoding.h"
 #include "modules/deflate/deflate_task.h"
+#include "modules/deflate/gzip_cache.h"
 
 #include <ctime>
 
@@ -199,10 +200,19 @@ bool deflate_body(const Request& req, const DeflateServerConfig& cfg, int max_ra
   }
   const uint64_t length = resp.body_length();
   if (length <= kDeflateAtOnceMax) {
-    GzipStream z(cfg.gzip());
     thread_local std::string out;
     out.clear();
-    if (!z.ok() || !compress_chunks(resp, z, out)) return false;
+    if (resp.chunks.size() == 1 && !resp.chunks[0].from_file) {
+      // A body in memory (a cached file): its gzip may be cached too.
+      static GzipCache cache;
+      const BodyChunk& c = resp.chunks[0];
+      auto gz = cache.get(std::string_view(resp.body_mem).substr(c.offset, c.length), cfg.gzip());
+      if (!gz) return false;
+      out.assign(*gz);
+    } else {
+      GzipStream z(cfg.gzip());
+      if (!z.ok() || !compress_chunks(resp, z, out)) return false;
+    }
     resp.clear_body();
     if (out.size() > cfg.buffer()) {
       // httpd passed a first DeflateBufferSize of output before the end: chunked.
