@@ -104,6 +104,22 @@ TEST_F(Deflate, RawClientSmallAndLargeBodies) {
   EXPECT_EQ(r.header("vary"), "Accept-Encoding");
 }
 
+TEST_F(Deflate, Http10ClientGetsACloseDelimitedGzipBody) {
+  Client c(server_.port());
+  ASSERT_TRUE(c.send("GET /big.html HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n"));
+  ASSERT_TRUE(c.wait_closed(30000));  // the body ends with the connection
+  std::string all = c.read_all(100);
+  const size_t end = all.find("\r\n\r\n");
+  ASSERT_NE(end, std::string::npos) << all.substr(0, 200);
+  const std::string head = all.substr(0, end);
+  EXPECT_NE(head.find("Content-Encoding: gzip"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Transfer-Encoding"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+  std::string back;
+  ASSERT_TRUE(gunzip(all.substr(end + 4), back));
+  EXPECT_EQ(back, text(1 << 20, 2));
+}
+
 TEST_F(Deflate, CgiOutputIsCompressed) {
   Response r;
   std::string gz = get_raw("/cgi-bin/page.sh", {"Accept-Encoding: gzip"}, &r);
