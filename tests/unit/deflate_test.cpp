@@ -11,6 +11,7 @@
 #include "http/response_task.h"
 #include "modules/deflate/accept_encoding.h"
 #include "modules/deflate/deflate_filter.h"
+#include "modules/deflate/deflate_task.h"
 #include "modules/deflate/gzip_cache.h"
 #include "modules/deflate/gzip_stream.h"
 
@@ -301,6 +302,107 @@ TEST(GzipCache, HitsOnlyForEqualBytesAndSettings) {
   back.clear();
   ASSERT_TRUE(gunzip(*cache.get(a, GzipSettings{}), back));
   EXPECT_EQ(back, a);
+}
+
+}  // namespace
+}  // namespace tern
+
+namespace tern {
+namespace {
+
+// A connection that takes at most `room` body bytes per step (a slow client).
+class FakeIo final : public TaskIo {
+ public:
+  IoResult read_body(std::span<char>) override { return {IoStatus::kEof, 0, 0}; }
+  int body_error_status() const override { return 0; }
+  Response& response() override { return resp; }
+  void set_content_length(uint64_t n) override { length = n; }
+  size_t write_body(std::string_view data) override {
+    const size_t take = std::min(data.size(), room);
+    room -= take;
+    out.append(data.substr(0, take));
+    return take;
+  }
+  bool head_sent() const override { return !out.empty(); }
+  bool watch(int) override { return true; }
+  void unwatch(int) override {}
+  void set_backend_timeout_ms(int64_t) override {}
+  void note_backend_progress() override {}
+
+  Response resp;
+  std::string out;
+  size_t room = 0;
+  std::optional<uint64_t> length;
+};
+
+// A backend (as CGI) that sets its head, then writes `body` honouring backpressure.
+class FakeBackend final : public ResponseTask {
+ public:
+  FakeBackend(std::string type, std::string body, bool declare_length)
+      : type_(std::move(type)), body_(std::move(body)), declare_(declare_length) {}
+  TaskStep step(TaskIo& io) override {
+    if (!head_) {
+      io.response().add_header("Content-Type", type_);
+      if (declare_) io.set_content_length(body_.size());
+      head_ = true;
+    }
+    while (off_ < body_.size()) {
+      const size_t n = io.write_body(std::string_view(body_).substr(off_, 8192));
+      off_ += n;
+      if (n == 0) return TaskStep::kWaitBackend;
+    }
+    return TaskStep::kDone;
+  }
+  void abort(TaskIo&, TaskAbort) override {}
+
+ private:
+  std::string type_, body_;
+  bool declare_;
+  bool head_ = false;
+  size_t off_ = 0;
+};
+
+TEST(DeflateWrapTask, CompressesABackendThroughASlowClient) {
+  const std::vector<std::string> types{"text/html"};
+  DeflateMatch m;
+  m.types = &types;
+  DeflateRequest rq;
+  rq.accept_encoding = "gzip";
+  const std::string body = random_text(300000, 11);
+  auto task = make_deflate_wrap_task(std::make_unique<FakeBackend>("text/html", body, true), rq, m,
+                                     AlterEtag::kAddSuffix, GzipSettings{});
+  FakeIo io;
+  int steps = 0;
+  for (TaskStep st = TaskStep::kWaitBackend; st != TaskStep::kDone; ++steps) {
+    ASSERT_LT(steps, 100000);
+    io.room = 1000;  // the client drained 1000 bytes since the last step
+    st = task->step(io);
+    ASSERT_NE(st, TaskStep::kError);
+  }
+  EXPECT_GT(steps, 10);  // backpressure held it back
+  EXPECT_EQ(io.resp.header("Content-Encoding"), "gzip");
+  EXPECT_FALSE(io.length);  // the backend's length is not the gzip's
+  std::string back;
+  ASSERT_TRUE(gunzip(io.out, back));
+  EXPECT_EQ(back, body);
+}
+
+TEST(DeflateWrapTask, OtherTypesPassThroughWithTheirLength) {
+  const std::vector<std::string> types{"text/html"};
+  DeflateMatch m;
+  m.types = &types;
+  DeflateRequest rq;
+  rq.accept_encoding = "gzip";
+  const std::string body = random_text(20000, 12);
+  auto task = make_deflate_wrap_task(std::make_unique<FakeBackend>("image/png", body, true), rq, m,
+                                     AlterEtag::kAddSuffix, GzipSettings{});
+  FakeIo io;
+  io.room = 1 << 20;
+  EXPECT_EQ(task->step(io), TaskStep::kDone);
+  EXPECT_EQ(io.out, body);
+  EXPECT_EQ(io.length, body.size());
+  EXPECT_FALSE(io.resp.header("Content-Encoding"));
+  EXPECT_FALSE(io.resp.header("Vary"));
 }
 
 }  // namespace
