@@ -95,6 +95,8 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
   if (phases & phase_bit(Phase::kCheckUserId)) check_user_.push_back(hooks);
   if (phases & phase_bit(Phase::kAuthChecker)) auth_checker_.push_back(hooks);
   if (phases & phase_bit(Phase::kTypeChecker)) type_checker_.push_back(hooks);
+  if (phases & phase_bit(Phase::kInsertFilter)) insert_filter_.push_back(hooks);
+  if (phases & phase_bit(Phase::kOutputFilter)) output_filter_.push_back(hooks);
 }
 
 int SiteHandler::NamedHook::handler(RequestRec& r) const {
@@ -265,7 +267,11 @@ void SiteHandler::run_phases(RequestRec& r) const {
   for (const ModuleHooks* hook : handlers_) {
     const int rc = hook->handler(r);
     if (rc == kDeclined) continue;
-    if (rc != kOk) render_error(rc, &req, {}, resp);
+    if (rc != kOk) {
+      render_error(rc, &req, {}, resp);
+    } else if (resp.task || resp.status < 400) {
+      run_output_filters(r);  // not for an error page the handler rendered
+    }
     return;
   }
   if (default_hook_.handler(r) != kDeclined) return;
@@ -290,16 +296,9 @@ void SiteHandler::default_handler(RequestRec& rec) const {
   Response& resp = rec.resp;
   switch (req.method) {
     case Method::kGet:
-    case Method::kHead: {
-      StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
-                                      rec.filename, rec.url_path, resp);
-      if (r.status == 200 || r.status == 206 || r.status == 304) return;
-      ErrorExtras e;
-      e.location = r.location;
-      if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
-      render_error(r.status, &req, e, resp);
+    case Method::kHead:
+      serve_file(rec);
       return;
-    }
     case Method::kOptions:
       resp.add_header("Allow", allow_);
       return;
@@ -327,6 +326,42 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       return;
   }
   render_error(500, &req, {}, resp);
+}
+
+bool SiteHandler::run_output_filters(RequestRec& r) const {
+  bool transformed = false;
+  for (const ModuleHooks* hook : output_filter_) {
+    if (hook->output_filter(r) == kOk) transformed = true;
+  }
+  return transformed;
+}
+
+void SiteHandler::serve_file(RequestRec& rec) const {
+  const Request& req = rec.req;
+  Response& resp = rec.resp;
+  // A filter that may transform the body gets it whole; the ranges apply after it.
+  bool defer_ranges = false;
+  if (req.method == Method::kGet && req.header("Range")) {
+    for (const ModuleHooks* hook : insert_filter_) {
+      if (hook->insert_filter(rec) == kOk) defer_ranges = true;
+    }
+  }
+  const time_t now = std::time(nullptr);
+  StaticResult r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path,
+                                  resp, defer_ranges);
+  if (r.status == 200 || r.status == 206 || r.status == 304) {
+    if (r.status == 304 || run_output_filters(rec) || !defer_ranges) return;
+    // No filter took the body: serve the ranges now, keeping the Vary a filter added.
+    std::string vary(resp.header("Vary").value_or(""));
+    resp.clear_keep_env();
+    r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path, resp);
+    if (!vary.empty() && r.status != 304) resp.add_header("Vary", vary);
+    if (r.status == 200 || r.status == 206 || r.status == 304) return;
+  }
+  ErrorExtras e;
+  e.location = r.location;
+  if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
+  render_error(r.status, &req, e, resp);
 }
 
 }  // namespace tern

@@ -105,6 +105,10 @@ class SiteHandler : public Handler, public RequestPipeline {
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
   void default_handler(RequestRec& r) const;
+  // The output filters over a handler's response; true when one transformed the body.
+  bool run_output_filters(RequestRec& r) const;
+  // Static files (GET/HEAD) through the output filters, ranges after them.
+  void serve_file(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;
@@ -123,6 +127,8 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::vector<const ModuleHooks*> check_user_;     // check_user_id hooks
   std::vector<const ModuleHooks*> auth_checker_;   // auth_checker hooks
   std::vector<const ModuleHooks*> type_checker_;   // type_checker hooks
+  std::vector<const ModuleHooks*> insert_filter_;  // insert_filter hooks
+  std::vector<const ModuleHooks*> output_filter_;  // output_filter hooks
   std::vector<std::unique_ptr<NamedHook>> named_;
   DefaultHook default_hook_{this};
   CoreHooks core_hooks_{this};

@@ -78,7 +78,7 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
 // `cached` (when not null) supplies the bytes instead of `fd`, which is then -1.
 StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
                            std::string_view name_for_type, int fd, const struct stat& st,
-                           Response& resp, const CachedFile* cached = nullptr) {
+                           Response& resp, bool whole, const CachedFile* cached = nullptr) {
   UniqueFd file(fd);
   StaticResult result;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -111,13 +111,13 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     return result;
   }
   resp.clear_body();
-  if (cached) {  // callers use the cache only for requests without Range
+  if (cached) {  // callers use the cache only for requests without Range (or `whole`)
     resp.status = 200;
     resp.append_body(cached->content);
     return result;
   }
   resp.file = std::move(file);
-  auto range = req.header("Range");
+  auto range = whole ? std::nullopt : req.header("Range");
   if (range && req.method == Method::kGet && if_range_allows(req, v)) {
     auto& ranges = scratch().ranges;
     switch (parse_range(*range, size, opt.max_ranges, ranges)) {
@@ -145,7 +145,7 @@ StaticResult serve_cached(const Request& req, const StaticOptions& opt, time_t n
   struct stat st {};
   st.st_size = static_cast<off_t>(f.size);
   st.st_mtim = f.mtim;
-  return serve_regular(req, opt, now, name_for_type, -1, st, resp, &f);
+  return serve_regular(req, opt, now, name_for_type, -1, st, resp, true, &f);
 }
 
 }  // namespace
@@ -179,11 +179,12 @@ StaticResult serve_static(const Request& req, const RequestContext& ctx, const S
 
 StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                             time_t now, std::string& fs_path, std::string_view url_path,
-                            Response& resp) {
+                            Response& resp, bool whole) {
   Scratch& s = scratch();
   StaticResult result;
+  const bool use_cache = opt.cache && (whole || !req.header("Range"));
   struct stat st;
-  if (opt.cache && !req.header("Range")) {
+  if (use_cache) {
     if (auto f = opt.cache->get(fs_path, now))
       return serve_cached(req, opt, now, url_path, *f, resp);
   }
@@ -192,7 +193,7 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
     result.status = status_for_errno(-fd);
     return result;
   }
-  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, url_path, fd, st, resp);
+  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, url_path, fd, st, resp, whole);
   ::close(fd);
   if (!S_ISDIR(st.st_mode)) {
     result.status = 403;  // FIFO, device, socket
@@ -209,7 +210,7 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
     for (const std::string& index : *opt.directory_index) {
       fs_path.resize(dir_len);
       fs_path.append(index);
-      if (opt.cache && !req.header("Range")) {
+      if (use_cache) {
         if (auto f = opt.cache->get(fs_path, now))
           return serve_cached(req, opt, now, index, *f, resp);
       }
@@ -219,7 +220,7 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
         result.status = status_for_errno(-fd);
         return result;
       }
-      if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, index, fd, st, resp);
+      if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, index, fd, st, resp, whole);
       ::close(fd);
     }
   }

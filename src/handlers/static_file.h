@@ -40,9 +40,10 @@ StaticResult serve_static(const Request& req, const RequestContext& ctx, const S
 
 // As serve_static for a path already mapped by resolve_path(): `fs_path` (used as
 // scratch for DirectoryIndex names) and the decoded, normalised `url_path`.
+// `whole`: a Range is not applied (an output filter applies it after its transformation).
 StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                             time_t now, std::string& fs_path, std::string_view url_path,
-                            Response& resp);
+                            Response& resp, bool whole = false);
 
 // Serves the URL path `url_path` (percent-encoded, resolved like a request) as a plain body (no
 // conditionals, no ranges, Content-Type from `mime`) keeping `resp.status`; for ErrorDocument.

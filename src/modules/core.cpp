@@ -5,6 +5,7 @@
 #include "modules/cgi/cgi_directives.h"
 #include "modules/core_dir.h"
 #include "modules/core_options.h"
+#include "modules/deflate/filter_directives.h"
 #include "modules/dir_configs.h"
 #include "modules/registry.h"
 
@@ -105,6 +106,9 @@ const DirectiveSpec kDirectives[] = {
      "Name(s) of per-directory config files (default: .htaccess)", kMod, kOverrideNone},
     {"SetHandler", kCtxServer | kCtxDir, Args::kTake1, set_handler,
      "Forces all matching files to be processed by a handler", kMod, kOverrideFileInfo},
+    {"SetOutputFilter", kCtxServer | kCtxDir, Args::kTake1, set_output_filter,
+     "filter (or ; delimited list of filters) to be run on the request content", kMod,
+     kOverrideFileInfo},
     {"Options", kCtxServer | kCtxDir, Args::kIterate, set_options,
      "Set a number of attributes for a given directory", kMod, kOverrideOptions},
     {"AllowOverride", kCtxDirectory, Args::kIterate, set_allow_override,

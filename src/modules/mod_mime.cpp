@@ -1,6 +1,7 @@
 // mime_module (mod_mime.c): content types from file name extensions.
 
 #include "config/directive_setters.h"
+#include "modules/deflate/filter_directives.h"
 #include "modules/module.h"
 
 namespace tern::modules {
@@ -16,6 +17,8 @@ const DirectiveSpec kDirectives[] = {
      "The location of the mime.types file", kMod, kOverrideNone},
     {"AddType", kCtxServer, Args::kIterate2, set_add_type,
      "Maps the given filename extensions onto the specified content type", kMod, kOverrideFileInfo},
+    {"AddOutputFilter", kCtxServer | kCtxDir, Args::kIterate2, add_output_filter,
+     "output filter name followed by one or more file extensions", kMod, kOverrideFileInfo},
 };
 
 }  // namespace

@@ -93,6 +93,8 @@ enum class Phase : unsigned {
   kTypeChecker,      // content type, encoding, language, handler of r.filename (run-first)
   kHandler,          // produces the response, selected by handler name
   kLogTransaction,   // after the response (mod_log_config, in the connection)
+  kInsertFilter,     // before the handler: will an output filter transform the body? (run-all)
+  kOutputFilter,     // after the handler: transforms r.resp's head and body (run-all)
 };
 
 // A module's request hooks (httpd's ap_hook_*). A phase the module does not take part
@@ -121,6 +123,14 @@ class ModuleHooks {
   // Run-first: the first hook that does not decline produces the response (kOk) or
   // fails it with a status. Selects itself by RequestRec::handler, as httpd's handlers.
   virtual int handler(RequestRec&) const { return kDeclined; }
+  // Before core's default handler serves a Range request: kOk when this module's output
+  // filter may transform the body, so the ranges must be applied after it (httpd's
+  // byterange filter runs after the content filters); the handler then serves it whole.
+  virtual int insert_filter(RequestRec&) const { return kDeclined; }
+  // After a handler produced r.resp (not for error pages): kOk when the body was
+  // transformed (e.g. compressed, or wrapped in a task), kDeclined otherwise (the head
+  // may still have changed: Vary).
+  virtual int output_filter(RequestRec&) const { return kDeclined; }
 };
 
 // The descriptor of one module. Constant data, defined next to its directive table.
