@@ -104,6 +104,10 @@ class SiteHandler : public Handler, public RequestPipeline {
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
+  // httpd's access and authentication steps (Satisfy All): access_checker, then
+  // access_checker_ex, and when that asks for a user check_user_id and auth_checker;
+  // kOk or the status that ends the request.
+  int run_access(RequestRec& r) const;
   void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
@@ -123,6 +127,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::vector<const ModuleHooks*> header_parser_;  // header_parser hooks
   std::vector<const ModuleHooks*> check_user_;     // check_user_id hooks
   std::vector<const ModuleHooks*> auth_checker_;   // auth_checker hooks
+  std::vector<const ModuleHooks*> access_ex_;      // access_checker_ex hooks
   std::vector<const ModuleHooks*> type_checker_;   // type_checker hooks
   std::vector<std::unique_ptr<NamedHook>> named_;
   DefaultHook default_hook_{this};
