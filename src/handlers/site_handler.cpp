@@ -297,9 +297,13 @@ int SiteHandler::run_access(RequestRec& r) const {
   if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check user: ");
   if (rc != kOk) return rc;
   if (!r.resp.user) {
-    return fail(
-        "AH00027: No authentication done but request not allowed without authentication "
-        "for ");
+    std::string msg = "[client " + std::string(r.ctx.client_ip) + ":" +
+                      std::to_string(r.ctx.client_port) +
+                      "] AH00027: No authentication done but request not allowed without "
+                      "authentication for " +
+                      std::string(r.url_path) + ". Authentication not configured?";
+    log_(msg);
+    return 500;
   }
   rc = run_first(auth_checker_, r, &ModuleHooks::auth_checker);
   if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check authorization: ");
