@@ -59,8 +59,10 @@ std::string add_authn_provider(BuildState& st, const Cmd& c) {
   AuthBasicDirConfig& conf = dir_scope<AuthBasicDirConfig>(st, auth_basic_module);
   for (const Word& w : c.args) {
     // httpd looks the provider up when the line is read: its module must be loaded.
-    if (w.text != "file" || !st.modules.active(authn_file_module))
-      return "Unknown Authn provider: " + shorten(w.text) + " (tern has file)";
+    if (w.text != "file")
+      return "Unknown Authn provider: " + shorten(w.text) + " (tern has file only)";
+    if (!st.modules.active(authn_file_module))
+      return "Unknown Authn provider: file (authn_file_module is not loaded)";
     conf.providers.push_back(w.text);
   }
   return "";
