@@ -48,8 +48,8 @@ class AuthVersusApache : public ::testing::Test {
     add_user(users, {"-s"}, "carol", "carol-pw");
     add_user(users, {"-d"}, "dave", "davepass");
     ::chmod(users.c_str(), 0644);  // apache's child runs as nobody
-    for (const char* f :
-         {"private/index.html", "open/f.txt", "lan/f.txt", "wan/f.txt", "bob/f.txt"}) {
+    for (const char* f : {"private/index.html", "open/f.txt", "lan/f.txt", "wan/f.txt", "bob/f.txt",
+                          "soft/f.txt"}) {
       apache_.put(f, std::string("file ") + f + "\n");
       tern_.put(f, std::string("file ") + f + "\n");
     }
@@ -77,7 +77,10 @@ class AuthVersusApache : public ::testing::Test {
         section("/noname", auth + "  Require valid-user\n") +
         section("/nofile", "  AuthType Basic\n  AuthName x\n  AuthUserFile " +
                                apache_.root().path() + "/no-such-file\n  Require valid-user\n") +
-        section("/norequire", auth + "  AuthName x\n");
+        section("/norequire", auth + "  AuthName x\n") +
+        section("/soft", auth +
+                             "  AuthName soft\n  AuthBasicAuthoritative Off\n"
+                             "  Require valid-user\n");
     ASSERT_TRUE(apache_.start(load + conf)) << apache_.log();
     // apache's base configuration grants everything in <Directory />; tern's the same at
     // server level (it has no <Directory> yet).
@@ -151,6 +154,15 @@ TEST_F(AuthVersusApache, ConfigurationErrors) {
   // AuthType under an inherited `Require all granted` asks for nothing (without any
   // Require it is AH01627's 500: auth_basic_test.cpp).
   EXPECT_EQ(compare("/norequire/").status, 404);
+}
+
+TEST_F(AuthVersusApache, NotAuthoritative) {
+  // AuthBasicAuthoritative Off: an unknown user is left to other modules; none takes it,
+  // so authn_core refuses the AuthType (AH01796, 500). A wrong password stays a 401.
+  EXPECT_EQ(compare("/soft/f.txt", {basic("mallory:x")}).status, 500);
+  EXPECT_EQ(compare("/soft/f.txt", {basic("alice:wrong")}).status, 401);
+  EXPECT_EQ(compare("/soft/f.txt", {basic("alice:alice pw")}).status, 200);
+  EXPECT_EQ(compare("/soft/f.txt").status, 401);
 }
 
 TEST_F(AuthVersusApache, CgiEnvironment) {
