@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -231,6 +232,27 @@ TEST_F(AuthBasic, PasswordFileChangesAreSeen) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(status, 200);
+}
+
+TEST_F(AuthBasic, ConcurrentLoginsGetTheirOwnAnswers) {
+  start();
+  std::atomic<int> wrong_answers{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 15; ++i) {
+        const bool good = (i + t) % 2 == 0;
+        const char* user = t % 3 == 0   ? "alice:alice pw"
+                           : t % 3 == 1 ? "bob:bob:pw"
+                                        : "dave:davepass";
+        auto r = fetch(server_.port(),
+                       http_request("GET", "/private/", {basic(good ? user : "carol:nope")}));
+        if (!r || r->status != (good ? 200 : 401)) ++wrong_answers;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong_answers.load(), 0) << error_log();
 }
 
 TEST_F(AuthBasic, UnsupportedAuthTypeIsRefusedAtStartUp) {

@@ -46,13 +46,14 @@ void to64(std::string& out, unsigned long v, int n) {
   }
 }
 
-// crypt(3) of the system, thread-safe (crypt_rn with per-thread scratch); "" on failure.
+// crypt(3) of the system, thread-safe (crypt_rn with its own scratch); "" on failure.
 std::string system_crypt(std::string_view password, std::string_view setting) {
   const std::string pw(password);
   const std::string set(setting);
   if (pw.size() != password.size() || set.size() != setting.size()) return "";
-  thread_local crypt_data data{};  // zero-initialised before first use, as crypt_rn wants
-  const char* r = crypt_rn(pw.c_str(), set.c_str(), &data, sizeof(data));
+  // Zero-initialised as crypt_rn wants; on the heap (32 KiB), not in every thread's TLS.
+  auto data = std::make_unique<crypt_data>();
+  const char* r = crypt_rn(pw.c_str(), set.c_str(), data.get(), sizeof(crypt_data));
   if (r == nullptr || r[0] == '*') return "";  // libxcrypt's failure tokens start with '*'
   return r;
 }
