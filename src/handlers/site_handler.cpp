@@ -287,9 +287,10 @@ int SiteHandler::run_access(RequestRec& r) const {
   rc = run_first(access_ex_, r, &ModuleHooks::access_checker_ex);
   if (rc != kDeclined) return rc;  // authorized without authentication, or refused
   // httpd's decl_die and its check that authentication named a user, verbatim.
-  const auto fail = [&](const char* text) {
-    std::string msg = "[client " + std::string(r.ctx.client_ip) + ":" +
-                      std::to_string(r.ctx.client_port) + "] " + text + std::string(r.url_path);
+  const auto fail = [&](std::string_view text, std::string_view tail = {}) {
+    std::string msg =
+        "[client " + std::string(r.ctx.client_ip) + ":" + std::to_string(r.ctx.client_port) + "] ";
+    msg.append(text).append(r.url_path).append(tail);
     log_(msg);
     return 500;
   };
@@ -297,13 +298,9 @@ int SiteHandler::run_access(RequestRec& r) const {
   if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check user: ");
   if (rc != kOk) return rc;
   if (!r.resp.user) {
-    std::string msg = "[client " + std::string(r.ctx.client_ip) + ":" +
-                      std::to_string(r.ctx.client_port) +
-                      "] AH00027: No authentication done but request not allowed without "
-                      "authentication for " +
-                      std::string(r.url_path) + ". Authentication not configured?";
-    log_(msg);
-    return 500;
+    return fail(
+        "AH00027: No authentication done but request not allowed without authentication for ",
+        ". Authentication not configured?");
   }
   rc = run_first(auth_checker_, r, &ModuleHooks::auth_checker);
   if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check authorization: ");

@@ -2,7 +2,8 @@
 // The top-level handler of a site: the request pipeline that runs the modules' hooks in
 // httpd's order — translate_name (mod_alias, then core's path under DocumentRoot),
 // map_to_storage (core: the merged per-directory configuration of the matching
-// <Location>s), access_checker (Require), fixups (core's SetHandler first), handler (by
+// <Location>s), access_checker, access_checker_ex (Require), check_user_id and
+// auth_checker (authentication), fixups (core's SetHandler first), handler (by
 // handler name; core's default handler serves static files) — plus error pages and
 // internal redirects.
 
