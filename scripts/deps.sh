@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache node-llhttp libgtest-dev googletest curl
-      python3 libpcre2-dev zlib1g-dev)
+      python3 libpcre2-dev zlib1g-dev libssl-dev libcrypt-dev)
 case "$what" in
   # chromium: tests/integration/status_test.cpp renders server-status in a headless browser.
   # apache2-bin: tests/integration/apache_harness.h runs Debian's httpd + mod_cgid as the

@@ -64,9 +64,20 @@ struct ReadTimeoutSpec {
 
 // One `Require` leaf or a <RequireAll>/<RequireAny> container.
 struct RequireRule {
-  enum class Kind { kAllGranted, kAllDenied, kIp, kLocal, kAll, kAny } kind = Kind::kAllGranted;
+  // kValidUser, kUser: mod_authz_user's providers (they need an authenticated user).
+  enum class Kind {
+    kAllGranted,
+    kAllDenied,
+    kIp,
+    kLocal,
+    kAll,
+    kAny,
+    kValidUser,
+    kUser
+  } kind = Kind::kAllGranted;
   bool negated = false;               // `Require not …`
   std::vector<std::string> ips;       // kIp: addresses and CIDR blocks as written
+  std::vector<std::string> users;     // kUser: the user names, compared exactly
   std::vector<RequireRule> children;  // kAll / kAny
 };
 

@@ -240,6 +240,8 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
   if (status >= 300 && status < 400 && !extras.location.empty())
     resp.add_header("Location", extras.location);
   if (status == 405 && !extras.allow.empty()) resp.add_header("Allow", extras.allow);
+  if (!extras.www_authenticate.empty())
+    resp.add_header("WWW-Authenticate", extras.www_authenticate);
   if (status == 416 && extras.entity_length >= 0) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof(buf), extras.entity_length);

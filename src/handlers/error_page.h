@@ -20,6 +20,8 @@ struct ErrorExtras {
   std::string_view allow;      // 405: Allow value
   std::string_view method;     // 405/501: named in the body (from the request if empty)
   int64_t entity_length = -1;  // 416: adds Content-Range: bytes */N when >= 0
+  // 401: the WWW-Authenticate value authentication left (httpd's err_headers_out).
+  std::string_view www_authenticate;
 };
 
 // Built-in pages prepared once; immutable and shared by all threads afterwards.

@@ -94,6 +94,7 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
   if (phases & phase_bit(Phase::kHeaderParser)) header_parser_.push_back(hooks);
   if (phases & phase_bit(Phase::kCheckUserId)) check_user_.push_back(hooks);
   if (phases & phase_bit(Phase::kAuthChecker)) auth_checker_.push_back(hooks);
+  if (phases & phase_bit(Phase::kAccessCheckerEx)) access_ex_.push_back(hooks);
   if (phases & phase_bit(Phase::kTypeChecker)) type_checker_.push_back(hooks);
   if (phases & phase_bit(Phase::kInsertFilter)) insert_filter_.push_back(hooks);
   if (phases & phase_bit(Phase::kOutputFilter)) output_filter_.push_back(hooks);
@@ -253,14 +254,13 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
 void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
-  int rc = run_all(access_, r, &ModuleHooks::access_checker);
-  if (rc == kOk) rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
-  if (rc == kOk || rc == kDeclined) rc = run_all(auth_checker_, r, &ModuleHooks::auth_checker);
+  int rc = run_access(r);
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
   if (rc != kOk) {
     ErrorExtras e;
     e.location = r.location;
+    if (rc == 401) e.www_authenticate = r.www_authenticate;
     render_error(rc, &req, e, resp);
     return;
   }
@@ -281,6 +281,35 @@ void SiteHandler::run_phases(RequestRec& r) const {
     log_(msg);
     render_error(500, &req, {}, resp);
   }
+}
+
+int SiteHandler::run_access(RequestRec& r) const {
+  int rc = run_all(access_, r, &ModuleHooks::access_checker);
+  if (rc != kOk) return rc;
+  // httpd without authz_core answers every request 500 (AH00025); tern serves it, as no
+  // Require can be configured then.
+  if (access_ex_.empty()) return kOk;
+  rc = run_first(access_ex_, r, &ModuleHooks::access_checker_ex);
+  if (rc != kDeclined) return rc;  // authorized without authentication, or refused
+  // httpd's decl_die and its check that authentication named a user, verbatim.
+  const auto fail = [&](std::string_view text, std::string_view tail = {}) {
+    std::string msg =
+        "[client " + std::string(r.ctx.client_ip) + ":" + std::to_string(r.ctx.client_port) + "] ";
+    msg.append(text).append(r.url_path).append(tail);
+    log_(msg);
+    return 500;
+  };
+  rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
+  if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check user: ");
+  if (rc != kOk) return rc;
+  if (!r.resp.user) {
+    return fail(
+        "AH00027: No authentication done but request not allowed without authentication for ",
+        ". Authentication not configured?");
+  }
+  rc = run_first(auth_checker_, r, &ModuleHooks::auth_checker);
+  if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check authorization: ");
+  return rc;
 }
 
 int SiteHandler::DefaultHook::handler(RequestRec& r) const {

@@ -2,7 +2,8 @@
 // The top-level handler of a site: the request pipeline that runs the modules' hooks in
 // httpd's order — translate_name (mod_alias, then core's path under DocumentRoot),
 // map_to_storage (core: the merged per-directory configuration of the matching
-// <Location>s), access_checker (Require), fixups (core's SetHandler first), handler (by
+// <Location>s), access_checker, access_checker_ex (Require), check_user_id and
+// auth_checker (authentication), fixups (core's SetHandler first), handler (by
 // handler name; core's default handler serves static files) — plus error pages and
 // internal redirects.
 
@@ -104,6 +105,10 @@ class SiteHandler : public Handler, public RequestPipeline {
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
+  // httpd's access and authentication steps (Satisfy All): access_checker, then
+  // access_checker_ex, and when that asks for a user check_user_id and auth_checker;
+  // kOk or the status that ends the request.
+  int run_access(RequestRec& r) const;
   void default_handler(RequestRec& r) const;
   // The output filters over a handler's response; true when one transformed the body.
   bool run_output_filters(RequestRec& r) const;
@@ -126,6 +131,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::vector<const ModuleHooks*> header_parser_;  // header_parser hooks
   std::vector<const ModuleHooks*> check_user_;     // check_user_id hooks
   std::vector<const ModuleHooks*> auth_checker_;   // auth_checker hooks
+  std::vector<const ModuleHooks*> access_ex_;      // access_checker_ex hooks
   std::vector<const ModuleHooks*> type_checker_;   // type_checker hooks
   std::vector<const ModuleHooks*> insert_filter_;  // insert_filter hooks
   std::vector<const ModuleHooks*> output_filter_;  // output_filter hooks

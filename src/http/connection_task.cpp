@@ -187,6 +187,10 @@ ConnWait HttpConnection::start_task(WorkerScratch& w, const ConnectionEnv& env, 
   t.task = std::move(from.task);
   t.resp.status = from.status;
   t.resp.fields = std::move(from.fields);
+  // What the access log reads besides the head: the user (%u) and the environment (%{VAR}e).
+  t.resp.user = std::move(from.user);
+  t.resp.auth_type = std::move(from.auth_type);
+  t.resp.env = std::move(from.env);
   if (from.close_connection) close_after_ = true;
   from.clear();
   // The request must outlive its bytes in the input buffer, which the body reads reuse.

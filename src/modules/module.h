@@ -74,10 +74,13 @@ struct RequestRec {
   // The Location of the 3xx status a translate_name or fixups hook returns (httpd's
   // headers_out "Location"); the hook keeps the text alive. Empty otherwise.
   std::string_view location;
-  // The authenticated user (httpd's r->user), set by check_user_id; empty when none.
-  std::string user;
   // Keeps `dir` alive while the request's hooks run (map_to_storage sets both).
   std::shared_ptr<const DirConfigs> dir_owner;
+  // httpd's r->user and r->ap_auth_type are resp.user and resp.auth_type: they outlive
+  // the hooks (the access log's %u, CGI's REMOTE_USER).
+  // The challenge a failed authentication leaves for the 401 page (httpd's
+  // note_auth_failure: WWW-Authenticate in err_headers_out); empty when none.
+  std::string www_authenticate;
 };
 
 // The request phases a module can hook, in httpd's order.
@@ -89,7 +92,8 @@ enum class Phase : unsigned {
   kPostReadRequest,  // right after the request head, before translate_name (run-all)
   kHeaderParser,     // after map_to_storage, with r.dir set (run-all: mod_setenvif)
   kCheckUserId,      // authentication: who the user is (run-first: mod_auth_basic)
-  kAuthChecker,      // authorization that needs the user (run-all)
+  kAuthChecker,      // authorization that needs the user (run-first: mod_authz_core)
+  kAccessCheckerEx,  // after access_checker: authorization that may need a user (run-first)
   kTypeChecker,      // content type, encoding, language, handler of r.filename (run-first)
   kHandler,          // produces the response, selected by handler name
   kLogTransaction,   // after the response (mod_log_config, in the connection)
@@ -114,9 +118,13 @@ class ModuleHooks {
   virtual int post_read_request(RequestRec&) const { return kDeclined; }
   // Run-all, after map_to_storage (r.dir set), before access_checker.
   virtual int header_parser(RequestRec&) const { return kDeclined; }
-  // Run-first, after access_checker: establishes r.user (kOk), or fails (401).
+  // Run-first, after access_checker: kOk authorizes without authentication, kDeclined
+  // asks for it (check_user_id, then auth_checker), a status fails the request.
+  virtual int access_checker_ex(RequestRec&) const { return kDeclined; }
+  // Run-first, after access_checker_ex declined: establishes resp.user (kOk), or fails
+  // (401); when every hook declines, the request fails with 500 (httpd's decl_die).
   virtual int check_user_id(RequestRec&) const { return kDeclined; }
-  // Run-all, after check_user_id.
+  // Run-first, after check_user_id: kOk authorizes the user, a status fails the request.
   virtual int auth_checker(RequestRec&) const { return kDeclined; }
   // Run-first, after auth_checker, before fixups: the content type etc. of r.filename.
   virtual int type_checker(RequestRec&) const { return kDeclined; }

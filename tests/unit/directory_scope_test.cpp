@@ -228,6 +228,23 @@ TEST_F(DirectoryScopeTest, IfElseIfElseAfterEverythingElse) {
       << bad.error;
 }
 
+TEST_F(DirectoryScopeTest, NestedSectionsKeepTheirParentWithServerLevelRequire) {
+  // A server-level Require becomes a "/" section in front of the others: the nested
+  // sections' parent and chain indices must follow it.
+  build(
+      "Require all granted\n"
+      "<Directory ${R}/a>\n<Files x.txt>\nSetHandler nested\n</Files>\n</Directory>\n"
+      "<If \"true\">\nSetHandler if\n</If>\n<Else>\nSetHandler else\n</Else>\n");
+  EXPECT_EQ(handler("/a/x.txt"), "nested");
+  EXPECT_EQ(handler("/b/x.txt"), "");
+  Request req;
+  RequestContext ctx;
+  ExprContext e{&req, &ctx, {}, {}, {}, {}, {}};
+  ScopeWalk::Result r = walk_->lookup(root() + "/a/y.txt", "/x", 0, &e);
+  ASSERT_TRUE(r.dir);
+  EXPECT_EQ(*dir_handler(*r.dir), "if");
+}
+
 TEST_F(DirectoryScopeTest, SectionErrorsNameTheirLine) {
   LoadResult r = testing::load("<Directory relative/path>\n</Directory>\n", dir.path());
   EXPECT_NE(r.error.find("t.conf:1: <Directory>:"), std::string::npos) << r.error;

@@ -208,6 +208,8 @@ int CgiHandler::run_script(RequestRec& r, const std::string& script,
   in.path = path_;
   in.tz = tz_;
   in.pass_auth = config_->cgi_pass_auth;
+  if (r.resp.user) in.remote_user = &*r.resp.user;
+  in.auth_type = r.resp.auth_type;
   in.server_admin = config_->server_admin;
   in.request_env = &r.resp.env;
   std::string signature;
