@@ -21,6 +21,7 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/mime/mime_hooks.h"
 #include "modules/module.h"
 #include "util/regex.h"
 
@@ -104,6 +105,12 @@ class SiteHandler : public Handler, public RequestPipeline {
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
+  // The handler phase: the first hook that takes r.handler, else core's default handler;
+  // a name no hook takes answers 500.
+  void run_handler(RequestRec& r) const;
+  // The type_checker phase and core's ForceType for `r.filename` (a DirectoryIndex
+  // file's sub-request); false when AddHandler gave it a handler that then answered.
+  bool retype(RequestRec& r) const;
   void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
@@ -112,6 +119,7 @@ class SiteHandler : public Handler, public RequestPipeline {
 
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
+  std::unique_ptr<MimeHooks> mime_hooks_;  // mod_mime's type_checker over mime_
   std::unique_ptr<ErrorPages> pages_;
   LocationMap locations_;
   std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order

@@ -11,6 +11,7 @@
 
 #include "config/directive_table.h"
 #include "config/module_config.h"
+#include "http/content_meta.h"
 #include "http/handler.h"
 
 namespace tern {
@@ -76,6 +77,11 @@ struct RequestRec {
   std::string_view location;
   // The authenticated user (httpd's r->user), set by check_user_id; empty when none.
   std::string user;
+  // The type, encoding and language type_checker (mod_mime) and core's ForceType decided
+  // for r.filename; what the default handler sends.
+  ContentMeta content;
+  // A ScriptAlias mapped the URL (httpd's note "alias-forced-type"): CGI needs no ExecCGI.
+  bool script_aliased = false;
 };
 
 // The request phases a module can hook, in httpd's order.

@@ -14,6 +14,7 @@
 #include "modules/alias/alias_map.h"
 #include "modules/cgi/cgi_env.h"
 #include "modules/cgi/cgi_task.h"
+#include "modules/core_dir.h"
 
 namespace tern {
 
@@ -145,6 +146,12 @@ void CgiHandler::directory_location(const Request& req, const RequestContext& ct
 
 int CgiHandler::handler(RequestRec& r) const {
   if (r.handler != "cgi-script") return kDeclined;
+  // A script handled by AddHandler/SetHandler needs Options ExecCGI; a ScriptAlias'd one
+  // does not (httpd's is_scriptaliased).
+  if (!r.script_aliased && (r.dir == nullptr || (dir_options(*r.dir) & kOptExecCGI) == 0)) {
+    log_request(r.ctx, "AH01262: Options ExecCGI is off in this directory: ", r.filename);
+    return 403;
+  }
   thread_local std::string location;
   location.clear();
   const int rc = run(r, &location);
