@@ -137,7 +137,7 @@ struct Config {
   std::string server_name;    // may be empty (then the hostname is used)
   std::vector<ListenSpec> listens;
   std::vector<std::string> directory_index{"index.html"};
-  std::string types_config;                      // absolute path, or "" for the built-in table
+  std::string types_config;  // absolute path, or "" for the built-in table
   bool keep_alive = true;
   std::chrono::milliseconds keep_alive_timeout{5000};
   int max_keep_alive_requests = 100;  // 0 = unlimited

@@ -204,8 +204,8 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     render_error(status, &req, {}, resp);
     return;
   }
-  RequestRec r{req, ctx,     resp, *config_,  filename, url_path, {}, {},
-               {},  nullptr, {},   redirects, this,     {},       {}, {}, false};
+  RequestRec r{req,     ctx, resp,      *config_, filename, url_path, {}, {},   {},
+               nullptr, {},  redirects, this,     {},       {},       {}, false};
   if (!run_translate(r)) return;
   run_phases(r);
 }

@@ -77,8 +77,8 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
 // Fills the 200/206/304 response for the open regular file `fd`.
 // `cached` (when not null) supplies the bytes instead of `fd`, which is then -1.
 StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
-                           const ContentMeta& meta, int fd, const struct stat& st,
-                           Response& resp, const CachedFile* cached = nullptr) {
+                           const ContentMeta& meta, int fd, const struct stat& st, Response& resp,
+                           const CachedFile* cached = nullptr) {
   UniqueFd file(fd);
   StaticResult result;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -197,8 +197,7 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
   StaticResult result;
   struct stat st;
   if (opt.cache && !req.header("Range")) {
-    if (auto f = opt.cache->get(fs_path, now))
-      return serve_cached(req, opt, now, meta, *f, resp);
+    if (auto f = opt.cache->get(fs_path, now)) return serve_cached(req, opt, now, meta, *f, resp);
   }
   int fd = open_file(fs_path, st);
   if (fd < 0) {

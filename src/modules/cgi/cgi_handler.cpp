@@ -149,7 +149,9 @@ int CgiHandler::handler(RequestRec& r) const {
   // A script handled by AddHandler/SetHandler needs Options ExecCGI; a ScriptAlias'd one
   // does not (httpd's is_scriptaliased).
   if (!r.script_aliased && (r.dir == nullptr || (dir_options(*r.dir) & kOptExecCGI) == 0)) {
-    log_request(r.ctx, "AH01262: Options ExecCGI is off in this directory: ", r.filename);
+    // mod_cgid 2.4's log_scripterror wording, verbatim.
+    log_request(r.ctx, "AH01262: stderr from ",
+                r.filename + ": Options ExecCGI is off in this directory");
     return 403;
   }
   thread_local std::string location;

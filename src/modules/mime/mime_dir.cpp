@@ -17,14 +17,12 @@ std::string ext_key(std::string_view e) {
   return lower_copy(e);
 }
 
-// httpd's remove_items: an attribute a Remove* names becomes "" where it is set.
+// httpd's remove_items: the attribute a Remove* names becomes "" (set or not, mapped or
+// not: RemoveType then hides mime.types' type too).
 void apply_removes(const std::vector<std::pair<std::string, MimeAttr>>& removes,
                    std::map<std::string, MimeExtInfo, std::less<>>& ext) {
   for (const auto& [name, a] : removes) {
-    auto it = ext.find(name);
-    if (it == ext.end()) continue;
-    std::optional<std::string>& v = mime_attr(it->second, a);
-    if (v) v->clear();
+    mime_attr(ext[name], a).emplace();
   }
 }
 
@@ -40,14 +38,15 @@ FindScratch& scratch() {
   return s;
 }
 
-// Appends `part` to a ", "-joined list held in `view` (copied to `buf` on the second).
-void append_list(std::string_view& view, std::string& buf, std::string_view part) {
+// Appends `part` to a `sep`-joined list held in `view` (copied to `buf` on the second).
+void append_list(std::string_view& view, std::string& buf, std::string_view part,
+                 std::string_view sep) {
   if (view.empty()) {
     view = part;
     return;
   }
   if (view.data() != buf.data()) buf.assign(view);
-  buf.append(", ");
+  buf.append(sep);
   buf.append(part);
   view = buf;
 }
@@ -65,8 +64,10 @@ std::string_view with_charset(std::string_view type, std::string_view charset, s
   while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
   while (semi != std::string_view::npos) {
     const size_t next = type.find(';', semi + 1);
-    std::string_view param = type.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1);
-    while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+    std::string_view param =
+        type.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1);
+    while (!param.empty() && (param.front() == ' ' || param.front() == '\t'))
+      param.remove_prefix(1);
     bool is_charset = param.size() >= 8;
     for (size_t i = 0; is_charset && i < 8; ++i) is_charset = lower(param[i]) == "charset="[i];
     if (!is_charset && !param.empty()) {
@@ -104,7 +105,7 @@ void MimeDirConfig::add(MimeAttr a, std::string_view extension, std::string_view
   v = lower_copy(value);
   // httpd applies a scope's removals after all its additions (at merge).
   for (const auto& [name, attr] : removes)
-    if (attr == a && name == key) v->clear();
+    if (name == key) mime_attr(ext[key], attr).emplace();
 }
 
 void MimeDirConfig::remove(MimeAttr a, std::string_view extension) {
@@ -164,9 +165,9 @@ MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table
     if (info->type && !info->type->empty()) d.meta.type = *info->type;
     if (info->charset && !info->charset->empty()) charset = *info->charset;
     if (info->language && !info->language->empty())
-      append_list(d.meta.language, s.language, *info->language);
+      append_list(d.meta.language, s.language, *info->language, ",");  // apr_array_pstrcat
     if (info->encoding && !info->encoding->empty())
-      append_list(d.meta.encoding, s.encoding, *info->encoding);
+      append_list(d.meta.encoding, s.encoding, *info->encoding, ", ");
     if (info->handler && !info->handler->empty()) d.handler = *info->handler;
   }
   if (!charset.empty() && !d.meta.type.empty())

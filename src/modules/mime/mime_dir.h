@@ -31,13 +31,14 @@ enum class MimeAttr { kType, kEncoding, kLanguage, kCharset, kHandler };
 std::optional<std::string>& mime_attr(MimeExtInfo& info, MimeAttr a);
 
 struct MimeDirConfig final : ModuleConfig {
-  std::map<std::string, MimeExtInfo, std::less<>> ext;  // lower-case extension, no dot
+  std::map<std::string, MimeExtInfo, std::less<>> ext;    // lower-case extension, no dot
   std::vector<std::pair<std::string, MimeAttr>> removes;  // Remove* of this scope
-  std::optional<std::string> default_language;           // DefaultLanguage
+  std::optional<std::string> default_language;            // DefaultLanguage
   // Add*: sets `a` of each extension (lower-cased, leading dot dropped) to `value`
   // (lower-cased, as httpd's add_extension_info); "" when this scope removed it.
   void add(MimeAttr a, std::string_view extension, std::string_view value);
-  // Remove*: records the removal, applied to the enclosing scopes' mappings at merge.
+  // Remove*: records the removal, applied to the enclosing scopes' mappings at merge
+  // (and to this scope's own).
   void remove(MimeAttr a, std::string_view extension);
   // httpd's merge_mime_dir_configs: add's attributes over base's, then add's removals.
   std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const override;

@@ -15,8 +15,8 @@ namespace {
 // httpd's is_header_regex: a name of other characters than [-A-Za-z0-9_] is a regex.
 bool is_header_regex(std::string_view name) {
   for (char c : name) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '_';
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_';
     if (!plain) return true;
   }
   return false;
@@ -65,8 +65,8 @@ std::string_view attribute_value(const SetEnvIfRule& rule, const SetEnvIfInput& 
 }  // namespace
 
 std::string parse_setenvif(std::string_view attribute, std::string_view regex,
-                           const std::vector<std::string_view>& vars, bool icase,
-                           unsigned options, SetEnvIfRule* out) {
+                           const std::vector<std::string_view>& vars, bool icase, unsigned options,
+                           SetEnvIfRule* out) {
   SetEnvIfRule rule;
   rule.name = std::string(attribute);
   rule.attr = special_attr(attribute);

@@ -49,8 +49,8 @@ struct SetEnvIfRule {
 // Parses one line's arguments: attribute, regex, then [!]var[=value]…; `icase` for the
 // *NoCase forms; `options` the RegexDefaultOptions in effect. "" or an error message.
 std::string parse_setenvif(std::string_view attribute, std::string_view regex,
-                           const std::vector<std::string_view>& vars, bool icase,
-                           unsigned options, SetEnvIfRule* out);
+                           const std::vector<std::string_view>& vars, bool icase, unsigned options,
+                           SetEnvIfRule* out);
 
 // What the rules read of the request: its head, addresses and decoded path (httpd's r->uri).
 struct SetEnvIfInput {
