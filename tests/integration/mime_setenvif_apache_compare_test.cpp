@@ -121,8 +121,11 @@ TEST_F(MimeSetEnvIfVersusApache, ContentMetadataFromEveryExtension) {
 TEST_F(MimeSetEnvIfVersusApache, AddHandlerCgiNeedsExecCgi) {
   put("x/s.cgi", kEnvScript, 0755);
   put("y/s.cgi", kEnvScript, 0755);
+  put("y/sub/index.cgi", kEnvScript, 0755);
+  put("z/index.html.en", "<p>en</p>\n");
   start(
-      "AddHandler cgi-script .cgi\n"
+      "AddHandler cgi-script .cgi\nAddLanguage en .en\n"
+      "DirectoryIndex index.html index.cgi index.html.en\n"
       "<Location /y/>\nOptions +ExecCGI\n</Location>\n");
   auto [a, t] = both("/x/s.cgi");
   EXPECT_EQ(a.status, 403);
@@ -139,6 +142,17 @@ TEST_F(MimeSetEnvIfVersusApache, AddHandlerCgiNeedsExecCgi) {
   EXPECT_EQ(a2.status, 200) << apache_.log();
   EXPECT_EQ(t2.status, 200) << tern_.log();
   EXPECT_EQ(parse_env(t2.body)["SCRIPT_NAME"], parse_env(a2.body)["SCRIPT_NAME"]);
+  // A DirectoryIndex file is typed as itself: an AddHandler'd index runs as a script.
+  auto [a3, t3] = both("/y/sub/");
+  EXPECT_EQ(a3.status, 200) << apache_.log();
+  EXPECT_EQ(t3.status, 200) << tern_.log();
+  EXPECT_EQ(parse_env(t3.body)["SCRIPT_NAME"], parse_env(a3.body)["SCRIPT_NAME"]);
+  EXPECT_EQ(parse_env(t3.body)["SCRIPT_NAME"], "/y/sub/index.cgi");
+  auto [a4, t4] = both("/z/");
+  EXPECT_EQ(t4.status, a4.status);
+  EXPECT_EQ(headers_map(t4)["content-type"], headers_map(a4)["content-type"]);
+  EXPECT_EQ(headers_map(t4)["content-language"], headers_map(a4)["content-language"]);
+  EXPECT_EQ(headers_map(t4)["content-language"], "en");
 }
 
 TEST_F(MimeSetEnvIfVersusApache, SetEnvIfReachesLogCgiAndCustomLogEnv) {
