@@ -66,17 +66,27 @@ std::string_view dir_force_type(const DirConfigs& dir) {
   return *c->force_type;
 }
 
-std::string_view make_content_type(const DirConfigs& dir, std::string_view type) {
+std::string_view dir_default_charset(const DirConfigs& dir) {
   const CoreDirConfig* c = core_conf(dir);
-  if (type.empty() || c == nullptr || !c->default_charset || c->default_charset->empty())
-    return type;
-  if (contains_nocase(type, "charset=")) return type;
+  return c != nullptr && c->default_charset ? std::string_view(*c->default_charset)
+                                            : std::string_view();
+}
+
+std::string_view add_default_charset(std::string_view type, std::string_view charset,
+                                     std::string& buf) {
+  if (type.empty() || charset.empty() || contains_nocase(type, "charset=")) return type;
   if (!contains_nocase(type, "text/plain") && !contains_nocase(type, "text/html")) return type;
-  thread_local std::string buf;
   buf.assign(type);
   buf.append("; charset=");
-  buf.append(*c->default_charset);
+  buf.append(charset);
   return buf;
+}
+
+std::string_view make_content_type(const DirConfigs& dir, std::string_view type) {
+  const std::string_view charset = dir_default_charset(dir);
+  if (charset.empty()) return type;
+  thread_local std::string buf;
+  return add_default_charset(type, charset, buf);
 }
 
 }  // namespace tern

@@ -21,6 +21,14 @@ namespace tern {
 // ForceType's media type in `dir`, or "" when none is in force (unset or "none").
 std::string_view dir_force_type(const DirConfigs& dir);
 
+// The charset AddDefaultCharset adds in `dir` ("" when Off).
+std::string_view dir_default_charset(const DirConfigs& dir);
+
+// `type` with "; charset=`charset`" appended when `charset` is not empty, `type` names
+// text/plain or text/html and has no charset= yet (written to `buf`); else `type`.
+std::string_view add_default_charset(std::string_view type, std::string_view charset,
+                                     std::string& buf);
+
 // httpd's ap_make_content_type: `type` with "; charset=NAME" appended when
 // AddDefaultCharset is on in `dir`, `type` names text/plain or text/html and has no
 // charset= yet; else `type` itself. The result may live in this thread's buffer (valid

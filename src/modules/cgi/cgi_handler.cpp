@@ -14,6 +14,7 @@
 #include "modules/alias/alias_map.h"
 #include "modules/cgi/cgi_env.h"
 #include "modules/cgi/cgi_task.h"
+#include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 
 namespace tern {
@@ -254,6 +255,7 @@ int CgiHandler::run_script(RequestRec& r, const std::string& script,
   p.head_request = req.method == Method::kHead;
   p.pipeline = r.pipeline;
   p.redirects = r.redirects;
+  if (r.dir != nullptr) p.default_charset = std::string(dir_default_charset(*r.dir));
   r.resp.task = std::make_unique<CgiTask>(std::move(*proc), std::move(p), req, ctx);
   return 0;
 }
