@@ -44,8 +44,14 @@ enum class LogLevel { kEmerg, kAlert, kCrit, kError, kWarn, kNotice, kInfo, kDeb
 
 // One `CustomLog path format-or-nickname` directive, nickname already resolved.
 struct CustomLogSpec {
+  CustomLogSpec() = default;
+  // A log of every request: `path` in `format`.
+  CustomLogSpec(std::string p, std::string f) : path(std::move(p)), format(std::move(f)) {}
   std::string path;    // absolute path, or "|command" is not supported (refused)
   std::string format;  // the LogFormat string
+  // `env=[!]VAR`: log only requests whose environment has (or, with '!', lacks) VAR.
+  std::string env;
+  bool env_negated = false;
 };
 
 // One `ErrorDocument code action` directive.
@@ -148,8 +154,7 @@ struct Config {
   std::string server_name;    // may be empty (then the hostname is used)
   std::vector<ListenSpec> listens;
   std::vector<std::string> directory_index{"index.html"};
-  std::string types_config;                      // absolute path, or "" for the built-in table
-  std::map<std::string, std::string> add_types;  // lower-case extension without dot -> type
+  std::string types_config;  // absolute path, or "" for the built-in table
   bool keep_alive = true;
   std::chrono::milliseconds keep_alive_timeout{5000};
   int max_keep_alive_requests = 100;  // 0 = unlimited

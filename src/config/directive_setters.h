@@ -14,7 +14,6 @@ std::string set_server_name(BuildState&, const Cmd&);
 std::string set_document_root(BuildState&, const Cmd&);
 std::string set_directory_index(BuildState&, const Cmd&);
 std::string set_types_config(BuildState&, const Cmd&);
-std::string set_add_type(BuildState&, const Cmd&);
 std::string set_keep_alive(BuildState&, const Cmd&);
 std::string set_keep_alive_timeout(BuildState&, const Cmd&);
 std::string set_max_keep_alive_requests(BuildState&, const Cmd&);

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "http/path_resolve.h"
+#include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 #include "modules/registry.h"
 
@@ -50,7 +51,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   // mod_mime's types: without mime_module active no type is known, so no Content-Type
   // is sent (httpd without mod_mime).
   auto mime = module_enabled(config->active_modules, "mime_module")
-                  ? MimeTable::load(config->types_config, config->add_types, error)
+                  ? MimeTable::load(config->types_config, {}, error)
                   : MimeTable::from_text("", {});
   if (!mime) return nullptr;
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
@@ -58,6 +59,10 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (!h->scopes_.init(*config, error)) return nullptr;
   // core's SetHandler fixup runs really first (httpd's core_override_type).
   h->fixups_.push_back(&h->core_hooks_);
+  if (module_enabled(config->active_modules, "mime_module")) {
+    h->mime_hooks_ = std::make_unique<MimeHooks>(&h->mime_);
+    h->add_hooks(h->mime_hooks_.get(), phase_bit(Phase::kTypeChecker));
+  }
   // Only the active modules' hooks run (with LoadModule lines: those it names).
   for (const Module* m : all_modules()) {
     if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
@@ -193,8 +198,8 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     render_error(status, &req, {}, resp);
     return;
   }
-  RequestRec r{req, ctx,     resp, *config_,  filename, url_path, {}, {},
-               {},  nullptr, {},   redirects, this,     {},       {}, {}};
+  RequestRec r{req,     ctx, resp,      *config_, filename, url_path, {}, {}, {},
+               nullptr, {},  redirects, this,     {},       {},       {}, {}, false};
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -248,6 +253,8 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
   // httpd's core_override_type: a section's SetHandler replaces the handler a module set
   // (ScriptAlias's "cgi-script"), except `SetHandler none`, which leaves it.
   if (const std::string* h = dir_handler(*r.dir); h != nullptr && *h != "none") r.handler = *h;
+  // ForceType replaces what type_checker found (charset included), as httpd's.
+  if (std::string_view t = dir_force_type(*r.dir); !t.empty()) r.content.type = t;
   return kDeclined;
 }
 
@@ -264,23 +271,43 @@ void SiteHandler::run_phases(RequestRec& r) const {
     render_error(rc, &req, e, resp);
     return;
   }
+  run_handler(r);
+}
+
+void SiteHandler::run_handler(RequestRec& r) const {
   for (const ModuleHooks* hook : handlers_) {
     const int rc = hook->handler(r);
     if (rc == kDeclined) continue;
     if (rc != kOk) {
-      render_error(rc, &req, {}, resp);
-    } else if (resp.task || resp.status < 400) {
+      render_error(rc, &r.req, {}, r.resp);
+    } else if (r.resp.task || r.resp.status < 400) {
       run_output_filters(r);  // not for an error page the handler rendered
     }
     return;
   }
   if (default_hook_.handler(r) != kDeclined) return;
-  {
-    std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
-                      std::string(r.url_path);
-    log_(msg);
-    render_error(500, &req, {}, resp);
-  }
+  std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
+                    std::string(r.url_path);
+  log_(msg);
+  render_error(500, &r.req, {}, r.resp);
+}
+
+bool SiteHandler::retype(RequestRec& r) const {
+  r.content = {};
+  r.handler = {};
+  run_first(type_checker_, r, &ModuleHooks::type_checker);
+  if (std::string_view t = dir_force_type(*r.dir); !t.empty()) r.content.type = t;
+  if (is_default_handler(r.handler)) return true;
+  // httpd's mod_dir answers the index through an internal redirect: the handler AddHandler
+  // named (a CGI index.cgi) runs for it, with the index in the URL.
+  thread_local std::string index_url;
+  const size_t slash = r.filename.rfind('/');
+  index_url.assign(r.url_path);
+  index_url.append(std::string_view(r.filename).substr(slash + 1));
+  r.url_path = index_url;
+  r.resp.clear_keep_env();
+  run_handler(r);
+  return false;
 }
 
 int SiteHandler::run_access(RequestRec& r) const {
@@ -375,15 +402,31 @@ void SiteHandler::serve_file(RequestRec& rec) const {
       if (hook->insert_filter(rec) == kOk) defer_ranges = true;
     }
   }
+  // A DirectoryIndex file gets its own type_checker run (httpd's sub-request).
+  struct Typer final : IndexTyper {
+    const SiteHandler* site;
+    RequestRec* rec;
+    bool type_index(const std::string&, ContentMeta& meta) const override {
+      if (!site->retype(*rec)) return false;
+      meta = rec->content;
+      meta.type = make_content_type(*rec->dir, meta.type);
+      return true;
+    }
+  } typer;
+  typer.site = this;
+  typer.rec = &rec;
+  ContentMeta meta = rec.content;
+  if (rec.dir != nullptr) meta.type = make_content_type(*rec.dir, meta.type);
   const time_t now = std::time(nullptr);
   StaticResult r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path,
-                                  resp, defer_ranges);
+                                  meta, &typer, resp, defer_ranges);
   if (r.status == 200 || r.status == 206 || r.status == 304) {
     if (r.status == 304 || run_output_filters(rec) || !defer_ranges) return;
     // No filter took the body: serve the ranges now, keeping the Vary a filter added.
     std::string vary(resp.header("Vary").value_or(""));
     resp.clear_keep_env();
-    r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path, resp);
+    r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path, meta, &typer,
+                       resp);
     if (!vary.empty() && r.status != 304) resp.add_header("Vary", vary);
     if (r.status == 200 || r.status == 206 || r.status == 304) return;
   }

@@ -22,6 +22,7 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/mime/mime_hooks.h"
 #include "modules/module.h"
 #include "util/regex.h"
 
@@ -109,6 +110,12 @@ class SiteHandler : public Handler, public RequestPipeline {
   // access_checker_ex, and when that asks for a user check_user_id and auth_checker;
   // kOk or the status that ends the request.
   int run_access(RequestRec& r) const;
+  // The handler phase: the first hook that takes r.handler, else core's default handler;
+  // a name no hook takes answers 500.
+  void run_handler(RequestRec& r) const;
+  // The type_checker phase and core's ForceType for `r.filename` (a DirectoryIndex
+  // file's sub-request); false when AddHandler gave it a handler that then answered.
+  bool retype(RequestRec& r) const;
   void default_handler(RequestRec& r) const;
   // The output filters over a handler's response; true when one transformed the body.
   bool run_output_filters(RequestRec& r) const;
@@ -120,6 +127,7 @@ class SiteHandler : public Handler, public RequestPipeline {
 
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
+  std::unique_ptr<MimeHooks> mime_hooks_;  // mod_mime's type_checker over mime_
   std::unique_ptr<ErrorPages> pages_;
   ScopeWalk scopes_;
   std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order

@@ -130,6 +130,7 @@ void HttpTaskIo::commit_head(bool final) {
   Framing framing = Framing::kNone;
   uint64_t length = 0;
   const bool no_body = status_forbids_body(resp.status);
+  c_.apply_special_env(&req, resp);
   if (no_body) {
     t_.pending.clear();
   } else if (t_.content_length) {
@@ -138,7 +139,7 @@ void HttpTaskIo::commit_head(bool final) {
   } else if (final) {
     framing = Framing::kLength;
     length = t_.head_only ? 0 : t_.pending.size();
-  } else if (req.version_minor >= 1) {
+  } else if (!c_.as_http10_) {
     framing = Framing::kChunked;
     t_.te_chunked = true;
   } else {

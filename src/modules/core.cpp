@@ -3,6 +3,7 @@
 #include "config/directive_setters.h"
 #include "config/directives_identity.h"
 #include "modules/cgi/cgi_directives.h"
+#include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 #include "modules/core_options.h"
 #include "modules/deflate/filter_directives.h"
@@ -111,6 +112,13 @@ const DirectiveSpec kDirectives[] = {
      kOverrideFileInfo},
     {"Options", kCtxServer | kCtxDir, Args::kIterate, set_options,
      "Set a number of attributes for a given directory", kMod, kOverrideOptions},
+    {"ForceType", kCtxServer | kCtxDir, Args::kTake1, set_force_type,
+     "Forces all matching files to be served with the specified media type", kMod,
+     kOverrideFileInfo},
+    {"AddDefaultCharset", kCtxServer | kCtxDir, Args::kTake1, set_add_default_charset,
+     "Default charset parameter to be added when a response content-type is text/plain or "
+     "text/html",
+     kMod, kOverrideFileInfo},
     {"AllowOverride", kCtxDirectory, Args::kIterate, set_allow_override,
      "Controls what groups of directives can be configured by per-directory config files", kMod,
      kOverrideNone},
@@ -169,6 +177,8 @@ std::unique_ptr<ModuleConfig> CoreDirConfig::merge(const ModuleConfig& add_base)
     merged->override_opts = add.override_opts;
   }
   if (add.allow_override_list) merged->allow_override_list = add.allow_override_list;
+  if (add.force_type) merged->force_type = add.force_type;
+  if (add.default_charset) merged->default_charset = add.default_charset;
   return merged;
 }
 

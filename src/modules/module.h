@@ -11,6 +11,7 @@
 
 #include "config/directive_table.h"
 #include "config/module_config.h"
+#include "http/content_meta.h"
 #include "http/handler.h"
 
 namespace tern {
@@ -81,6 +82,11 @@ struct RequestRec {
   // The challenge a failed authentication leaves for the 401 page (httpd's
   // note_auth_failure: WWW-Authenticate in err_headers_out); empty when none.
   std::string www_authenticate;
+  // The type, encoding and language type_checker (mod_mime) and core's ForceType decided
+  // for r.filename; what the default handler sends.
+  ContentMeta content;
+  // A ScriptAlias mapped the URL (httpd's note "alias-forced-type"): CGI needs no ExecCGI.
+  bool script_aliased = false;
 };
 
 // The request phases a module can hook, in httpd's order.

@@ -29,6 +29,7 @@ extern const Module auth_basic_module;
 extern const Module authn_core_module;
 extern const Module authn_file_module;
 extern const Module authz_user_module;
+extern const Module setenvif_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -43,7 +44,7 @@ const Module* const kModules[] = {
     &modules::authz_host_module, &modules::status_module,     &modules::cgid_module,
     &modules::cgi_module,        &modules::env_module,        &modules::deflate_module,
     &modules::filter_module,     &modules::auth_basic_module, &modules::authn_core_module,
-    &modules::authn_file_module, &modules::authz_user_module,
+    &modules::authn_file_module, &modules::authz_user_module, &modules::setenvif_module,
 };
 
 }  // namespace

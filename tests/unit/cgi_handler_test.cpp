@@ -66,9 +66,24 @@ class CgiHandlerTest : public ::testing::Test {
     // What mod_alias's translate_name does before the handler runs.
     AliasMapping m;
     if (!map_alias(config_->script_aliases, path, &m)) return -1;
-    RequestRec r{
-        req_,           ctx_,    resp,         *config_, m.filename, path, {}, m.context_prefix,
-        m.context_root, nullptr, "cgi-script", 0,        nullptr,    {},   {}, {}};
+    RequestRec r{req_,
+                 ctx_,
+                 resp,
+                 *config_,
+                 m.filename,
+                 path,
+                 {},
+                 m.context_prefix,
+                 m.context_root,
+                 nullptr,
+                 "cgi-script",
+                 0,
+                 nullptr,
+                 {},
+                 {},
+                 {},
+                 {},
+                 true};
     return handler_->run(r, location ? location : &loc);
   }
   std::string root_;
@@ -95,8 +110,9 @@ TEST_F(CgiHandlerTest, HandlerHookServesOnlyCgiScript) {
   Response resp;
   std::string filename = root_ + "/cgi/ok.sh";
   req_.path = "/cgi-bin/ok.sh";
-  RequestRec r{req_, ctx_,    resp, *config_, filename, "/cgi-bin/ok.sh", {}, {}, {}, nullptr, "",
-               0,    nullptr, {},   {},       {}};
+  RequestRec r{req_,    ctx_, resp, *config_, filename, "/cgi-bin/ok.sh",
+               {},      {},   {},   nullptr,  "",       0,
+               nullptr, {},   {},   {},       {},       true};
   EXPECT_EQ(handler_->handler(r), kDeclined);  // the default handler's request
   r.handler = "server-status";
   EXPECT_EQ(handler_->handler(r), kDeclined);
