@@ -13,8 +13,8 @@
 #   BENCH_ONLY=attack bench/run.sh path/to/tern    (make bench BENCH_ONLY=attack)
 #
 # Options:
-#   --parts LIST        comma-separated parts to run, from throughput,attack,memory,cgi
-#                       (default: $BENCH_ONLY if set, else all four)
+#   --parts LIST        comma-separated parts to run, from throughput,attack,memory,cgi,
+#                       scopes (default: $BENCH_ONLY if set, else all five)
 #   --only LIST         comma-separated servers to benchmark, from
 #                       tern,nginx,h2o,lighttpd,apache2 (default: tern and every
 #                       installed peer; a peer that is not installed is skipped
@@ -146,6 +146,12 @@
 # started in a cgroup made for the server (cgroup v1 cpuacct.usage or v2 cpu.stat;
 # the scripts included, however they are reaped), n/a when no cgroup is writable.
 # It lasts about 2 x 2 s + 2 x RUNS x DURATION (70 s by default).
+# Scopes part (bench/scopes.sh): the cost of httpd's configuration scopes on the cached
+# static path: tern with the throughput part's configuration against the same binary
+# with Debian's <Directory /> (deny) and <Directory DocumentRoot> (grant, AllowOverride
+# All) sections, a <FilesMatch "^\.ht">, and an .htaccess in the DocumentRoot (Options,
+# SetEnv), both on the 600-byte file; method as the throughput part; prints
+# ternscopes/tern as the median of per-round ratios. About 2 x 2 s + 2 x RUNS x DURATION.
 # The script raises its open-file soft limit to the hard limit (at most 65536),
 # as tern does for itself, so every server gets the same.
 #
@@ -163,7 +169,7 @@ CONNECTIONS=64
 TERN_THREADS=8
 ONLY=""
 TERN=""
-PARTS=${BENCH_ONLY:-throughput,attack,memory,cgi}
+PARTS=${BENCH_ONLY:-throughput,attack,memory,cgi,scopes}
 ATTACK_SECONDS=${ATTACK_SECONDS:-30}
 ATTACK_CONNECTIONS=${ATTACK_CONNECTIONS:-2000}
 ATTACK_RATE=${ATTACK_RATE:-500}
@@ -232,8 +238,8 @@ IFS=, read -r -a part_list <<<"$PARTS"
 [ ${#part_list[@]} -gt 0 ] || die "--parts (BENCH_ONLY) needs a list of parts"
 for p in "${part_list[@]}"; do
   case "$p" in
-    throughput | attack | memory | cgi) PART[$p]=1 ;;
-    *) die "--parts (BENCH_ONLY) takes a comma-separated list from throughput,attack,memory,cgi (got '$p')" ;;
+    throughput | attack | memory | cgi | scopes) PART[$p]=1 ;;
+    *) die "--parts (BENCH_ONLY) takes a comma-separated list from throughput,attack,memory,cgi,scopes (got '$p')" ;;
   esac
 done
 
@@ -697,6 +703,8 @@ chmod -R a+rX "$TMP/htdocs"
 . "$BENCH_DIR/attack.sh"
 # shellcheck source=bench/cgi.sh
 . "$BENCH_DIR/cgi.sh"
+# shellcheck source=bench/scopes.sh
+. "$BENCH_DIR/scopes.sh"
 
 run_throughput_part() {
   MEASURED=()
@@ -745,7 +753,7 @@ run_throughput_part() {
 # Each part prints its table on standard output when it ends (progress goes to
 # standard error); the tables are printed again together at the end.
 : >"$TMP/summary"
-for p in throughput attack memory cgi; do
+for p in throughput attack memory cgi scopes; do
   [ -n "${PART[$p]:-}" ] || continue
   "run_${p}_part" >"$TMP/table-$p"
   cat "$TMP/table-$p"

@@ -5,12 +5,14 @@
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache node-llhttp libgtest-dev googletest curl
-      python3 libpcre2-dev)
+      python3 libpcre2-dev zlib1g-dev libssl-dev libcrypt-dev)
 case "$what" in
   # chromium: tests/integration/status_test.cpp renders server-status in a headless browser.
   # apache2-bin: tests/integration/apache_harness.h runs Debian's httpd + mod_cgid as the
-  # reference tern's CGI responses are compared with.
-  test) pkgs+=(wrk apache2-utils apache2-bin nghttp2-client clang-format chromium) ;;
+  # reference tern's CGI responses are compared with. apache2: Debian's /etc/apache2 tree,
+  # which tests/integration/debian_tree_test.cpp copies and loads unmodified (its service
+  # is not started: policy-rc.d below).
+  test) pkgs+=(wrk apache2-utils apache2-bin apache2 nghttp2-client clang-format chromium) ;;
   # Peers for bench/run.sh. apache2-bin, not apache2: the benchmark runs httpd from its
   # own config, and apache2-bin carries the binary and modules but no system service.
   # slowhttptest: the attack part's slowloris, slow body and slow read.

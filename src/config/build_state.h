@@ -68,6 +68,9 @@ struct BuildState {
   // server level. section_stack holds the enclosing ones (for nesting).
   int current_location = -1;
   std::vector<int> section_stack;
+  // The last <If>/<ElseIf>/<Else> opened in each scope (key: the enclosing section's
+  // index, -1 at server level), for <ElseIf>/<Else>.
+  std::map<int, int> last_if;
   std::vector<RequireRule> location_requires;            // top-level Require rules of that section
   std::vector<std::vector<RequireRule>> requires_stack;  // those of the enclosing sections
   std::vector<RequireRule> server_requires;              // Require rules at server level
@@ -78,6 +81,8 @@ struct BuildState {
   // Reading an .htaccess file: directives are checked against AllowOverride, and Options
   // against the options AllowOverride Options=… permits (core_dir.h's OptionBits).
   bool in_htaccess = false;
+  unsigned htaccess_allow = 0;                      // AllowOverride classes in effect
+  std::vector<std::string> htaccess_override_list;  // AllowOverrideList names
   unsigned htaccess_override_opts = 0;
   // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
   unsigned regex_options = kRegexDefaultOptions;

@@ -15,6 +15,8 @@
 
 namespace tern {
 
+class IfExpr;  // modules/if_expr.h
+
 // One `Listen` directive: an address (empty = all addresses) and a port.
 struct ListenSpec {
   std::string host;  // "" (any), an IPv4 literal, or an IPv6 literal without brackets
@@ -42,8 +44,14 @@ enum class LogLevel { kEmerg, kAlert, kCrit, kError, kWarn, kNotice, kInfo, kDeb
 
 // One `CustomLog path format-or-nickname` directive, nickname already resolved.
 struct CustomLogSpec {
+  CustomLogSpec() = default;
+  // A log of every request: `path` in `format`.
+  CustomLogSpec(std::string p, std::string f) : path(std::move(p)), format(std::move(f)) {}
   std::string path;    // absolute path, or "|command" is not supported (refused)
   std::string format;  // the LogFormat string
+  // `env=[!]VAR`: log only requests whose environment has (or, with '!', lacks) VAR.
+  std::string env;
+  bool env_negated = false;
 };
 
 // One `ErrorDocument code action` directive.
@@ -62,9 +70,20 @@ struct ReadTimeoutSpec {
 
 // One `Require` leaf or a <RequireAll>/<RequireAny> container.
 struct RequireRule {
-  enum class Kind { kAllGranted, kAllDenied, kIp, kLocal, kAll, kAny } kind = Kind::kAllGranted;
+  // kValidUser, kUser: mod_authz_user's providers (they need an authenticated user).
+  enum class Kind {
+    kAllGranted,
+    kAllDenied,
+    kIp,
+    kLocal,
+    kAll,
+    kAny,
+    kValidUser,
+    kUser
+  } kind = Kind::kAllGranted;
   bool negated = false;               // `Require not …`
   std::vector<std::string> ips;       // kIp: addresses and CIDR blocks as written
+  std::vector<std::string> users;     // kUser: the user names, compared exactly
   std::vector<RequireRule> children;  // kAll / kAny
 };
 
@@ -90,6 +109,10 @@ struct SectionSpec {
   std::optional<std::string> handler;  // SetHandler name ("server-status", "metrics", "none")
   std::optional<RequireRule> require;  // the section's authorization, if any
   std::vector<EnvVarOp> env;           // mod_env's SetEnv/UnsetEnv/PassEnv, in order
+  // <If>/<ElseIf>: the condition (null for <Else>); for <ElseIf>/<Else>, the index (in the
+  // same vector) of the <If>/<ElseIf> it continues, else -1.
+  std::shared_ptr<const IfExpr> condition;
+  int else_of = -1;
   // What the section's directives set for modules whose setters build their own
   // configuration (config/dir_scope.h), by module_index(); empty or null entries: none.
   ModuleDirSlots module_dir;
@@ -131,8 +154,7 @@ struct Config {
   std::string server_name;    // may be empty (then the hostname is used)
   std::vector<ListenSpec> listens;
   std::vector<std::string> directory_index{"index.html"};
-  std::string types_config;                      // absolute path, or "" for the built-in table
-  std::map<std::string, std::string> add_types;  // lower-case extension without dot -> type
+  std::string types_config;  // absolute path, or "" for the built-in table
   bool keep_alive = true;
   std::chrono::milliseconds keep_alive_timeout{5000};
   int max_keep_alive_requests = 100;  // 0 = unlimited
@@ -181,6 +203,8 @@ struct Config {
   // Every per-directory section (<Location>, <Directory>, <Files>, <If>, nested ones after
   // their parent), in file order; the merge order is map_to_storage's business.
   std::vector<SectionSpec> sections;
+  // AccessFileName: the .htaccess file names looked for in each directory, in order.
+  std::vector<std::string> access_file_names{".htaccess"};
   // What per-directory directives at server level set for modules whose setters build
   // their own configuration (httpd's lookup_defaults), by module_index().
   ModuleDirSlots server_module_dir;

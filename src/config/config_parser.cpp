@@ -104,11 +104,36 @@ bool ConfigParser::module_allows(const DirectiveSpec& spec, const std::string& f
   return true;
 }
 
+bool ConfigParser::allowed_here(const DirectiveSpec& spec, const std::string& file, int line,
+                                std::string_view shown) {
+  const unsigned ctx = context();
+  if (st_.in_htaccess) {
+    // httpd's invoke_cmd: an .htaccess directive needs an AllowOverride class of its own,
+    // or its name in AllowOverrideList; inside a section, also that section's context.
+    bool listed = false;
+    for (const std::string& n : st_.htaccess_override_list)
+      listed = listed || iequals(n, spec.name);
+    const bool in_section = ctx != kCtxHtaccess;
+    if (((spec.overrides & st_.htaccess_allow) == 0 && !listed) ||
+        (in_section && (spec.contexts & ctx) == 0))
+      return fail(file, line, shown, std::string(shown) + " not allowed here");
+    // A directive tern reads only at server level would be dropped here: refused.
+    if ((spec.contexts & (kCtxDir | kCtxHtaccess)) == 0)
+      return fail(file, line, shown,
+                  std::string(shown) + " is not supported by tern in .htaccess files");
+    return true;
+  }
+  if ((spec.contexts & ctx) != 0) return true;
+  return fail(file, line, shown,
+              std::string(shown) + " cannot occur within " + enclosing_section() + " section");
+}
+
 bool ConfigParser::ignore(const IgnoredDirective& d, const std::string& file, int line,
                           const std::vector<Word>& args) {
   const Module* m = find_module(d.module);
   const DirectiveSpec spec{d.name, d.contexts, d.args, nullptr, d.reason, d.module, kOverrideNone};
   if (m != nullptr && !module_allows(spec, file, line, d.name)) return false;
+  if (st_.in_htaccess) return fail(file, line, d.name, std::string(d.name) + " not allowed here");
   if ((d.contexts & context()) == 0)
     return fail(file, line, d.name,
                 std::string(d.name) + " cannot occur within " + enclosing_section() + " section");
@@ -257,9 +282,7 @@ bool ConfigParser::handle_open(const std::string& file, int line, std::string_vi
     return fail(file, line, display(name), unknown_directive_message(name));
   }
   if (!module_allows(*spec, file, line, display(spec->name))) return false;
-  if ((spec->contexts & context()) == 0)
-    return fail(file, line, display(spec->name),
-                display(spec->name) + " cannot occur within " + enclosing_section() + " section");
+  if (!allowed_here(*spec, file, line, display(spec->name))) return false;
   Cmd cmd{std::string(spec->name), std::move(args), file, line, context()};
   err = check_args(*spec, cmd);
   if (err.empty()) err = spec->set(st_, cmd);
@@ -294,6 +317,9 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
   const std::string name = words.front().text;
   std::vector<Word> args(words.begin() + 1, words.end());
 
+  if (st_.in_htaccess && (iequals(name, "Include") || iequals(name, "IncludeOptional") ||
+                          iequals(name, "Define") || iequals(name, "UnDefine")))
+    return fail(file, line, name, name + " not allowed here");
   const bool optional = iequals(name, "IncludeOptional");
   if (optional || iequals(name, "Include")) {
     const char* canonical = optional ? "IncludeOptional" : "Include";
@@ -323,10 +349,7 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
   if (spec == nullptr || spec->opens != 0)
     return fail(file, line, name, unknown_directive_message(name));
   if (!module_allows(*spec, file, line, spec->name)) return false;
-  if ((spec->contexts & context()) == 0)
-    return fail(
-        file, line, spec->name,
-        std::string(spec->name) + " cannot occur within " + enclosing_section() + " section");
+  if (!allowed_here(*spec, file, line, spec->name)) return false;
   Cmd cmd{std::string(spec->name), std::move(args), file, line, context()};
   err = check_args(*spec, cmd);
   if (!err.empty()) return fail(file, line, spec->name, std::string(spec->name) + " " + err);

@@ -72,7 +72,14 @@ class ConfigParser {
                          std::string_view directive);
   bool skip_section(const std::string& file, const std::vector<LogicalLine>& lines,
                     size_t open_index, size_t& end_index);
-  unsigned context() const { return stack_.empty() ? kCtxServer : stack_.back().ctx; }
+  unsigned context() const {
+    if (!stack_.empty()) return stack_.back().ctx;
+    return st_.in_htaccess ? kCtxHtaccess : kCtxServer;
+  }
+  // False (with httpd's error) when `spec` may not appear here: its contexts, or in an
+  // .htaccess file its AllowOverride class and AllowOverrideList.
+  bool allowed_here(const DirectiveSpec& spec, const std::string& file, int line,
+                    std::string_view shown);
   std::string enclosing_section() const;
   std::string unknown_directive_message(std::string_view name) const;
 

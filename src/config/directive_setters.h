@@ -14,7 +14,6 @@ std::string set_server_name(BuildState&, const Cmd&);
 std::string set_document_root(BuildState&, const Cmd&);
 std::string set_directory_index(BuildState&, const Cmd&);
 std::string set_types_config(BuildState&, const Cmd&);
-std::string set_add_type(BuildState&, const Cmd&);
 std::string set_keep_alive(BuildState&, const Cmd&);
 std::string set_keep_alive_timeout(BuildState&, const Cmd&);
 std::string set_max_keep_alive_requests(BuildState&, const Cmd&);
@@ -76,6 +75,21 @@ std::string begin_section(BuildState&, const Cmd&, SectionKind kind, std::string
                           bool regex);
 // Closes the current section (folds its Require rules) and returns to the enclosing one.
 std::string end_section(BuildState&);
+
+// <Directory>, <DirectoryMatch>, <Files>, <FilesMatch>, their end tags, AccessFileName
+// (directives_sections.cpp).
+std::string open_directory(BuildState&, const Cmd&);
+std::string open_directory_match(BuildState&, const Cmd&);
+std::string open_files(BuildState&, const Cmd&);
+std::string open_files_match(BuildState&, const Cmd&);
+std::string close_section(BuildState&, const Cmd&);
+// <If "expr">, <ElseIf "expr">, <Else> (an ap_expr subset: modules/if_expr.h).
+std::string open_if(BuildState&, const Cmd&);
+std::string open_else_if(BuildState&, const Cmd&);
+std::string open_else(BuildState&, const Cmd&);
+std::string set_access_file_name(BuildState&, const Cmd&);
+// True when a non-regex section's pattern has fnmatch wildcards (* ? [).
+bool section_has_wildcard(const SectionSpec& s);
 
 // Adds the server-level Require/SetHandler as a "/" Location in front of all others.
 void finish_server_location(BuildState&);

@@ -105,20 +105,6 @@ std::string set_types_config(BuildState& st, const Cmd& c) {
   return "";
 }
 
-std::string set_add_type(BuildState& st, const Cmd& c) {
-  const std::string& type = arg(c, 0);
-  size_t slash = type.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == type.size())
-    return "'" + shorten(type) + "' is not a media type (type/subtype)";
-  for (size_t i = 1; i < c.args.size(); ++i) {
-    std::string ext = to_lower(arg(c, i));
-    if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
-    if (ext.empty()) return "empty file extension";
-    st.cfg.add_types[ext] = to_lower(type);
-  }
-  return "";
-}
-
 std::string set_keep_alive(BuildState& st, const Cmd& c) {
   return parse_flag(arg(c, 0), st.cfg.keep_alive);
 }

@@ -5,6 +5,7 @@
 
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "modules/registry.h"
 
 namespace tern::cfg {
 
@@ -45,7 +46,7 @@ std::string begin_section(BuildState& st, const Cmd& c, SectionKind kind, std::s
              " at offset " + std::to_string(e.offset);
     }
     loc.regex = std::make_shared<const Regex>(std::move(*re));
-  } else if (pattern.empty()) {
+  } else if (pattern.empty() && kind != SectionKind::kIf) {
     return "empty path";
   }
   loc.pattern = std::move(pattern);
@@ -131,9 +132,20 @@ std::string set_require(BuildState& st, const Cmd& c) {
   } else if (iequals(provider, "local")) {
     if (nargs != 0) return "'Require local' takes no arguments";
     r.kind = RequireRule::Kind::kLocal;
+  } else if (iequals(provider, "valid-user") || iequals(provider, "user")) {
+    // mod_authz_user's providers: unknown to httpd unless authz_user_module is loaded.
+    const Module* m = find_module("authz_user_module");
+    if (m == nullptr || !st.modules.active(*m))
+      return "Unknown Authz provider: " + shorten(provider);
+    if (iequals(provider, "valid-user")) {
+      r.kind = RequireRule::Kind::kValidUser;  // httpd ignores any arguments
+    } else {
+      r.kind = RequireRule::Kind::kUser;  // no names: never granted (as httpd)
+      for (size_t k = i + 1; k < c.args.size(); ++k) r.users.push_back(c.args[k].text);
+    }
   } else {
     return "authorization provider '" + shorten(provider) +
-           "' is not supported by tern (all, ip, local and not are)";
+           "' is not supported by tern (all, ip, local, user, valid-user and not are)";
   }
   if (r.negated) {
     if (st.require_stack.empty())
@@ -201,6 +213,11 @@ void finish_server_location(BuildState& st) {
   loc.file = st.server_auth_where.file;
   loc.line = st.server_auth_where.line;
   st.cfg.sections.insert(st.cfg.sections.begin(), std::move(loc));
+  // Every index into the vector moved by one.
+  for (SectionSpec& s : st.cfg.sections) {
+    if (s.parent >= 0) ++s.parent;
+    if (s.else_of >= 0) ++s.else_of;
+  }
 }
 
 }  // namespace tern::cfg

@@ -103,9 +103,23 @@ std::string set_log_format(BuildState& st, const Cmd& c) {
 }
 
 std::string set_custom_log(BuildState& st, const Cmd& c) {
-  if (c.args.size() == 3)
-    return "conditional logging ('" + shorten(c.args[2].text) + "') is not supported";
   CustomLogSpec spec;
+  if (c.args.size() == 3) {
+    // httpd's add_custom_log: env=[!]VAR, or expr=… (not implemented: refused).
+    std::string_view cond = c.args[2].text;
+    if (cond.size() > 4 && cond.substr(0, 4) == "env=") {
+      cond.remove_prefix(4);
+      spec.env_negated = cond.front() == '!';
+      if (spec.env_negated) cond.remove_prefix(1);
+      if (cond.empty()) return "error in condition clause";
+      spec.env = std::string(cond);
+    } else if (cond.substr(0, 5) == "expr=") {
+      return "conditional logging by expression ('" + shorten(c.args[2].text) +
+             "') is not supported; use env=[!]VAR";
+    } else {
+      return "error in condition clause";
+    }
+  }
   std::string err = log_path(st, c.args[0].text, spec.path);
   if (!err.empty()) return err;
   err = resolve_format(st, c.args[1].text, spec.format);

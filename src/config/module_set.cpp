@@ -28,6 +28,14 @@ constexpr size_t kMaxEarlyUses = 100;
 
 ModuleSet::ModuleSet() : loaded_(all_modules().size(), false) {}
 
+ModuleSet ModuleSet::from_result(const std::vector<bool>& active) {
+  ModuleSet set;
+  if (active.empty()) return set;
+  set.restricted_ = true;
+  for (size_t i = 0; i < active.size() && i < set.loaded_.size(); ++i) set.loaded_[i] = active[i];
+  return set;
+}
+
 bool ModuleSet::is_static(const Module& m) {
   for (std::string_view s : kStatic) {
     if (m.name == s) return true;

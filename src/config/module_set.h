@@ -19,6 +19,8 @@ class ModuleSet {
   // Every module active (no LoadModule seen yet).
   ModuleSet();
 
+  // The set a finished configuration's result() describes (for .htaccess files).
+  static ModuleSet from_result(const std::vector<bool>& active);
   // True when `m` is active now.
   bool active(const Module& m) const;
   // <IfModule name>: true when `name` (module name or source file) is an active module.

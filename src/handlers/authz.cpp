@@ -111,6 +111,7 @@ std::optional<IpBlock> parse_ip_block(std::string_view text) {
 bool CompiledRequire::compile_node(const RequireRule& rule, Node& node, std::string* error) {
   node.kind = rule.kind;
   node.negated = rule.negated;
+  node.users = rule.users;
   for (const std::string& ip : rule.ips) {
     auto b = parse_ip_block(ip);
     if (!b) {
@@ -133,82 +134,94 @@ std::optional<CompiledRequire> CompiledRequire::compile(const RequireRule& rule,
   return c;
 }
 
-CompiledRequire::Result CompiledRequire::eval(const Node& node,
-                                              const std::optional<std::array<uint8_t, 16>>& client,
-                                              const std::optional<std::array<uint8_t, 16>>& local) {
+AuthzResult CompiledRequire::eval_leaf(const Node& node, const Input& in) {
   using Kind = RequireRule::Kind;
-  Result r = Result::kNeutral;
   switch (node.kind) {
     case Kind::kAllGranted:
-      r = Result::kGranted;
-      break;
-    case Kind::kAllDenied:
-      r = Result::kDenied;
-      break;
-    case Kind::kIp: {
-      r = Result::kDenied;
-      if (client) {
+      return AuthzResult::kGranted;
+    case Kind::kIp:
+      if (in.client) {
         for (const IpBlock& b : node.blocks) {
-          if (b.contains(*client)) {
-            r = Result::kGranted;
-            break;
-          }
+          if (b.contains(*in.client)) return AuthzResult::kGranted;
         }
       }
-      break;
-    }
-    case Kind::kLocal: {
-      r = Result::kDenied;
-      if (client) {
+      return AuthzResult::kDenied;
+    case Kind::kLocal:
+      if (in.client) {
         static const IpBlock kLoop4 = *parse_ip_block("127.0.0.0/8");
         static const IpBlock kLoop6 = *parse_ip_block("::1");
-        if (kLoop4.contains(*client) || kLoop6.contains(*client) || (local && *local == *client))
-          r = Result::kGranted;
+        if (kLoop4.contains(*in.client) || kLoop6.contains(*in.client) ||
+            (in.local && *in.local == *in.client))
+          return AuthzResult::kGranted;
       }
+      return AuthzResult::kDenied;
+    case Kind::kValidUser:
+      // mod_authz_user's validuser_check_authorization.
+      return *in.user ? AuthzResult::kGranted : AuthzResult::kDeniedNoUser;
+    case Kind::kUser:
+      // mod_authz_user's user_check_authorization: exact (case-sensitive) names.
+      if (!*in.user) return AuthzResult::kDeniedNoUser;
+      for (const std::string& name : node.users) {
+        if (name == **in.user) return AuthzResult::kGranted;
+      }
+      return AuthzResult::kDenied;
+    case Kind::kAllDenied:
+    case Kind::kAll:
+    case Kind::kAny:
       break;
-    }
-    case Kind::kAll: {
-      // RequireAll: any denial denies; granted when at least one child granted.
-      bool granted = false;
-      r = Result::kNeutral;
-      for (const Node& c : node.children) {
-        Result cr = eval(c, client, local);
-        if (cr == Result::kDenied) {
-          r = Result::kDenied;
+  }
+  return AuthzResult::kDenied;
+}
+
+AuthzResult CompiledRequire::eval(const Node& node, const Input& in) {
+  using Kind = RequireRule::Kind;
+  AuthzResult r = AuthzResult::kNeutral;
+  if (node.kind != Kind::kAll && node.kind != Kind::kAny) {
+    r = eval_leaf(node, in);
+  } else {
+    // httpd's apply_authz_sections: a denial that a user might change (DENIED_NO_USER)
+    // wins over a plain one in RequireAny and loses to it in RequireAll.
+    const bool all = node.kind == Kind::kAll;
+    for (const Node& c : node.children) {
+      const AuthzResult cr = eval(c, in);
+      if (cr == AuthzResult::kNeutral) continue;
+      if (all) {
+        if (cr == AuthzResult::kDenied) {
+          r = cr;
           break;
         }
-        if (cr == Result::kGranted) granted = true;
-      }
-      if (r != Result::kDenied && granted) r = Result::kGranted;
-      break;
-    }
-    case Kind::kAny: {
-      // RequireAny: any grant grants; otherwise denied when any child denied.
-      bool denied = false;
-      r = Result::kNeutral;
-      for (const Node& c : node.children) {
-        Result cr = eval(c, client, local);
-        if (cr == Result::kGranted) {
-          r = Result::kGranted;
+        if ((cr == AuthzResult::kDeniedNoUser && r != AuthzResult::kDenied) ||
+            r == AuthzResult::kNeutral)
+          r = cr;
+      } else {
+        if (cr == AuthzResult::kGranted) {
+          r = cr;
           break;
         }
-        if (cr == Result::kDenied) denied = true;
+        if ((cr == AuthzResult::kDeniedNoUser && r == AuthzResult::kDenied) ||
+            r == AuthzResult::kNeutral)
+          r = cr;
       }
-      if (r != Result::kGranted && denied) r = Result::kDenied;
-      break;
     }
   }
   if (node.negated) {
     // httpd: `Require not X` denies when X grants and is neutral otherwise.
-    r = r == Result::kGranted ? Result::kDenied : Result::kNeutral;
+    r = r == AuthzResult::kGranted ? AuthzResult::kDenied : AuthzResult::kNeutral;
   }
   return r;
 }
 
+AuthzResult CompiledRequire::check(std::string_view client_ip, std::string_view local_ip,
+                                   const std::optional<std::string>& user) const {
+  Input in;
+  in.client = parse_ip_address(client_ip);
+  in.local = parse_ip_address(local_ip);
+  in.user = &user;
+  return eval(root_, in);
+}
+
 bool CompiledRequire::allows(std::string_view client_ip, std::string_view local_ip) const {
-  auto client = parse_ip_address(client_ip);
-  auto local = parse_ip_address(local_ip);
-  return eval(root_, client, local) == Result::kGranted;
+  return check(client_ip, local_ip, std::nullopt) == AuthzResult::kGranted;
 }
 
 }  // namespace tern

@@ -27,26 +27,44 @@ std::optional<IpBlock> parse_ip_block(std::string_view text);
 // Parses a textual address (IPv4, IPv6, IPv6 with %zone) into 16 bytes, IPv4 mapped.
 std::optional<std::array<uint8_t, 16>> parse_ip_address(std::string_view text);
 
+// The result of a Require rule (httpd's authz_status).
+enum class AuthzResult {
+  kDenied,
+  kGranted,
+  kNeutral,
+  kDeniedNoUser,  // denied, but an authenticated user may change the answer
+};
+
 // A RequireRule compiled once at start-up; evaluation allocates nothing.
 class CompiledRequire {
  public:
   // Compiles `rule`; nullopt and `*error` set when an ip argument is invalid.
   static std::optional<CompiledRequire> compile(const RequireRule& rule, std::string* error);
-  // True when the request from `client_ip` to `local_ip` is granted (httpd: a neutral
-  // or denied result at the top is a 403).
+  // httpd's apply_authz_sections for the request from `client_ip` to `local_ip` by
+  // `user` (nullopt: no user authenticated yet, httpd's r->user == NULL).
+  AuthzResult check(std::string_view client_ip, std::string_view local_ip,
+                    const std::optional<std::string>& user) const;
+  // True when check() without a user grants (httpd: a neutral or denied result at the
+  // top is a 403).
   bool allows(std::string_view client_ip, std::string_view local_ip) const;
 
  private:
-  enum class Result { kGranted, kDenied, kNeutral };
   struct Node {
     RequireRule::Kind kind = RequireRule::Kind::kAllGranted;
     bool negated = false;
     std::vector<IpBlock> blocks;
+    std::vector<std::string> users;
     std::vector<Node> children;
   };
+  // What a provider sees of the request.
+  struct Input {
+    std::optional<std::array<uint8_t, 16>> client;
+    std::optional<std::array<uint8_t, 16>> local;
+    const std::optional<std::string>* user = nullptr;
+  };
   static bool compile_node(const RequireRule& rule, Node& node, std::string* error);
-  static Result eval(const Node& node, const std::optional<std::array<uint8_t, 16>>& client,
-                     const std::optional<std::array<uint8_t, 16>>& local);
+  static AuthzResult eval(const Node& node, const Input& in);
+  static AuthzResult eval_leaf(const Node& node, const Input& in);
   Node root_;
 };
 

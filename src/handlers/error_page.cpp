@@ -167,6 +167,19 @@ ErrorPages::ErrorPages(const Config& config, const MimeTable* mime)
     std::string_view reason = reason_phrase(status);
     std::string_view msg = message(status);
     if (reason == "Unknown" && msg.empty()) continue;  // built on demand as 500 below
+    std::string admin_msg;
+    if (status == 500) {
+      // httpd names the ServerAdmin in its 500 page (ap_send_error_response).
+      admin_msg =
+          "<p>The server encountered an internal error or\nmisconfiguration and was unable to "
+          "complete\nyour request.</p>\n<p>Please contact the server administrator at \n ";
+      append_html_escaped(admin_msg, admin_.empty() ? "[no address given]" : admin_);
+      admin_msg +=
+          " to inform them of the time this error occurred,\n and the actions you performed "
+          "just before this error.</p>\n<p>More information about this error may be "
+          "available\nin the server error log.</p>\n";
+      msg = admin_msg;
+    }
     std::string text =
         "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\" "
         "\"http://www.w3.org/TR/html4/strict.dtd\">\n<html><head>\n<title>";
@@ -238,6 +251,8 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
     resp.add_header("Location", extras.location);
   if (status == 405 && !extras.allow.empty()) resp.add_header("Allow", extras.allow);
   resp.fields.append(extras.headers);
+  if (!extras.www_authenticate.empty())
+    resp.add_header("WWW-Authenticate", extras.www_authenticate);
   if (status == 416 && extras.entity_length >= 0) {
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof(buf), extras.entity_length);

@@ -22,6 +22,8 @@ struct ErrorExtras {
   int64_t entity_length = -1;     // 416: adds Content-Range: bytes */N when >= 0
   std::string_view headers;       // fields kept on the error (httpd's err_headers_out)
   std::string_view variant_list;  // 300/406: mod_negotiation's list of variants (HTML)
+  // 401: the WWW-Authenticate value authentication left (httpd's err_headers_out).
+  std::string_view www_authenticate;
 };
 
 // Built-in pages prepared once; immutable and shared by all threads afterwards.

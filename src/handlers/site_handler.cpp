@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "http/path_resolve.h"
+#include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 #include "modules/registry.h"
 
@@ -52,14 +53,18 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   // mod_mime's types: without mime_module active no type is known, so no Content-Type
   // is sent (httpd without mod_mime).
   auto mime = module_enabled(config->active_modules, "mime_module")
-                  ? MimeTable::load(config->types_config, config->add_types, error)
+                  ? MimeTable::load(config->types_config, {}, error)
                   : MimeTable::from_text("", {});
   if (!mime) return nullptr;
   auto h = std::make_unique<SiteHandler>(Key{}, config, std::move(*mime));
   h->pages_ = std::make_unique<ErrorPages>(*config, &h->mime_);
-  if (!h->locations_.init(*config, error)) return nullptr;
+  if (!h->scopes_.init(*config, error)) return nullptr;
   // core's SetHandler fixup runs really first (httpd's core_override_type).
   h->fixups_.push_back(&h->core_hooks_);
+  if (module_enabled(config->active_modules, "mime_module")) {
+    h->mime_hooks_ = std::make_unique<MimeHooks>(&h->mime_);
+    h->add_hooks(h->mime_hooks_.get(), phase_bit(Phase::kTypeChecker));
+  }
   // Only the active modules' hooks run (with LoadModule lines: those it names).
   for (const Module* m : all_modules()) {
     if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
@@ -103,7 +108,10 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
   if (phases & phase_bit(Phase::kHeaderParser)) header_parser_.push_back(hooks);
   if (phases & phase_bit(Phase::kCheckUserId)) check_user_.push_back(hooks);
   if (phases & phase_bit(Phase::kAuthChecker)) auth_checker_.push_back(hooks);
+  if (phases & phase_bit(Phase::kAccessCheckerEx)) access_ex_.push_back(hooks);
   if (phases & phase_bit(Phase::kTypeChecker)) type_checker_.push_back(hooks);
+  if (phases & phase_bit(Phase::kInsertFilter)) insert_filter_.push_back(hooks);
+  if (phases & phase_bit(Phase::kOutputFilter)) output_filter_.push_back(hooks);
 }
 
 int SiteHandler::NamedHook::handler(RequestRec& r) const {
@@ -114,15 +122,6 @@ int SiteHandler::NamedHook::handler(RequestRec& r) const {
 
 void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
   log_ = std::move(log);
-}
-
-void SiteHandler::report_regex_failure(const LocationMap::Result& m,
-                                       std::string_view url_path) const {
-  std::string msg = "LocationMatch '" + regex_excerpt(m.failed->regex->pattern()) + "' (" +
-                    m.failed->where + "): " + regex_failure_text(m.failure) +
-                    " matching a path of " + std::to_string(url_path.size()) + " bytes ('" +
-                    regex_excerpt(url_path) + "'); request failed with 500";
-  log_(msg);
 }
 
 void SiteHandler::render_error(int status, const Request* req, const ErrorExtras& extras,
@@ -208,8 +207,8 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     render_error(status, &req, {}, resp);
     return;
   }
-  RequestRec r{req,     ctx, resp,      *config_, filename, url_path, {}, {}, {},
-               nullptr, {},  redirects, this,     {},       {},       {}, {}};
+  RequestRec r{req, ctx,       resp, *config_, filename, url_path, {}, {},    {}, nullptr,
+               {},  redirects, this, {},       {},       {},       {}, false, {}, {}};
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -240,14 +239,22 @@ int SiteHandler::CoreHooks::translate_name(RequestRec& r) const {
 }
 
 int SiteHandler::CoreHooks::map_to_storage(RequestRec& r) const {
-  // The merged configuration of the matching sections (tern has <Location> only: its
-  // location walk stands for httpd's directory and file walks too).
-  LocationMap::Result m = site_->locations_.lookup(r.url_path);
-  if (m.failed != nullptr) {
-    site_->report_regex_failure(m, r.url_path);
-    return 500;
+  // The merged configuration of the matching sections: <Directory> and .htaccess,
+  // <DirectoryMatch>, <Files>, <Location> (httpd's directory, file and location walks).
+  const ExprContext expr{&r.req,
+                         &r.ctx,
+                         r.filename,
+                         r.url_path,
+                         r.server.server_name,
+                         r.server.document_root,
+                         r.server.server_admin};
+  ScopeWalk::Result m = site_->scopes_.lookup(r.filename, r.url_path, std::time(nullptr), &expr);
+  if (m.status != 0) {
+    site_->log_(m.log);
+    return m.status;
   }
-  r.dir = m.dir;
+  r.dir_owner = std::move(m.dir);
+  r.dir = r.dir_owner.get();
   return kOk;
 }
 
@@ -255,15 +262,15 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
   // httpd's core_override_type: a section's SetHandler replaces the handler a module set
   // (ScriptAlias's "cgi-script"), except `SetHandler none`, which leaves it.
   if (const std::string* h = dir_handler(*r.dir); h != nullptr && *h != "none") r.handler = *h;
+  // ForceType replaces what type_checker found (charset included), as httpd's.
+  if (std::string_view t = dir_force_type(*r.dir); !t.empty()) r.content.type = t;
   return kDeclined;
 }
 
 void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
-  int rc = run_all(access_, r, &ModuleHooks::access_checker);
-  if (rc == kOk) rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
-  if (rc == kOk || rc == kDeclined) rc = run_all(auth_checker_, r, &ModuleHooks::auth_checker);
+  int rc = run_access(r);
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
   ErrorExtras e;
@@ -271,22 +278,79 @@ void SiteHandler::run_phases(RequestRec& r) const {
   e.variant_list = r.variant_list;
   if (rc != kOk) {
     e.location = r.location;
+    if (rc == 401) e.www_authenticate = r.www_authenticate;
     render_error(rc, &req, e, resp);
     return;
   }
+  run_handler(r);
+}
+
+void SiteHandler::run_handler(RequestRec& r) const {
   for (const ModuleHooks* hook : handlers_) {
     const int rc = hook->handler(r);
     if (rc == kDeclined) continue;
-    if (rc != kOk) render_error(rc, &req, e, resp);
+    if (rc != kOk) {
+      ErrorExtras e;
+      e.headers = r.err_headers;
+      e.variant_list = r.variant_list;
+      render_error(rc, &r.req, e, r.resp);
+    } else if (r.resp.task || r.resp.status < 400) {
+      run_output_filters(r);  // not for an error page the handler rendered
+    }
     return;
   }
   if (default_hook_.handler(r) != kDeclined) return;
-  {
-    std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
-                      std::string(r.url_path);
+  std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
+                    std::string(r.url_path);
+  log_(msg);
+  render_error(500, &r.req, {}, r.resp);
+}
+
+bool SiteHandler::retype(RequestRec& r) const {
+  r.content = {};
+  r.handler = {};
+  run_first(type_checker_, r, &ModuleHooks::type_checker);
+  if (std::string_view t = dir_force_type(*r.dir); !t.empty()) r.content.type = t;
+  if (is_default_handler(r.handler)) return true;
+  // httpd's mod_dir answers the index through an internal redirect: the handler AddHandler
+  // named (a CGI index.cgi) runs for it, with the index in the URL.
+  thread_local std::string index_url;
+  const size_t slash = r.filename.rfind('/');
+  index_url.assign(r.url_path);
+  index_url.append(std::string_view(r.filename).substr(slash + 1));
+  r.url_path = index_url;
+  r.resp.clear_keep_env();
+  run_handler(r);
+  return false;
+}
+
+int SiteHandler::run_access(RequestRec& r) const {
+  int rc = run_all(access_, r, &ModuleHooks::access_checker);
+  if (rc != kOk) return rc;
+  // httpd without authz_core answers every request 500 (AH00025); tern serves it, as no
+  // Require can be configured then.
+  if (access_ex_.empty()) return kOk;
+  rc = run_first(access_ex_, r, &ModuleHooks::access_checker_ex);
+  if (rc != kDeclined) return rc;  // authorized without authentication, or refused
+  // httpd's decl_die and its check that authentication named a user, verbatim.
+  const auto fail = [&](std::string_view text, std::string_view tail = {}) {
+    std::string msg =
+        "[client " + std::string(r.ctx.client_ip) + ":" + std::to_string(r.ctx.client_port) + "] ";
+    msg.append(text).append(r.url_path).append(tail);
     log_(msg);
-    render_error(500, &req, {}, resp);
+    return 500;
+  };
+  rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
+  if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check user: ");
+  if (rc != kOk) return rc;
+  if (!r.resp.user) {
+    return fail(
+        "AH00027: No authentication done but request not allowed without authentication for ",
+        ". Authentication not configured?");
   }
+  rc = run_first(auth_checker_, r, &ModuleHooks::auth_checker);
+  if (rc == kDeclined) return fail("AH00025: configuration error:  couldn't check authorization: ");
+  return rc;
 }
 
 int SiteHandler::DefaultHook::handler(RequestRec& r) const {
@@ -335,7 +399,7 @@ void SiteHandler::default_handler(RequestRec& rec) const {
   Response& resp = rec.resp;
   switch (req.method) {
     case Method::kGet:
-    case Method::kHead: {
+    case Method::kHead:
       if (const int status = negotiate_index(rec); status != 0) {
         ErrorExtras e;
         e.headers = rec.err_headers;
@@ -343,16 +407,8 @@ void SiteHandler::default_handler(RequestRec& rec) const {
         render_error(status, &req, e, resp);
         return;
       }
-      StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
-                                      rec.filename, rec.url_path, resp);
-      if (r.status == 200 || r.status == 206 || r.status == 304) return;
-      ErrorExtras e;
-      e.location = r.location;
-      e.headers = rec.err_headers;  // mod_negotiation's Vary, TCN, Content-Location
-      if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
-      render_error(r.status, &req, e, resp);
+      serve_file(rec);
       return;
-    }
     case Method::kOptions:
       resp.add_header("Allow", allow_);
       return;
@@ -380,6 +436,60 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       return;
   }
   render_error(500, &req, {}, resp);
+}
+
+bool SiteHandler::run_output_filters(RequestRec& r) const {
+  bool transformed = false;
+  for (const ModuleHooks* hook : output_filter_) {
+    if (hook->output_filter(r) == kOk) transformed = true;
+  }
+  return transformed;
+}
+
+void SiteHandler::serve_file(RequestRec& rec) const {
+  const Request& req = rec.req;
+  Response& resp = rec.resp;
+  // A filter that may transform the body gets it whole; the ranges apply after it.
+  bool defer_ranges = false;
+  if (req.method == Method::kGet && req.header("Range")) {
+    for (const ModuleHooks* hook : insert_filter_) {
+      if (hook->insert_filter(rec) == kOk) defer_ranges = true;
+    }
+  }
+  // A DirectoryIndex file gets its own type_checker run (httpd's sub-request).
+  struct Typer final : IndexTyper {
+    const SiteHandler* site;
+    RequestRec* rec;
+    bool type_index(const std::string&, ContentMeta& meta) const override {
+      if (!site->retype(*rec)) return false;
+      meta = rec->content;
+      meta.type = make_content_type(*rec->dir, meta.type);
+      return true;
+    }
+  } typer;
+  typer.site = this;
+  typer.rec = &rec;
+  ContentMeta meta = rec.content;
+  if (rec.dir != nullptr) meta.type = make_content_type(*rec.dir, meta.type);
+  const time_t now = std::time(nullptr);
+  StaticResult r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path,
+                                  meta, &typer, resp, defer_ranges);
+  if (r.status == 200 || r.status == 206 || r.status == 304) {
+    if (r.status == 304 || run_output_filters(rec) || !defer_ranges) return;
+    // No filter took the body: serve the ranges now, keeping the Vary a filter added.
+    std::string vary(resp.header("Vary").value_or(""));
+    resp.clear_keep_env();
+    resp.fields.append(rec.err_headers);  // mod_negotiation's Vary, TCN, Content-Location
+    r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path, meta, &typer,
+                       resp);
+    if (!vary.empty() && r.status != 304) resp.add_header("Vary", vary);
+    if (r.status == 200 || r.status == 206 || r.status == 304) return;
+  }
+  ErrorExtras e;
+  e.location = r.location;
+  e.headers = rec.err_headers;  // mod_negotiation's Vary, TCN, Content-Location
+  if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
+  render_error(r.status, &req, e, resp);
 }
 
 }  // namespace tern

@@ -2,7 +2,8 @@
 // The top-level handler of a site: the request pipeline that runs the modules' hooks in
 // httpd's order — translate_name (mod_alias, then core's path under DocumentRoot),
 // map_to_storage (core: the merged per-directory configuration of the matching
-// <Location>s), access_checker (Require), fixups (core's SetHandler first), handler (by
+// <Location>s), access_checker, access_checker_ex (Require), check_user_id and
+// auth_checker (authentication), fixups (core's SetHandler first), handler (by
 // handler name; core's default handler serves static files) — plus error pages and
 // internal redirects.
 
@@ -17,10 +18,11 @@
 #include "config/config.h"
 #include "handlers/authz.h"
 #include "handlers/error_page.h"
-#include "handlers/location_map.h"
+#include "handlers/scope_walk.h"
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/mime/mime_hooks.h"
 #include "modules/module.h"
 #include "modules/negotiation/negotiation_hooks.h"
 #include "util/regex.h"
@@ -105,13 +107,26 @@ class SiteHandler : public Handler, public RequestPipeline {
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
-  void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
+  // httpd's access and authentication steps (Satisfy All): access_checker, then
+  // access_checker_ex, and when that asks for a user check_user_id and auth_checker;
+  // kOk or the status that ends the request.
+  int run_access(RequestRec& r) const;
+  // The handler phase: the first hook that takes r.handler, else core's default handler;
+  // a name no hook takes answers 500.
+  void run_handler(RequestRec& r) const;
+  // The type_checker phase and core's ForceType for `r.filename` (a DirectoryIndex
+  // file's sub-request); false when AddHandler gave it a handler that then answered.
+  bool retype(RequestRec& r) const;
   void default_handler(RequestRec& r) const;
   // mod_dir with MultiViews: a DirectoryIndex name that is no file ("index") negotiated
   // among its variants ("index.html.en"), as httpd's index sub-request does. 0 when
   // r.filename now names the file to serve (or the static path should look itself),
   // else the status to answer.
   int negotiate_index(RequestRec& r) const;
+  // The output filters over a handler's response; true when one transformed the body.
+  bool run_output_filters(RequestRec& r) const;
+  // Static files (GET/HEAD) through the output filters, ranges after them.
+  void serve_file(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;
@@ -119,8 +134,9 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
   std::unique_ptr<NegotiationHooks> negotiation_;  // mod_negotiation's hooks over mime_
+  std::unique_ptr<MimeHooks> mime_hooks_;          // mod_mime's type_checker over mime_
   std::unique_ptr<ErrorPages> pages_;
-  LocationMap locations_;
+  ScopeWalk scopes_;
   std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order
   std::vector<const ModuleHooks*> storage_;        // map_to_storage hooks
   std::vector<const ModuleHooks*> access_;         // access_checker hooks
@@ -130,7 +146,10 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::vector<const ModuleHooks*> header_parser_;  // header_parser hooks
   std::vector<const ModuleHooks*> check_user_;     // check_user_id hooks
   std::vector<const ModuleHooks*> auth_checker_;   // auth_checker hooks
+  std::vector<const ModuleHooks*> access_ex_;      // access_checker_ex hooks
   std::vector<const ModuleHooks*> type_checker_;   // type_checker hooks
+  std::vector<const ModuleHooks*> insert_filter_;  // insert_filter hooks
+  std::vector<const ModuleHooks*> output_filter_;  // output_filter hooks
   std::vector<std::unique_ptr<NamedHook>> named_;
   DefaultHook default_hook_{this};
   CoreHooks core_hooks_{this};

@@ -77,8 +77,8 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
 // Fills the 200/206/304 response for the open regular file `fd`.
 // `cached` (when not null) supplies the bytes instead of `fd`, which is then -1.
 StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
-                           std::string_view name_for_type, int fd, const struct stat& st,
-                           Response& resp, const CachedFile* cached = nullptr) {
+                           const ContentMeta& meta, int fd, const struct stat& st, Response& resp,
+                           bool whole, const CachedFile* cached = nullptr) {
   UniqueFd file(fd);
   StaticResult result;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -96,16 +96,10 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   resp.add_header("ETag", std::string_view(etag, etag_len));
   // httpd: MaxRanges none announces that ranges are not accepted.
   resp.add_header("Accept-Ranges", opt.max_ranges == 0 ? "none" : "bytes");
-  // A type_checker (mod_negotiation's chosen variant) may have set the type already.
-  thread_local std::string set_type;
-  std::string_view type;
-  if (auto t = resp.header("Content-Type")) {
-    set_type.assign(*t);
-    type = set_type;
-  } else {
-    type = opt.mime->lookup(name_for_type);
-    if (!type.empty()) resp.add_header("Content-Type", type);
-  }
+  const std::string_view type = meta.type;
+  if (!type.empty()) resp.add_header("Content-Type", type);
+  if (!meta.encoding.empty()) resp.add_header("Content-Encoding", meta.encoding);
+  if (!meta.language.empty()) resp.add_header("Content-Language", meta.language);
 
   Validators v{std::string_view(etag, etag_len), mtime, now};
   int pre = evaluate_preconditions(req, v);
@@ -119,13 +113,13 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     return result;
   }
   resp.clear_body();
-  if (cached) {  // callers use the cache only for requests without Range
+  if (cached) {  // callers use the cache only for requests without Range (or `whole`)
     resp.status = 200;
     resp.append_body(cached->content);
     return result;
   }
   resp.file = std::move(file);
-  auto range = req.header("Range");
+  auto range = whole ? std::nullopt : req.header("Range");
   if (range && req.method == Method::kGet && if_range_allows(req, v)) {
     auto& ranges = scratch().ranges;
     switch (parse_range(*range, size, opt.max_ranges, ranges)) {
@@ -149,11 +143,20 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
 
 // serve_regular for a file held by the FileCache.
 StaticResult serve_cached(const Request& req, const StaticOptions& opt, time_t now,
-                          std::string_view name_for_type, const CachedFile& f, Response& resp) {
+                          const ContentMeta& meta, const CachedFile& f, Response& resp) {
   struct stat st {};
   st.st_size = static_cast<off_t>(f.size);
   st.st_mtim = f.mtim;
-  return serve_regular(req, opt, now, name_for_type, -1, st, resp, &f);
+  return serve_regular(req, opt, now, meta, -1, st, resp, true, &f);
+}
+
+// The type of the DirectoryIndex file `fs_path` (named `index`): the typer's, else by
+// name from opt.mime. False when another handler answered the request.
+bool type_index(const IndexTyper* typer, const StaticOptions& opt, const std::string& fs_path,
+                std::string_view index, ContentMeta& meta) {
+  if (typer != nullptr) return typer->type_index(fs_path, meta);
+  if (opt.mime != nullptr) meta.type = opt.mime->lookup(index);
+  return true;
 }
 
 }  // namespace
@@ -182,25 +185,28 @@ StaticResult serve_static(const Request& req, const RequestContext& ctx, const S
     result.status = status;
     return result;
   }
-  return serve_resolved(req, ctx, opt, now, s.fs_path, s.url_path, resp);
+  ContentMeta meta;
+  if (opt.mime != nullptr) meta.type = opt.mime->lookup(s.url_path);
+  return serve_resolved(req, ctx, opt, now, s.fs_path, s.url_path, meta, nullptr, resp);
 }
 
 StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                             time_t now, std::string& fs_path, std::string_view url_path,
-                            Response& resp) {
+                            const ContentMeta& meta, const IndexTyper* typer, Response& resp,
+                            bool whole) {
   Scratch& s = scratch();
   StaticResult result;
+  const bool use_cache = opt.cache && (whole || !req.header("Range"));
   struct stat st;
-  if (opt.cache && !req.header("Range")) {
-    if (auto f = opt.cache->get(fs_path, now))
-      return serve_cached(req, opt, now, url_path, *f, resp);
+  if (use_cache) {
+    if (auto f = opt.cache->get(fs_path, now)) return serve_cached(req, opt, now, meta, *f, resp);
   }
   int fd = open_file(fs_path, st);
   if (fd < 0) {
     result.status = status_for_errno(-fd);
     return result;
   }
-  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, url_path, fd, st, resp);
+  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, meta, fd, st, resp, whole);
   ::close(fd);
   if (!S_ISDIR(st.st_mode)) {
     result.status = 403;  // FIFO, device, socket
@@ -217,9 +223,12 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
     for (const std::string& index : *opt.directory_index) {
       fs_path.resize(dir_len);
       fs_path.append(index);
-      if (opt.cache && !req.header("Range")) {
-        if (auto f = opt.cache->get(fs_path, now))
-          return serve_cached(req, opt, now, index, *f, resp);
+      ContentMeta index_meta;
+      if (use_cache) {
+        if (auto f = opt.cache->get(fs_path, now)) {
+          if (!type_index(typer, opt, fs_path, index, index_meta)) return result;
+          return serve_cached(req, opt, now, index_meta, *f, resp);
+        }
       }
       fd = open_file(fs_path, st);
       if (fd < 0) {
@@ -227,7 +236,13 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
         result.status = status_for_errno(-fd);
         return result;
       }
-      if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, index, fd, st, resp);
+      if (S_ISREG(st.st_mode)) {
+        if (!type_index(typer, opt, fs_path, index, index_meta)) {
+          ::close(fd);
+          return result;
+        }
+        return serve_regular(req, opt, now, index_meta, fd, st, resp, whole);
+      }
       ::close(fd);
     }
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "handlers/file_cache.h"
+#include "http/content_meta.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
 
@@ -32,6 +33,19 @@ struct StaticResult {
   std::string_view location;  // 301 target; valid until this thread's next call
 };
 
+// Types a DirectoryIndex file the static path found (httpd's mod_dir sub-request): the
+// site runs its type_checker for it.
+class IndexTyper {
+ public:
+  // `fs_path` names an existing DirectoryIndex file: sets `meta` for it and returns
+  // true, or returns false when another handler (AddHandler) answered the request in
+  // the response already.
+  virtual bool type_index(const std::string& fs_path, ContentMeta& meta) const = 0;
+
+ protected:
+  ~IndexTyper() = default;
+};
+
 // Serves the GET or HEAD request `req` (raw path `req.path`) from `opt.document_root`.
 // Adds Last-Modified, ETag, Accept-Ranges ("none" when MaxRanges is 0) and Content-Type; the body
 // is file chunks of `resp.file`. `now` is the request time (validators, If-Modified-Since).
@@ -39,10 +53,14 @@ StaticResult serve_static(const Request& req, const RequestContext& ctx, const S
                           time_t now, Response& resp);
 
 // As serve_static for a path already mapped by resolve_path(): `fs_path` (used as
-// scratch for DirectoryIndex names) and the decoded, normalised `url_path`.
+// scratch for DirectoryIndex names) and the decoded, normalised `url_path`; `meta` is
+// what the type_checker decided for the file (Content-Type, -Encoding, -Language), and
+// `typer` types a DirectoryIndex file (null: opt.mime by its name).
+// `whole`: a Range is not applied (an output filter applies it after its transformation).
 StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const StaticOptions& opt,
                             time_t now, std::string& fs_path, std::string_view url_path,
-                            Response& resp);
+                            const ContentMeta& meta, const IndexTyper* typer, Response& resp,
+                            bool whole = false);
 
 // Serves the URL path `url_path` (percent-encoded, resolved like a request) as a plain body (no
 // conditionals, no ranges, Content-Type from `mime`) keeping `resp.status`; for ErrorDocument.

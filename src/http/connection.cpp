@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "http/http_date.h"
+#include "http/special_env.h"
 #include "http/task_state.h"
 #include "log/access_log.h"
 #include "log/access_record.h"
@@ -428,7 +429,8 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   uint64_t length = resp.body_length();
   // Response::chunked: Transfer-Encoding: chunked for HTTP/1.1, a close-delimited body for
   // HTTP/1.0 (and unparsed requests), which cannot take chunked framing (RFC 9112 §6.1).
-  const bool te_chunked = resp.chunked && !no_body && req && req->version_minor >= 1;
+  apply_special_env(req, resp);
+  const bool te_chunked = resp.chunked && !no_body && req && !as_http10_;
   if (resp.chunked && !no_body && !te_chunked) close_after_ = true;
   if (te_chunked && !head_only) frame_chunked(resp);
 
@@ -461,10 +463,21 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   if (head_only) resp.clear_body();
 }
 
+void HttpConnection::apply_special_env(const Request* req, const Response& resp) {
+  if (req == nullptr) {
+    as_http10_ = status_http10_ = false;
+    return;
+  }
+  const SpecialEnv s = special_env(*req, resp);
+  as_http10_ = s.as_http10;
+  status_http10_ = s.status_http10;
+  if (s.close) close_after_ = true;
+}
+
 void HttpConnection::append_head(std::string& h, const ConnectionEnv& env, const Request* req,
                                  int status, std::string_view reason, std::string_view fields,
                                  BodyFraming framing, uint64_t length) const {
-  h.append("HTTP/1.1 ");
+  h.append(status_http10_ ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(h, static_cast<uint64_t>(status));
   h.push_back(' ');
   h.append(reason.empty() ? reason_phrase(status) : reason);
@@ -482,7 +495,7 @@ void HttpConnection::append_head(std::string& h, const ConnectionEnv& env, const
   }
   if (close_after_) {
     h.append("Connection: close\r\n");
-  } else if (req && req->version_minor == 0) {
+  } else if (req && as_http10_) {
     h.append("Keep-Alive: timeout=");
     append_number(h, static_cast<uint64_t>(env.settings->keep_alive_timeout_s));
     h.append("\r\nConnection: keep-alive\r\n");

@@ -174,6 +174,9 @@ class HttpConnection : public Connection {
   // How a body is delimited in the head: not at all (no body, or until close),
   // Content-Length, or chunked.
   enum class BodyFraming : uint8_t { kNone, kLength, kChunked };
+  // Reads the special environment variables of `resp` (special_env.h) for `req` (null:
+  // none): sets as_http10_, status_http10_ and maybe close_after_.
+  void apply_special_env(const Request* req, const Response& resp);
   // Appends the status line, Date, Server, `fields`, the framing field and Connection.
   void append_head(std::string& h, const ConnectionEnv& env, const Request* req, int status,
                    std::string_view reason, std::string_view fields, BodyFraming framing,
@@ -216,6 +219,9 @@ class HttpConnection : public Connection {
   Phase phase_ = Phase::kHead;
   bool close_after_ = false;
   bool linger_after_ = false;
+  // The response goes out as to HTTP/1.0 / with an HTTP/1.0 status line (special_env.h).
+  bool as_http10_ = false;
+  bool status_http10_ = false;
   bool input_drained_ = false;  // the last read() was short and the transport holds nothing
   int64_t request_start_us_ = 0;
 };

@@ -130,6 +130,7 @@ void HttpTaskIo::commit_head(bool final) {
   Framing framing = Framing::kNone;
   uint64_t length = 0;
   const bool no_body = status_forbids_body(resp.status);
+  c_.apply_special_env(&req, resp);
   if (no_body) {
     t_.pending.clear();
   } else if (t_.content_length) {
@@ -138,7 +139,7 @@ void HttpTaskIo::commit_head(bool final) {
   } else if (final) {
     framing = Framing::kLength;
     length = t_.head_only ? 0 : t_.pending.size();
-  } else if (req.version_minor >= 1) {
+  } else if (!c_.as_http10_) {
     framing = Framing::kChunked;
     t_.te_chunked = true;
   } else {
@@ -187,6 +188,10 @@ ConnWait HttpConnection::start_task(WorkerScratch& w, const ConnectionEnv& env, 
   t.task = std::move(from.task);
   t.resp.status = from.status;
   t.resp.fields = std::move(from.fields);
+  // What the access log reads besides the head: the user (%u) and the environment (%{VAR}e).
+  t.resp.user = std::move(from.user);
+  t.resp.auth_type = std::move(from.auth_type);
+  t.resp.env = std::move(from.env);
   if (from.close_connection) close_after_ = true;
   from.clear();
   // The request must outlive its bytes in the input buffer, which the body reads reuse.

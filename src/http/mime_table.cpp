@@ -151,7 +151,10 @@ std::string_view MimeTable::lookup(std::string_view file_path) const {
   std::string_view name = slash == std::string_view::npos ? file_path : file_path.substr(slash + 1);
   size_t dot = name.rfind('.');
   if (dot == std::string_view::npos || dot + 1 == name.size()) return {};
-  std::string_view ext = name.substr(dot + 1);
+  return lookup_extension(name.substr(dot + 1));
+}
+
+std::string_view MimeTable::lookup_extension(std::string_view ext) const {
   char buf[32];
   if (ext.size() > sizeof(buf)) return {};
   for (size_t i = 0; i < ext.size(); ++i) buf[i] = lower(ext[i]);

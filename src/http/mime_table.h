@@ -28,6 +28,8 @@ class MimeTable {
   // The media type for the last extension of the file name in `file_path`
   // (case-insensitive); empty when unknown (then no Content-Type is sent, as httpd).
   std::string_view lookup(std::string_view file_path) const;
+  // The media type for one extension (no dot, any case); empty when unknown.
+  std::string_view lookup_extension(std::string_view ext) const;
   // Number of known extensions.
   size_t size() const { return entries_.size(); }
 

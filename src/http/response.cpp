@@ -98,6 +98,8 @@ Response& Response::operator=(Response&&) noexcept = default;
 void Response::clear() {
   clear_keep_env();
   env.clear();
+  user.reset();
+  auth_type.clear();
 }
 
 std::optional<std::string_view> Response::env_value(std::string_view name) const {

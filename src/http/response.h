@@ -57,6 +57,11 @@ class Response {
   // The request's environment variables (httpd's r->subprocess_env: mod_env's SetEnv, …),
   // name and value, in the order set; read by CGI and the access log's %{VAR}e.
   std::vector<std::pair<std::string, std::string>> env;
+  // The user the request authenticated as (httpd's r->user: nullopt when none; set by
+  // Basic authentication as soon as it reads the credentials) and the scheme (httpd's
+  // r->ap_auth_type, "Basic"); read by the access log's %u and CGI.
+  std::optional<std::string> user;
+  std::string auth_type;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);
@@ -78,9 +83,11 @@ class Response {
   void set_env(std::string_view name, std::string_view value);
   // Removes environment variable `name`.
   void unset_env(std::string_view name);
-  // Resets to an empty 200 response, keeping buffer capacity (env included).
+  // Resets to an empty 200 response, keeping buffer capacity (env included); forgets
+  // the user.
   void clear();
-  // As clear(), but the environment variables stay (an error page for the same request).
+  // As clear(), but the environment variables and the user stay (an error page for the
+  // same request).
   void clear_keep_env();
 };
 

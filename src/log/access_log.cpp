@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "http/response.h"
 #include "log/error_log.h"
 
 namespace tern {
@@ -58,6 +59,8 @@ bool AccessLogs::open(const Config& cfg, std::string* err) {
       return false;
     }
     log.format = std::move(*fmt);
+    log.env = spec.env;
+    log.env_negated = spec.env_negated;
     int fd = open_append(log.path, err);
     if (fd < 0) return false;
     log.fd.reset(fd);
@@ -71,6 +74,11 @@ void AccessLogs::log(const AccessRecord& r) const {
   if (logs_.empty()) return;
   thread_local std::string line;
   for (const Log& log : logs_) {
+    if (!log.env.empty()) {
+      // httpd's config_log_transaction: env=VAR needs VAR set, env=!VAR needs it unset.
+      const bool set = r.resp != nullptr && r.resp->env_value(log.env).has_value();
+      if (set == log.env_negated) continue;
+    }
     line.clear();
     log.format.format(r, line);
     line.push_back('\n');

@@ -54,6 +54,8 @@ class AccessLogs {
   struct Log {
     std::string path;
     LogFormat format;
+    std::string env;  // CustomLog env=[!]VAR: "" logs every request
+    bool env_negated = false;
     UniqueFd fd;
     // Set once a write error was reported, cleared by the next successful write.
     std::unique_ptr<std::atomic<bool>> failing = std::make_unique<std::atomic<bool>>(false);

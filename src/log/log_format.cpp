@@ -43,7 +43,7 @@ std::optional<Kind> simple_kind(char c) {
     case 's':
       return Kind::kStatus;
     case 'u':
-      return Kind::kDash;
+      return Kind::kRemoteUser;
     case 'U':
       return Kind::kUrlPath;
     case 'v':

@@ -36,7 +36,8 @@ class LogFormat {
     kDurationSec,    // %T %{s}T
     kFilename,       // %f
     kProtocol,       // %H
-    kDash,           // %l %u %L %{VAR}n
+    kDash,           // %l %L %{VAR}n
+    kRemoteUser,     // %u
     kMethod,         // %m
     kCanonicalPort,  // %p %{canonical}p
     kLocalPort,      // %{local}p

@@ -226,6 +226,16 @@ void append_item(std::string& out, const Op& op, const AccessRecord& r) {
     case Kind::kDash:
       out.push_back('-');
       break;
+    case Kind::kRemoteUser:
+      // mod_log_config's log_remote_user: "-" without a user, "" quoted when empty.
+      if (r.resp == nullptr || !r.resp->user) {
+        out.push_back('-');
+      } else if (r.resp->user->empty()) {
+        out.append("\"\"");
+      } else {
+        append_escaped_logitem(out, *r.resp->user);
+      }
+      break;
     case Kind::kMethod:
       append_escaped_or_dash(out, req ? req->method_name : std::string_view{});
       break;

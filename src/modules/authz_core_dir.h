@@ -1,6 +1,6 @@
 #pragma once
 // authz_core_module's per-directory configuration (Require, compiled) and its
-// access_checker hook.
+// access_checker_ex and auth_checker hooks.
 
 #include <memory>
 

@@ -3,8 +3,10 @@
 #include "config/directive_setters.h"
 #include "config/directives_identity.h"
 #include "modules/cgi/cgi_directives.h"
+#include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 #include "modules/core_options.h"
+#include "modules/deflate/filter_directives.h"
 #include "modules/dir_configs.h"
 #include "modules/registry.h"
 
@@ -80,10 +82,43 @@ const DirectiveSpec kDirectives[] = {
     {"<LocationMatch", kCtxServer, Args::kTake1, open_location_match,
      "Applies the enclosed directives only to regular-expression matches of URLs", kMod,
      kOverrideNone, kCtxLocation, close_location},
+    {"<Directory", kCtxServer, Args::kTake12, open_directory,
+     "Container for directives affecting resources located in the specified directories", kMod,
+     kOverrideNone, kCtxDirectory, close_section},
+    {"<DirectoryMatch", kCtxServer, Args::kTake1, open_directory_match,
+     "Container for directives affecting resources located in the specified directories", kMod,
+     kOverrideNone, kCtxDirectory, close_section},
+    {"<Files", kCtxServer | kCtxDirectory | kCtxHtaccess, Args::kTake12, open_files,
+     "Container for directives affecting files matching specified patterns", kMod, kOverrideAll,
+     kCtxFiles, close_section},
+    {"<FilesMatch", kCtxServer | kCtxDirectory | kCtxHtaccess, Args::kTake1, open_files_match,
+     "Container for directives affecting files matching specified patterns", kMod, kOverrideAll,
+     kCtxFiles, close_section},
+    {"<If", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, open_if,
+     "Container for directives to be conditionally applied", kMod, kOverrideAll, kCtxIf,
+     close_section},
+    {"<ElseIf", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, open_else_if,
+     "Container for directives to be conditionally applied", kMod, kOverrideAll, kCtxIf,
+     close_section},
+    {"<Else", kCtxServer | kCtxDir | kCtxHtaccess, Args::kNone, open_else,
+     "Container for directives to be conditionally applied", kMod, kOverrideAll, kCtxIf,
+     close_section},
+    {"AccessFileName", kCtxServer, Args::kIterate, set_access_file_name,
+     "Name(s) of per-directory config files (default: .htaccess)", kMod, kOverrideNone},
     {"SetHandler", kCtxServer | kCtxDir, Args::kTake1, set_handler,
      "Forces all matching files to be processed by a handler", kMod, kOverrideFileInfo},
+    {"SetOutputFilter", kCtxServer | kCtxDir, Args::kTake1, set_output_filter,
+     "filter (or ; delimited list of filters) to be run on the request content", kMod,
+     kOverrideFileInfo},
     {"Options", kCtxServer | kCtxDir, Args::kIterate, set_options,
      "Set a number of attributes for a given directory", kMod, kOverrideOptions},
+    {"ForceType", kCtxServer | kCtxDir, Args::kTake1, set_force_type,
+     "Forces all matching files to be served with the specified media type", kMod,
+     kOverrideFileInfo},
+    {"AddDefaultCharset", kCtxServer | kCtxDir, Args::kTake1, set_add_default_charset,
+     "Default charset parameter to be added when a response content-type is text/plain or "
+     "text/html",
+     kMod, kOverrideFileInfo},
     {"AllowOverride", kCtxDirectory, Args::kIterate, set_allow_override,
      "Controls what groups of directives can be configured by per-directory config files", kMod,
      kOverrideNone},
@@ -142,6 +177,8 @@ std::unique_ptr<ModuleConfig> CoreDirConfig::merge(const ModuleConfig& add_base)
     merged->override_opts = add.override_opts;
   }
   if (add.allow_override_list) merged->allow_override_list = add.allow_override_list;
+  if (add.force_type) merged->force_type = add.force_type;
+  if (add.default_charset) merged->default_charset = add.default_charset;
   return merged;
 }
 

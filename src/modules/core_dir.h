@@ -39,6 +39,10 @@ struct CoreDirConfig final : ModuleConfig {
   std::optional<std::vector<std::string>> allow_override_list;
   // The Options an .htaccess may set (AllowOverride Options=…); every option by default.
   unsigned override_opts = kOptAll | kOptMultiViews | kOptSymOwner | kOptIncNoExec;
+  // ForceType (lower-cased; "none" undoes an enclosing one) and AddDefaultCharset (the
+  // charset, "" for Off); unset: inherited (core_content_type.h).
+  std::optional<std::string> force_type;
+  std::optional<std::string> default_charset;
   // The later section's values win where it sets them; Options as httpd merges them.
   std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const override;
 };

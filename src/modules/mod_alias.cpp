@@ -200,7 +200,10 @@ class AliasHooks final : public ModuleHooks {
     r.filename.swap(m.filename);  // both keep their capacity for the next request
     r.context_prefix = m.context_prefix;
     r.context_document_root = m.context_root;
-    if (m.alias->script) r.handler = "cgi-script";
+    if (m.alias->script) {
+      r.handler = "cgi-script";
+      r.script_aliased = true;
+    }
     return kOk;
   }
 };

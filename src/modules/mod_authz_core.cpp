@@ -1,6 +1,7 @@
 // authz_core_module (mod_authz_core.c): Require and its containers.
 
 #include "config/directive_setters.h"
+#include "modules/auth/auth_config.h"
 #include "modules/authz_core_dir.h"
 #include "modules/dir_configs.h"
 #include "modules/registry.h"
@@ -39,10 +40,14 @@ std::unique_ptr<ModuleConfig> create_authz_dir(const LocationSpec& scope, std::s
   return c;
 }
 
-// access_checker: a request the merged Require does not grant is refused with 403.
+// httpd's authorize_userless (access_checker_ex) and authorize_user (auth_checker).
 class AuthzCoreHooks final : public ModuleHooks {
  public:
-  int access_checker(RequestRec& r) const override;
+  int access_checker_ex(RequestRec& r) const override { return authorize(r, false); }
+  int auth_checker(RequestRec& r) const override { return authorize(r, true); }
+
+ private:
+  static int authorize(RequestRec& r, bool after_authn);
 };
 
 const AuthzCoreHooks kHooks;
@@ -56,16 +61,51 @@ const Module authz_core_module{
     .directives = kDirectives,
     .create_dir_config = create_authz_dir,
     .hooks = &kHooks,
-    .phases = phase_bit(Phase::kAccessChecker),
+    .phases = phase_bit(Phase::kAccessCheckerEx) | phase_bit(Phase::kAuthChecker),
 };
 
 namespace {
 
-int AuthzCoreHooks::access_checker(RequestRec& r) const {
+// httpd's authorize_user_core: the merged Require of the request, before (a user may
+// still change a denial: decline, so that authentication runs) or after authentication.
+int AuthzCoreHooks::authorize(RequestRec& r, bool after_authn) {
   static const int index = module_index(authz_core_module);
-  const AuthzCoreDirConfig* c = dir_config<AuthzCoreDirConfig>(*r.dir, index);
-  if (c == nullptr || c->require == nullptr) return kDeclined;
-  return c->require->allows(r.ctx.client_ip, r.ctx.local_ip) ? kOk : 403;
+  const AuthzCoreDirConfig* c =
+      r.dir != nullptr ? dir_config<AuthzCoreDirConfig>(*r.dir, index) : nullptr;
+  const std::string* type = auth_type(r);
+  if (c == nullptr || c->require == nullptr) {
+    if (type == nullptr) return kOk;  // granted (no directives)
+    log_auth_error(r, "authz_core",
+                   "AH01627: AuthType configured with no corresponding authorization "
+                   "directives");
+    return 500;
+  }
+  const AuthzResult result = c->require->check(r.ctx.client_ip, r.ctx.local_ip, r.resp.user);
+  switch (result) {
+    case AuthzResult::kGranted:
+      return kOk;
+    case AuthzResult::kDeniedNoUser:
+      if (!after_authn) return kDeclined;
+      log_auth_error(
+          r, "authz_core",
+          "AH01629: authorization failure (no authenticated user): " + std::string(r.url_path));
+      if (r.resp.user) note_auth_failure(r);
+      return 401;
+    case AuthzResult::kDenied:
+    case AuthzResult::kNeutral:
+      break;
+  }
+  if (!after_authn || type == nullptr) {
+    log_auth_error(r, "authz_core",
+                   "AH01630: client denied by server configuration: " +
+                       (r.filename.empty() ? "uri " + std::string(r.url_path) : r.filename));
+    return 403;
+  }
+  log_auth_error(r, "authz_core",
+                 "AH01631: user " + r.resp.user.value_or("") + ": authorization failure for \"" +
+                     std::string(r.url_path) + "\": ");
+  if (r.resp.user) note_auth_failure(r);
+  return 401;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "config/directive_table.h"
 #include "config/module_config.h"
+#include "http/content_meta.h"
 #include "http/handler.h"
 
 namespace tern {
@@ -74,8 +75,18 @@ struct RequestRec {
   // The Location of the 3xx status a translate_name or fixups hook returns (httpd's
   // headers_out "Location"); the hook keeps the text alive. Empty otherwise.
   std::string_view location;
-  // The authenticated user (httpd's r->user), set by check_user_id; empty when none.
-  std::string user;
+  // Keeps `dir` alive while the request's hooks run (map_to_storage sets both).
+  std::shared_ptr<const DirConfigs> dir_owner;
+  // httpd's r->user and r->ap_auth_type are resp.user and resp.auth_type: they outlive
+  // the hooks (the access log's %u, CGI's REMOTE_USER).
+  // The challenge a failed authentication leaves for the 401 page (httpd's
+  // note_auth_failure: WWW-Authenticate in err_headers_out); empty when none.
+  std::string www_authenticate;
+  // The type, encoding and language type_checker (mod_mime) and core's ForceType decided
+  // for r.filename; what the default handler sends.
+  ContentMeta content;
+  // A ScriptAlias mapped the URL (httpd's note "alias-forced-type"): CGI needs no ExecCGI.
+  bool script_aliased = false;
   // httpd's r->err_headers_out: fields ("Name: value\r\n") every response to this
   // request carries, an error page's too (mod_negotiation's Vary, TCN, Alternates).
   std::string err_headers;
@@ -92,10 +103,13 @@ enum class Phase : unsigned {
   kPostReadRequest,  // right after the request head, before translate_name (run-all)
   kHeaderParser,     // after map_to_storage, with r.dir set (run-all: mod_setenvif)
   kCheckUserId,      // authentication: who the user is (run-first: mod_auth_basic)
-  kAuthChecker,      // authorization that needs the user (run-all)
+  kAuthChecker,      // authorization that needs the user (run-first: mod_authz_core)
+  kAccessCheckerEx,  // after access_checker: authorization that may need a user (run-first)
   kTypeChecker,      // content type, encoding, language, handler of r.filename (run-first)
   kHandler,          // produces the response, selected by handler name
   kLogTransaction,   // after the response (mod_log_config, in the connection)
+  kInsertFilter,     // before the handler: will an output filter transform the body? (run-all)
+  kOutputFilter,     // after the handler: transforms r.resp's head and body (run-all)
 };
 
 // A module's request hooks (httpd's ap_hook_*). A phase the module does not take part
@@ -115,15 +129,27 @@ class ModuleHooks {
   virtual int post_read_request(RequestRec&) const { return kDeclined; }
   // Run-all, after map_to_storage (r.dir set), before access_checker.
   virtual int header_parser(RequestRec&) const { return kDeclined; }
-  // Run-first, after access_checker: establishes r.user (kOk), or fails (401).
+  // Run-first, after access_checker: kOk authorizes without authentication, kDeclined
+  // asks for it (check_user_id, then auth_checker), a status fails the request.
+  virtual int access_checker_ex(RequestRec&) const { return kDeclined; }
+  // Run-first, after access_checker_ex declined: establishes resp.user (kOk), or fails
+  // (401); when every hook declines, the request fails with 500 (httpd's decl_die).
   virtual int check_user_id(RequestRec&) const { return kDeclined; }
-  // Run-all, after check_user_id.
+  // Run-first, after check_user_id: kOk authorizes the user, a status fails the request.
   virtual int auth_checker(RequestRec&) const { return kDeclined; }
   // Run-first, after auth_checker, before fixups: the content type etc. of r.filename.
   virtual int type_checker(RequestRec&) const { return kDeclined; }
   // Run-first: the first hook that does not decline produces the response (kOk) or
   // fails it with a status. Selects itself by RequestRec::handler, as httpd's handlers.
   virtual int handler(RequestRec&) const { return kDeclined; }
+  // Before core's default handler serves a Range request: kOk when this module's output
+  // filter may transform the body, so the ranges must be applied after it (httpd's
+  // byterange filter runs after the content filters); the handler then serves it whole.
+  virtual int insert_filter(RequestRec&) const { return kDeclined; }
+  // After a handler produced r.resp (not for error pages): kOk when the body was
+  // transformed (e.g. compressed, or wrapped in a task), kDeclined otherwise (the head
+  // may still have changed: Vary).
+  virtual int output_filter(RequestRec&) const { return kDeclined; }
 };
 
 // The descriptor of one module. Constant data, defined next to its directive table.

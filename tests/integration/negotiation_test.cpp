@@ -1,5 +1,6 @@
 // mod_negotiation in tern alone: MultiViews off, Debian's negotiation.conf, type maps
-// refused with a 500 and a log line, HTTP/1.0's Expires.
+// refused with a 500 and a log line, HTTP/1.0's Expires, variants described by mod_mime's
+// per-directory configuration (.htaccess).
 
 #include <gtest/gtest.h>
 
@@ -62,6 +63,35 @@ TEST_F(Negotiation, CacheNegotiatedDocsOnKeepsHttp10Cacheable) {
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->header("expires").value_or(""), "");
   EXPECT_EQ(r->header("content-location").value_or(""), "doc.html.fr");
+}
+
+// A variant's type, charset and language come from mod_mime's merged per-directory
+// configuration: an .htaccess's AddLanguage/AddCharset count there and nowhere else.
+TEST_F(Negotiation, VariantsFollowPerDirectoryMimeConfiguration) {
+  tern_.put("lang/.htaccess",
+            "AddLanguage de .de\nAddCharset UTF-8 .utf8\nAddType text/plain .txt\n");
+  tern_.put("lang/note.txt.de.utf8", "deutsch\n");
+  tern_.put("lang/note.txt.en", "english\n");
+  tern_.put("other/note.txt.de.utf8", "deutsch\n");
+  const std::string root = tern_.root().path() + "/htdocs";
+  ASSERT_TRUE(tern_.start("AddLanguage en .en\n<Directory " + root +
+                          ">\nAllowOverride FileInfo\n</Directory>\nOptions +MultiViews\n"))
+      << tern_.log();
+  auto r = fetch(tern_.port(), "GET /lang/note HTTP/1.1\r\nHost: x\r\nAccept-Language: de\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "deutsch\n");
+  EXPECT_EQ(r->header("content-language").value_or(""), "de");
+  EXPECT_EQ(r->header("content-type").value_or(""), "text/plain; charset=utf-8");
+  EXPECT_EQ(r->header("content-location").value_or(""), "note.txt.de.utf8");
+  r = fetch(tern_.port(), "GET /lang/note HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "english\n");
+  EXPECT_EQ(r->header("content-language").value_or(""), "en");
+  // Without the .htaccess, ".de" and ".utf8" mean nothing: the file is no variant.
+  r = fetch(tern_.port(), "GET /other/note HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
 }
 
 }  // namespace

@@ -156,5 +156,50 @@ TEST(Authz, NestedTree) {
   EXPECT_TRUE(neg.allows("11.0.0.1", ""));
 }
 
+RequireRule users(std::vector<std::string> names, bool negated = false) {
+  RequireRule r;
+  r.kind = Kind::kUser;
+  r.users = std::move(names);
+  r.negated = negated;
+  return r;
+}
+
+// mod_authz_user's providers answer "denied, no user" until a user is known, and
+// authz_core's containers combine that as httpd's apply_authz_sections.
+TEST(Authz, UserProvidersAndNoUserDenial) {
+  const std::optional<std::string> none;
+  const std::optional<std::string> alice = "alice";
+  const std::optional<std::string> bob = "bob";
+  CompiledRequire valid = compile(leaf(Kind::kValidUser));
+  EXPECT_EQ(valid.check("10.0.0.1", "10.0.0.2", none), AuthzResult::kDeniedNoUser);
+  EXPECT_EQ(valid.check("10.0.0.1", "10.0.0.2", alice), AuthzResult::kGranted);
+  EXPECT_FALSE(valid.allows("10.0.0.1", "10.0.0.2"));
+  CompiledRequire named = compile(users({"alice", "carol"}));
+  EXPECT_EQ(named.check("10.0.0.1", "", none), AuthzResult::kDeniedNoUser);
+  EXPECT_EQ(named.check("10.0.0.1", "", alice), AuthzResult::kGranted);
+  EXPECT_EQ(named.check("10.0.0.1", "", bob), AuthzResult::kDenied);
+  EXPECT_EQ(named.check("10.0.0.1", "", std::optional<std::string>("Alice")), AuthzResult::kDenied);
+  EXPECT_EQ(compile(users({})).check("1.2.3.4", "", alice), AuthzResult::kDenied);
+
+  // RequireAny: the IP grants without a user; elsewhere a user may still help.
+  CompiledRequire any =
+      compile(group(Kind::kAny, {leaf(Kind::kIp, {"127.0.0.1"}), leaf(Kind::kValidUser)}));
+  EXPECT_EQ(any.check("127.0.0.1", "127.0.0.1", none), AuthzResult::kGranted);
+  EXPECT_EQ(any.check("10.0.0.1", "127.0.0.1", none), AuthzResult::kDeniedNoUser);
+  EXPECT_EQ(any.check("10.0.0.1", "127.0.0.1", alice), AuthzResult::kGranted);
+  // RequireAll: a plain denial wins, no user cannot help then.
+  CompiledRequire all =
+      compile(group(Kind::kAll, {leaf(Kind::kIp, {"10.0.0.0/8"}), leaf(Kind::kValidUser)}));
+  EXPECT_EQ(all.check("192.168.0.1", "", none), AuthzResult::kDenied);
+  EXPECT_EQ(all.check("10.1.2.3", "", none), AuthzResult::kDeniedNoUser);
+  EXPECT_EQ(all.check("10.1.2.3", "", alice), AuthzResult::kGranted);
+  // `Require not user bob` inside RequireAll: neutral without a user.
+  CompiledRequire not_bob =
+      compile(group(Kind::kAll, {leaf(Kind::kValidUser), users({"bob"}, true)}));
+  EXPECT_EQ(not_bob.check("1.2.3.4", "", none), AuthzResult::kDeniedNoUser);
+  EXPECT_EQ(not_bob.check("1.2.3.4", "", alice), AuthzResult::kGranted);
+  EXPECT_EQ(not_bob.check("1.2.3.4", "", bob), AuthzResult::kDenied);
+}
+
 }  // namespace
 }  // namespace tern

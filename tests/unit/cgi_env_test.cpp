@@ -116,6 +116,29 @@ TEST(CgiEnv, PassAuthAndHttps) {
   EXPECT_EQ(m.find("REQUEST_SCHEME")->second, "https");
 }
 
+TEST(CgiEnv, RemoteUserAndAuthTypeAfterRemotePort) {
+  Fixture f;
+  auto m = as_map(build_cgi_env(f.in));
+  EXPECT_EQ(m.count("REMOTE_USER"), 0u);
+  EXPECT_EQ(m.count("AUTH_TYPE"), 0u);
+  const std::string user = "alice";
+  f.in.remote_user = &user;
+  f.in.auth_type = "Basic";
+  std::vector<std::string> env = build_cgi_env(f.in);
+  m = as_map(env);
+  EXPECT_EQ(m.find("REMOTE_USER")->second, "alice");
+  EXPECT_EQ(m.find("AUTH_TYPE")->second, "Basic");
+  EXPECT_EQ(m.count("HTTP_AUTHORIZATION"), 0u);  // without CGIPassAuth
+  // ap_add_common_vars' order: REMOTE_PORT, REMOTE_USER, AUTH_TYPE.
+  auto at = [&](const std::string& prefix) {
+    for (size_t i = 0; i < env.size(); ++i)
+      if (env[i].rfind(prefix, 0) == 0) return i;
+    return env.size();
+  };
+  EXPECT_EQ(at("REMOTE_USER="), at("REMOTE_PORT=") + 1);
+  EXPECT_EQ(at("AUTH_TYPE="), at("REMOTE_USER=") + 1);
+}
+
 TEST(CgiEnv, ServerNameAndPortFallbacks) {
   Fixture f;
   std::string name;

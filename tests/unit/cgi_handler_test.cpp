@@ -82,6 +82,9 @@ class CgiHandlerTest : public ::testing::Test {
                  {},
                  {},
                  {},
+                 {},
+                 true,
+                 {},
                  {}};
     return handler_->run(r, location ? location : &loc);
   }
@@ -111,7 +114,8 @@ TEST_F(CgiHandlerTest, HandlerHookServesOnlyCgiScript) {
   req_.path = "/cgi-bin/ok.sh";
   RequestRec r{req_,    ctx_, resp, *config_, filename, "/cgi-bin/ok.sh",
                {},      {},   {},   nullptr,  "",       0,
-               nullptr, {},   {},   {},       {}};
+               nullptr, {},   {},   {},       {},       true,
+               {},      {}};
   EXPECT_EQ(handler_->handler(r), kDeclined);  // the default handler's request
   r.handler = "server-status";
   EXPECT_EQ(handler_->handler(r), kDeclined);

@@ -4,6 +4,7 @@
 
 #include "config/config_loader.h"
 #include "config_test_util.h"
+#include "mime_config_util.h"
 
 namespace tern {
 namespace {
@@ -28,7 +29,7 @@ TEST_F(ConfigDirectives, Defaults) {
   EXPECT_EQ(c->document_root, dir.path() + "/htdocs");
   EXPECT_EQ(c->server_name, "");
   EXPECT_EQ(c->directory_index, std::vector<std::string>{"index.html"});
-  EXPECT_TRUE(c->add_types.empty());
+  EXPECT_TRUE(testing::server_added_types(*c).empty());
   EXPECT_EQ(c->types_config, std::filesystem::exists("/etc/mime.types") ? "/etc/mime.types" : "");
   EXPECT_TRUE(c->keep_alive);
   EXPECT_EQ(c->keep_alive_timeout, milliseconds(5000));
@@ -162,8 +163,8 @@ TEST_F(ConfigDirectives, TypesConfigAndAddType) {
             "t.conf:1: TypesConfig: could not open mime types config file " + dir.path() +
                 "/conf/none.types");
   auto c = ok("AddType Text/X-Foo .FOO bar\nAddType text/y bar\n");
-  EXPECT_EQ(c->add_types.at("foo"), "text/x-foo");
-  EXPECT_EQ(c->add_types.at("bar"), "text/y");
+  EXPECT_EQ(testing::server_added_types(*c).at("foo"), "text/x-foo");
+  EXPECT_EQ(testing::server_added_types(*c).at("bar"), "text/y");
   EXPECT_EQ(err("AddType nonsense foo\n"),
             "t.conf:1: AddType: 'nonsense' is not a media type (type/subtype)");
   EXPECT_EQ(err("AddType text/x .\n"), "t.conf:1: AddType: empty file extension");
@@ -264,8 +265,16 @@ TEST_F(ConfigDirectives, LogFormatCustomLogTransferLog) {
             "t.conf:1: CustomLog: undefined log format nickname 'nosuch'");
   EXPECT_EQ(err("CustomLog \"|/bin/cat\" common\n"),
             "t.conf:1: CustomLog: piped logs not supported");
-  EXPECT_EQ(err("CustomLog logs/a common env=!dontlog\n"),
-            "t.conf:1: CustomLog: conditional logging ('env=!dontlog') is not supported");
+  auto cond = ok("CustomLog logs/a common env=!dontlog\nCustomLog logs/b common env=only\n");
+  EXPECT_EQ(cond->custom_logs[0].env, "dontlog");
+  EXPECT_TRUE(cond->custom_logs[0].env_negated);
+  EXPECT_EQ(cond->custom_logs[1].env, "only");
+  EXPECT_FALSE(cond->custom_logs[1].env_negated);
+  EXPECT_EQ(err("CustomLog logs/a common expr=true\n"),
+            "t.conf:1: CustomLog: conditional logging by expression ('expr=true') is not "
+            "supported; use env=[!]VAR");
+  EXPECT_EQ(err("CustomLog logs/a common nonsense\n"),
+            "t.conf:1: CustomLog: error in condition clause");
   EXPECT_EQ(err("LogFormat \"%h\" bad%nick\n"),
             "t.conf:1: LogFormat: LogFormat nickname 'bad%nick' must not contain %");
   EXPECT_EQ(err("LogFormat nosuch\n"),

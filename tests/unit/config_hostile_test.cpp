@@ -317,8 +317,7 @@ TEST_F(ConfigHostile, RequireIpThatLoadsAlsoCompiles) {
     ASSERT_EQ(r.config->sections.size(), 1u) << a;
     ASSERT_TRUE(r.config->sections[0].require.has_value()) << a;
     std::string why;
-    EXPECT_TRUE(CompiledRequire::compile(*r.config->sections[0].require, &why))
-        << a << ": " << why;
+    EXPECT_TRUE(CompiledRequire::compile(*r.config->sections[0].require, &why)) << a << ": " << why;
   }
   auto r = ok("<Location />\nRequire ip 10.1.\n</Location>\n");
   ASSERT_NE(r.config, nullptr);

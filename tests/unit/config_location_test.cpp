@@ -143,8 +143,9 @@ TEST_F(ConfigLocation, RequireArgumentErrors) {
                                             "'denied'");
   EXPECT_EQ(err("Require ip\n"), p + "'Require ip' requires at least one address");
   EXPECT_EQ(err("Require local 1\n"), p + "'Require local' takes no arguments");
-  EXPECT_EQ(err("Require user bob\n"), p + "authorization provider 'user' is not supported by "
-                                           "tern (all, ip, local and not are)");
+  EXPECT_EQ(err("Require group staff\n"),
+            p + "authorization provider 'group' is not supported by tern (all, ip, local, user, "
+                "valid-user and not are)");
   EXPECT_EQ(err("Require\n"), p + "Require requires at least one argument");
 }
 

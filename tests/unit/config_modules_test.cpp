@@ -7,6 +7,7 @@
 
 #include "config/config_loader.h"
 #include "config_test_util.h"
+#include "mime_config_util.h"
 #include "modules/registry.h"
 
 namespace tern {
@@ -30,7 +31,7 @@ TEST_F(ConfigModulesTest, WithoutLoadModuleEveryModuleIsActive) {
   LoadResult r = load("Listen 8080\n<IfModule mod_mime.c>\nAddType text/x-a .a\n</IfModule>\n");
   ASSERT_EQ(r.error, "");
   EXPECT_TRUE(r.config->active_modules.empty());
-  EXPECT_EQ(r.config->add_types.at("a"), "text/x-a");
+  EXPECT_EQ(testing::server_added_types(*r.config).at("a"), "text/x-a");
   for (const Module* m : all_modules())
     EXPECT_TRUE(module_enabled(r.config->active_modules, m->name)) << m->name;
 }
@@ -49,7 +50,7 @@ TEST_F(ConfigModulesTest, LoadModuleActivatesOnlyStaticAndNamedModules) {
                       "<IfModule ssl_module>\nNoSuchDirective\n</IfModule>\n");
   ASSERT_EQ(r.error, "");
   const Config& c = *r.config;
-  EXPECT_TRUE(c.add_types.empty());
+  EXPECT_TRUE(testing::server_added_types(c).empty());
   EXPECT_EQ(c.timeout.count(), 7000);
   EXPECT_EQ(c.keep_alive_timeout.count(), 3000);
   EXPECT_EQ(c.log_formats.at("short"), "%h");
@@ -67,7 +68,7 @@ TEST_F(ConfigModulesTest, LoadedModuleDirectivesWork) {
                       "LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so\n"
                       "Listen 8080\n<IfModule mod_mime.c>\nAddType text/x-a .a\n</IfModule>\n");
   ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.config->add_types.at("a"), "text/x-a");
+  EXPECT_EQ(testing::server_added_types(*r.config).at("a"), "text/x-a");
   EXPECT_TRUE(module_enabled(r.config->active_modules, "mime_module"));
 }
 
@@ -170,7 +171,7 @@ TEST_F(ConfigModulesTest, EveryErrorIsReportedInOneRun) {
   const std::string a = dir.path() + "/inc/a.conf", b = dir.path() + "/inc/b.conf";
   ASSERT_EQ(r.errors.size(), 7u) << ::testing::PrintToString(r.errors);
   EXPECT_EQ(r.errors[0].rfind("t.conf:2: Bogus1: Invalid command 'Bogus1'", 0), 0u);
-  EXPECT_EQ(r.errors[1].rfind("t.conf:3: <Directory>: ", 0), 0u) << r.errors[1];
+  EXPECT_EQ(r.errors[1].rfind("t.conf:5: AlsoBogus: ", 0), 0u) << r.errors[1];
   EXPECT_EQ(r.errors[2].rfind(a + ":1: Timeout: ", 0), 0u) << r.errors[2];
   EXPECT_EQ(r.errors[3].rfind(a + ":2: NoSuchThing: ", 0), 0u) << r.errors[3];
   EXPECT_EQ(r.errors[4].rfind(b + ":1: KeepAlive: ", 0), 0u) << r.errors[4];

@@ -3,6 +3,7 @@
 
 #include "config/config_loader.h"
 #include "config_test_util.h"
+#include "mime_config_util.h"
 #include "modules/registry.h"
 
 namespace tern {
@@ -71,11 +72,10 @@ TEST_F(ConfigParser, MismatchedAndUnclosedSections) {
 }
 
 TEST_F(ConfigParser, UnsupportedSectionsAreErrors) {
-  EXPECT_EQ(err("\n<Directory /var/www>\n</Directory>\n"),
-            "t.conf:2: <Directory>: <Directory> is not supported by tern");
+  EXPECT_EQ(err("\n<Proxy *>\n</Proxy>\n"), "t.conf:2: <Proxy>: <Proxy> is not supported by tern");
   EXPECT_EQ(err("<VirtualHost *:80>\n</VirtualHost>\n"),
             "t.conf:1: <VirtualHost>: <VirtualHost> is not supported by tern");
-  EXPECT_EQ(err("<Files x>\n</Files>\n"), "t.conf:1: <Files>: <Files> is not supported by tern");
+  EXPECT_EQ(err("<Limit GET>\n</Limit>\n"), "t.conf:1: <Limit>: <Limit> is not supported by tern");
 }
 
 TEST_F(ConfigParser, ContextIsEnforced) {
@@ -174,7 +174,7 @@ TEST_F(ConfigParser, IfModuleKnowsTernModules) {
          "<IfModule !mpm_event_module>\nTimeout 1\n</IfModule>\n"
          "<IfModule ssl_module>\nTimeout 2\n</IfModule>\n"
          "<IfModule !mod_ssl.c>\nMaxRanges 5\n</IfModule>\n");
-  EXPECT_EQ(r.config->add_types.at("a"), "text/x-a");
+  EXPECT_EQ(testing::server_added_types(*r.config).at("a"), "text/x-a");
   EXPECT_FALSE(r.config->extended_status);
   EXPECT_EQ(r.config->timeout.count(), 60000);
   EXPECT_EQ(r.config->max_ranges, 5);
@@ -208,7 +208,7 @@ TEST_F(ConfigParser, IncludeWithGlobsInOrder) {
   dir.write("conf.d/readme.txt", "garbage here\n");
   auto r = ok("Include conf.d/*.conf\n");
   EXPECT_EQ(r.config->timeout.count(), 20000);  // 20-b read last
-  EXPECT_EQ(r.config->add_types.size(), 2u);
+  EXPECT_EQ(testing::server_added_types(*r.config).size(), 2u);
 }
 
 TEST_F(ConfigParser, IncludeErrorsNameTheIncludedFile) {
@@ -245,7 +245,7 @@ TEST_F(ConfigParser, IncludeWildcardInDirectoryPart) {
   dir.write("sites/a/x.conf", "AddType text/a a\n");
   dir.write("sites/b/x.conf", "AddType text/b b\n");
   auto r = ok("Include sites/*/x.conf\n");
-  EXPECT_EQ(r.config->add_types.size(), 2u);
+  EXPECT_EQ(testing::server_added_types(*r.config).size(), 2u);
 }
 
 TEST_F(ConfigParser, IncludeDirectoryReadsAllFilesSorted) {
@@ -385,7 +385,7 @@ TEST(ConfigEndToEnd, HttpdStyleFile) {
   EXPECT_EQ(c.custom_logs[0].format, "%h %l %u %t \"%r\" %>s %b");
   EXPECT_EQ(c.directory_index, (std::vector<std::string>{"index.html", "index.htm"}));
   EXPECT_EQ(c.types_config, dir.path() + "/conf/mime.types");
-  EXPECT_EQ(c.add_types.at("z"), "application/x-compress");
+  EXPECT_EQ(testing::server_added_types(c).at("z"), "application/x-compress");
   EXPECT_EQ(c.document_root, dir.path() + "/htdocs");
   EXPECT_EQ(c.error_log, dir.path() + "/logs/error_log");
   ASSERT_EQ(c.sections.size(), 1u);

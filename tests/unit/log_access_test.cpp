@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "http/request.h"
+#include "http/response.h"
 #include "log/error_log.h"
 #include "log_test_util.h"
 
@@ -71,6 +72,29 @@ TEST(AccessLogsTest, OpensAbsoluteAndRelativePathsAndWritesLines) {
   mode_t mask = ::umask(0);
   ::umask(mask);
   EXPECT_EQ(st.st_mode & 0777, 0644u & ~mask);
+}
+
+TEST(AccessLogsTest, EnvConditionSelectsRequests) {
+  TempDir dir;
+  CustomLogSpec only(dir.file("only.log"), "%>s");
+  only.env = "tester";
+  CustomLogSpec not_(dir.file("not.log"), "%>s");
+  not_.env = "TESTER";  // names are case-insensitive, as httpd's tables
+  not_.env_negated = true;
+  AccessLogs logs;
+  std::string err;
+  ASSERT_TRUE(logs.open(config_with(dir.path(), {only, not_}), &err)) << err;
+  Response with, without;
+  with.set_env("Tester", "1");
+  AccessRecord r = make_record(nullptr, 200);
+  r.resp = &with;
+  logs.log(r);
+  r = make_record(nullptr, 404);
+  r.resp = &without;
+  logs.log(r);
+  logs.log(make_record(nullptr, 400));  // no response: no variables
+  EXPECT_EQ(read_file(dir.file("only.log")), "200\n");
+  EXPECT_EQ(read_file(dir.file("not.log")), "404\n400\n");
 }
 
 TEST(AccessLogsTest, AppendsToAnExistingFile) {

@@ -123,6 +123,19 @@ TEST_F(LogFormatTest, ConstantDashes) {
   EXPECT_EQ(fmt("%l %u %L %{HOME}e %{note}n %e"), "- - - - - -");
 }
 
+TEST_F(LogFormatTest, RemoteUser) {
+  // mod_log_config's log_remote_user: the user escaped, "" quoted when empty, - when none.
+  resp.user = "al \"ice\"";
+  EXPECT_EQ(fmt("%u"), "al \\\"ice\\\"");
+  resp.user = "";
+  EXPECT_EQ(fmt("%u"), "\"\"");
+  resp.user.reset();
+  EXPECT_EQ(fmt("%u"), "-");
+  resp.user = "bob";
+  rec.resp = nullptr;
+  EXPECT_EQ(fmt("%u"), "-");
+}
+
 TEST_F(LogFormatTest, EnvironmentVariables) {
   resp.set_env("FOO", "a \"b\"");
   resp.set_env("EMPTY", "");

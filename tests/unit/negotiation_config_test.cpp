@@ -1,6 +1,6 @@
 // mod_negotiation's directives (LanguagePriority, ForceLanguagePriority,
 // CacheNegotiatedDocs) as httpd reads and merges them, and describe_variant's reading of
-// a variant's file name (the seam mod_mime's rule replaces).
+// a variant's file name with mod_mime's rule.
 
 #include <gtest/gtest.h>
 
@@ -69,7 +69,7 @@ TEST_F(NegotiationConfig, VariantMetadataFromEveryExtension) {
       ok("AddLanguage en .en\nAddLanguage fr .FR\nAddEncoding x-gzip .gz\n"
          "AddCharset UTF-8 .utf8\nAddType text/html .html\nAddType text/plain .txt\n");
   const DirConfigs d = server_dir_configs(*c);
-  const MimeTable types = MimeTable::from_text("", c->add_types);
+  const MimeTable types = MimeTable::from_text("image/png png\n", {});
   VariantMeta m = describe_variant(&d, types, "doc.html.en");
   EXPECT_EQ(m.content_type, "text/html");
   EXPECT_EQ(m.languages, std::vector<std::string>{"en"});
@@ -83,6 +83,35 @@ TEST_F(NegotiationConfig, VariantMetadataFromEveryExtension) {
   EXPECT_EQ(m.exceptions, (std::vector<std::string>{"doc", "bak"}));
   m = describe_variant(&d, types, "doc.zzz");
   EXPECT_FALSE(m.found_metadata);
+  // TypesConfig's types count; the exceptions keep the name's own spelling.
+  m = describe_variant(&d, types, "Doc.PNG.Bak");
+  EXPECT_EQ(m.content_type, "image/png");
+  EXPECT_TRUE(m.found_metadata);
+  EXPECT_EQ(m.exceptions, (std::vector<std::string>{"Doc", "Bak"}));
+}
+
+TEST_F(NegotiationConfig, VariantMetadataAsModMimeDecides) {
+  auto c =
+      ok("AddLanguage en .en\nAddLanguage de .de\nAddType text/html .html\n"
+         "AddHandler cgi-script .cgi\nAddCharset UTF-8 .utf8\n");
+  const DirConfigs d = server_dir_configs(*c);
+  const MimeTable types = MimeTable::from_text("", {});
+  // Two languages, in extension order.
+  VariantMeta m = describe_variant(&d, types, "doc.html.en.de");
+  EXPECT_EQ(m.languages, (std::vector<std::string>{"en", "de"}));
+  // A handler alone is no metadata (httpd's MultiviewsMatch NegotiatedOnly).
+  m = describe_variant(&d, types, "doc.cgi");
+  EXPECT_EQ(m.handler, "cgi-script");
+  EXPECT_FALSE(m.found_metadata);
+  EXPECT_EQ(m.exceptions, (std::vector<std::string>{"doc", "cgi"}));
+  // A charset alone is metadata (no type to carry it).
+  m = describe_variant(&d, types, "doc.utf8");
+  EXPECT_TRUE(m.found_metadata);
+  EXPECT_EQ(m.content_type, "");
+  // Leading dots belong to the base name.
+  m = describe_variant(&d, types, ".doc.html");
+  EXPECT_EQ(m.exceptions, std::vector<std::string>{".doc"});
+  EXPECT_EQ(m.content_type, "text/html");
 }
 
 }  // namespace

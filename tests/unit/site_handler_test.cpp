@@ -215,23 +215,27 @@ TEST_F(SiteHandlerTest, LocationRequire) {
 }
 
 TEST_F(SiteHandlerTest, LocationMergeOrder) {
-  // <LocationMatch> applies after every <Location>, whatever the file order.
+  // <Location> and <LocationMatch> merge in file order, as Debian's apache2 2.4.71 does
+  // (its manual: "done simultaneously").
   LocationSpec deny_re;
   deny_re.pattern = "^/private/.*\\.txt$";
   deny_re.is_regex = true;
-  deny_re.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
+  deny_re.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}, {}};
   LocationSpec allow_prefix;
   allow_prefix.pattern = "/private";
-  allow_prefix.require = RequireRule{RequireRule::Kind::kAllGranted, false, {}, {}};
+  allow_prefix.require = RequireRule{RequireRule::Kind::kAllGranted, false, {}, {}, {}};
   config_->sections = {deny_re, allow_prefix};
   auto h = make();
   ctx_.client_ip = "10.0.0.1";
-  EXPECT_EQ(run(*h, Method::kGet, "GET", "/private/p.txt").status, 403);
+  EXPECT_EQ(run(*h, Method::kGet, "GET", "/private/p.txt").status, 200);
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/private/").status, 403);  // no index → 403 anyway
+  config_->sections = {allow_prefix, deny_re};
+  auto reversed = make();
+  EXPECT_EQ(run(*reversed, Method::kGet, "GET", "/private/p.txt").status, 403);
   // Later <Location> overrides an earlier one.
   LocationSpec deny_all;
   deny_all.pattern = "/";
-  deny_all.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
+  deny_all.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}, {}};
   config_->sections = {deny_all, allow_prefix};
   auto h2 = make();
   EXPECT_EQ(run(*h2, Method::kGet, "GET", "/private/p.txt").status, 200);
@@ -246,11 +250,11 @@ TEST_F(SiteHandlerTest, SectionsMergePerModuleAndRepeatTheSameAnswer) {
   named.handler = "server-status";
   LocationSpec deny;
   deny.pattern = "/server-status/private";
-  deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
+  deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}, {}};
   LocationSpec regrant;
   regrant.pattern = "^/server-status/private/ok$";
   regrant.is_regex = true;
-  regrant.require = RequireRule{RequireRule::Kind::kAllGranted, false, {}, {}};
+  regrant.require = RequireRule{RequireRule::Kind::kAllGranted, false, {}, {}, {}};
   LocationSpec plain;
   plain.pattern = "/server-status/private/none";
   plain.handler = "none";
@@ -325,7 +329,7 @@ TEST_F(SiteHandlerTest, RegexLimitAnswers500AndLogsThePattern) {
   LocationSpec deny;
   deny.pattern = "^/(a+)+$";
   deny.is_regex = true;
-  deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}};
+  deny.require = RequireRule{RequireRule::Kind::kAllDenied, false, {}, {}, {}};
   deny.file = "t.conf";
   deny.line = 9;
   config_->sections = {deny};

@@ -187,6 +187,8 @@ std::vector<std::string> build_cgi_env(const CgiEnvInput& in) {
   add(env, "SERVER_ADMIN", in.server_admin.empty() ? "[no address given]" : in.server_admin);
   add(env, "SCRIPT_FILENAME", in.script_filename);
   add(env, "REMOTE_PORT", std::to_string(ctx.client_port));
+  if (in.remote_user != nullptr) add(env, "REMOTE_USER", *in.remote_user);
+  if (!in.auth_type.empty()) add(env, "AUTH_TYPE", in.auth_type);
   if (ctx.scheme == "https") add(env, "HTTPS", "on");  // mod_ssl
   // ap_add_cgi_vars.
   add(env, "GATEWAY_INTERFACE", "CGI/1.1");

@@ -35,6 +35,9 @@ struct CgiEnvInput {
   std::string_view path;   // the server's PATH ("" = httpd's default)
   std::string_view tz;     // the server's TZ ("" = none)
   bool pass_auth = false;  // CGIPassAuth: pass Authorization headers
+  // The authenticated user (REMOTE_USER; null when none) and scheme (AUTH_TYPE; "" none).
+  const std::string* remote_user = nullptr;
+  std::string_view auth_type;
 };
 
 // httpd's DEFAULT_PATH, used when the server has no PATH.

@@ -14,6 +14,8 @@
 #include "modules/alias/alias_map.h"
 #include "modules/cgi/cgi_env.h"
 #include "modules/cgi/cgi_task.h"
+#include "modules/core_content_type.h"
+#include "modules/core_dir.h"
 
 namespace tern {
 
@@ -145,6 +147,14 @@ void CgiHandler::directory_location(const Request& req, const RequestContext& ct
 
 int CgiHandler::handler(RequestRec& r) const {
   if (r.handler != "cgi-script") return kDeclined;
+  // A script handled by AddHandler/SetHandler needs Options ExecCGI; a ScriptAlias'd one
+  // does not (httpd's is_scriptaliased).
+  if (!r.script_aliased && (r.dir == nullptr || (dir_options(*r.dir) & kOptExecCGI) == 0)) {
+    // mod_cgid 2.4's log_scripterror wording, verbatim.
+    log_request(r.ctx, "AH01262: stderr from ",
+                r.filename + ": Options ExecCGI is off in this directory");
+    return 403;
+  }
   thread_local std::string location;
   location.clear();
   const int rc = run(r, &location);
@@ -208,6 +218,8 @@ int CgiHandler::run_script(RequestRec& r, const std::string& script,
   in.path = path_;
   in.tz = tz_;
   in.pass_auth = config_->cgi_pass_auth;
+  if (r.resp.user) in.remote_user = &*r.resp.user;
+  in.auth_type = r.resp.auth_type;
   in.server_admin = config_->server_admin;
   in.request_env = &r.resp.env;
   std::string signature;
@@ -245,6 +257,7 @@ int CgiHandler::run_script(RequestRec& r, const std::string& script,
   p.head_request = req.method == Method::kHead;
   p.pipeline = r.pipeline;
   p.redirects = r.redirects;
+  if (r.dir != nullptr) p.default_charset = std::string(dir_default_charset(*r.dir));
   r.resp.task = std::make_unique<CgiTask>(std::move(*proc), std::move(p), req, ctx);
   return 0;
 }

@@ -31,8 +31,9 @@ class CgiHandler final : public ModuleHooks {
   // Keeps `config` (CGI timeouts, ServerName, DocumentRoot, the aliases for PATH_TRANSLATED).
   explicit CgiHandler(std::shared_ptr<const Config> config);
 
-  // The handler hook: declines unless r.handler is "cgi-script"; else run(), a 301 answered
-  // with r.pipeline's error page naming the directory's URL.
+  // The handler hook: declines unless r.handler is "cgi-script"; 403 (AH01262) unless the
+  // URL was ScriptAlias'd or Options ExecCGI is on; else run(), a 301 answered with
+  // r.pipeline's error page naming the directory's URL.
   int handler(RequestRec& r) const override;
 
   // Starts the script r.filename names (path info split off as httpd's directory walk) and

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "log/error_log.h"
+#include "modules/core_content_type.h"
 
 namespace tern {
 
@@ -206,7 +207,11 @@ bool CgiTask::start_response(TaskIo& io) {
   Response& r = io.response();
   r.status = h.status;
   r.reason = h.reason;
-  if (!h.content_type.empty()) r.add_header("Content-Type", h.content_type);
+  if (!h.content_type.empty()) {
+    // core's AddDefaultCharset applies to a script's text/plain and text/html too.
+    std::string buf;
+    r.add_header("Content-Type", add_default_charset(h.content_type, params_.default_charset, buf));
+  }
   if (!h.location.empty()) r.add_header("Location", h.location);
   for (const auto& [name, value] : h.fields) r.add_header(name, value);
   if (status_forbids_body(h.status)) {

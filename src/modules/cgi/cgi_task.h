@@ -25,7 +25,8 @@ struct CgiTaskParams {
   // The site's pipeline, for internal redirects and error pages; may be null (then a
   // Location is answered with a bare 302).
   const RequestPipeline* pipeline = nullptr;
-  int redirects = 0;  // internal redirects that led to this request
+  int redirects = 0;            // internal redirects that led to this request
+  std::string default_charset;  // AddDefaultCharset in effect ("" when Off)
 };
 
 // Drives one script from its spawn to its end.

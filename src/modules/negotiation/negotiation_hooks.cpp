@@ -50,23 +50,27 @@ void add_field(std::string& fields, std::string_view name, std::string_view valu
   fields.append(name).append(": ").append(value).append("\r\n");
 }
 
-// What the chosen variant sends (the merge point's other half: with branch mime this
-// becomes r.content, which the default handler sends).
+// The chosen variant's type, encoding and languages become r.content (httpd copies the
+// variant sub-request's), which the default handler sends. The views point into this
+// thread's buffers, valid for the request.
 void publish_variant(RequestRec& r, const negotiation::Variant& v) {
-  Response& resp = r.resp;
-  if (!v.content_type.empty() && v.content_type != kCgiMagicType)
-    resp.add_header("Content-Type", v.content_type);
-  if (!v.languages.empty()) {
-    std::string langs;
-    for (const std::string& l : v.languages) {
-      if (!langs.empty()) langs.append(", ");
-      langs.append(l);
-    }
-    resp.add_header("Content-Language", langs);
+  struct Buffers {
+    std::string type, encoding, language;
+  };
+  thread_local Buffers buf;
+  buf.type.clear();
+  if (v.content_type != kCgiMagicType) buf.type = v.content_type;
+  buf.language.clear();
+  for (const std::string& l : v.languages) {
+    if (!buf.language.empty()) buf.language.push_back(',');  // as mod_mime (httpd)
+    buf.language.append(l);
   }
+  buf.encoding.clear();
   if (!v.encoding.empty())
-    resp.add_header("Content-Encoding",
-                    negotiation::fix_encoding(v.encoding, r.req.header("Accept-Encoding")));
+    buf.encoding = negotiation::fix_encoding(v.encoding, r.req.header("Accept-Encoding"));
+  r.content.type = buf.type;
+  r.content.encoding = buf.encoding;
+  r.content.language = buf.language;
 }
 
 }  // namespace

@@ -1,18 +1,15 @@
 #pragma once
 // What mod_mime says about one variant file of a MultiViews negotiation (httpd runs a
-// sub-request through mod_mime's type_checker, find_ct). THE MERGE POINT WITH mod_mime:
-// describe_variant() is the one function that must call mod_mime's file-name rule
-// (branch `mime`: find_content_type() in src/modules/mime/mime_dir.h) once it lands;
-// until then it reads the TypesConfig/AddType table and the interim AddLanguage,
-// AddEncoding and AddCharset below.
+// sub-request through mod_mime's type_checker, find_ct): describe_variant() applies
+// mod_mime's file-name rule (find_content_type in src/modules/mime/mime_dir.h) under the
+// merged per-directory configuration.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "config/build_state.h"
-#include "config/module_config.h"
 #include "http/mime_table.h"
+#include "modules/dir_configs.h"
 
 namespace tern {
 
@@ -20,7 +17,7 @@ namespace tern {
 struct VariantMeta {
   std::string content_type;            // "text/html" or "text/html; charset=utf-8"; "" unknown
   std::string encoding;                // AddEncoding's ("x-gzip"); several joined by ", "
-  std::vector<std::string> languages;  // AddLanguage's, in extension order
+  std::vector<std::string> languages;  // AddLanguage's (or DefaultLanguage), in extension order
   std::string_view handler;            // AddHandler's (views the configuration), "" when none
   // httpd's note "ap-mime-exceptions-list": false when no extension meant anything
   // (the file is then no variant); else `exceptions` holds the base name and every
@@ -32,13 +29,5 @@ struct VariantMeta {
 // mod_mime's find_ct for the file name `name` (no directory) under the merged
 // per-directory configuration `dir` (may be null) and the TypesConfig table `types`.
 VariantMeta describe_variant(const DirConfigs* dir, const MimeTable& types, std::string_view name);
-
-namespace cfg {
-// Interim (until branch `mime` merges): AddLanguage, AddEncoding and AddCharset as
-// per-directory extension mappings of mime_module, for describe_variant().
-std::string set_interim_add_language(BuildState&, const Cmd&);
-std::string set_interim_add_encoding(BuildState&, const Cmd&);
-std::string set_interim_add_charset(BuildState&, const Cmd&);
-}  // namespace cfg
 
 }  // namespace tern

@@ -1,7 +1,7 @@
-// LocationMap: the per-directory configuration merged over the matching sections, in
+// ScopeWalk: the per-directory configuration merged over the matching sections, in
 // httpd's order, the same from every thread and past the cache's bound.
 
-#include "handlers/location_map.h"
+#include "handlers/scope_walk.h"
 
 #include <gtest/gtest.h>
 
@@ -24,40 +24,42 @@ LocationSpec section(std::string pattern, bool regex, std::string handler) {
 }
 
 // The SetHandler lookup() yields for `path`, "" when none.
-std::string handler_for(const LocationMap& map, std::string_view path) {
-  LocationMap::Result r = map.lookup(path);
+std::string handler_for(const ScopeWalk& map, std::string_view path) {
+  ScopeWalk::Result r = map.lookup("/srv/www" + std::string(path), path, 0);
   if (r.dir == nullptr) return "<no dir>";
   const std::string* h = dir_handler(*r.dir);
   return h != nullptr ? *h : "";
 }
 
-TEST(LocationMap, LocationsInFileOrderThenLocationMatch) {
+TEST(ScopeWalk, LocationAndLocationMatchInFileOrder) {
   Config c;
   c.sections = {section("^/a/.*z$", true, "regex"), section("/a", false, "a"),
-                 section("/a/b", false, "ab"), section("/", false, "root")};
-  LocationMap map;
+                section("/a/b", false, "ab"), section("/", false, "root")};
+  ScopeWalk map;
   std::string error;
   ASSERT_TRUE(map.init(c, &error)) << error;
-  EXPECT_EQ(handler_for(map, "/a/b/c"), "root");   // "/" comes last of the <Location>s
-  EXPECT_EQ(handler_for(map, "/a/b/z"), "regex");  // <LocationMatch> after all of them
+  EXPECT_EQ(handler_for(map, "/a/b/c"), "root");  // "/" comes last in the file
+  // httpd merges <Location> and <LocationMatch> "simultaneously": in file order (checked
+  // against Debian's apache2 2.4.71: a later <Location> overrides an earlier match).
+  EXPECT_EQ(handler_for(map, "/a/b/z"), "root");
   EXPECT_EQ(handler_for(map, "/x"), "root");
   Config none;
-  LocationMap empty;
+  ScopeWalk empty;
   ASSERT_TRUE(empty.init(none, &error));
   EXPECT_EQ(handler_for(empty, "/x"), "");
 }
 
-TEST(LocationMap, ManyDistinctSetsFromManyThreadsStayCorrect) {
-  // Section k matches when bit k of the path's 11 binary digits is 1: 2048 distinct sets,
+TEST(ScopeWalk, ManyDistinctSetsFromManyThreadsStayCorrect) {
+  // Section k matches when bit k of the path's 13 binary digits is 1: 8192 distinct sets,
   // more than the cache keeps. The merged SetHandler is that of the last matching one.
-  constexpr int kBits = 11;
-  static_assert((1 << kBits) > LocationMap::kMaxCached);
+  constexpr int kBits = 13;
+  static_assert((1 << kBits) > ScopeWalk::kMaxCached);
   Config c;
   for (int k = 0; k < kBits; ++k) {
     c.sections.push_back(
         section("^/[01]{" + std::to_string(k) + "}1", true, "h" + std::to_string(k)));
   }
-  LocationMap map;
+  ScopeWalk map;
   std::string error;
   ASSERT_TRUE(map.init(c, &error)) << error;
   auto expected = [](int bits) {
@@ -87,13 +89,13 @@ TEST(LocationMap, ManyDistinctSetsFromManyThreadsStayCorrect) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
-TEST(LocationMap, RefusesABadPatternWithItsPlace) {
+TEST(ScopeWalk, RefusesABadPatternWithItsPlace) {
   Config c;
   LocationSpec bad = section("([", true, "x");
   bad.file = "t.conf";
   bad.line = 3;
   c.sections = {bad};
-  LocationMap map;
+  ScopeWalk map;
   std::string error;
   EXPECT_FALSE(map.init(c, &error));
   EXPECT_NE(error.find("t.conf:3"), std::string::npos) << error;
