@@ -4,6 +4,8 @@
 #include <ctime>
 
 #include "http/path_resolve.h"
+#include "modules/access_compat.h"
+#include "modules/autoindex.h"
 #include "modules/core_dir.h"
 #include "modules/registry.h"
 
@@ -68,6 +70,10 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (module_enabled(config->active_modules, "dir_module"))
     h->static_options_.directory_index = &h->config_->directory_index;
   h->static_options_.mime = &h->mime_;
+  h->autoindex_active_ = module_enabled(config->active_modules, "autoindex_module");
+  h->autoindex_site_.mime = &h->mime_;
+  h->autoindex_site_.index_names = h->static_options_.directory_index;
+  h->autoindex_site_.document_root = h->config_->document_root;
   h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;
   h->static_options_.server_name = h->config_->server_name;
@@ -252,9 +258,14 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
 void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
-  int rc = run_all(access_, r, &ModuleHooks::access_checker);
-  if (rc == kOk) rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
-  if (rc == kOk || rc == kDeclined) rc = run_all(auth_checker_, r, &ModuleHooks::auth_checker);
+  int rc = kOk;
+  // httpd's ap_satisfies switch: under mod_access_compat's `Satisfy Any`, a client that
+  // Order/Allow/Deny let in skips authentication and authorization (access_compat.h).
+  if (!satisfy_any_granted(r)) {
+    rc = run_all(access_, r, &ModuleHooks::access_checker);
+    if (rc == kOk) rc = run_first(check_user_, r, &ModuleHooks::check_user_id);
+    if (rc == kOk || rc == kDeclined) rc = run_all(auth_checker_, r, &ModuleHooks::auth_checker);
+  }
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
   if (rc != kOk) {
@@ -295,6 +306,12 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
                                       rec.filename, rec.url_path, resp);
       if (r.status == 200 || r.status == 206 || r.status == 304) return;
+      // mod_autoindex, the handler of a directory without an index file (autoindex.h).
+      if (r.directory_without_index && autoindex_active_) {
+        const int rc = autoindex_directory(rec, autoindex_site_);
+        if (rc == kOk) return;
+        r.status = rc;
+      }
       ErrorExtras e;
       e.location = r.location;
       if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);

@@ -21,6 +21,7 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/autoindex.h"
 #include "modules/module.h"
 #include "util/regex.h"
 
@@ -129,6 +130,8 @@ class SiteHandler : public Handler, public RequestPipeline {
   CoreHooks core_hooks_{this};
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
+  bool autoindex_active_ = false;  // autoindex_module lists directories without an index
+  AutoindexSite autoindex_site_;
   FileCache file_cache_;  // small hot files in memory (revalidated once a second)
   std::string allow_;
 };

@@ -23,6 +23,8 @@ extern const Module status_module;
 extern const Module cgid_module;
 extern const Module cgi_module;
 extern const Module env_module;
+extern const Module access_compat_module;
+extern const Module autoindex_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -34,7 +36,8 @@ const Module* const kModules[] = {
     &modules::logio_module,      &modules::reqtimeout_module, &modules::mime_module,
     &modules::dir_module,        &modules::alias_module,      &modules::authz_core_module,
     &modules::authz_host_module, &modules::status_module,     &modules::cgid_module,
-    &modules::cgi_module,        &modules::env_module,
+    &modules::cgi_module,        &modules::env_module,        &modules::access_compat_module,
+    &modules::autoindex_module,
 };
 
 }  // namespace
