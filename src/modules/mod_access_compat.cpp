@@ -208,14 +208,15 @@ std::string set_deny(BuildState& st, const Cmd& c) {
 
 constexpr std::string_view kMod = "access_compat_module";
 
+// Context "directory, .htaccess" as in httpd (OR_LIMIT / OR_AUTHCFG: not server config).
 const DirectiveSpec kDirectives[] = {
-    {"Order", kCtxServer | kCtxDir, Args::kTake1, set_order,
-     "'allow,deny', 'deny,allow', or 'mutual-failure'", kMod, kOverrideLimit},
-    {"Allow", kCtxServer | kCtxDir, Args::kIterate2, set_allow,
+    {"Order", kCtxDir, Args::kTake1, set_order, "'allow,deny', 'deny,allow', or 'mutual-failure'",
+     kMod, kOverrideLimit},
+    {"Allow", kCtxDir, Args::kIterate2, set_allow,
      "'from' followed by hostnames or IP-address wildcards", kMod, kOverrideLimit},
-    {"Deny", kCtxServer | kCtxDir, Args::kIterate2, set_deny,
+    {"Deny", kCtxDir, Args::kIterate2, set_deny,
      "'from' followed by hostnames or IP-address wildcards", kMod, kOverrideLimit},
-    {"Satisfy", kCtxServer | kCtxDir, Args::kTake1, set_satisfy,
+    {"Satisfy", kCtxDir, Args::kTake1, set_satisfy,
      "access policy if both allow and require used ('all' or 'any')", kMod, kOverrideAuthConfig},
 };
 

@@ -204,6 +204,14 @@ TEST_F(AutoindexVersusApache, DebianDefaultListingByteForByte) {
   EXPECT_NE(last_.body.find("<p>Header &amp; <b>bold</b></p>"), std::string::npos);
   compare("/withindex/");
   EXPECT_EQ(last_.body, "the index\n");
+  // HEAD: the listing's status and type, no body.
+  const std::string head = http_request("HEAD", "/list/");
+  auto a = fetch(apache_.port(), head, true);
+  auto t = fetch(tern_.port(), head, true);
+  ASSERT_TRUE(a && t);
+  EXPECT_EQ(t->status, a->status);
+  EXPECT_EQ(headers_map(*t)["content-type"], headers_map(*a)["content-type"]);
+  EXPECT_EQ(t->body, "");
 }
 
 TEST_F(AutoindexVersusApache, QueryStringsSortAndFilter) {

@@ -12,9 +12,13 @@ namespace {
 class ModAccessCompat : public testing::ConfigTest {
  protected:
   void SetUp() override { dir.write("htdocs/f", "file\n"); }
-  // The status SiteHandler answers GET `path` from `client` with, under `conf`.
-  int status(const std::string& conf, const std::string& client, const std::string& path = "/f") {
-    auto c = ok("DocumentRoot " + dir.path() + "/htdocs\n" + conf);
+  // The status SiteHandler answers GET `path` from `client` with, under `conf`, whose
+  // first line(s) up to `sections` go into <Location /> (the module's directives have
+  // httpd's context "directory, .htaccess").
+  int status(const std::string& conf, const std::string& client, const std::string& path = "/f",
+             const std::string& sections = "") {
+    auto c = ok("DocumentRoot " + dir.path() + "/htdocs\n<Location />\n" + conf + "</Location>\n" +
+                sections);
     std::string error;
     auto h = SiteHandler::create(c, &error);
     EXPECT_TRUE(h) << error;
@@ -60,9 +64,10 @@ TEST_F(ModAccessCompat, AddressForms) {
 }
 
 TEST_F(ModAccessCompat, EnvironmentVariables) {
-  const std::string conf = "SetEnv LETIN 1\n";
   // mod_env sets variables in fixups, after access: only variables present by then match.
-  EXPECT_EQ(status(conf + "Order Allow,Deny\nAllow from env=LETIN\n", "10.0.0.1"), 403);
+  EXPECT_EQ(
+      status("Order Allow,Deny\nAllow from env=LETIN\n", "10.0.0.1", "/f", "SetEnv LETIN 1\n"),
+      403);
   EXPECT_EQ(status("Order Allow,Deny\nAllow from env=!NOTSET\n", "10.0.0.1"), 200);
   EXPECT_EQ(status("Order Deny,Allow\nDeny from env=!NOTSET\n", "10.0.0.1"), 403);
 }
@@ -82,24 +87,36 @@ TEST_F(ModAccessCompat, SatisfyCombinesWithRequire) {
 }
 
 TEST_F(ModAccessCompat, InnermostScopeReplacesTheEnclosingOnes) {
-  const std::string conf =
-      "Order Deny,Allow\nDeny from all\n"
+  const std::string conf = "Order Deny,Allow\nDeny from all\n";
+  const std::string sections =
       "<Location /open>\nOrder Allow,Deny\nAllow from all\n</Location>\n"
-      "<Location /keep>\nSetEnv X 1\n</Location>\n";
+      "<Location /keep>\nSetEnv X 1\n</Location>\n"
+      "<Location /sat>\nSatisfy All\n</Location>\n";
   dir.write("htdocs/open/f", "x");
   dir.write("htdocs/keep/f", "x");
-  EXPECT_EQ(status(conf, "10.0.0.1", "/f"), 403);
-  EXPECT_EQ(status(conf, "10.0.0.1", "/open/f"), 200);
-  EXPECT_EQ(status(conf, "10.0.0.1", "/keep/f"), 403);  // sets nothing of this module
+  dir.write("htdocs/sat/f", "x");
+  EXPECT_EQ(status(conf, "10.0.0.1", "/f", sections), 403);
+  EXPECT_EQ(status(conf, "10.0.0.1", "/open/f", sections), 200);
+  EXPECT_EQ(status(conf, "10.0.0.1", "/keep/f", sections), 403);  // nothing of this module
+  // Satisfy alone replaces the whole configuration too: Order Deny,Allow, nothing denied.
+  EXPECT_EQ(status(conf, "10.0.0.1", "/sat/f", sections), 200);
 }
 
 TEST_F(ModAccessCompat, ConfigurationErrors) {
-  EXPECT_NE(err("Order allow\n").find("unknown order"), std::string::npos);
-  EXPECT_NE(err("Allow 10.0.0.1\n").find("requires at least two arguments"), std::string::npos);
-  EXPECT_NE(err("Allow to 10.0.0.1\n").find("must be followed by 'from'"), std::string::npos);
-  EXPECT_NE(err("Deny from 10.0.0.0/99\n").find("An IP address was expected"), std::string::npos);
-  EXPECT_NE(err("Deny from example.com\n").find("host name"), std::string::npos);
-  EXPECT_NE(err("Satisfy some\n").find("Satisfy either 'any' or 'all'."), std::string::npos);
+  auto in_loc = [](const std::string& d) { return "<Location />\n" + d + "</Location>\n"; };
+  EXPECT_NE(err(in_loc("Order allow\n")).find("unknown order"), std::string::npos);
+  EXPECT_NE(err(in_loc("Allow 10.0.0.1\n")).find("requires at least two arguments"),
+            std::string::npos);
+  EXPECT_NE(err(in_loc("Allow to 10.0.0.1\n")).find("must be followed by 'from'"),
+            std::string::npos);
+  EXPECT_NE(err(in_loc("Deny from 10.0.0.0/99\n")).find("An IP address was expected"),
+            std::string::npos);
+  EXPECT_NE(err(in_loc("Deny from example.com\n")).find("host name"), std::string::npos);
+  EXPECT_NE(err(in_loc("Satisfy some\n")).find("Satisfy either 'any' or 'all'."),
+            std::string::npos);
+  // httpd: "order not allowed here" at server level.
+  EXPECT_NE(err("Order Allow,Deny\n"), "");
+  EXPECT_NE(err("Satisfy Any\n"), "");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "config_test_util.h"
 #include "handlers/site_handler.h"
+#include "modules/autoindex.h"
 
 namespace tern {
 namespace {
@@ -199,6 +200,20 @@ TEST_F(ModAutoindex, EscapesNames) {
   EXPECT_NE(b.find("<li><a href=\"x%20%3c&amp;%22%3ey\"> x &lt;&amp;&quot;&gt;y</a></li>"),
             std::string::npos)
       << b;
+}
+
+TEST_F(ModAutoindex, LargeDirectoriesAreBounded) {
+  const std::string big = dir.mkdir("htdocs/big");
+  for (size_t i = 0; i < kMaxListedEntries + 50; ++i) {
+    const std::string p = big + "/f" + std::to_string(i);
+    const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+  }
+  const std::string b = body(get("Options Indexes\n", "/big/"));
+  size_t items = 0;
+  for (size_t pos = 0; (pos = b.find("<li>", pos)) != std::string::npos; ++pos) ++items;
+  EXPECT_EQ(items, kMaxListedEntries + 1);  // the parent entry and the bound
 }
 
 TEST_F(ModAutoindex, ConfigurationErrors) {
