@@ -202,6 +202,19 @@ TEST_F(ModAutoindex, EscapesNames) {
       << b;
 }
 
+TEST_F(ModAutoindex, ZeroWidthsDoNotBreakTheListing) {
+  for (const char* opts : {"NameWidth=0 DescriptionWidth=0", "NameWidth=5 DescriptionWidth=12"}) {
+    for (const char* form : {"", " HTMLTable"}) {
+      const Response r = get(std::string("Options Indexes\nAddDescription \"some words\" a.txt\n"
+                                         "IndexOptions FancyIndexing ") +
+                                 opts + form + "\n",
+                             "/list/");
+      EXPECT_EQ(r.status, 200);
+      EXPECT_NE(r.body_mem.find("</html>"), std::string::npos);
+    }
+  }
+}
+
 TEST_F(ModAutoindex, LargeDirectoriesAreBounded) {
   const std::string big = dir.mkdir("htdocs/big");
   for (size_t i = 0; i < kMaxListedEntries + 50; ++i) {
