@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "http/path_resolve.h"
+#include "log/error_log.h"
 #include "modules/access_compat.h"
 #include "modules/autoindex.h"
 #include "modules/core_dir.h"
@@ -295,6 +296,18 @@ int SiteHandler::DefaultHook::handler(RequestRec& r) const {
   return kOk;
 }
 
+int SiteHandler::directory_handler(RequestRec& rec) const {
+  // mod_autoindex, the handler of a directory without an index file (autoindex.h).
+  if (autoindex_active_) return autoindex_directory(rec, autoindex_site_);
+  // Without it httpd's default handler refuses to serve a directory: 404, AH00129.
+  if (ErrorLog::enabled(LogLevel::kInfo))
+    ErrorLog::write(LogLevel::kInfo, "core",
+                    "[client " + std::string(rec.ctx.client_ip) + ":" +
+                        std::to_string(rec.ctx.client_port) +
+                        "] AH00129: Attempt to serve directory: " + rec.filename);
+  return 404;
+}
+
 void SiteHandler::default_handler(RequestRec& rec) const {
   // core's default handler: static files for GET/HEAD, OPTIONS, TRACE; other methods
   // are not allowed on a static resource.
@@ -306,11 +319,9 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       StaticResult r = serve_resolved(req, rec.ctx, static_options_, std::time(nullptr),
                                       rec.filename, rec.url_path, resp);
       if (r.status == 200 || r.status == 206 || r.status == 304) return;
-      // mod_autoindex, the handler of a directory without an index file (autoindex.h).
-      if (r.directory_without_index && autoindex_active_) {
-        const int rc = autoindex_directory(rec, autoindex_site_);
-        if (rc == kOk) return;
-        r.status = rc;
+      if (r.directory_without_index) {
+        r.status = directory_handler(rec);
+        if (r.status == kOk) return;
       }
       ErrorExtras e;
       e.location = r.location;

@@ -107,6 +107,8 @@ class SiteHandler : public Handler, public RequestPipeline {
   void run_phases(RequestRec& r) const;
   void report_regex_failure(const LocationMap::Result& m, std::string_view url_path) const;
   void default_handler(RequestRec& r) const;
+  // A GET/HEAD of a directory without an index file: kOk (listed) or an error status.
+  int directory_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;

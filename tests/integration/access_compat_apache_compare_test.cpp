@@ -101,5 +101,26 @@ TEST_F(AccessCompatVersusApache, SameStatusesAndLogLines) {
   }
 }
 
+// `tern -t` refuses what httpd accepts but tern cannot do (host names need DNS), and
+// what httpd refuses (server-level Order), each with FILE:LINE, in one run.
+TEST(AccessCompatCheck, RefusalsCarryFileAndLine) {
+  TempDir d;
+  d.write("htdocs/index.html", "x");
+  d.write("logs/.keep", "");
+  d.write("t.conf",
+          "Listen 127.0.0.1:1\nOrder Allow,Deny\n<Location />\nOrder Allow,Deny\n"
+          "Allow from 10.0.0.0/8 example.com\nDeny from 10.0.0.0/33\nSatisfy Any\n"
+          "</Location>\n");
+  ProcessResult r = run_process({TERN_BINARY, "-d", d.path(), "-f", "t.conf", "-t"}, 60000);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find(d.path() + "/t.conf:2: Order: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(d.path() + "/t.conf:5: Allow: 'example.com' is a host name"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(d.path() + "/t.conf:6: Deny: An IP address was expected"),
+            std::string::npos)
+      << r.output;
+}
+
 }  // namespace
 }  // namespace tern::test

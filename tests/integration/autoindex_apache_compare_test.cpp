@@ -298,5 +298,38 @@ TEST_F(AutoindexVersusApache, WithoutIndexesForbiddenWithHttpdsLogLine) {
       << apache_.read("logs/error_log");
 }
 
+// Without mod_autoindex loaded httpd's default handler answers a directory 404 (AH00129);
+// tern does too when its LoadModule lines leave autoindex_module out.
+TEST(AutoindexModuleVersusApache, WithoutTheModuleADirectoryIsNotFound) {
+  ASSERT_TRUE(ApacheServer::available());
+  ApacheServer apache;
+  Server tern;
+  for (const std::string& root : {apache.root().path(), tern.root().path()}) {
+    ::mkdir((root + "/htdocs/d").c_str(), 0755);
+  }
+  ASSERT_TRUE(apache.start("Options Indexes\n<IfModule mod_autoindex.c>\nNoSuch\n</IfModule>\n"))
+      << apache.log();
+  const std::string mods = kApacheModules;
+  ASSERT_TRUE(tern.start_config([&](int port) {
+    return "LoadModule mpm_event_module " + mods + "/mod_mpm_event.so\n" +
+           "LoadModule dir_module " + mods + "/mod_dir.so\n" + "LoadModule authz_core_module " +
+           mods + "/mod_authz_core.so\n" + "Listen 127.0.0.1:" + std::to_string(port) +
+           "\nDocumentRoot htdocs\nErrorLog logs/error_log\nLogLevel info\n"
+           "PidFile logs/tern.pid\nStartServers 1\nThreadsPerChild 4\n"
+           "ServerName 127.0.0.1\nOptions Indexes\nDirectoryIndex index.html\n"
+           "<IfModule mod_autoindex.c>\nNoSuch\n</IfModule>\n";
+  })) << tern.log();
+  const std::string req = http_request("GET", "/d/");
+  auto a = fetch(apache.port(), req);
+  auto t = fetch(tern.port(), req);
+  ASSERT_TRUE(a && t);
+  EXPECT_EQ(a->status, 404);
+  EXPECT_EQ(t->status, a->status);
+  EXPECT_NE(tern.read("logs/error_log")
+                .find("AH00129: Attempt to serve directory: " + tern.root().path() + "/htdocs/d/"),
+            std::string::npos)
+      << tern.read("logs/error_log");
+}
+
 }  // namespace
 }  // namespace tern::test
