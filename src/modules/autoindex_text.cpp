@@ -84,11 +84,13 @@ bool is_matchexp(std::string_view s) {
 
 std::string format_size(int64_t size) {
   static constexpr char kOrders[] = "KMGTPE";
-  char buf[16];
+  char buf[32];
+  // APR prints into 5 bytes: at most 4 characters.
+  auto four = [&] { return std::string(buf).substr(0, 4); };
   if (size < 0) return "  - ";
   if (size < 973) {
-    std::snprintf(buf, 5, "%3d ", static_cast<int>(size));
-    return buf;
+    std::snprintf(buf, sizeof(buf), "%3d ", static_cast<int>(size));
+    return four();
   }
   const char* o = kOrders;
   for (;;) {
@@ -103,12 +105,12 @@ std::string format_size(int64_t size) {
         ++size;
         remain = 0;
       }
-      std::snprintf(buf, 5, "%d.%d%c", static_cast<int>(size), remain, *o);
-      return buf;
+      std::snprintf(buf, sizeof(buf), "%d.%d%c", static_cast<int>(size), remain, *o);
+      return four();
     }
     if (remain >= 512) ++size;
-    std::snprintf(buf, 5, "%3d%c", static_cast<int>(size), *o);
-    return buf;
+    std::snprintf(buf, sizeof(buf), "%3d%c", static_cast<int>(size), *o);
+    return four();
   }
 }
 
