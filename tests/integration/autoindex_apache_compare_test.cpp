@@ -281,6 +281,21 @@ TEST_F(AutoindexVersusApache, PlainListAndStyleSheet) {
   EXPECT_NE(last_.body.find("<ul>"), std::string::npos) << last_.body;
 }
 
+TEST_F(AutoindexVersusApache, SuppressedPreambleAndIgnoreReset) {
+  start(
+      "IndexOptions FancyIndexing SuppressHTMLPreamble\nIndexIgnore *.txt\n"
+      "HeaderName HEADER.html\nReadmeName README.html\n"
+      "<Location /list>\nIndexIgnoreReset ON\nIndexIgnore .??*\n</Location>\n");
+  compare("/hdr/");
+  EXPECT_EQ(last_.body.find("<!DOCTYPE"), std::string::npos) << last_.body;
+  EXPECT_EQ(last_.body.find("one.txt"), std::string::npos) << last_.body;
+  compare("/list/");
+  EXPECT_NE(last_.body.find("a.txt"), std::string::npos) << last_.body;
+  // httpd matches an IndexIgnore given in <Location /list> against file paths under
+  // "/list" (its cmd->path), so here it hides nothing: .hidden is listed, as in httpd.
+  EXPECT_NE(last_.body.find(".hidden"), std::string::npos) << last_.body;
+}
+
 TEST_F(AutoindexVersusApache, WithoutIndexesForbiddenWithHttpdsLogLine) {
   start(kDebianAutoindex);
   compare("/closed/");
