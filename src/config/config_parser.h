@@ -44,6 +44,7 @@ class ConfigParser {
     int line = 0;
     unsigned ctx = kCtxServer;            // context of the section body
     const DirectiveSpec* spec = nullptr;  // null for <IfDefine>/<IfModule>
+    bool recorded = false;                // opened inside <VirtualHost>: its close is recorded
   };
 
   bool fail(const std::string& file, int line, std::string_view directive,
@@ -72,6 +73,11 @@ class ConfigParser {
                          std::string_view directive);
   bool skip_section(const std::string& file, const std::vector<LogicalLine>& lines,
                     size_t open_index, size_t& end_index);
+  // True when `spec` may appear in the current context (config/directives_vhost.h).
+  bool allowed_here(std::string_view name, unsigned contexts) const;
+  // Inside <VirtualHost>: records `apply` with `cmd` for the vhost's own configuration
+  // (config/vhost_build.h) and returns true; outside returns false.
+  bool record(std::string (*apply)(BuildState&, const Cmd&), const Cmd& cmd);
   unsigned context() const { return stack_.empty() ? kCtxServer : stack_.back().ctx; }
   std::string enclosing_section() const;
   std::string unknown_directive_message(std::string_view name) const;

@@ -9,11 +9,10 @@ namespace tern::cfg {
 
 namespace {
 
-constexpr std::array<std::string_view, 17> kUnsupportedSections = {
-    "<Directory",   "<DirectoryMatch", "<Files",     "<FilesMatch", "<VirtualHost",
-    "<Proxy",       "<ProxyMatch",     "<If",        "<ElseIf",     "<Else",
-    "<Limit",       "<LimitExcept",    "<IfVersion", "<IfFile",     "<IfSection",
-    "<RequireNone", "<IfDirective"};
+constexpr std::array<std::string_view, 16> kUnsupportedSections = {
+    "<Directory", "<DirectoryMatch", "<Files",       "<FilesMatch", "<Proxy",       "<ProxyMatch",
+    "<If",        "<ElseIf",         "<Else",        "<Limit",      "<LimitExcept", "<IfVersion",
+    "<IfFile",    "<IfSection",      "<RequireNone", "<IfDirective"};
 
 }  // namespace
 

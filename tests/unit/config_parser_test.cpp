@@ -73,8 +73,6 @@ TEST_F(ConfigParser, MismatchedAndUnclosedSections) {
 TEST_F(ConfigParser, UnsupportedSectionsAreErrors) {
   EXPECT_EQ(err("\n<Directory /var/www>\n</Directory>\n"),
             "t.conf:2: <Directory>: <Directory> is not supported by tern");
-  EXPECT_EQ(err("<VirtualHost *:80>\n</VirtualHost>\n"),
-            "t.conf:1: <VirtualHost>: <VirtualHost> is not supported by tern");
   EXPECT_EQ(err("<Files x>\n</Files>\n"), "t.conf:1: <Files>: <Files> is not supported by tern");
 }
 
