@@ -10,6 +10,7 @@
 #include "modules/registry.h"
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
+#include "server/vhost_dump.h"
 
 namespace tern {
 
@@ -31,12 +32,6 @@ ConnectionSettings http_settings(const Config& config) {
   cs.server_name = config.server_name;
   cs.timeout_ms = config.timeout.count();
   return cs;
-}
-
-// The host of a ServerName value ("name", "name:port", "[::1]:80") without the port.
-std::string host_part(std::string_view name) {
-  if (!name.empty() && name.front() == '[') return std::string(name.substr(1, name.find(']') - 1));
-  return std::string(name.substr(0, name.find(':')));
 }
 
 }  // namespace
@@ -98,7 +93,6 @@ void ServerRoot::attach_handlers(const std::shared_ptr<const Config>& config, Si
 bool ServerRoot::build_vhosts(std::string* error) {
   const std::vector<VirtualHostSpec>& specs = config_->virtual_hosts;
   if (specs.empty()) return true;
-  std::vector<VhostNames> names;
   vhosts_.reserve(specs.size());
   for (const VirtualHostSpec& spec : specs) {
     Vhost v;
@@ -109,16 +103,10 @@ bool ServerRoot::build_vhosts(std::string* error) {
     }
     if (!build_site(spec.config, v.site, error)) return false;
     attach_handlers(spec.config, *v.site, v.cgid);
-    VhostNames n;
-    for (const VhostAddress& a : spec.addresses)
-      n.addresses.push_back({a.ip, a.port, a.as_written});
-    n.server_name = host_part(spec.config->server_name);
-    n.aliases = spec.config->server_aliases;
-    names.push_back(std::move(n));
     vhosts_.push_back(std::move(v));
   }
   router_ = std::make_unique<SiteRouter>();
-  router_->selector = VhostSelector(names);
+  router_->selector = VhostSelector(vhost_names(*config_));
   router_->sites.push_back(Site{site_.get(), logs_.get(), http_settings_->server_name});
   for (const Vhost& v : vhosts_) {
     router_->sites.push_back(
