@@ -362,7 +362,8 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
   resp.clear();
   const Request* req = nullptr;
   if (ex_ && !ex_->req.method_name.empty()) req = &ex_->req;
-  choose_site(env, {});
+  // A request whose head was read keeps its vhost (a CGI task's 504); else the address's.
+  choose_site(env, req != nullptr ? req->host : std::string_view{});
   handler(env).error(status, req, context(), resp);
   resp.status = status;
   // No body for HEAD, also when the head failed before the request was filled in.

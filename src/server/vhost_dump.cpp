@@ -1,5 +1,8 @@
 #include "server/vhost_dump.h"
 
+#include <unistd.h>
+
+#include <climits>
 #include <cstdio>
 
 namespace tern {
@@ -10,6 +13,15 @@ namespace {
 std::string host_part(const std::string& name) {
   if (!name.empty() && name.front() == '[') return name.substr(1, name.find(']') - 1);
   return name.substr(0, name.find(':'));
+}
+
+// A vhost's ServerName without port; the machine's name when there is none (httpd's
+// ap_get_local_host for a main server without ServerName).
+std::string shown_name(const std::string& server_name) {
+  if (!server_name.empty()) return host_part(server_name);
+  char buf[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
 }
 
 // printf into a std::string (one line of the listing).
@@ -29,7 +41,7 @@ std::string dump_chain(const Config& c, const VhostSelector::Chain& chain) {
   if (chain.port == 0) addr.back() = '*';
   auto name = [&](size_t site) {
     const VirtualHostSpec& v = c.virtual_hosts[site - 1];
-    return host_part(v.config->server_name) + " (" + v.file + ":" + std::to_string(v.line) + ")";
+    return shown_name(v.config->server_name) + " (" + v.file + ":" + std::to_string(v.line) + ")";
   };
   if (chain.sites.size() == 1)
     return fmt("%-22s %s\n", addr.c_str(), name(chain.sites.front()).c_str());
