@@ -25,6 +25,7 @@
 #include "server/pid_file.h"
 #include "server/scoreboard.h"
 #include "server/server_root.h"
+#include "server/vhost_dump.h"
 
 namespace {
 
@@ -41,6 +42,7 @@ void usage(FILE* out) {
                "  -k start|restart|graceful|graceful-stop|stop\n"
                "                     : start the server as a daemon, or signal the running one\n"
                "  -t                 : run syntax check for config files\n"
+               "  -S                 : show parsed vhost settings (httpd's -t -D DUMP_VHOSTS)\n"
                "  -v                 : show version number\n"
                "  -l                 : list compiled in modules\n"
                "  -h                 : list available command line options (this page)\n");
@@ -56,10 +58,11 @@ int main(int argc, char** argv) {
   tern::LoadOptions opts;
   opts.config_file = "conf/tern.conf";
   bool check_only = false;
+  bool dump_vhosts = false;
   bool single = false;
   std::string command;
   int c;
-  while ((c = getopt(argc, argv, "f:d:D:C:k:tvlhX")) != -1) {
+  while ((c = getopt(argc, argv, "f:d:D:C:k:tSvlhX")) != -1) {
     switch (c) {
       case 'f':
         opts.config_file = optarg;
@@ -75,6 +78,10 @@ int main(int argc, char** argv) {
         break;
       case 't':
         check_only = true;
+        break;
+      case 'S':
+        check_only = true;
+        dump_vhosts = true;
         break;
       case 'X':
         single = true;
@@ -122,6 +129,11 @@ int main(int argc, char** argv) {
   }
   const tern::Config& config = *loaded.config;
   for (const auto& w : config.warnings) std::fprintf(stderr, "tern: warning: %s\n", w.c_str());
+  if (dump_vhosts) {
+    // httpd's -S (-t -D DUMP_VHOSTS -D DUMP_RUN_CFG): the listing instead of "Syntax OK".
+    std::fputs(tern::dump_vhosts(config).c_str(), stdout);
+    return 0;
+  }
   if (check_only) {
     std::fprintf(stderr, "Syntax OK\n");
     return 0;

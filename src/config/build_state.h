@@ -43,6 +43,23 @@ struct Cmd {
   unsigned ctx = kCtxServer;  // the context it appears in
 };
 
+struct BuildState;
+
+// One directive (or a section's opening or closing line) read inside a <VirtualHost>,
+// applied later to a copy of the finished main server (config/vhost_build.h).
+struct RecordedDirective {
+  std::string (*apply)(BuildState&, const Cmd&) = nullptr;  // the row's setter or close
+  Cmd cmd;
+};
+
+// A <VirtualHost> section as read: its addresses and its directives in order.
+struct VhostDraft {
+  std::vector<VhostAddress> addresses;
+  std::vector<RecordedDirective> directives;
+  std::string file;
+  int line = 0;
+};
+
 // Formats the one-line error "FILE:LINE: DIRECTIVE: message".
 std::string format_error(const std::string& file, int line, std::string_view directive,
                          std::string_view message);
@@ -86,6 +103,13 @@ struct BuildState {
   unsigned htaccess_override_opts = 0;
   // RegexDefaultOptions so far, applied to each pattern compiled after it (as httpd).
   unsigned regex_options = kRegexDefaultOptions;
+
+  // <VirtualHost> sections read so far; `recording` is the index of the open one (its
+  // directives are recorded, not applied), -1 outside. `in_vhost` is set while a recorded
+  // section is applied to its own copy of the state.
+  std::vector<VhostDraft> vhosts;
+  int recording = -1;
+  bool in_vhost = false;
 
   // Appends "file:line: text" to cfg.warnings.
   void warn(const Where& w, const std::string& text) {

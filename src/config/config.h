@@ -145,6 +145,25 @@ struct RedirectSpec {
   int line = 0;
 };
 
+struct Config;
+
+// One address of a `<VirtualHost addr[:port] …>` line (httpd's server_addr_rec).
+struct VhostAddress {
+  std::string ip;  // "" for `*`/`_default_` (any address), else the literal as inet_ntop writes it
+  uint16_t port = 0;       // 0 = any port (`addr:*`, or no port given)
+  std::string as_written;  // the host part as written ("*", "_default_", "10.0.0.1", "::1")
+};
+
+// One `<VirtualHost>` section: its addresses and its configuration, which is the main
+// server's with the section's directives applied over it (httpd's merged server config).
+struct VirtualHostSpec {
+  std::vector<VhostAddress> addresses;
+  std::shared_ptr<const Config> config;
+  bool own_logs = false;  // the section has its own CustomLog/TransferLog
+  std::string file;       // where the section starts (for -S and messages)
+  int line = 0;
+};
+
 // The whole server configuration. Immutable once built.
 struct Config {
   // --- core (issue 2)
@@ -220,6 +239,11 @@ struct Config {
   // --- issue 11: core's ServerAdmin and ServerSignature (server level)
   std::string server_admin;  // "" = none (CGI's SERVER_ADMIN says "[no address given]")
   ServerSignature server_signature = ServerSignature::kOff;
+
+  // --- issue 11: virtual hosts. ServerAlias names of a <VirtualHost> (wildcards `*`, `?`
+  // kept as written), and every <VirtualHost> in file order (empty in a vhost's own Config).
+  std::vector<std::string> server_aliases;
+  std::vector<VirtualHostSpec> virtual_hosts;
 
   // --- modules (issue 11): active flags by module_index(); empty = every module active
   // (no LoadModule in the configuration).

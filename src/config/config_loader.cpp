@@ -10,6 +10,7 @@
 #include "config/config_parser.h"
 #include "config/config_values.h"
 #include "config/directive_setters.h"
+#include "config/vhost_build.h"
 #include "modules/registry.h"
 
 namespace tern {
@@ -77,12 +78,11 @@ LoadResult finish(BuildState& st, const std::string& main_file, int main_lines) 
     return failed(st);
   }
   c.active_modules = st.modules.result();
-  if (c.document_root.empty()) c.document_root = cfg::resolve_path(st.server_root, "htdocs");
-  if (c.error_log.empty()) c.error_log = cfg::resolve_path(st.server_root, "logs/error_log");
-  if (c.pid_file.empty()) c.pid_file = cfg::resolve_path(st.server_root, "logs/httpd.pid");
-  if (c.types_config.empty() && !st.was_set("TypesConfig") && cfg::is_file("/etc/mime.types"))
-    c.types_config = "/etc/mime.types";
-  cfg::finish_server_location(st);
+  // Each <VirtualHost> starts from the main server as read to the end (httpd merges the
+  // server configs after reading every file).
+  cfg::build_vhosts(st);
+  if (!st.errors.empty()) return failed(st);
+  cfg::finish_site(st);
   cfg::finish_mpm(st);
   return {std::make_shared<const Config>(std::move(st.cfg)), "", {}};
 }

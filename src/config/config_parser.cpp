@@ -9,6 +9,7 @@
 #include "config/config_files.h"
 #include "config/config_loader.h"
 #include "config/config_values.h"
+#include "config/directives_vhost.h"
 #include "config/edit_distance.h"
 #include "config/ignored_directives.h"
 #include "modules/registry.h"
@@ -123,7 +124,7 @@ bool ConfigParser::allowed_here(const DirectiveSpec& spec, const std::string& fi
                   std::string(shown) + " is not supported by tern in .htaccess files");
     return true;
   }
-  if ((spec.contexts & ctx) != 0) return true;
+  if (allowed_in_context(spec.name, spec.contexts, ctx)) return true;
   return fail(file, line, shown,
               std::string(shown) + " cannot occur within " + enclosing_section() + " section");
 }
@@ -134,7 +135,7 @@ bool ConfigParser::ignore(const IgnoredDirective& d, const std::string& file, in
   const DirectiveSpec spec{d.name, d.contexts, d.args, nullptr, d.reason, d.module, kOverrideNone};
   if (m != nullptr && !module_allows(spec, file, line, d.name)) return false;
   if (st_.in_htaccess) return fail(file, line, d.name, std::string(d.name) + " not allowed here");
-  if ((d.contexts & context()) == 0)
+  if (!allowed_in_context(d.name, d.contexts, context()))
     return fail(file, line, d.name,
                 std::string(d.name) + " cannot occur within " + enclosing_section() + " section");
   Cmd cmd{std::string(d.name), args, file, line, context()};
@@ -160,6 +161,12 @@ void ConfigParser::skip_quietly(const std::vector<LogicalLine>& lines, size_t& i
     }
   }
   index = lines.size();
+}
+
+bool ConfigParser::record(std::string (*apply)(BuildState&, const Cmd&), const Cmd& cmd) {
+  if (st_.recording < 0) return false;
+  st_.vhosts[static_cast<size_t>(st_.recording)].directives.push_back({apply, cmd});
+  return true;
 }
 
 std::string ConfigParser::enclosing_section() const {
@@ -285,9 +292,12 @@ bool ConfigParser::handle_open(const std::string& file, int line, std::string_vi
   if (!allowed_here(*spec, file, line, display(spec->name))) return false;
   Cmd cmd{std::string(spec->name), std::move(args), file, line, context()};
   err = check_args(*spec, cmd);
-  if (err.empty()) err = spec->set(st_, cmd);
+  const bool recorded = err.empty() && record(spec->set, cmd);
+  if (err.empty() && !recorded) err = spec->set(st_, cmd);
   if (!err.empty()) return fail(file, line, display(spec->name), err);
-  stack_.push_back({std::string(spec->name), file, line, spec->opens, spec});
+  // A <VirtualHost> body is read in the context of its own kind of section.
+  const unsigned body = spec->opens;
+  stack_.push_back({std::string(spec->name), file, line, body, spec, recorded});
   return true;
 }
 
@@ -304,6 +314,10 @@ bool ConfigParser::handle_close(const std::string& file, int line, std::string_v
   stack_.pop_back();
   if (top.spec != nullptr && top.spec->close != nullptr) {
     Cmd cmd{std::string(top.spec->name), {}, top.file, top.line, top.ctx};
+    if (top.recorded) {
+      record(top.spec->close, cmd);
+      return true;
+    }
     std::string err = top.spec->close(st_, cmd);
     if (!err.empty()) return fail(top.file, top.line, display(top.name), err);
   }
@@ -353,6 +367,7 @@ bool ConfigParser::handle_directive(const std::string& file, int line, std::stri
   Cmd cmd{std::string(spec->name), std::move(args), file, line, context()};
   err = check_args(*spec, cmd);
   if (!err.empty()) return fail(file, line, spec->name, std::string(spec->name) + " " + err);
+  if (record(spec->set, cmd)) return true;
   err = spec->set(st_, cmd);
   if (!err.empty()) return fail(file, line, spec->name, err);
   return true;

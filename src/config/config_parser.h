@@ -44,6 +44,7 @@ class ConfigParser {
     int line = 0;
     unsigned ctx = kCtxServer;            // context of the section body
     const DirectiveSpec* spec = nullptr;  // null for <IfDefine>/<IfModule>
+    bool recorded = false;                // opened inside <VirtualHost>: its close is recorded
   };
 
   bool fail(const std::string& file, int line, std::string_view directive,
@@ -76,10 +77,14 @@ class ConfigParser {
     if (!stack_.empty()) return stack_.back().ctx;
     return st_.in_htaccess ? kCtxHtaccess : kCtxServer;
   }
-  // False (with httpd's error) when `spec` may not appear here: its contexts, or in an
-  // .htaccess file its AllowOverride class and AllowOverrideList.
+  // False (with httpd's error) when `spec` may not appear here: its contexts (and the
+  // refused-in-<VirtualHost> list, config/directives_vhost.h), or in an .htaccess file its
+  // AllowOverride class and AllowOverrideList.
   bool allowed_here(const DirectiveSpec& spec, const std::string& file, int line,
                     std::string_view shown);
+  // Inside <VirtualHost>: records `apply` with `cmd` for the vhost's own configuration
+  // (config/vhost_build.h) and returns true; outside returns false.
+  bool record(std::string (*apply)(BuildState&, const Cmd&), const Cmd& cmd);
   std::string enclosing_section() const;
   std::string unknown_directive_message(std::string_view name) const;
 

@@ -9,9 +9,9 @@ namespace tern::cfg {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kUnsupportedSections = {
-    "<VirtualHost", "<Proxy",  "<ProxyMatch", "<Limit",       "<LimitExcept",
-    "<IfVersion",   "<IfFile", "<IfSection",  "<RequireNone", "<IfDirective"};
+constexpr std::array<std::string_view, 9> kUnsupportedSections = {
+    "<Proxy",  "<ProxyMatch", "<Limit",       "<LimitExcept", "<IfVersion",
+    "<IfFile", "<IfSection",  "<RequireNone", "<IfDirective"};
 
 }  // namespace
 

@@ -13,6 +13,9 @@ const IgnoredDirective kIgnored[] = {
     {"DefaultRuntimeDir", "core_module", kCtxServer, Args::kTake1,
      "tern creates runtime files only where PidFile and ScoreboardFile name them (a "
      "relative PidFile is under ServerRoot)"},
+    {"NameVirtualHost", "core_module", kCtxServer, Args::kTake1,
+     "AH00548: NameVirtualHost has no effect and will be removed in the next release (httpd "
+     "2.4 chooses name-based virtual hosts by address without it)"},
     {"EnableMMAP", "core_module", kCtxServer | kCtxDir, Args::kFlag,
      "tern never memory-maps a file it serves (it reads or sendfile()s it), which is what "
      "EnableMMAP Off asks for"},

@@ -6,6 +6,9 @@
 #include <ctime>
 
 #include "http/path_resolve.h"
+#include "log/error_log.h"
+#include "modules/access_compat.h"
+#include "modules/autoindex.h"
 #include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 #include "modules/registry.h"
@@ -82,6 +85,10 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   if (module_enabled(config->active_modules, "dir_module"))
     h->static_options_.directory_index = &h->config_->directory_index;
   h->static_options_.mime = &h->mime_;
+  h->autoindex_active_ = module_enabled(config->active_modules, "autoindex_module");
+  h->autoindex_site_.mime = &h->mime_;
+  h->autoindex_site_.index_names = h->static_options_.directory_index;
+  h->autoindex_site_.document_root = h->config_->document_root;
   h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;
   h->static_options_.server_name = h->config_->server_name;
@@ -270,7 +277,9 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
 void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
-  int rc = run_access(r);
+  // httpd's ap_satisfies switch: under mod_access_compat's `Satisfy Any`, a client that
+  // Order/Allow/Deny let in skips authentication and authorization (access_compat.h).
+  int rc = satisfy_any_granted(r) ? kOk : run_access(r);
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
   ErrorExtras e;
@@ -392,6 +401,18 @@ int SiteHandler::negotiate_index(RequestRec& r) const {
   return error;
 }
 
+int SiteHandler::directory_handler(RequestRec& rec) const {
+  // mod_autoindex, the handler of a directory without an index file (autoindex.h).
+  if (autoindex_active_) return autoindex_directory(rec, autoindex_site_);
+  // Without it httpd's default handler refuses to serve a directory: 404, AH00129.
+  if (ErrorLog::enabled(LogLevel::kInfo))
+    ErrorLog::write(LogLevel::kInfo, "core",
+                    "[client " + std::string(rec.ctx.client_ip) + ":" +
+                        std::to_string(rec.ctx.client_port) +
+                        "] AH00129: Attempt to serve directory: " + rec.filename);
+  return 404;
+}
+
 void SiteHandler::default_handler(RequestRec& rec) const {
   // core's default handler: static files for GET/HEAD, OPTIONS, TRACE; other methods
   // are not allowed on a static resource.
@@ -474,6 +495,11 @@ void SiteHandler::serve_file(RequestRec& rec) const {
   const time_t now = std::time(nullptr);
   StaticResult r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path,
                                   meta, &typer, resp, defer_ranges);
+  if (r.directory_without_index) {
+    // A directory without an index file: mod_autoindex's listing, or httpd's refusal.
+    r.status = directory_handler(rec);
+    if (r.status == kOk) return;
+  }
   if (r.status == 200 || r.status == 206 || r.status == 304) {
     if (r.status == 304 || run_output_filters(rec) || !defer_ranges) return;
     // No filter took the body: serve the ranges now, keeping the Vary a filter added.

@@ -22,6 +22,7 @@
 #include "handlers/static_file.h"
 #include "http/handler.h"
 #include "http/mime_table.h"
+#include "modules/autoindex.h"
 #include "modules/mime/mime_hooks.h"
 #include "modules/module.h"
 #include "modules/negotiation/negotiation_hooks.h"
@@ -127,6 +128,8 @@ class SiteHandler : public Handler, public RequestPipeline {
   bool run_output_filters(RequestRec& r) const;
   // Static files (GET/HEAD) through the output filters, ranges after them.
   void serve_file(RequestRec& r) const;
+  // A GET/HEAD of a directory without an index file: kOk (listed) or an error status.
+  int directory_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
   void render_error(int status, const Request* req, const ErrorExtras& extras,
                     Response& resp) const;
@@ -155,6 +158,8 @@ class SiteHandler : public Handler, public RequestPipeline {
   CoreHooks core_hooks_{this};
   std::function<void(std::string_view)> log_;
   StaticOptions static_options_;
+  bool autoindex_active_ = false;  // autoindex_module lists directories without an index
+  AutoindexSite autoindex_site_;
   FileCache file_cache_;  // small hot files in memory (revalidated once a second)
   std::string allow_;
 };

@@ -245,8 +245,10 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
       }
       ::close(fd);
     }
+    fs_path.resize(dir_len);
   }
-  result.status = 403;  // a directory without an index (no Options Indexes)
+  result.status = 403;  // a directory without an index (mod_autoindex may list it)
+  result.directory_without_index = true;
   return result;
 }
 

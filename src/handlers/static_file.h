@@ -31,6 +31,10 @@ struct StaticResult {
   int status = 200;
   uint64_t entity_length = 0;
   std::string_view location;  // 301 target; valid until this thread's next call
+  // 403 for a directory (URL ending in '/') without a DirectoryIndex file: the fs_path
+  // given to serve_resolved names the directory again (httpd's "httpd/unix-directory"
+  // handler, mod_autoindex, may list it).
+  bool directory_without_index = false;
 };
 
 // Types a DirectoryIndex file the static path found (httpd's mod_dir sub-request): the

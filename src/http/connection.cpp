@@ -236,11 +236,12 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
 
   Response& resp = w.out.resp;
   resp.clear();
+  choose_site(env, req.host);
   if (rejected != 0) {
-    env.handler->error(rejected, &req, context(), resp);
+    handler(env).error(rejected, &req, context(), resp);
     resp.status = rejected;
   } else {
-    env.handler->handle(req, context(), resp);
+    handler(env).handle(req, context(), resp);
     // A response that takes time (CGI): the task reads the body and writes the response.
     if (resp.task) return start_task(w, env, hr.consumed);
   }
@@ -362,7 +363,9 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
   resp.clear();
   const Request* req = nullptr;
   if (ex_ && !ex_->req.method_name.empty()) req = &ex_->req;
-  env.handler->error(status, req, context(), resp);
+  // A request whose head was read keeps its vhost (a CGI task's 504); else the address's.
+  choose_site(env, req != nullptr ? req->host : std::string_view{});
+  handler(env).error(status, req, context(), resp);
   resp.status = status;
   // No body for HEAD, also when the head failed before the request was filled in.
   bool head_only = req ? req->method == Method::kHead : unparsed().substr(0, 5) == "HEAD ";
@@ -526,11 +529,14 @@ void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, co
     sc->duration_total_us.fetch_add(static_cast<uint64_t>(dur), std::memory_order_relaxed);
     std::string_view line = req ? req->request_line : std::string_view("NULL");
     std::string_view proto = !req ? "" : req->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-    std::string_view vhost = req && !req->host.empty() ? req->host : env.settings->server_name;
+    std::string_view vhost = site_ != nullptr            ? site_->server_name
+                             : req && !req->host.empty() ? req->host
+                                                         : env.settings->server_name;
     sc->set_request(transport().addresses().peer_ip, proto, vhost, line,
                     req ? req->method_name : "");
   }
-  if (!env.logs) return;
+  AccessLogs* logs = site_ != nullptr ? site_->logs : env.logs;
+  if (!logs) return;
   AccessRecord r{};
   r.req = req;
   if (req) {
@@ -550,13 +556,13 @@ void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, co
   r.client_port = a.peer_port;
   r.local_ip = a.local_ip;
   r.local_port = a.local_port;
-  r.server_name = env.settings->server_name;
+  r.server_name = site_ != nullptr ? site_->server_name : env.settings->server_name;
   r.request_time_us = start;
   r.duration_us = dur;
   r.keepalive_count = requests_ > 0 ? static_cast<int>(requests_ - 1) : 0;
   r.conn_status = close_after_ ? '-' : '+';
   r.resp = &resp;
-  env.logs->log(r);
+  logs->log(r);
 }
 
 HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, WorkerScratch& w,

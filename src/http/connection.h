@@ -17,6 +17,7 @@
 #include "http/request.h"
 #include "http/request_parser.h"
 #include "http/response.h"
+#include "http/vhost_select.h"
 #include "mpm/connection.h"
 #include "net/transport.h"
 #include "net/unique_fd.h"
@@ -39,11 +40,29 @@ struct ConnectionSettings {
   uint64_t max_discard = 1 << 20;  // unread body bytes tern reads and drops to keep alive
 };
 
+// One site a request can be served by: the main server or a <VirtualHost>.
+struct Site {
+  const Handler* handler = nullptr;
+  AccessLogs* logs = nullptr;    // may be null
+  std::string_view server_name;  // %v in logs, the VHost of server-status
+};
+
+// With virtual hosts: every site ([0] the main server) and how a request picks one.
+struct SiteRouter {
+  VhostSelector selector;
+  std::vector<Site> sites;
+  // The site for a request on the connection `ctx` with Host `host` (may be empty).
+  const Site& route(const RequestContext& ctx, std::string_view host) const {
+    return sites[selector.select(ctx.local_ip, ctx.local_port, host)];
+  }
+};
+
 // The per-process environment a connection runs in.
 struct ConnectionEnv {
   const ConnectionSettings* settings = nullptr;
   const Handler* handler = nullptr;
-  AccessLogs* logs = nullptr;  // may be null
+  AccessLogs* logs = nullptr;          // may be null
+  const SiteRouter* router = nullptr;  // null without virtual hosts: handler and logs serve all
 };
 
 // State that exists only while a worker runs a connection: pooled per worker so that
@@ -202,9 +221,18 @@ class HttpConnection : public Connection {
     phase_bytes_ = already;
   }
   RequestContext context() const;
+  // With virtual hosts, chooses the site of the next response (`host` empty: the address's
+  // default); without, does nothing.
+  void choose_site(const ConnectionEnv& env, std::string_view host) {
+    if (env.router != nullptr) site_ = &env.router->route(context(), host);
+  }
+  const Handler& handler(const ConnectionEnv& env) const {
+    return site_ != nullptr ? *site_->handler : *env.handler;
+  }
 
   TransportSlot transport_;  // never empty after construction
   const HttpProtocol* proto_;
+  const Site* site_ = nullptr;  // the site of the current request (virtual hosts only)
   std::unique_ptr<Exchange> ex_;
   std::unique_ptr<TaskState> task_;  // a response in progress (Response::task), else null
   std::unique_ptr<PendingOutput> parked_;

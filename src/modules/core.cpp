@@ -2,6 +2,7 @@
 
 #include "config/directive_setters.h"
 #include "config/directives_identity.h"
+#include "config/directives_vhost.h"
 #include "modules/cgi/cgi_directives.h"
 #include "modules/core_content_type.h"
 #include "modules/core_dir.h"
@@ -76,6 +77,12 @@ const DirectiveSpec kDirectives[] = {
      "Keep track of extended status information for each request", kMod, kOverrideNone},
     {"RegexDefaultOptions", kCtxServer, Args::kIterate, set_regex_default_options,
      "Allow to configure global/default options for regexes", kMod, kOverrideNone},
+    {"<VirtualHost", kCtxServer, Args::kIterate, open_virtual_host,
+     "Container for directives affecting resources accessed through the specified virtual "
+     "host",
+     kMod, kOverrideNone, kCtxVirtualHost, close_virtual_host},
+    {"ServerAlias", kCtxServer | kCtxVirtualHost, Args::kIterate, set_server_alias,
+     "A name or names alternately used to access the server", kMod, kOverrideNone},
     {"<Location", kCtxServer, Args::kTake12, open_location,
      "Applies the enclosed directives only to matching URLs", kMod, kOverrideNone, kCtxLocation,
      close_location},

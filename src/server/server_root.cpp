@@ -1,7 +1,5 @@
 #include "server/server_root.h"
 
-#include "modules/registry.h"
-
 #include "handlers/server_header.h"
 #include "handlers/site_handler.h"
 #include "handlers/status_handler.h"
@@ -12,6 +10,7 @@
 #include "modules/registry.h"
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
+#include "server/vhost_dump.h"
 
 namespace tern {
 
@@ -47,38 +46,81 @@ std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> conf
   root->config_ = config;
   root->logs_ = std::make_unique<AccessLogs>();
   if (!root->logs_->open(*config, error)) return nullptr;
-  root->site_ = SiteHandler::create(config, error);
-  if (!root->site_) return nullptr;
-  root->site_->set_error_logger(
-      [](std::string_view msg) { ErrorLog::write(LogLevel::kError, "core", msg); });
+  if (!root->build_site(config, root->site_, error)) return nullptr;
   const StatusInfo info = make_status_info(*config);
   root->restart_time_us_ = info.restart_time_us;
+  // The status handlers render their errors through the main server's pages.
   root->status_ = std::make_unique<StatusHandler>(scoreboard, info, StatusForm::kServerStatus,
                                                   root->site_.get());
   root->metrics_ =
       std::make_unique<StatusHandler>(scoreboard, info, StatusForm::kMetrics, root->site_.get());
-  // A handler of a module that is not active is not there: its name answers 500.
-  if (module_enabled(config->active_modules, "status_module")) {
-    root->site_->register_named_handler("server-status", root->status_.get());
-    root->site_->register_named_handler("metrics", root->metrics_.get());
-  }
-  // cgid_module's handler hook serves "cgi-script" (set by ScriptAlias in translate_name);
-  // tern's cgi_module is the same handler.
-  root->cgid_ = std::make_unique<CgiHandler>(config);
-  if (module_enabled(config->active_modules, "cgid_module") ||
-      module_enabled(config->active_modules, "cgi_module"))
-    root->site_->add_hooks(root->cgid_.get(), phase_bit(Phase::kHandler));
+  root->attach_handlers(config, *root->site_, root->cgid_);
   root->http_settings_ = std::make_unique<ConnectionSettings>(http_settings(*config));
+  if (!root->build_vhosts(error)) return nullptr;
   ConnectionEnv env;
   env.settings = root->http_settings_.get();
   env.handler = root->site_.get();
   env.logs = root->logs_.get();
+  env.router = root->router_.get();
   root->http_ = std::make_unique<HttpProtocol>(env, plain_transport_factory());
   return root;
 }
 
+bool ServerRoot::build_site(std::shared_ptr<const Config> config,
+                            std::unique_ptr<SiteHandler>& site, std::string* error) {
+  site = SiteHandler::create(std::move(config), error);
+  if (!site) return false;
+  site->set_error_logger(
+      [](std::string_view msg) { ErrorLog::write(LogLevel::kError, "core", msg); });
+  return true;
+}
+
+void ServerRoot::attach_handlers(const std::shared_ptr<const Config>& config, SiteHandler& site,
+                                 std::unique_ptr<CgiHandler>& cgid) {
+  // A handler of a module that is not active is not there: its name answers 500.
+  if (module_enabled(config->active_modules, "status_module")) {
+    site.register_named_handler("server-status", status_.get());
+    site.register_named_handler("metrics", metrics_.get());
+  }
+  // cgid_module's handler hook serves "cgi-script" (set by ScriptAlias in translate_name);
+  // tern's cgi_module is the same handler.
+  cgid = std::make_unique<CgiHandler>(config);
+  if (module_enabled(config->active_modules, "cgid_module") ||
+      module_enabled(config->active_modules, "cgi_module"))
+    site.add_hooks(cgid.get(), phase_bit(Phase::kHandler));
+}
+
+bool ServerRoot::build_vhosts(std::string* error) {
+  const std::vector<VirtualHostSpec>& specs = config_->virtual_hosts;
+  if (specs.empty()) return true;
+  vhosts_.reserve(specs.size());
+  for (const VirtualHostSpec& spec : specs) {
+    Vhost v;
+    v.config = spec.config;
+    if (spec.own_logs) {
+      v.own_logs = std::make_unique<AccessLogs>();
+      if (!v.own_logs->open(*spec.config, error)) return false;
+    }
+    if (!build_site(spec.config, v.site, error)) return false;
+    attach_handlers(spec.config, *v.site, v.cgid);
+    vhosts_.push_back(std::move(v));
+  }
+  router_ = std::make_unique<SiteRouter>();
+  router_->selector = VhostSelector(vhost_names(*config_));
+  router_->sites.push_back(Site{site_.get(), logs_.get(), http_settings_->server_name});
+  for (const Vhost& v : vhosts_) {
+    router_->sites.push_back(
+        Site{v.site.get(), v.own_logs ? v.own_logs.get() : logs_.get(), v.config->server_name});
+  }
+  return true;
+}
+
 bool ServerRoot::reopen_logs(std::string* error) const {
-  return logs_->reopen(error);
+  bool ok = logs_->reopen(error);
+  for (const Vhost& v : vhosts_) {
+    if (v.own_logs) ok = v.own_logs->reopen(error) && ok;
+  }
+  return ok;
 }
 
 std::vector<ListenPort> ServerRoot::ports(const std::vector<int>& fds) const {

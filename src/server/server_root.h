@@ -17,6 +17,7 @@ class AccessLogs;
 class Handler;
 class HttpProtocol;
 struct ConnectionSettings;
+struct SiteRouter;
 class Scoreboard;
 class SiteHandler;
 class StatusHandler;
@@ -43,7 +44,7 @@ class ServerRoot {
 
   // The configuration the root was built from.
   const Config& config() const { return *config_; }
-  // The top handler the connections call.
+  // The top handler the connections call (the main server's, with virtual hosts).
   const Handler& handler() const;
   // The access logs (possibly none open).
   AccessLogs* logs() const { return logs_.get(); }
@@ -63,6 +64,24 @@ class ServerRoot {
   std::unique_ptr<StatusHandler> status_;   // SetHandler server-status
   std::unique_ptr<StatusHandler> metrics_;  // SetHandler metrics
   std::unique_ptr<CgiHandler> cgid_;        // cgid_module's handler hook ("cgi-script")
+  // One <VirtualHost>: its site handler, CGI handler and (with its own CustomLog) logs.
+  struct Vhost {
+    std::shared_ptr<const Config> config;
+    std::unique_ptr<AccessLogs> own_logs;  // null: the main server's logs
+    std::unique_ptr<SiteHandler> site;
+    std::unique_ptr<CgiHandler> cgid;
+  };
+  // Builds one site's handler; false with *error set.
+  bool build_site(std::shared_ptr<const Config> config, std::unique_ptr<SiteHandler>& site,
+                  std::string* error);
+  // Registers the status handlers and makes `cgid`, the site's CGI handler hook.
+  void attach_handlers(const std::shared_ptr<const Config>& config, SiteHandler& site,
+                       std::unique_ptr<CgiHandler>& cgid);
+  // The router over the main server and the vhosts (only with vhosts).
+  bool build_vhosts(std::string* error);
+
+  std::vector<Vhost> vhosts_;
+  std::unique_ptr<SiteRouter> router_;
   std::unique_ptr<ConnectionSettings> http_settings_;
   std::unique_ptr<HttpProtocol> http_;  // HTTP/1.1 over the plain transport
   int64_t restart_time_us_ = 0;

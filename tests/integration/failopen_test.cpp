@@ -183,7 +183,8 @@ TEST(FailOpen, MimeTypesAndDirectoryIndexFollowTheirModules) {
     }
     auto dir = fetch(s.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     ASSERT_TRUE(dir);
-    EXPECT_EQ(dir->status, loaded ? 200 : 403) << loaded;
+    // Without mod_dir and mod_autoindex httpd's default handler answers 404 (AH00129).
+    EXPECT_EQ(dir->status, loaded ? 200 : 404) << loaded;
   }
 }
 

@@ -73,8 +73,6 @@ TEST_F(ConfigParser, MismatchedAndUnclosedSections) {
 
 TEST_F(ConfigParser, UnsupportedSectionsAreErrors) {
   EXPECT_EQ(err("\n<Proxy *>\n</Proxy>\n"), "t.conf:2: <Proxy>: <Proxy> is not supported by tern");
-  EXPECT_EQ(err("<VirtualHost *:80>\n</VirtualHost>\n"),
-            "t.conf:1: <VirtualHost>: <VirtualHost> is not supported by tern");
   EXPECT_EQ(err("<Limit GET>\n</Limit>\n"), "t.conf:1: <Limit>: <Limit> is not supported by tern");
 }
 

@@ -1,0 +1,145 @@
+// The drop-in promise with Debian's own configuration: a copy of the stock /etc/apache2
+// tree (package apache2, installed by scripts/deps.sh test) loads with `tern -t`
+// unmodified, and served — with only its port changed — answers as Debian's apache2
+// answers on the same copy.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "apache_harness.h"
+
+namespace tern::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Replaces every `from` in the file at `path` by `to`.
+void replace_in_file(const std::string& path, const std::string& from, const std::string& to) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size())
+    text.replace(at, from.size(), to);
+  std::ofstream(path) << text;
+}
+
+// What Debian's envvars sets (apache2ctl sources it), pointed into `dir`.
+std::vector<std::string> envvars(const std::string& dir) {
+  return {"APACHE_RUN_USER=www-data",
+          "APACHE_RUN_GROUP=www-data",
+          "APACHE_PID_FILE=" + dir + "/run/apache2.pid",
+          "APACHE_RUN_DIR=" + dir + "/run",
+          "APACHE_LOCK_DIR=" + dir + "/lock",
+          "APACHE_LOG_DIR=" + dir + "/log",
+          "LANG=C"};
+}
+
+class DebianTree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(fs::exists("/etc/apache2/apache2.conf"))
+        << "Debian's apache2 package is missing: scripts/deps.sh test installs it";
+    for (const char* d : {"run", "lock", "log"}) fs::create_directories(dir_.path() + "/" + d);
+    fs::permissions(dir_.path(), fs::perms::all);
+    fs::copy("/etc/apache2", tree(), fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  }
+  std::string tree() const { return dir_.path() + "/apache2"; }
+  // `tern ARGS` with Debian's environment.
+  ProcessResult tern(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"/usr/bin/env"};
+    for (const std::string& e : envvars(dir_.path())) argv.push_back(e);
+    argv.push_back(TERN_BINARY);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+  }
+  // Starts `binary` on the tree with Debian's environment in the foreground.
+  std::unique_ptr<BackgroundProcess> start(const std::string& binary,
+                                           std::vector<std::string> extra) {
+    std::vector<std::string> argv{"/usr/bin/env"};
+    for (const std::string& e : envvars(dir_.path())) argv.push_back(e);
+    argv.push_back(binary);
+    argv.insert(argv.end(), {"-d", tree(), "-f", "apache2.conf"});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return std::make_unique<BackgroundProcess>(argv);
+  }
+  TempDir dir_;
+};
+
+TEST_F(DebianTree, SyntaxOkUnmodified) {
+  ProcessResult r = tern({"-t", "-d", tree(), "-f", "apache2.conf"});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Syntax OK"), std::string::npos) << r.output;
+}
+
+// Waits until `port` accepts a connection (30 s).
+bool wait_port(int port) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < end) {
+    Client c(port);
+    if (c.connected()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+TEST_F(DebianTree, ServesAsDebiansApache2) {
+  ASSERT_TRUE(fs::exists("/var/www/html/index.html")) << "apache2's default page is missing";
+  // The only change: the port (ports.conf's Listen, 000-default's <VirtualHost *:80>).
+  const int apache_port = free_port();
+  const int tern_port = free_port();
+  const std::string apache_tree = dir_.path() + "/apache-copy";
+  fs::copy(tree(), apache_tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  replace_in_file(apache_tree + "/ports.conf", "Listen 80\n",
+                  "Listen 127.0.0.1:" + std::to_string(apache_port) + "\n");
+  replace_in_file(apache_tree + "/sites-available/000-default.conf", "*:80",
+                  "*:" + std::to_string(apache_port));
+  replace_in_file(tree() + "/ports.conf", "Listen 80\n",
+                  "Listen 127.0.0.1:" + std::to_string(tern_port) + "\n");
+  replace_in_file(tree() + "/sites-available/000-default.conf", "*:80",
+                  "*:" + std::to_string(tern_port));
+  std::vector<std::string> argv{"/usr/bin/env"};
+  for (const std::string& e : envvars(dir_.path())) argv.push_back(e);
+  argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
+  BackgroundProcess apache(argv);
+  auto tern_server = start(TERN_BINARY, {});
+  ASSERT_TRUE(wait_port(apache_port));
+  ASSERT_TRUE(wait_port(tern_port));
+  struct Case {
+    std::string target;
+    int status;
+    bool same_body;
+  };
+  const Case cases[] = {
+      {"/", 200, true},  // Debian's default page
+      {"/index.html", 200, true},
+      {"/.htaccess", 403, false},  // <FilesMatch "^\.ht"> Require all denied
+      {"/.htpasswd", 403, false},
+      {"/nonexistent", 404, false},
+      {"/icons/", 403, false},  // alias.conf: no Indexes there
+      {"/icons/apache_pb.png", 200, true},
+      {"/server-status?auto", 200, false},  // status.conf: Require local
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.target);
+    const std::string req = http_request("GET", c.target, {});
+    auto a = fetch(apache_port, req);
+    auto t = fetch(tern_port, req);
+    ASSERT_TRUE(a && t);
+    EXPECT_EQ(a->status, c.status);
+    EXPECT_EQ(t->status, a->status) << t->body;
+    EXPECT_EQ(headers_map(*t)["content-type"], headers_map(*a)["content-type"]);
+    if (c.same_body) {
+      EXPECT_EQ(t->body, a->body);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tern::test
