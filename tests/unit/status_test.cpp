@@ -63,8 +63,10 @@ TEST(StatusFormat, ProcessCpu) {
 TEST(StatusFormat, ThreadCpuIsTheThreadsOwn) {
   // A thread that burns 0.6 s of its own CPU shows at least 0.2 s of it (the kernel's
   // per-thread times are tick-sampled, and a loaded machine slices the burner finely);
-  // this (idle) thread shows less.
+  // a thread started at the same time that only sleeps shows less. (Not this thread: in
+  // a whole test run it has run every earlier test.)
   std::atomic<pid_t> burner{0};
+  std::atomic<pid_t> sleeper{0};
   std::atomic<bool> measured{false};
   std::thread t([&] {
     timespec ts{};
@@ -74,13 +76,19 @@ TEST(StatusFormat, ThreadCpuIsTheThreadsOwn) {
     burner = ::gettid();
     while (!measured.load()) std::this_thread::yield();
   });
-  while (burner.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::thread s([&] {
+    sleeper = ::gettid();
+    while (!measured.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  });
+  while (burner.load() == 0 || sleeper.load() == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   double busy[4] = {0, 0, 0, 0};
   double idle[4] = {0, 0, 0, 0};
   EXPECT_TRUE(read_thread_cpu(::getpid(), burner.load(), busy));
-  EXPECT_TRUE(read_thread_cpu(::getpid(), ::gettid(), idle));
+  EXPECT_TRUE(read_thread_cpu(::getpid(), sleeper.load(), idle));
   measured = true;
   t.join();
+  s.join();
   EXPECT_GE(busy[0] + busy[1], 0.2);
   EXPECT_LT(idle[0] + idle[1], busy[0] + busy[1]);
   EXPECT_FALSE(read_thread_cpu(::getpid(), 999999999, busy));
