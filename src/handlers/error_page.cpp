@@ -18,7 +18,8 @@ constexpr std::string_view kPageEnd = "</body></html>\n";
 // (Location or method) goes.
 std::string_view message(int status) {
   switch (status) {
-    case 300:
+    case 300:  // httpd: only the note "variant-list"
+      return "\x01";
     case 301:
     case 302:
     case 307:
@@ -44,7 +45,7 @@ std::string_view message(int status) {
       return "<p>The requested method \x01 is not allowed for this URL.</p>\n";
     case 406:
       return "<p>An appropriate representation of the requested resource could not be found "
-             "on this server.</p>\n";
+             "on this server.</p>\n\x01";
     case 408:
       return "<p>Server timeout waiting for the HTTP request from the client.</p>\n";
     case 410:
@@ -117,6 +118,17 @@ std::string_view method_of(const Request* req, const ErrorExtras& extras) {
   if (!extras.method.empty()) return extras.method;
   if (req != nullptr) return req->method_name;
   return {};
+}
+
+// The variable part of `status`'s page into `out`: mod_negotiation's variant list (HTML
+// already) for 300 and 406, else the Location (3xx) or the method, escaped.
+void append_variable(std::string& out, int status, const Request* req, const ErrorExtras& extras) {
+  if (status == 300 || status == 406) {
+    out.append(extras.variant_list);
+    return;
+  }
+  const bool is_redirect = status >= 300 && status < 400;
+  append_html_escaped(out, is_redirect ? extras.location : method_of(req, extras));
 }
 
 }  // namespace
@@ -208,8 +220,7 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
     // httpd's ap_send_error_response: ap_psignature("<hr>\n", r) before the page's end.
     std::string body = p.head;
     if (p.variable) {
-      const bool is_redirect = status >= 300 && status < 400;
-      append_html_escaped(body, is_redirect ? extras.location : method_of(req, extras));
+      append_variable(body, status, req, extras);
       body.append(p.tail);
     }
     body.resize(body.size() - kPageEnd.size());
@@ -225,8 +236,7 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
   if (p.variable) {
     // Escaped into the body buffer directly (no temporary string).
     size_t before = resp.body_mem.size();
-    bool is_redirect = status >= 300 && status < 400;
-    append_html_escaped(resp.body_mem, is_redirect ? extras.location : method_of(req, extras));
+    append_variable(resp.body_mem, status, req, extras);
     resp.chunks.back().length += resp.body_mem.size() - before;
     resp.append_body(p.tail);
   }
@@ -240,6 +250,7 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
   if (status >= 300 && status < 400 && !extras.location.empty())
     resp.add_header("Location", extras.location);
   if (status == 405 && !extras.allow.empty()) resp.add_header("Allow", extras.allow);
+  resp.fields.append(extras.headers);
   if (!extras.www_authenticate.empty())
     resp.add_header("WWW-Authenticate", extras.www_authenticate);
   if (status == 416 && extras.entity_length >= 0) {

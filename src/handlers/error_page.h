@@ -16,10 +16,12 @@ namespace tern {
 
 // Per-call details that some statuses need.
 struct ErrorExtras {
-  std::string_view location;   // 3xx: Location value (also linked from the body)
-  std::string_view allow;      // 405: Allow value
-  std::string_view method;     // 405/501: named in the body (from the request if empty)
-  int64_t entity_length = -1;  // 416: adds Content-Range: bytes */N when >= 0
+  std::string_view location;      // 3xx: Location value (also linked from the body)
+  std::string_view allow;         // 405: Allow value
+  std::string_view method;        // 405/501: named in the body (from the request if empty)
+  int64_t entity_length = -1;     // 416: adds Content-Range: bytes */N when >= 0
+  std::string_view headers;       // fields kept on the error (httpd's err_headers_out)
+  std::string_view variant_list;  // 300/406: mod_negotiation's list of variants (HTML)
   // 401: the WWW-Authenticate value authentication left (httpd's err_headers_out).
   std::string_view www_authenticate;
 };

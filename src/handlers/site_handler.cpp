@@ -1,5 +1,7 @@
 #include "handlers/site_handler.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -70,6 +72,13 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   for (const Module* m : all_modules()) {
     if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
       h->add_hooks(m->hooks, m->phases);
+  }
+  // mod_negotiation's MultiViews reads the same types; its type_checker runs first (as
+  // httpd's APR_HOOK_FIRST), before mod_mime's.
+  if (module_enabled(config->active_modules, "negotiation_module")) {
+    h->negotiation_ = std::make_unique<NegotiationHooks>(&h->mime_, &h->log_);
+    h->type_checker_.insert(h->type_checker_.begin(), h->negotiation_.get());
+    h->handlers_.push_back(h->negotiation_.get());
   }
   h->static_options_.document_root = h->config_->document_root;
   // mod_dir's DirectoryIndex: none without dir_module active (a directory is then 403).
@@ -205,8 +214,8 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     render_error(status, &req, {}, resp);
     return;
   }
-  RequestRec r{req,     ctx, resp,      *config_, filename, url_path, {}, {}, {},
-               nullptr, {},  redirects, this,     {},       {},       {}, {}, false};
+  RequestRec r{req, ctx,       resp, *config_, filename, url_path, {}, {},    {}, nullptr,
+               {},  redirects, this, {},       {},       {},       {}, false, {}, {}};
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -273,8 +282,10 @@ void SiteHandler::run_phases(RequestRec& r) const {
   int rc = satisfy_any_granted(r) ? kOk : run_access(r);
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
+  ErrorExtras e;
+  e.headers = r.err_headers;
+  e.variant_list = r.variant_list;
   if (rc != kOk) {
-    ErrorExtras e;
     e.location = r.location;
     if (rc == 401) e.www_authenticate = r.www_authenticate;
     render_error(rc, &req, e, resp);
@@ -288,7 +299,10 @@ void SiteHandler::run_handler(RequestRec& r) const {
     const int rc = hook->handler(r);
     if (rc == kDeclined) continue;
     if (rc != kOk) {
-      render_error(rc, &r.req, {}, r.resp);
+      ErrorExtras e;
+      e.headers = r.err_headers;
+      e.variant_list = r.variant_list;
+      render_error(rc, &r.req, e, r.resp);
     } else if (r.resp.task || r.resp.status < 400) {
       run_output_filters(r);  // not for an error page the handler rendered
     }
@@ -354,6 +368,39 @@ int SiteHandler::DefaultHook::handler(RequestRec& r) const {
   return kOk;
 }
 
+int SiteHandler::negotiate_index(RequestRec& r) const {
+  if (negotiation_ == nullptr || static_options_.directory_index == nullptr || r.dir == nullptr ||
+      r.url_path.empty() || r.url_path.back() != '/' || (dir_options(*r.dir) & kOptMultiViews) == 0)
+    return 0;
+  struct stat st;
+  if (::stat(r.filename.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return 0;
+  const std::string dir = r.filename;
+  int error = 0;  // httpd's mod_dir: the last failure other than 404, if nothing serves
+  const std::vector<std::string>& names = *static_options_.directory_index;
+  for (const std::string& index : names) {
+    r.filename.assign(dir).append(index);
+    if (::stat(r.filename.c_str(), &st) == 0) {
+      if (S_ISREG(st.st_mode)) {
+        r.filename.assign(dir);  // the static path serves it (and its cache)
+        return 0;
+      }
+      continue;
+    }
+    r.err_headers.clear();
+    const size_t fields = r.resp.fields.size();
+    const int rc = negotiation_->type_checker(r);
+    if (rc == kOk) return 0;  // r.filename is the chosen variant
+    r.resp.fields.resize(fields);
+    // A 300, or a 406 of the last name, answers with its headers; other failures are
+    // kept (the variant list stays: httpd stores it in the main request's notes).
+    if ((rc >= 300 && rc < 400) || (rc == 406 && &index == &names.back())) return rc;
+    r.err_headers.clear();
+    if (rc != kDeclined && rc != 404) error = rc;
+  }
+  r.filename.assign(dir);
+  return error;
+}
+
 int SiteHandler::directory_handler(RequestRec& rec) const {
   // mod_autoindex, the handler of a directory without an index file (autoindex.h).
   if (autoindex_active_) return autoindex_directory(rec, autoindex_site_);
@@ -374,6 +421,13 @@ void SiteHandler::default_handler(RequestRec& rec) const {
   switch (req.method) {
     case Method::kGet:
     case Method::kHead:
+      if (const int status = negotiate_index(rec); status != 0) {
+        ErrorExtras e;
+        e.headers = rec.err_headers;
+        e.variant_list = rec.variant_list;
+        render_error(status, &req, e, resp);
+        return;
+      }
       serve_file(rec);
       return;
     case Method::kOptions:
@@ -451,6 +505,7 @@ void SiteHandler::serve_file(RequestRec& rec) const {
     // No filter took the body: serve the ranges now, keeping the Vary a filter added.
     std::string vary(resp.header("Vary").value_or(""));
     resp.clear_keep_env();
+    resp.fields.append(rec.err_headers);  // mod_negotiation's Vary, TCN, Content-Location
     r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path, meta, &typer,
                        resp);
     if (!vary.empty() && r.status != 304) resp.add_header("Vary", vary);
@@ -458,6 +513,7 @@ void SiteHandler::serve_file(RequestRec& rec) const {
   }
   ErrorExtras e;
   e.location = r.location;
+  e.headers = rec.err_headers;  // mod_negotiation's Vary, TCN, Content-Location
   if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
   render_error(r.status, &req, e, resp);
 }

@@ -25,6 +25,7 @@
 #include "modules/autoindex.h"
 #include "modules/mime/mime_hooks.h"
 #include "modules/module.h"
+#include "modules/negotiation/negotiation_hooks.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -118,6 +119,11 @@ class SiteHandler : public Handler, public RequestPipeline {
   // file's sub-request); false when AddHandler gave it a handler that then answered.
   bool retype(RequestRec& r) const;
   void default_handler(RequestRec& r) const;
+  // mod_dir with MultiViews: a DirectoryIndex name that is no file ("index") negotiated
+  // among its variants ("index.html.en"), as httpd's index sub-request does. 0 when
+  // r.filename now names the file to serve (or the static path should look itself),
+  // else the status to answer.
+  int negotiate_index(RequestRec& r) const;
   // The output filters over a handler's response; true when one transformed the body.
   bool run_output_filters(RequestRec& r) const;
   // Static files (GET/HEAD) through the output filters, ranges after them.
@@ -130,7 +136,8 @@ class SiteHandler : public Handler, public RequestPipeline {
 
   std::shared_ptr<const Config> config_;
   MimeTable mime_;
-  std::unique_ptr<MimeHooks> mime_hooks_;  // mod_mime's type_checker over mime_
+  std::unique_ptr<NegotiationHooks> negotiation_;  // mod_negotiation's hooks over mime_
+  std::unique_ptr<MimeHooks> mime_hooks_;          // mod_mime's type_checker over mime_
   std::unique_ptr<ErrorPages> pages_;
   ScopeWalk scopes_;
   std::vector<const ModuleHooks*> translate_;      // translate_name hooks, in order

@@ -87,6 +87,11 @@ struct RequestRec {
   ContentMeta content;
   // A ScriptAlias mapped the URL (httpd's note "alias-forced-type"): CGI needs no ExecCGI.
   bool script_aliased = false;
+  // httpd's r->err_headers_out: fields ("Name: value\r\n") every response to this
+  // request carries, an error page's too (mod_negotiation's Vary, TCN, Alternates).
+  std::string err_headers;
+  // httpd's note "variant-list": the HTML list of variants a 300 or 406 page shows.
+  std::string variant_list;
 };
 
 // The request phases a module can hook, in httpd's order.

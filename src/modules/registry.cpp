@@ -23,6 +23,7 @@ extern const Module status_module;
 extern const Module cgid_module;
 extern const Module cgi_module;
 extern const Module env_module;
+extern const Module negotiation_module;
 extern const Module deflate_module;
 extern const Module filter_module;
 extern const Module auth_basic_module;
@@ -47,7 +48,7 @@ const Module* const kModules[] = {
     &modules::cgi_module,           &modules::env_module,        &modules::deflate_module,
     &modules::filter_module,        &modules::auth_basic_module, &modules::authn_core_module,
     &modules::authn_file_module,    &modules::authz_user_module, &modules::setenvif_module,
-    &modules::access_compat_module, &modules::autoindex_module,
+    &modules::access_compat_module, &modules::autoindex_module,  &modules::negotiation_module,
 };
 
 }  // namespace

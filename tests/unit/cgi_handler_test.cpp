@@ -83,7 +83,9 @@ class CgiHandlerTest : public ::testing::Test {
                  {},
                  {},
                  {},
-                 true};
+                 true,
+                 {},
+                 {}};
     return handler_->run(r, location ? location : &loc);
   }
   std::string root_;
@@ -112,7 +114,8 @@ TEST_F(CgiHandlerTest, HandlerHookServesOnlyCgiScript) {
   req_.path = "/cgi-bin/ok.sh";
   RequestRec r{req_,    ctx_, resp, *config_, filename, "/cgi-bin/ok.sh",
                {},      {},   {},   nullptr,  "",       0,
-               nullptr, {},   {},   {},       {},       true};
+               nullptr, {},   {},   {},       {},       true,
+               {},      {}};
   EXPECT_EQ(handler_->handler(r), kDeclined);  // the default handler's request
   r.handler = "server-status";
   EXPECT_EQ(handler_->handler(r), kDeclined);

@@ -55,6 +55,44 @@ char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
 }
 
+// One extension's contribution (key lower-cased) to `d`, as httpd's find_ct loop body;
+// true when it set a type, charset, language or encoding (httpd's "found").
+bool apply_extension(const MimeDirConfig* conf, const MimeTable& table, std::string_view lk,
+                     MimeDecision& d, std::string_view& charset, FindScratch& s) {
+  const MimeExtInfo* info = nullptr;
+  if (conf != nullptr && !conf->ext.empty()) {
+    auto it = conf->ext.find(lk);
+    if (it != conf->ext.end()) info = &it->second;
+  }
+  bool found = false;
+  if (info == nullptr || !info->type) {
+    std::string_view t = table.lookup_extension(lk);
+    if (!t.empty()) {
+      d.meta.type = t;
+      found = true;
+    }
+  }
+  if (info == nullptr) return found;
+  if (info->type && !info->type->empty()) {
+    d.meta.type = *info->type;
+    found = true;
+  }
+  if (info->charset && !info->charset->empty()) {
+    charset = *info->charset;
+    found = true;
+  }
+  if (info->language && !info->language->empty()) {
+    append_list(d.meta.language, s.language, *info->language, ",");  // apr_array_pstrcat
+    found = true;
+  }
+  if (info->encoding && !info->encoding->empty()) {
+    append_list(d.meta.encoding, s.encoding, *info->encoding, ", ");
+    found = true;
+  }
+  if (info->handler && !info->handler->empty()) d.handler = *info->handler;
+  return found;
+}
+
 // `type` with its charset parameter (if any) replaced by `charset` (httpd's analyze_ct
 // rewrite, for the common "type/sub[; params]" form), written to `out`.
 std::string_view with_charset(std::string_view type, std::string_view charset, std::string& out) {
@@ -132,7 +170,8 @@ std::unique_ptr<ModuleConfig> MimeDirConfig::merge(const ModuleConfig& add_base)
 }
 
 MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table,
-                               std::string_view filename) {
+                               std::string_view filename, std::vector<std::string_view>* exceptions,
+                               bool* found_metadata) {
   MimeDecision d;
   const size_t slash = filename.rfind('/');
   std::string_view fn = slash == std::string_view::npos ? filename : filename.substr(slash + 1);
@@ -140,6 +179,8 @@ MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table
   size_t i = 0;
   while (i < fn.size() && fn[i] == '.') ++i;
   const size_t dot = fn.find('.', i);
+  if (exceptions != nullptr) exceptions->push_back(fn.substr(0, dot));
+  if (found_metadata != nullptr) *found_metadata = false;
   fn = dot == std::string_view::npos ? std::string_view() : fn.substr(dot + 1);
   FindScratch& s = scratch();
   std::string_view charset;
@@ -149,26 +190,17 @@ MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table
     std::string_view ext = fn.substr(0, next);
     fn = next == std::string_view::npos ? std::string_view() : fn.substr(next + 1);
     if (ext.empty()) continue;  // "bad..html"
-    if (ext.size() > sizeof(key)) continue;
-    for (size_t k = 0; k < ext.size(); ++k) key[k] = lower(ext[k]);
-    const std::string_view lk(key, ext.size());
-    const MimeExtInfo* info = nullptr;
-    if (conf != nullptr && !conf->ext.empty()) {
-      auto it = conf->ext.find(lk);
-      if (it != conf->ext.end()) info = &it->second;
+    // httpd's "found": the extension set metadata (a handler alone does not count).
+    bool found = false;
+    if (ext.size() <= sizeof(key)) {
+      for (size_t k = 0; k < ext.size(); ++k) key[k] = lower(ext[k]);
+      found = apply_extension(conf, table, std::string_view(key, ext.size()), d, charset, s);
     }
-    if (info == nullptr || !info->type) {
-      std::string_view t = table.lookup_extension(lk);
-      if (!t.empty()) d.meta.type = t;
+    if (found) {
+      if (found_metadata != nullptr) *found_metadata = true;
+    } else if (exceptions != nullptr) {
+      exceptions->push_back(ext);
     }
-    if (info == nullptr) continue;
-    if (info->type && !info->type->empty()) d.meta.type = *info->type;
-    if (info->charset && !info->charset->empty()) charset = *info->charset;
-    if (info->language && !info->language->empty())
-      append_list(d.meta.language, s.language, *info->language, ",");  // apr_array_pstrcat
-    if (info->encoding && !info->encoding->empty())
-      append_list(d.meta.encoding, s.encoding, *info->encoding, ", ");
-    if (info->handler && !info->handler->empty()) d.handler = *info->handler;
   }
   if (!charset.empty() && !d.meta.type.empty())
     d.meta.type = with_charset(d.meta.type, charset, s.type);

@@ -55,7 +55,12 @@ struct MimeDecision {
 // else `table`), charset, language, encoding and handler. `conf` may be null. Views
 // point into `conf`, `table` or this thread's buffers (valid until the thread's next
 // call). Allocates nothing unless a charset, two languages or two encodings combine.
+// With `exceptions` (httpd's note "ap-mime-exceptions-list", for mod_negotiation): it
+// receives the base name and every extension that set no type, charset, language or
+// encoding (views into `filename`); the result is true when some extension did.
 MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table,
-                               std::string_view filename);
+                               std::string_view filename,
+                               std::vector<std::string_view>* exceptions = nullptr,
+                               bool* found_metadata = nullptr);
 
 }  // namespace tern
