@@ -134,27 +134,6 @@ void append_os_escaped_path(std::string& out, std::string_view path, bool partia
   }
 }
 
-void append_html_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      case '&':
-        out.append("&amp;");
-        break;
-      case '"':
-        out.append("&quot;");
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
-
 int natural_compare(std::string_view a, std::string_view b, bool fold_case) {
   size_t ai = 0, bi = 0;
   for (;;) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "handlers/error_page.h"
+
 namespace tern::autoindex {
 
 // httpd's ap_strcmp_match(str, pattern) == 0: `*` matches any run, `?` one byte;
@@ -22,8 +24,8 @@ std::string format_size(int64_t size);
 // [A-Za-z0-9$-_.+!*'(),:;@&=/~]; unless `partial`, "./" first when a ':' precedes any '/'.
 void append_os_escaped_path(std::string& out, std::string_view path, bool partial);
 
-// httpd's ap_escape_html: <, >, & and " as entities.
-void append_html_escaped(std::string& out, std::string_view text);
+// httpd's ap_escape_html: <, >, & and " as entities (the error pages' own).
+using ::tern::append_html_escaped;
 
 // APR's apr_strnatcmp / apr_strnatcasecmp: a "natural" comparison, digit runs compared
 // as numbers (leading zeros as fractions); <0, 0, >0.

@@ -8,21 +8,12 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "config/config_values.h"
 #include "util/regex.h"
 
 namespace tern {
 
 namespace {
-
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // One piece of a word: literal text, a %{VARIABLE}, or a function of a word.
 struct Part;
@@ -589,7 +580,8 @@ bool eval_node(const Node& n, const ExprContext& c) {
       if (n.op == "-n") return !v.empty();
       if (n.op == "-z") return v.empty();
       if (n.op == "-T")
-        return !v.empty() && v != "0" && !ieq(v, "off") && !ieq(v, "false") && !ieq(v, "no");
+        return !v.empty() && v != "0" && !cfg::iequals(v, "off") && !cfg::iequals(v, "false") &&
+               !cfg::iequals(v, "no");
       if (n.op == "-R") return c.ctx != nullptr && ip_in(c.ctx->client_ip, v);
       struct stat st;
       const bool link = n.op == "-L" || n.op == "-h";

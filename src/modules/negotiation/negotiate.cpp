@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "handlers/error_page.h"
+
 namespace tern::negotiation {
 
 namespace {
@@ -430,29 +432,6 @@ std::string format_source_q(float q) {
 
 // httpd's ap_escape_path_segment: %-escapes what may not appear in a path segment.
 
-std::string escape_html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out.append("&amp;");
-        break;
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      case '"':
-        out.append("&quot;");
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // httpd's set_neg_headers: Vary from the dimensions the variants differ in, TCN, and
 // Alternates when asked for.
 void set_neg_headers(const State& st, const std::vector<Variant>& vars, bool choice, Outcome& out) {
@@ -557,7 +536,8 @@ std::string variant_list_html(const std::vector<Variant>& variants) {
   std::string out = "Available variants:\n<ul>\n";
   for (const Variant& v : variants) {
     out.append("<li><a href=\"").append(escape_path_segment(v.file_name)).append("\">");
-    out.append(escape_html(v.file_name)).append("</a> ");
+    append_html_escaped(out, v.file_name);
+    out.append("</a> ");
     if (!v.mime_type.empty()) out.append(", type ").append(v.mime_type);
     if (!v.languages.empty()) out.append(", language ").append(join_languages(v));
     if (!v.charset.empty()) out.append(", charset ").append(v.charset);
