@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -139,6 +140,9 @@ TEST_F(DebianTree, ServesAsDebiansApache2) {
       EXPECT_EQ(t->body, a->body);
     }
   }
+  // httpd's and tern's graceful stops (SIGTERM), then whatever is left of their groups.
+  EXPECT_EQ(apache.finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(tern_server->finish(SIGTERM).exit_code, 0);
 }
 
 }  // namespace

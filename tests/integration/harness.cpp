@@ -136,6 +136,9 @@ ProcessResult BackgroundProcess::finish(int sig, int timeout_ms) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  // A server's children (its own process group) must not outlive the test: a killed
+  // httpd parent leaves them holding the port.
+  ::kill(-pid_, SIGKILL);
   pid_ = -1;
   r.output = slurp(dir_.path() + "/out");
   return r;

@@ -58,12 +58,13 @@ class BackgroundProcess {
  public:
   // Starts `argv` with stdout and stderr captured.
   explicit BackgroundProcess(const std::vector<std::string>& argv);
-  // Kills it (SIGKILL) when still running.
+  // Kills it (SIGKILL) when still running, and anything left of its process group.
   ~BackgroundProcess();
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
   // Sends `sig` (0: none), waits up to `timeout_ms` for the exit and returns the result
-  // (exit_code -1 on timeout, after which it is killed).
+  // (exit_code -1 on timeout, after which it is killed); then kills what is left of its
+  // process group (a server's children).
   ProcessResult finish(int sig, int timeout_ms = 30000);
 
  private:
