@@ -108,7 +108,10 @@ std::string fingerprint(const tern::Config& c) {
   for (const auto& l : c.listens) add(l.host), num(l.port), add(l.file), num(l.line);
   for (const auto& d : c.directory_index) add(d);
   add(c.types_config);
-  for (const auto& [k, v] : c.add_types) add(k), add(v);
+  for (const auto& sec : c.sections)
+    num(static_cast<int>(sec.kind)), add(sec.pattern), num(sec.parent), num(sec.else_of);
+  for (const auto& f : c.access_file_names) add(f);
+  num(static_cast<long long>(c.virtual_hosts.size()));
   num(c.keep_alive), num(c.keep_alive_timeout.count()), num(c.max_keep_alive_requests);
   num(c.timeout.count()), num(c.listen_backlog), num(static_cast<long long>(c.limit_request_line));
   num(static_cast<long long>(c.limit_request_field_size));
