@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,10 @@ struct Config {
   std::vector<SectionSpec> sections;
   // AccessFileName: the .htaccess file names looked for in each directory, in order.
   std::vector<std::string> access_file_names{".htaccess"};
+  // The parameters defined at the end of reading (-D, Define), for <IfDefine> and ${NAME}
+  // in .htaccess files, which httpd reads with the server's defines.
+  std::set<std::string> defines;
+  std::map<std::string, std::string> define_vars;
   // What per-directory directives at server level set for modules whose setters build
   // their own configuration (httpd's lookup_defaults), by module_index().
   ModuleDirSlots server_module_dir;

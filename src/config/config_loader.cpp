@@ -78,6 +78,8 @@ LoadResult finish(BuildState& st, const std::string& main_file, int main_lines) 
     return failed(st);
   }
   c.active_modules = st.modules.result();
+  c.defines = st.defines;
+  c.define_vars = st.vars;
   // Each <VirtualHost> starts from the main server as read to the end (httpd merges the
   // server configs after reading every file).
   cfg::build_vhosts(st);

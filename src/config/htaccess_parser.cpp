@@ -11,6 +11,9 @@ bool parse_htaccess(std::string_view text, const std::string& path, const std::s
   cfg::BuildState st;
   st.server_root = server.server_root;
   st.modules = cfg::ModuleSet::from_result(server.active_modules);
+  // <IfDefine> and ${NAME} see the server's parameters, as httpd's .htaccess does.
+  st.defines = server.defines;
+  st.vars = server.define_vars;
   st.in_htaccess = true;
   st.htaccess_allow = limits.allow_override;
   if (limits.override_list != nullptr) st.htaccess_override_list = *limits.override_list;

@@ -139,6 +139,13 @@ TEST_F(DirectoryScopeTest, AllowOverrideOptionsListLimitsWhichOptions) {
   EXPECT_NE(last_log_.find("Option ExecCGI not allowed here"), std::string::npos) << last_log_;
 }
 
+TEST_F(DirectoryScopeTest, HtaccessSeesTheServersDefines) {
+  // An .htaccess <IfDefine> must not be skipped for a parameter the server defines.
+  dir.write("www/a/.htaccess", "<IfDefine LOCKED>\nSetHandler locked-${WHO}\n</IfDefine>\n");
+  build("Define LOCKED\nDefine WHO admin\n<Directory ${R}>\nAllowOverride All\n</Directory>\n");
+  EXPECT_EQ(handler("/a/f"), "locked-admin");
+}
+
 TEST_F(DirectoryScopeTest, AllowOverrideListAllowsNamedDirectivesOnly) {
   dir.write("www/a/.htaccess", "SetHandler listed\n");
   dir.write("www/b/.htaccess", "Options +Indexes\n");
