@@ -81,7 +81,7 @@ PasswordFile PasswordFile::parse(std::string_view text) {
 }
 
 const std::string* PasswordFile::find(std::string_view user) const {
-  auto it = users_.find(std::string(user));
+  auto it = users_.find(user);
   return it == users_.end() ? nullptr : &it->second;
 }
 
