@@ -68,6 +68,14 @@ TEST_F(PasswordFileCacheTest, MissingFileIsAnError) {
   EXPECT_NE(err, 0);
 }
 
+TEST_F(PasswordFileCacheTest, OversizedFileIsRefusedByItsSize) {
+  write("alice:one\n");
+  fs::resize_file(path_, (uintmax_t{64} << 20) + 1);  // sparse: nothing to read
+  int err = 0;
+  EXPECT_EQ(cache_.get(path_, &err), nullptr);
+  EXPECT_EQ(err, EFBIG);
+}
+
 TEST_F(PasswordFileCacheTest, RereadsAChangedFileWithinSeconds) {
   write("alice:one\n");
   int err = 0;

@@ -81,7 +81,7 @@ PasswordFile PasswordFile::parse(std::string_view text) {
 }
 
 const std::string* PasswordFile::find(std::string_view user) const {
-  auto it = users_.find(std::string(user));
+  auto it = users_.find(user);
   return it == users_.end() ? nullptr : &it->second;
 }
 
@@ -111,7 +111,15 @@ std::shared_ptr<const PasswordFile> PasswordFileCache::get(const std::string& pa
       return e.file;
     }
   }
+  // Refuse an oversized file before reading it, not after reading kMaxFile bytes of it
+  // on every request (a failed read is not cached).
+  if (st.st_size > kMaxFile) {
+    *err = EFBIG;
+    if (it != entries_.end()) entries_.erase(it);
+    return nullptr;
+  }
   std::string text;
+  text.reserve(static_cast<size_t>(st.st_size));
   if (!read_all(fd.get(), &text, err)) {
     if (it != entries_.end()) entries_.erase(it);
     return nullptr;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,7 +26,12 @@ class PasswordFile {
   const std::string* find(std::string_view user) const;
 
  private:
-  std::unordered_map<std::string, std::string> users_;
+  // Transparent, so find() looks a string_view up without copying it into a string.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, Hash, std::equal_to<>> users_;
 };
 
 // The password files of a process, by path. Thread-safe.
