@@ -1,25 +1,16 @@
 #include "http/special_env.h"
 
+#include "http/char_class.h"
+
 namespace tern {
 
 namespace {
 
-// The token `tok` (lower case) in a comma-separated header value, ignoring case.
+// The token `tok` in a comma-separated header value, ignoring case.
 bool has_token(std::string_view value, std::string_view tok) {
   while (!value.empty()) {
     const size_t comma = value.find(',');
-    std::string_view t = value.substr(0, comma);
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-    if (t.size() == tok.size()) {
-      bool eq = true;
-      for (size_t i = 0; eq && i < t.size(); ++i) {
-        char c = t[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-        eq = c == tok[i];
-      }
-      if (eq) return true;
-    }
+    if (iequals(chars::trim_ows(value.substr(0, comma)), tok)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }

@@ -1,20 +1,15 @@
 #include "modules/mime/mime_dir.h"
 
+#include "config/config_values.h"
+
 namespace tern {
 
 namespace {
 
-std::string lower_copy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  return out;
-}
-
 // The extension as httpd keys it: lower case, one leading dot dropped.
 std::string ext_key(std::string_view e) {
   if (!e.empty() && e.front() == '.') e.remove_prefix(1);
-  return lower_copy(e);
+  return cfg::to_lower(e);
 }
 
 // httpd's remove_items: the attribute a Remove* names becomes "" (set or not, mapped or
@@ -106,8 +101,7 @@ std::string_view with_charset(std::string_view type, std::string_view charset, s
         type.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1);
     while (!param.empty() && (param.front() == ' ' || param.front() == '\t'))
       param.remove_prefix(1);
-    bool is_charset = param.size() >= 8;
-    for (size_t i = 0; is_charset && i < 8; ++i) is_charset = lower(param[i]) == "charset="[i];
+    const bool is_charset = cfg::iequals(param.substr(0, 8), "charset=");
     if (!is_charset && !param.empty()) {
       out.append("; ");
       out.append(param);
@@ -140,7 +134,7 @@ std::optional<std::string>& mime_attr(MimeExtInfo& info, MimeAttr a) {
 void MimeDirConfig::add(MimeAttr a, std::string_view extension, std::string_view value) {
   const std::string key = ext_key(extension);
   std::optional<std::string>& v = mime_attr(ext[key], a);
-  v = lower_copy(value);
+  v = cfg::to_lower(value);
   // httpd applies a scope's removals after all its additions (at merge).
   for (const auto& [name, attr] : removes)
     if (name == key) mime_attr(ext[key], attr).emplace();
