@@ -362,15 +362,21 @@ class FakeBackend final : public ResponseTask {
   size_t off_ = 0;
 };
 
-TEST(DeflateWrapTask, CompressesABackendThroughASlowClient) {
-  const std::vector<std::string> types{"text/html"};
+// A wrap task compressing text/html for a gzip client, over a backend that declares
+// `type` and a length.
+std::unique_ptr<ResponseTask> wrap_for_html(std::string type, const std::string& body) {
+  static const std::vector<std::string> types{"text/html"};
   DeflateMatch m;
   m.types = &types;
   DeflateRequest rq;
   rq.accept_encoding = "gzip";
+  return make_deflate_wrap_task(std::make_unique<FakeBackend>(std::move(type), body, true), rq, m,
+                                AlterEtag::kAddSuffix, GzipSettings{});
+}
+
+TEST(DeflateWrapTask, CompressesABackendThroughASlowClient) {
   const std::string body = random_text(300000, 11);
-  auto task = make_deflate_wrap_task(std::make_unique<FakeBackend>("text/html", body, true), rq, m,
-                                     AlterEtag::kAddSuffix, GzipSettings{});
+  auto task = wrap_for_html("text/html", body);
   FakeIo io;
   int steps = 0;
   for (TaskStep st = TaskStep::kWaitBackend; st != TaskStep::kDone; ++steps) {
@@ -388,14 +394,8 @@ TEST(DeflateWrapTask, CompressesABackendThroughASlowClient) {
 }
 
 TEST(DeflateWrapTask, OtherTypesPassThroughWithTheirLength) {
-  const std::vector<std::string> types{"text/html"};
-  DeflateMatch m;
-  m.types = &types;
-  DeflateRequest rq;
-  rq.accept_encoding = "gzip";
   const std::string body = random_text(20000, 12);
-  auto task = make_deflate_wrap_task(std::make_unique<FakeBackend>("image/png", body, true), rq, m,
-                                     AlterEtag::kAddSuffix, GzipSettings{});
+  auto task = wrap_for_html("image/png", body);
   FakeIo io;
   io.room = 1 << 20;
   EXPECT_EQ(task->step(io), TaskStep::kDone);
