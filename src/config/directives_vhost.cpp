@@ -158,8 +158,13 @@ std::string parse_vhost_address(std::string_view w, std::vector<VhostAddress>& o
 std::string open_virtual_host(BuildState& st, const Cmd& c) {
   VhostDraft d;
   for (const Word& w : c.args) {
+    const size_t before = d.addresses.size();
     std::string err = parse_vhost_address(w.text, d.addresses);
     if (!err.empty()) return err + " ('" + shorten(w.text) + "')";
+    // Each unresolved name is reported, not only a section left with no address at all.
+    if (d.addresses.size() == before && !w.text.empty())
+      st.warn({c.file, c.line},
+              "AH00547: Could not resolve host name " + shorten(w.text) + " -- ignoring!");
   }
   if (d.addresses.empty())
     st.warn({c.file, c.line},

@@ -1,19 +1,13 @@
 #include "http/vhost_select.h"
 
+#include "http/request.h"
+
 namespace tern {
 
 namespace {
 
 char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // The host of a Host value without its port, brackets or trailing dots (fix_hostname).
@@ -32,7 +26,7 @@ std::string_view host_only(std::string_view h) {
 // An IPv4-mapped IPv6 address as its IPv4 form (apr_sockaddr_equal treats them as equal).
 std::string_view unmapped(std::string_view ip) {
   constexpr std::string_view kMapped = "::ffff:";
-  if (ip.size() > kMapped.size() && iequal(ip.substr(0, kMapped.size()), kMapped) &&
+  if (ip.size() > kMapped.size() && iequals(ip.substr(0, kMapped.size()), kMapped) &&
       ip.find('.') != std::string_view::npos)
     ip.remove_prefix(kMapped.size());
   return ip;
@@ -98,10 +92,10 @@ const VhostSelector::Chain* VhostSelector::find_chain(std::string_view ip, uint1
 
 bool VhostSelector::matches(size_t site, std::string_view host) const {
   const VhostNames& v = vhosts_[site - 1];
-  if (iequal(v.server_name, host)) return true;
+  if (iequals(v.server_name, host)) return true;
   for (const std::string& a : v.aliases) {
     if (a.find_first_of("*?") != std::string::npos ? wildcard_match_nocase(host, a)
-                                                   : iequal(a, host))
+                                                   : iequals(a, host))
       return true;
   }
   return false;
@@ -121,7 +115,7 @@ size_t VhostSelector::select(std::string_view local_ip, uint16_t local_port,
   // httpd's fallback: the name as written on the <VirtualHost> line.
   for (size_t site : chain->sites) {
     for (const VhostNames::Address& a : vhosts_[site - 1].addresses) {
-      if (a.ip == chain->ip && a.port == chain->port && iequal(a.as_written, host)) return site;
+      if (a.ip == chain->ip && a.port == chain->port && iequals(a.as_written, host)) return site;
     }
   }
   return chain->sites.front();
