@@ -142,7 +142,6 @@ void emit_head(std::string& out, const RequestRec& r, const AutoindexDirConfig& 
     out.append(title);
     out.append("</h1>\n");
   }
-  (void)r;
 }
 
 // httpd's emit_tail: readme file, ServerSignature, postamble.
