@@ -66,10 +66,6 @@ std::string_view entry_type(const RequestRec& r, const AutoindexSite& site, std:
   return type_noparam(find_content_type(conf, *site.mime, name).meta.type);
 }
 
-bool iequal(std::string_view a, std::string_view b) {
-  return byte_compare(a, b, true) == 0;
-}
-
 // A HeaderName/ReadmeName file as httpd's subrequest finds it: HTML (inserted as is),
 // other text (escaped in <pre>), or nothing.
 struct Included {
@@ -83,8 +79,8 @@ Included load_included(const RequestRec& r, const std::string& dirpath, const st
   const std::string path =
       name.starts_with('/') ? std::string(site.document_root) + name : dirpath + name;
   const std::string_view type = entry_type(r, site, name);
-  const bool html = iequal(type, "text/html") || iequal(type, "application/xhtml+xml");
-  const bool text = type.size() >= 5 && iequal(type.substr(0, 5), "text/");
+  const bool html = iequals(type, "text/html") || iequals(type, "application/xhtml+xml");
+  const bool text = type.size() >= 5 && iequals(type.substr(0, 5), "text/");
   if (!html && !text) return inc;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) return inc;
@@ -146,7 +142,6 @@ void emit_head(std::string& out, const RequestRec& r, const AutoindexDirConfig& 
     out.append(title);
     out.append("</h1>\n");
   }
-  (void)r;
 }
 
 // httpd's emit_tail: readme file, ServerSignature, postamble.

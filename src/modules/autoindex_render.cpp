@@ -78,8 +78,8 @@ void append_time(std::string& out, int64_t lm_usec, const AutoindexDirConfig& d)
   struct tm tm {};
   localtime_r(&t, &tm);
   char buf[32];
-  const std::string& fmt = d.datetime_format ? *d.datetime_format : "%Y-%m-%d %H:%M";
-  const size_t n = std::strftime(buf, sizeof(buf), fmt.c_str(), &tm);
+  const char* fmt = d.datetime_format ? d.datetime_format->c_str() : "%Y-%m-%d %H:%M";
+  const size_t n = std::strftime(buf, sizeof(buf), fmt, &tm);
   out.append(buf, n);
 }
 

@@ -229,6 +229,12 @@ TEST(NegotiationEncoding, FixEncodingUsesTheClientsSpelling) {
   EXPECT_EQ(fix_encoding("x-gzip", "br"), "x-gzip");
 }
 
+TEST(NegotiationTcn, PathSegmentEscapeUsesLowerCaseHexAsHttpd) {
+  // httpd's ap_escape_path_segment (c2x): Content-Location "x%7by.html.en" for "x{y.html.en".
+  EXPECT_EQ(escape_path_segment("x{y.html.en"), "x%7by.html.en");
+  EXPECT_EQ(escape_path_segment("a b/c;d"), "a%20b%2fc%3bd");
+}
+
 TEST(NegotiationCharset, AcceptCharsetDecides) {
   std::vector<Variant> v = {var("c.html.latin1", "text/html; charset=iso-8859-1"),
                             var("c.html.utf8", "text/html; charset=utf-8")};

@@ -123,7 +123,7 @@ AcceptItem parse_media_type(std::string_view type) {
 }
 
 std::string escape_path_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);

@@ -430,8 +430,6 @@ std::string format_source_q(float q) {
   return s;
 }
 
-// httpd's ap_escape_path_segment: %-escapes what may not appear in a path segment.
-
 // httpd's set_neg_headers: Vary from the dimensions the variants differ in, TCN, and
 // Alternates when asked for.
 void set_neg_headers(const State& st, const std::vector<Variant>& vars, bool choice, Outcome& out) {

@@ -170,7 +170,9 @@ int NegotiationHooks::type_checker(RequestRec& r) const {
   if (slash == std::string::npos || slash + 1 == r.filename.size()) return kDeclined;
   const std::string dir_name = r.filename.substr(0, slash + 1);
   Scan scan;
-  if (const int rc = read_variants(r, dir_name, r.filename.substr(slash + 1), scan); rc != kOk)
+  if (const int rc =
+          read_variants(r, dir_name, std::string_view(r.filename).substr(slash + 1), scan);
+      rc != kOk)
     return rc;
   std::vector<negotiation::Variant>& variants = scan.variants;
   negotiation::sort_variants(variants);
