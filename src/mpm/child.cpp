@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "mpm/listener.h"
+#include "mpm/run_gate.h"
 
 namespace tern {
 
@@ -38,6 +39,8 @@ ListenerSettings listener_settings(const Config& config, const Scoreboard& score
   ls.graceful_timeout_ms = config.graceful_shutdown_timeout.count();
   ls.max_connections = static_cast<uint64_t>(std::max(0, config.max_connections_per_child));
   ls.exclusive_accept = several_children;
+  // One accepting child per CPU this process may run on; the others stand by.
+  ls.accepting_children = several_children ? usable_cpus() : 0;
   return ls;
 }
 

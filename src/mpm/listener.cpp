@@ -19,13 +19,35 @@ namespace {
 constexpr int kMaxEvents = 256;
 constexpr int kWorkerEvents = 4;
 constexpr int64_t kAdmissionRecheckMs = 10;
+// A standing-by child looks this often whether a lower child stopped accepting.
+constexpr int64_t kStandbyRecheckMs = 50;
 // How connections sit in the workers' epoll set (see hand_back).
 constexpr uint32_t kConnEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
+constexpr size_t kMaxPorts = 4096;  // listen tags are the small integers 1..kMaxPorts
 void* listen_tag(size_t i) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1));
+}
+// The listen socket index of an epoll tag, or -1 for a connection or another fd.
+ssize_t listen_index(const void* tag) {
+  auto v = reinterpret_cast<uintptr_t>(tag);
+  return v >= 1 && v <= kMaxPorts ? static_cast<ssize_t>(v - 1) : -1;
+}
+// True when `fd` is bound to one address (not a wildcard): every connection it accepts
+// has that local address, written to `*out`, and needs no getsockname.
+bool fixed_local_address(int fd, sockaddr_storage* out) {
+  socklen_t len = sizeof *out;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(out), &len) != 0) return false;
+  if (out->ss_family == AF_INET) {
+    return reinterpret_cast<const sockaddr_in*>(out)->sin_addr.s_addr != htonl(INADDR_ANY);
+  }
+  if (out->ss_family == AF_INET6) {
+    const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(out)->sin6_addr;
+    return !IN6_IS_ADDR_UNSPECIFIED(&a);
+  }
+  return false;
 }
 }  // namespace
 
@@ -47,6 +69,7 @@ ConnEntry* ConnEntryPool::acquire(UniqueFd fd, const sockaddr* peer, const socka
   c->paused_wait = ConnWait::kClose;
   c->wait = ConnWait::kClose;  // waits for nothing yet: the first hand_back starts the head phase
   c->registered = false;
+  c->nodelay = false;
   c->phase_start_ms = 0;
   c->progress_ms = 0;
   c->progress_mark = 0;
@@ -77,8 +100,11 @@ Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings&
       gate_(settings.running_workers > 0 ? settings.running_workers : usable_cpus(),
             settings.threads) {
   for (const ListenPort& p : ports) {
-    listen_fds_.push_back(p.fd);
-    protocols_.push_back(p.protocol);
+    Port port;
+    port.fd = p.fd;
+    port.protocol = p.protocol;
+    port.local_fixed = fixed_local_address(p.fd, &port.local);
+    ports_.push_back(port);
   }
   epoll_.add(wake_.fd(), EPOLLIN, nullptr);
   conn_epoll_.add(stop_workers_.fd(), EPOLLIN, nullptr);  // level-triggered: every worker sees it
@@ -94,7 +120,8 @@ Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings&
     if (score) score->status = static_cast<char>(WorkerStatus::kStarting);
     worker_state_.push_back(std::move(w));
   }
-  set_listening(true);
+  standby_ = !first_in_line();
+  set_listening(!standby_);
   last_free_ms_ = monotonic_ms();
   busy_since_ = std::make_unique<BusySince[]>(static_cast<size_t>(settings_.threads));
   for (int i = 0; i < settings_.threads; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
@@ -158,18 +185,22 @@ void Listener::count(ConnWait w, int delta) {
 }
 
 void Listener::set_listening(bool on) {
-  if (on == listening_) return;
-  for (size_t i = 0; i < listen_fds_.size(); ++i) {
+  std::lock_guard lk(listen_mu_);
+  counts_.not_accepting.store(!on);  // also at start: a fresh slot says "accepting"
+  if (on == listening_.load()) return;
+  for (size_t i = 0; i < ports_.size(); ++i) {
     if (on) {
-      // Every child has the shared listen sockets in its own epoll set; with
-      // EPOLLEXCLUSIVE a new connection wakes one of them, not all (thundering herd).
+      // Level-triggered in the workers' set: a worker takes one connection per event
+      // (nginx's model), and a backlog that remains is reported again. Every child has
+      // the shared listen sockets in its own set; EPOLLEXCLUSIVE wakes one of them per
+      // new connection, not all (thundering herd).
       uint32_t ev = EPOLLIN | (settings_.exclusive_accept ? EPOLLEXCLUSIVE : 0u);
-      epoll_.add(listen_fds_[i], ev, listen_tag(i));
+      conn_epoll_.add(ports_[i].fd, ev, listen_tag(i));
     } else {
-      epoll_.remove(listen_fds_[i]);
+      conn_epoll_.remove(ports_[i].fd);
     }
   }
-  listening_ = on;
+  listening_.store(on);
   counts_.not_accepting.store(!on);
 }
 
@@ -199,6 +230,10 @@ void Listener::worker_loop(int index) {
       if (tag == nullptr) return;  // stop_workers_
       if (tag == &expired_) {
         serve_expired(w);
+        continue;
+      }
+      if (ssize_t port = listen_index(tag); port >= 0) {
+        accept_and_serve(static_cast<size_t>(port), w);
         continue;
       }
       auto* c = static_cast<ConnEntry*>(tag);
@@ -285,6 +320,14 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
       (next == ConnWait::kKeepAlive && drain_over_.load())) {
     close_entry(c);
     return;
+  }
+  if (!c->nodelay) {
+    // Nagle would hold the tail of a response while earlier segments are unacknowledged;
+    // a connection closed after one response never needs the flag (close flushes), so
+    // it is set on the first hand-back that keeps the connection open, as nginx does.
+    // Setting it also pushes out a tail that Nagle holds at this moment.
+    set_tcp_nodelay(c->c().fd());
+    c->nodelay = true;
   }
   int64_t deadline = deadline_for(c, next, monotonic_ms());
   bool wake = false;
@@ -387,49 +430,90 @@ int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
   return now + settings_.timeout_ms;
 }
 
-int Listener::accept_batch(size_t port) {
-  const int lfd = listen_fds_[port];
-  int i = 0;
-  for (; i < kAcceptBatch; ++i) {
-    sockaddr_storage peer{};
+ConnEntry* Listener::accept_one(size_t port, bool door_open_only) {
+  if (door_open_only && !listening_.load(std::memory_order_relaxed)) return nullptr;
+  const Port& p = ports_[port];
+  sockaddr_storage peer{};
+  int fd;
+  for (;;) {
     socklen_t len = sizeof peer;
-    int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-        // Out of descriptors or memory: the client stays in the backlog and the
-        // door closes for a moment (level-triggered, it would spin otherwise).
-        int err = errno;
-        int64_t now = monotonic_ms();
-        accept_backoff_until_ = now + kAcceptBackoffMs;
-        set_listening(false);
-        counts_.accept_errors++;
-        last_accept_errno_ = err;
-        if (accept_log_.event(now)) {
-          ErrorLog::printf(LogLevel::kWarn, "mpm_event",
-                           "accept4() failed (%d: %s), not accepting new connections for %lld ms",
-                           err, std::strerror(err), static_cast<long long>(kAcceptBackoffMs));
-        }
+    fd = ::accept4(p.fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0 || (errno != EINTR && errno != ECONNABORTED)) break;
+  }
+  if (fd < 0) {
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      // Out of descriptors or memory: the client stays in the backlog and the door
+      // closes for a moment (level-triggered, it would spin otherwise); the listener
+      // reopens it.
+      int err = errno;
+      int64_t now = monotonic_ms();
+      accept_backoff_until_.store(now + kAcceptBackoffMs);
+      set_listening(false);
+      counts_.accept_errors++;
+      last_accept_errno_.store(err);
+      bool log;
+      {
+        std::lock_guard lk(listen_mu_);
+        log = accept_log_.event(now);
       }
-      return i;
+      if (log) {
+        ErrorLog::printf(LogLevel::kWarn, "mpm_event",
+                         "accept4() failed (%d: %s), not accepting new connections for %lld ms",
+                         err, std::strerror(err), static_cast<long long>(kAcceptBackoffMs));
+      }
+      wake_.notify();
     }
-    UniqueFd owned(fd);
-    set_tcp_nodelay(fd);
-    sockaddr_storage local{};
+    return nullptr;  // EAGAIN: another thread or child took it
+  }
+  UniqueFd owned(fd);
+  sockaddr_storage local = p.local;
+  if (!p.local_fixed) {
+    // A wildcard listen address: the connection's own local address is asked for.
     socklen_t llen = sizeof local;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &llen);
-    ConnEntry* c = pool_.acquire(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
-                                 reinterpret_cast<sockaddr*>(&local), *protocols_[port]);
-    counts_.connections++;
-    uint64_t accepted = ++counts_.accepted;
-    c->phase_start_ms = monotonic_ms();
+  }
+  ConnEntry* c = pool_.acquire(std::move(owned), reinterpret_cast<sockaddr*>(&peer),
+                               reinterpret_cast<sockaddr*>(&local), *p.protocol);
+  counts_.connections++;
+  uint64_t accepted = ++counts_.accepted;
+  // The head-read phase starts at the accept (no queue holds it yet).
+  c->wait = ConnWait::kReadHead;
+  c->phase_start_ms = monotonic_ms();
+  c->progress_ms = c->phase_start_ms;
+  c->phase_serial = c->c().phase_serial();
+  if (settings_.max_connections > 0 && accepted >= settings_.max_connections) {
+    stop_requested_.store(true);  // MaxConnectionsPerChild: recycle gracefully
+    set_listening(false);
+    wake_.notify();
+  }
+  return c;
+}
+
+void Listener::accept_and_serve(size_t port, Worker& w) {
+  ConnEntry* c = accept_one(port, true);  // the door may have closed since the event
+  if (!c) return;
+  check_admission(c->phase_start_ms);
+  // The request is usually there already: this thread reads and answers it now, with
+  // no hand-off to another thread; if not, the hand-back registers the connection.
+  serve(c, w);
+}
+
+void Listener::check_admission(int64_t now) {
+  int64_t not_closing = counts_.connections.load() - counts_.closing.load();
+  if (!admission_allows(not_closing, settings_.threads, settings_.async_factor,
+                        available_workers(now))) {
+    set_listening(false);  // the listener logs it and reopens the door when it may
+    wake_.notify();
+  }
+}
+
+int Listener::accept_batch(size_t port) {
+  int i = 0;
+  for (; i < kAcceptBatch; ++i) {
+    ConnEntry* c = accept_one(port, false);
+    if (!c) break;
     // A worker picks it up as soon as its first bytes are readable.
     hand_back(c, ConnWait::kReadHead, nullptr);
-    if (settings_.max_connections > 0 && accepted >= settings_.max_connections) {
-      stop_requested_.store(true);  // MaxConnectionsPerChild: recycle gracefully
-      set_listening(false);
-      return i + 1;
-    }
   }
   return i;
 }
@@ -439,8 +523,9 @@ void Listener::drain_backlog_and_close_door() {
   // would lose a request the server accepted at the TCP level. The bound keeps a
   // flood from holding the stop.
   constexpr int kMaxDrainBatches = 64;
-  for (size_t i = 0; i < listen_fds_.size(); ++i) {
-    const int lfd = listen_fds_[i];
+  // The door is closed (workers accept no more); this thread takes what waits.
+  for (size_t i = 0; i < ports_.size(); ++i) {
+    const int lfd = ports_[i].fd;
     for (int b = 0; b < kMaxDrainBatches && accept_batch(i) == kAcceptBatch; ++b) {
     }
     // shutdown() of a listening socket stops it listening in every process that
@@ -484,7 +569,22 @@ void Listener::update_admission(int64_t now) {
   int idle = available_workers(now);
   bool allow = admission_allows(not_closing, settings_.threads, settings_.async_factor, idle);
   if (allow == admission_closed_) note_admission(!allow, now, not_closing, idle);
-  set_listening(allow);
+  // Children beyond one per CPU stand by while the first ones accept: on a busy CPU
+  // each extra accepting child would be woken for new connections (EPOLLEXCLUSIVE
+  // prefers a sleeping child) and the CPU would switch between processes.
+  standby_ = allow && !first_in_line();
+  set_listening(allow && !standby_);
+}
+
+bool Listener::first_in_line() {
+  if (settings_.accepting_children <= 0) return true;
+  const uint32_t generation = counts_.generation.load();
+  int open = 0;
+  for (int s = 0; s < slot_; ++s) {
+    const ProcessScore& p = scoreboard_.process(s);
+    if (p.pid.load() != 0 && p.generation.load() == generation && !p.not_accepting.load()) ++open;
+  }
+  return open < settings_.accepting_children;
 }
 
 void Listener::note_admission(bool closed, int64_t now, int64_t open, int idle) {
@@ -513,13 +613,17 @@ void Listener::note_admission(bool closed, int64_t now, int64_t open, int idle) 
 
 void Listener::report_limits(int64_t now) {
   constexpr const char* kMod = "mpm_event";
-  LogRateLimiter::Summary s = accept_log_.take_summary(now);
+  LogRateLimiter::Summary s;
+  {
+    std::lock_guard lk(listen_mu_);  // workers note accept failures too
+    s = accept_log_.take_summary(now);
+  }
   if (s.count > 0) {
     ErrorLog::printf(LogLevel::kWarn, kMod,
                      "accept4() failed %llu more times in the last %lld seconds (last: %d: %s)",
                      static_cast<unsigned long long>(s.count),
-                     static_cast<long long>(s.since_ms / 1000), last_accept_errno_,
-                     std::strerror(last_accept_errno_));
+                     static_cast<long long>(s.since_ms / 1000), last_accept_errno_.load(),
+                     std::strerror(last_accept_errno_.load()));
   }
   s = admission_log_.take_summary(now);
   if (s.count > 0) {
@@ -621,14 +725,16 @@ int Listener::next_timeout_ms(int64_t now) {
   for (TimeoutQueue* q : all_queues()) {
     if (TimeoutLink* l = q->front()) wake = std::min(wake, l->deadline_ms);
   }
-  if (accept_backoff_until_ > now) wake = std::min(wake, accept_backoff_until_);
+  if (int64_t b = accept_backoff_until_.load(); b > now) wake = std::min(wake, b);
   if (pending_since_ != 0) wake = std::min(wake, now + settings_.lend_ms);
   // A running worker is on a batch: look again soon, in case it is stuck.
   if (idle_workers_.load() < gate_.running()) wake = std::min(wake, now + settings_.lend_ms);
   if (gate_.limit() > gate_.base()) wake = std::min(wake, now + 1000);
   // A door closed by admission is re-checked soon: workers do not report
   // becoming free, and clients wait in the backlog meanwhile.
-  if (!listening_ && !stop_requested_.load()) wake = std::min(wake, now + kAdmissionRecheckMs);
+  if (!listening_.load() && !stop_requested_.load()) {
+    wake = std::min(wake, now + (standby_ ? kStandbyRecheckMs : kAdmissionRecheckMs));
+  }
   planned_wake_ms_ = wake;
   return static_cast<int>(std::max<int64_t>(0, wake - now));
 }
@@ -662,14 +768,9 @@ void Listener::run() {
       bool deadline_passed = stop_deadline_ > 0 && now >= stop_deadline_;
       if (counts_.connections.load() == 0 || stop_now_.load() || deadline_passed) break;
     }
-    int n = epoll_.wait(events, kMaxEvents, stop_started ? 50 : next_timeout_ms(now));
-    for (int i = 0; i < n; ++i) {
-      void* tag = events[i].data.ptr;
-      if (tag == nullptr) {
-        wake_.drain();
-        continue;
-      }
-      accept_batch(reinterpret_cast<uintptr_t>(tag) - 1);
+    // Only wake_ is here: workers accept; this thread keeps time and the door.
+    if (epoll_.wait(events, kMaxEvents, stop_started ? 50 : next_timeout_ms(now)) > 0) {
+      wake_.drain();
     }
     now = monotonic_ms();
     expire(now);

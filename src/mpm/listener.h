@@ -39,6 +39,9 @@ struct ListenerSettings {
   int64_t keep_alive_drain_ms = 2000;  // graceful stop: idle keep-alive kept at most this long
   uint64_t max_connections = 0;        // MaxConnectionsPerChild: stop gracefully after; 0 = never
   bool exclusive_accept = false;       // EPOLLEXCLUSIVE on the listen fds (several children)
+  // At most this many children of a generation accept at once (the lowest slots whose
+  // door admission leaves open); the others stand by. 0 = every child accepts.
+  int accepting_children = 0;
 };
 
 // A listen socket and what its connections speak (protocol and transport, chosen by its
@@ -57,6 +60,7 @@ struct ConnEntry : TimeoutLink {
   ConnWait wait = ConnWait::kReadHead;
   int watched[ConnectionHost::kMaxWatched] = {-1, -1};  // extra fds that schedule it
   bool registered = false;     // in the connection epoll set (under Listener::mu_ while in use)
+  bool nodelay = false;        // TCP_NODELAY set (on the first hand-back that keeps it open)
   bool missed_event = false;   // an event came while a thread held it (guarded by mu_)
   int64_t phase_start_ms = 0;  // start of the current wait (head/body read, write, linger, …)
   int64_t progress_ms = 0;     // last hand-back that moved progress_mark (or the phase start)
@@ -89,12 +93,14 @@ class ConnEntryPool {
 // The listener of one child and its workers. Construct, then run() on the
 // thread that owns it (the listener thread); the workers are started inside.
 //
-// Two epoll sets: the listener's (listen sockets, a wake-up eventfd) and the
-// connections' set, on which idle workers block directly. A connection sits in
-// the connections' set edge-triggered from its first hand-back on, so the
-// kernel's ready list is the queue of ready work, and a busy process runs
-// request after request without a thread switch or an epoll_ctl. The listener keeps the timeout
-// queues, accepts, and applies admission control.
+// Two epoll sets: the listener's (a wake-up eventfd) and the workers' set, on which
+// idle workers block directly. The workers' set holds the listen sockets
+// (level-triggered, EPOLLEXCLUSIVE between children) while the door is open, and every
+// connection, edge-triggered from its first hand-back on: the kernel's ready list is the
+// queue of ready work, a worker accepts a new connection and serves its first request
+// on the same thread, and a busy process runs request after request without a thread
+// switch or an epoll_ctl. The listener keeps the timeout queues, opens and closes the
+// door (admission control, stop) and relieves starvation.
 class Listener {
  public:
   // The sockets of `ports` stay owned by the caller. Their factories and `scoreboard`
@@ -137,7 +143,16 @@ class Listener {
   // read phases per RequestReadTimeout, a write when no byte went out for Timeout.
   int64_t deadline_for(ConnEntry* c, ConnWait next, int64_t now);
   void close_entry(ConnEntry* c);
-  // Accepts up to a batch of connections from listen socket `i`; how many it accepted.
+  // Accepts one connection from listen socket `i` (null when none is waiting, the door
+  // is closed, or accept4 failed: then the door closes for a moment).
+  // `door_open_only`: a worker's accept, which the closing of the door stops.
+  ConnEntry* accept_one(size_t i, bool door_open_only);
+  // A worker's accept: takes one connection from listen socket `i` and serves it now.
+  void accept_and_serve(size_t i, Worker& w);
+  // Closes the door when this process is over its AsyncRequestWorkerFactor bound.
+  void check_admission(int64_t now);
+  // Accepts up to a batch of connections from listen socket `i` and hands them to the
+  // workers; how many it accepted (the listener's drain at a whole-server stop).
   int accept_batch(size_t i);
   // Whole-server stop: serves the connections already waiting in the listen
   // backlogs, then shuts the listen sockets so later clients are refused.
@@ -148,7 +163,10 @@ class Listener {
   // starvation_ms: the "idle workers" of AsyncRequestWorkerFactor (see README).
   int available_workers(int64_t now) const;
   void relieve_starvation(int64_t now);
+  // Opens or closes the door: the listen sockets in or out of the workers' set. Any thread.
   void set_listening(bool on);
+  // True when fewer than accepting_children lower slots of this generation accept.
+  bool first_in_line();
   // Logs (rate-limited) and counts the admission door closing or reopening.
   void note_admission(bool closed, int64_t now, int64_t open, int idle);
   // Writes the summaries that are due of the rate-limited limit warnings.
@@ -158,11 +176,18 @@ class Listener {
   TimeoutQueue* queue_for(ConnWait w);
   void count(ConnWait w, int delta);
 
-  std::vector<int> listen_fds_;
-  std::vector<const ConnectionFactory*> protocols_;  // per listen socket, as listen_fds_
+  // A listen socket, its protocol, and the local address of its connections when it is
+  // bound to one address (no getsockname per connection then).
+  struct Port {
+    int fd = -1;
+    const ConnectionFactory* protocol = nullptr;
+    sockaddr_storage local{};
+    bool local_fixed = false;
+  };
+  std::vector<Port> ports_;
   ListenerSettings settings_;
-  Epoll epoll_;       // listen sockets + wake_
-  Epoll conn_epoll_;  // waiting connections + stop_workers_; workers wait here
+  Epoll epoll_;       // wake_: the listener sleeps here between its rounds
+  Epoll conn_epoll_;  // listen sockets, waiting connections, stop_workers_; workers wait here
   EventFd wake_;
   EventFd stop_workers_;
   EventFd expired_ready_;  // edge-triggered in conn_epoll_: expired_ has entries for a worker
@@ -195,14 +220,16 @@ class Listener {
     std::atomic<int64_t> ms{0};
   };
   std::unique_ptr<BusySince[]> busy_since_;
-  bool listening_ = false;
-  int64_t accept_backoff_until_ = 0;
+  std::mutex listen_mu_;                // guards set_listening's epoll changes
+  std::atomic<bool> listening_{false};  // the listen sockets are in the workers' set
+  std::atomic<int64_t> accept_backoff_until_{0};
   // Limits reached are logged at warn, at most one line per kind per 10 s (README).
-  LogRateLimiter accept_log_{10000};
+  LogRateLimiter accept_log_{10000};  // under listen_mu_ (workers accept)
   LogRateLimiter admission_log_{10000};
   LogRateLimiter starvation_log_{10000};
-  int last_accept_errno_ = 0;
+  std::atomic<int> last_accept_errno_{0};
   bool admission_closed_ = false;        // the door is closed by admission (not stop, not EMFILE)
+  bool standby_ = false;                 // the door is closed: enough lower children accept
   bool admission_close_logged_ = false;  // so its reopening is logged too
   int64_t stop_deadline_ = 0;
   int64_t pending_since_ = 0;    // ready connections first seen untaken (starvation)

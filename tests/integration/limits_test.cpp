@@ -97,10 +97,9 @@ TEST(Limits, DescriptorExhaustionIsLoggedRateLimitedCountedAndRecovers) {
   auto logged = lines_with(err, "accept4() failed");
   ASSERT_FALSE(logged.empty());
   EXPECT_NE(logged[0].find("[mpm_event:warn]"), std::string::npos) << logged[0];
-  // Written by the child's listener, its main thread: "[pid P:tid P]".
+  // Written by the child (the worker whose accept failed), not the control process.
   std::smatch m;
   ASSERT_TRUE(std::regex_search(logged[0], m, std::regex(R"(\[pid (\d+):tid (\d+)\])")));
-  EXPECT_EQ(m[1], m[2]) << logged[0];
   EXPECT_NE(std::stol(m[1]), static_cast<long>(s.pid())) << logged[0];
   // Rate-limited: the first failure and at most a summary per 10 s, not a line
   // per failed accept (about 20 failed in the 2 s held above).
