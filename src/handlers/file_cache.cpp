@@ -12,7 +12,8 @@ namespace tern {
 namespace {
 bool same_file(const CachedFile& f, const struct stat& st) {
   return f.dev == st.st_dev && f.ino == st.st_ino && f.size == static_cast<uint64_t>(st.st_size) &&
-         f.mtim.tv_sec == st.st_mtim.tv_sec && f.mtim.tv_nsec == st.st_mtim.tv_nsec;
+         f.mtim.tv_sec == st.st_mtim.tv_sec && f.mtim.tv_nsec == st.st_mtim.tv_nsec &&
+         f.ctim.tv_sec == st.st_ctim.tv_sec && f.ctim.tv_nsec == st.st_ctim.tv_nsec;
 }
 }  // namespace
 
@@ -37,8 +38,7 @@ std::shared_ptr<const CachedFile> FileCache::get(const std::string& path, time_t
 std::shared_ptr<const CachedFile> FileCache::load(const std::string& path, time_t now) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   struct stat st;
-  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<uint64_t>(st.st_size) > max_file_bytes_) {
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     std::unique_lock lk(mu_);
     map_.erase(path);
     return nullptr;
@@ -48,9 +48,14 @@ std::shared_ptr<const CachedFile> FileCache::load(const std::string& path, time_
   f->ino = st.st_ino;
   f->size = static_cast<uint64_t>(st.st_size);
   f->mtim = st.st_mtim;
-  f->content.resize(f->size);
+  f->ctim = st.st_ctim;
+  if (f->size > max_file_bytes_) {
+    f->fd = std::move(fd);  // served from the descriptor, which stays open with the entry
+  } else {
+    f->content.resize(f->size);
+  }
   size_t got = 0;
-  while (got < f->size) {
+  while (f->in_memory() && got < f->size) {
     ssize_t n = ::pread(fd.get(), f->content.data() + got, f->size - got, static_cast<off_t>(got));
     if (n <= 0) return nullptr;  // changed under us: serve it uncached
     got += static_cast<size_t>(n);

@@ -1,7 +1,8 @@
 #pragma once
-// An open-file cache for small static files (like nginx's open_file_cache):
-// their bytes and metadata stay in memory and are revalidated with one stat()
-// at most once a second, so a hot small file costs no file system call at all.
+// An open-file cache for static files (like nginx's open_file_cache): a small file's
+// bytes, a larger file's open descriptor, and their metadata stay in memory and are
+// revalidated with one stat() at most once a second, so a hot file costs no open,
+// fstat or close (a small one no file system call at all).
 
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -13,6 +14,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "net/unique_fd.h"
+
 namespace tern {
 
 // One cached regular file.
@@ -21,20 +24,25 @@ struct CachedFile {
   ino_t ino = 0;
   uint64_t size = 0;
   timespec mtim{};
-  std::string content;
+  timespec ctim{};      // a chmod or chown changes it: the entry is reloaded
+  std::string content;  // the bytes of a small file
+  UniqueFd fd;          // a larger file's descriptor (read-only; sendfile/pread with offsets)
   mutable std::atomic<int64_t> checked_s{0};  // when stat() last confirmed it
+  // True when the bytes are in `content`, false when they are read through `fd`.
+  bool in_memory() const { return !fd; }
 };
 
-// Thread-safe cache of small regular files, keyed by file system path.
+// Thread-safe cache of regular files, keyed by file system path.
 class FileCache {
  public:
-  // Caches files of at most `max_file_bytes`, at most `max_entries` of them.
+  // Keeps the bytes of files of at most `max_file_bytes` and the descriptor of larger
+  // ones, at most `max_entries` files.
   explicit FileCache(size_t max_file_bytes = 16 * 1024, size_t max_entries = 1024)
       : max_file_bytes_(max_file_bytes), max_entries_(max_entries) {}
 
-  // The file at `path` if it is a small regular file (loaded on a miss,
-  // revalidated when `now` is past the second it was last checked in); null
-  // otherwise, and the caller opens the file itself.
+  // The file at `path` if it is a regular file (loaded on a miss, revalidated when
+  // `now` is past the second it was last checked in); null otherwise (missing, not
+  // regular, unreadable: the caller opens it itself and answers the error).
   std::shared_ptr<const CachedFile> get(const std::string& path, time_t now);
 
  private:

@@ -75,10 +75,12 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
 }
 
 // Fills the 200/206/304 response for the open regular file `fd`.
-// `cached` (when not null) supplies the bytes instead of `fd`, which is then -1.
+// `cached` (when not null) supplies the bytes instead of `fd`, which is then -1;
+// `shared` (when not null) is the open-file cache's descriptor of the file, used instead.
 StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
                            const ContentMeta& meta, int fd, const struct stat& st, Response& resp,
-                           bool whole, const CachedFile* cached = nullptr) {
+                           bool whole, const CachedFile* cached = nullptr,
+                           std::shared_ptr<const CachedFile> shared = nullptr) {
   UniqueFd file(fd);
   StaticResult result;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -119,6 +121,8 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     return result;
   }
   resp.file = std::move(file);
+  // Aliasing: the response holds the cache entry (and so its descriptor) while it sends.
+  if (shared) resp.shared_file = std::shared_ptr<const UniqueFd>(shared, &shared->fd);
   auto range = whole ? std::nullopt : req.header("Range");
   if (range && req.method == Method::kGet && if_range_allows(req, v)) {
     auto& ranges = scratch().ranges;
@@ -128,7 +132,7 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
         result.status = 206;
         return result;
       case RangeDecision::kUnsatisfiable:
-        resp.file.reset();
+        resp.clear_body();
         result.status = 416;
         result.entity_length = size;
         return result;
@@ -141,13 +145,22 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   return result;
 }
 
-// serve_regular for a file held by the FileCache.
-StaticResult serve_cached(const Request& req, const StaticOptions& opt, time_t now,
-                          const ContentMeta& meta, const CachedFile& f, Response& resp) {
+// serve_regular for a file held by the FileCache: from its bytes (a whole small file)
+// or from its open descriptor. False when the cache cannot serve this request (ranges of
+// a file held in memory): the caller opens the file.
+bool serve_cached(const Request& req, const StaticOptions& opt, time_t now, const ContentMeta& meta,
+                  std::shared_ptr<const CachedFile> f, Response& resp, bool whole,
+                  StaticResult& result) {
   struct stat st {};
-  st.st_size = static_cast<off_t>(f.size);
-  st.st_mtim = f.mtim;
-  return serve_regular(req, opt, now, meta, -1, st, resp, true, &f);
+  st.st_size = static_cast<off_t>(f->size);
+  st.st_mtim = f->mtim;
+  if (!f->in_memory()) {
+    result = serve_regular(req, opt, now, meta, -1, st, resp, whole, nullptr, std::move(f));
+    return true;
+  }
+  if (!whole && req.header("Range")) return false;
+  result = serve_regular(req, opt, now, meta, -1, st, resp, true, f.get());
+  return true;
 }
 
 // The type of the DirectoryIndex file `fs_path` (named `index`): the typer's, else by
@@ -196,10 +209,11 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
                             bool whole) {
   Scratch& s = scratch();
   StaticResult result;
-  const bool use_cache = opt.cache && (whole || !req.header("Range"));
   struct stat st;
-  if (use_cache) {
-    if (auto f = opt.cache->get(fs_path, now)) return serve_cached(req, opt, now, meta, *f, resp);
+  if (opt.cache) {
+    if (auto f = opt.cache->get(fs_path, now)) {
+      if (serve_cached(req, opt, now, meta, std::move(f), resp, whole, result)) return result;
+    }
   }
   int fd = open_file(fs_path, st);
   if (fd < 0) {
@@ -224,10 +238,12 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
       fs_path.resize(dir_len);
       fs_path.append(index);
       ContentMeta index_meta;
-      if (use_cache) {
+      if (opt.cache) {
         if (auto f = opt.cache->get(fs_path, now)) {
           if (!type_index(typer, opt, fs_path, index, index_meta)) return result;
-          return serve_cached(req, opt, now, index_meta, *f, resp);
+          if (serve_cached(req, opt, now, index_meta, std::move(f), resp, whole, result)) {
+            return result;
+          }
         }
       }
       fd = open_file(fs_path, st);

@@ -438,12 +438,12 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   if (te_chunked && !head_only) frame_chunked(resp);
 
   // Small file bodies go out with the head in one writev.
-  if (!head_only && !resp.chunks.empty() && resp.file && length <= kInlineFileMax) {
+  if (!head_only && !resp.chunks.empty() && resp.has_file() && length <= kInlineFileMax) {
     for (auto& c : resp.chunks) {
       if (!c.from_file) continue;
       size_t at = resp.body_mem.size();
       resp.body_mem.resize(at + c.length);
-      ssize_t got = ::pread(resp.file.get(), resp.body_mem.data() + at, c.length,
+      ssize_t got = ::pread(resp.file_fd(), resp.body_mem.data() + at, c.length,
                             static_cast<off_t>(c.offset));
       if (got != static_cast<ssize_t>(c.length)) {  // file changed under us: stop here
         resp.body_mem.resize(at);
@@ -611,13 +611,13 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
     const uint64_t off = c.offset + o.chunk_sent;
     IoResult r;
     if (env.settings->enable_sendfile && transport().can_send_file()) {
-      r = transport().send_file(resp.file.get(), off, std::min<uint64_t>(left, SIZE_MAX));
+      r = transport().send_file(resp.file_fd(), off, std::min<uint64_t>(left, SIZE_MAX));
     } else {
       // EnableSendfile Off, or a transport that cannot send a file (TLS without kernel TLS):
       // copy through the worker's buffer. It lives here, not in the transport, because the
       // buffer is the worker's and the copy is the same over any transport.
       size_t want = std::min<uint64_t>(left, w.file_buf.size());
-      ssize_t got = ::pread(resp.file.get(), w.file_buf.data(), want, static_cast<off_t>(off));
+      ssize_t got = ::pread(resp.file_fd(), w.file_buf.data(), want, static_cast<off_t>(off));
       if (got <= 0) return WriteResult::kError;
       iovec one{w.file_buf.data(), static_cast<size_t>(got)};
       r = transport().writev({&one, 1}, false);

@@ -1,5 +1,7 @@
 #include "http/response.h"
 
+#include <fcntl.h>
+
 #include "http/response_task.h"
 
 #include "http/request.h"
@@ -88,6 +90,14 @@ void Response::clear_body() {
   chunks.clear();
   body_mem.clear();
   file.reset();
+  shared_file.reset();
+}
+
+UniqueFd Response::take_file() {
+  if (!shared_file) return std::move(file);
+  UniqueFd own(::fcntl(shared_file->get(), F_DUPFD_CLOEXEC, 0));
+  shared_file.reset();
+  return own;
 }
 
 Response::Response() = default;

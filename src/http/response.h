@@ -43,8 +43,10 @@ class Response {
   // Storage for memory chunks.
   std::string body_mem;
   std::vector<BodyChunk> chunks;
-  // The file that file chunks refer to (at most one per response).
+  // The file that file chunks refer to (at most one per response): this descriptor, or
+  // `shared_file` when set (a descriptor the open-file cache keeps; see file_fd()).
   UniqueFd file;
+  std::shared_ptr<const UniqueFd> shared_file;
   // Set by a handler or the connection: close the connection after this response.
   bool close_connection = false;
   // The body is sent with Transfer-Encoding: chunked and no Content-Length (each memory chunk
@@ -77,6 +79,13 @@ class Response {
   uint64_t body_length() const;
   // Drops body chunks and the file, keeping status and fields.
   void clear_body();
+  // The descriptor file chunks are read from (-1 when there is none).
+  int file_fd() const { return shared_file ? shared_file->get() : file.get(); }
+  // True when the body has a file to read file chunks from.
+  bool has_file() const { return file_fd() >= 0; }
+  // The file as a descriptor of the caller's own (a dup of a shared one; empty if none or
+  // dup failed), leaving the response without a file; for a filter that keeps reading it.
+  UniqueFd take_file();
   // The value of environment variable `name` (case-insensitive, as httpd's tables).
   std::optional<std::string_view> env_value(std::string_view name) const;
   // Sets environment variable `name` (replacing one of the same name).

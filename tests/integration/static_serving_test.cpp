@@ -48,6 +48,52 @@ TEST_F(StaticServing, ServesAFileWithItsMetadata) {
   EXPECT_EQ(css->header("Content-Type"), "text/css");
 }
 
+TEST_F(StaticServing, LargeFilesServedFromTheOpenFileCacheFollowChanges) {
+  // Above the in-memory size: the descriptor is kept open between requests.
+  std::string big(200 * 1024, 'a');
+  for (size_t i = 0; i < big.size(); i += 997) big[i] = static_cast<char>('b' + i % 20);
+  std::string path = server_.put("big.bin", big);
+  for (int i = 0; i < 3; ++i) {
+    auto r = fetch(server_.port(), get("/big.bin", "Connection: close\r\n"));
+    ASSERT_TRUE(r && r->status == 200) << i;
+    EXPECT_EQ(r->body, big) << i;
+  }
+  auto part =
+      fetch(server_.port(), get("/big.bin", "Range: bytes=1000-1999\r\nConnection: close\r\n"));
+  ASSERT_TRUE(part && part->status == 206);
+  EXPECT_EQ(part->body, big.substr(1000, 1000));
+  // Replaced by another file (a new inode, as an editor or a deployment does): served
+  // within the second the cache revalidates in.
+  std::string next(150 * 1024, 'z');
+  std::string tmp = server_.put("big.tmp", next);
+  ASSERT_EQ(::rename(tmp.c_str(), path.c_str()), 0);
+  std::optional<Response> r;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        r = fetch(server_.port(), get("/big.bin", "Connection: close\r\n"));
+        return r && r->status == 200 && r->body == next;
+      },
+      5s));
+  // Made unreadable: refused as httpd refuses it (the change of its ctime reloads it).
+  ASSERT_EQ(::chmod(path.c_str(), 0), 0);
+  if (::geteuid() != 0) {  // root reads it anyway, as httpd running as root would
+    ASSERT_TRUE(wait_until(
+        [&] {
+          r = fetch(server_.port(), get("/big.bin", "Connection: close\r\n"));
+          return r && r->status == 403;
+        },
+        5s));
+  }
+  // Removed: 404.
+  ASSERT_EQ(::unlink(path.c_str()), 0);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        r = fetch(server_.port(), get("/big.bin", "Connection: close\r\n"));
+        return r && r->status == 404;
+      },
+      5s));
+}
+
 TEST_F(StaticServing, DirectoryIndexAndRedirect) {
   auto r = fetch(server_.port(), get("/"));
   ASSERT_TRUE(r);

@@ -36,13 +36,35 @@ TEST(FileCache, ServesSmallFilesAndRevalidatesOncePerSecond) {
   EXPECT_FALSE(cache.get(p, 1002));
 }
 
-TEST(FileCache, RefusesLargeFilesAndDirectories) {
+TEST(FileCache, KeepsLargeFilesOpenAndRefusesDirectories) {
   FileCache cache(4);
   std::string p = temp_file("too large");
-  EXPECT_FALSE(cache.get(p, 1));
+  auto big = cache.get(p, 1);
+  ASSERT_TRUE(big);
+  EXPECT_FALSE(big->in_memory());
+  EXPECT_TRUE(big->content.empty());
+  EXPECT_EQ(big->size, 9u);
+  char buf[16] = {};
+  ASSERT_EQ(pread(big->fd.get(), buf, sizeof buf, 0), 9);  // the descriptor reads the file
+  EXPECT_EQ(std::string(buf, 9), "too large");
+  EXPECT_EQ(cache.get(p, 1), big);  // same second: the same open descriptor
+  // Replaced (a new inode): the next second's stat sees it, and a new descriptor serves it;
+  // a response still holding the old entry keeps reading the old file.
+  std::string q = temp_file("replaced!!");
+  ASSERT_EQ(rename(q.c_str(), p.c_str()), 0);
+  auto again = cache.get(p, 2);
+  ASSERT_TRUE(again);
+  EXPECT_NE(again, big);
+  EXPECT_EQ(again->size, 10u);
+  ASSERT_EQ(pread(big->fd.get(), buf, sizeof buf, 0), 9);
+  EXPECT_EQ(std::string(buf, 9), "too large");
+  // A permission change (ctime) reloads the entry too.
+  ASSERT_EQ(chmod(p.c_str(), 0600), 0);
+  EXPECT_NE(cache.get(p, 3), again);
   EXPECT_FALSE(cache.get("/tmp", 1));
   EXPECT_FALSE(cache.get("/nonexistent/x", 1));
   unlink(p.c_str());
+  EXPECT_FALSE(cache.get(p, 4));
 }
 
 }  // namespace

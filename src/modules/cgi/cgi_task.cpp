@@ -322,7 +322,7 @@ TaskStep CgiTask::pump(TaskIo& io) {
                   static_cast<size_t>(std::min<uint64_t>(left, kBufSize)));
     } else {
       out_.resize(static_cast<size_t>(std::min<uint64_t>(left, kBufSize)));
-      ssize_t n = ::pread(local_.file.get(), out_.data(), out_.size(),
+      ssize_t n = ::pread(local_.file_fd(), out_.data(), out_.size(),
                           static_cast<off_t>(c.offset + chunk_off_));
       if (n <= 0) return TaskStep::kError;  // the file shrank: the response is cut
       out_.resize(static_cast<size_t>(n));

@@ -140,7 +140,7 @@ bool compress_chunks(const Response& resp, GzipStream& z, std::string& out) {
     uint64_t off = c.offset;
     uint64_t left = c.length;
     while (left > 0) {
-      const ssize_t n = ::pread(resp.file.get(), buf, std::min<uint64_t>(left, sizeof buf),
+      const ssize_t n = ::pread(resp.file_fd(), buf, std::min<uint64_t>(left, sizeof buf),
                                 static_cast<off_t>(off));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;  // the file shrank or failed: give up on compression

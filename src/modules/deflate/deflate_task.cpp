@@ -33,7 +33,7 @@ class DeflateBodyTask final : public ResponseTask {
   DeflateBodyTask(Response& resp, const GzipSettings& s) : z_(s) {
     chunks_ = std::move(resp.chunks);
     mem_ = std::move(resp.body_mem);
-    file_ = std::move(resp.file);
+    file_ = resp.take_file();
     resp.clear_body();
   }
   bool ok() const { return z_.ok(); }
