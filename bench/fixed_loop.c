@@ -7,13 +7,16 @@
  *
  * Usage: bench_fixed_loop ADDRESS PORT     (e.g. 127.0.0.1 8080)
  * Build: cc -O2 -Wall -Wextra -Werror -o bench_fixed_loop bench/fixed_loop.c
- * Runs until killed. Per connection: accept4 and epoll_ctl, then read + writev per
- * request (one writev for all the responses a read completes), close at EOF or
- * after a close; no setsockopt, no allocation once a descriptor number was used. */
+ * Runs until killed. The listener has TCP_DEFER_ACCEPT (as h2o's, and httpd's
+ * AcceptFilter on Linux), so a connection is accepted with its request: accept4,
+ * epoll_ctl, read at once; then read + writev per request (one writev for all the
+ * responses a read completes), close at EOF or after a close; no setsockopt, no
+ * allocation once a descriptor number was used. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +194,8 @@ static void on_writable(int fd) {
   if (serve(fd, c) < 0) close_conn(fd);
 }
 
+static void on_readable(int fd);
+
 static void on_accept(int lfd) {
   for (;;) {
     int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -212,6 +217,7 @@ static void on_accept(int lfd) {
     c->close_after = 0;
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) die("epoll_ctl ADD");
+    on_readable(fd); /* deferred accept: the request is usually there already */
   }
 }
 
@@ -237,6 +243,9 @@ int main(int argc, char **argv) {
   if (lfd < 0) die("socket");
   int one = 1;
   setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  /* As h2o and httpd's AcceptFilter do: accept only once the request has arrived. */
+  if (setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof one) < 0)
+    die("setsockopt TCP_DEFER_ACCEPT");
   if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
   if (listen(lfd, 4096) < 0) die("listen");
 
