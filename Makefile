@@ -85,7 +85,8 @@ fuzz-smoke: fuzz-build
 
 bench: build
 	@scripts/deps.sh bench
-	bench/run.sh $(BUILD)/tern
+	cc -O2 -Wall -Wextra -Werror -o $(BUILD)/bench_fixed_loop bench/fixed_loop.c
+	bench/run.sh --fixed-loop $(BUILD)/bench_fixed_loop $(BUILD)/tern
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

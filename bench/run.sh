@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# bench/run.sh — requests per second, p99 latency and requests per CPU-second of
+# bench/run.sh — issue 12's table ("rows" part: requests per server CPU-second of tern
+# and its peers on five rows, 600 B to 1 MiB, keep-alive and Connection: close, with a
+# fixed-response epoll loop as the floor, and tern with 10,000 idle connections held);
+# requests per second, p99 latency and requests per CPU-second of
 # tern serving one 600-byte static file over keep-alive connections, and the same
 # for each peer server that is installed: nginx, h2o, lighttpd and Apache httpd
 # (event MPM), each configured to do the same work as tern ("throughput" part);
@@ -13,18 +16,27 @@
 #   BENCH_ONLY=attack bench/run.sh path/to/tern    (make bench BENCH_ONLY=attack)
 #
 # Options:
-#   --parts LIST        comma-separated parts to run, from throughput,attack,memory,cgi,
-#                       scopes (default: $BENCH_ONLY if set, else all five)
+#   --parts LIST        comma-separated parts to run, from rows,throughput,attack,memory,
+#                       cgi,scopes (default: $BENCH_ONLY if set, else all six)
 #   --only LIST         comma-separated servers to benchmark, from
 #                       tern,nginx,h2o,lighttpd,apache2 (default: tern and every
 #                       installed peer; a peer that is not installed is skipped
 #                       with a message, unless --only names it: then it is an error)
-#   --duration SECONDS  length of each measured wrk run (default 10)
+#   --duration SECONDS  length of each measured wrk run (default 10; rows part: 5)
 #   --runs N            measured runs per server; the median is reported (default 3)
+#   --fixed-loop PATH   the fixed-response loop for the rows part (default: $FIXED_LOOP,
+#                       else bench_fixed_loop next to tern; built from
+#                       bench/fixed_loop.c with cc into the temporary directory when
+#                       absent or older than its source)
 #   --connections N     wrk connections (default 64)
 #   --threads N         tern ThreadsPerChild (default 8; Apache gets N more than
 #                       the connections, see below)
 #   -h, --help          this text
+# Environment (rows part):
+#   ROWS_DURATION       seconds per measured run (default: --duration if given, else 5)
+#   ROWS_RUNS           rounds (default: --runs if given, else 3)
+#   IDLE_CONNECTIONS    idle keep-alive connections held for the idle row (default
+#                       10000; 0 skips the idle row)
 # Environment (attack and memory parts):
 #   ATTACK_SECONDS      seconds of probing per attack and server (default 30)
 #   ATTACK_CONNECTIONS  slowhttptest connections per attack (default 2000)
@@ -60,6 +72,40 @@
 #     that process's threads;
 #   - requests per CPU-second = requests completed in the run / server CPU seconds.
 #     It measures efficiency independently of how much CPU the load generator left.
+# Rows part (bench/rows.sh), issue 12's table. Files of exactly 600 B (index.html),
+# 4 KiB (f4k.html), 64 KiB (f64k.html) and 1 MiB (f1m.html), all .html so that every
+# server types them text/html. Rows: 600 B keep-alive, 4 KiB keep-alive, 600 B with
+# `Connection: close` (wrk -H 'Connection: close': a new connection per request),
+# 64 KiB keep-alive, 1 MiB keep-alive. Servers: tern with its DEFAULTS (no MPM
+# directive: StartServers 3 children of 25 threads, MaxKeepAliveRequests 100,
+# KeepAliveTimeout 5; a configuration with Listen, DocumentRoot, DirectoryIndex,
+# ErrorLog and PidFile only), the peers with the configurations below (one worker
+# each), and bench/fixed_loop.c (built by `make bench` as build/bench_fixed_loop): one
+# thread, epoll, a TCP_DEFER_ACCEPT listener (as h2o's; without it the loop used more
+# CPU per connection than h2o), accept4 then read at once, one fixed 200 response
+# with a 600-byte body by writev per request head, keep-alive unless the request says
+# Connection: close; no file I/O: the system-call floor, on the two 600 B rows only
+# ("—" elsewhere).
+# Before measuring, every server must answer every row's file with 200 and its exact
+# size (and the close row with Connection: close), else the part stops with its logs.
+# Method as above but wrk -t1: `wrk -t1 -c64 -d5s --latency URL` on CPU 1, server on
+# CPU 0; rounds: for each round, for each row, for each server one run; each server is
+# warmed 2 s on a row before its first run there. Metric: requests per server CPU-s
+# (median over the rounds); req/s and p99 are in the per-run lines. The table gives,
+# per row, every server's median, the best of nginx, h2o and lighttpd (apache2 is
+# shown, not in "best"), tern/best and tern/fixedloop as the median of per-round
+# ratios (tern's value in round r / that peer's in round r), and the median p99 of
+# tern and the best peer. wrk's errors are printed under it (the close row must have
+# no socket errors). Idle row: two more tern instances (defaults + KeepAliveTimeout
+# long enough to hold connections through the row, both alike); on one,
+# bench/hold_idle.py (CPU 1) holds IDLE_CONNECTIONS connections idle after one
+# keep-alive request each; then 2 s warm-ups and RUNS interleaved rounds of the 600 B
+# keep-alive row on each; printed: tern-with-idle / tern-without (median of per-round
+# ratios) and how many connections tern held (its sockets' growth, counted before
+# each run; the fewest), so an admission that refuses some shows as a smaller count.
+# How long: (row, server) pairs x (2 s + RUNS x DURATION): 5 rows x 5 servers + 2 rows
+# for the loop = 27 pairs x 17 s = 7 min 39 s, plus the idle row's 2 x 17 s and its
+# 10,000 connections (~5-10 s): about 8 min 30 s with the defaults.
 # Each metric is reported as the median of the runs, then one line per peer with
 # tern's ratio to it: the median over the rounds of tern/peer in that round, for
 # req/s and for req per CPU-s.
@@ -169,7 +215,13 @@ CONNECTIONS=64
 TERN_THREADS=8
 ONLY=""
 TERN=""
-PARTS=${BENCH_ONLY:-throughput,attack,memory,cgi,scopes}
+DURATION_GIVEN=""             # --duration or --runs given: the rows part takes them too
+RUNS_GIVEN=""
+PARTS=${BENCH_ONLY:-rows,throughput,attack,memory,cgi,scopes}
+ROWS_DURATION=${ROWS_DURATION:-}
+ROWS_RUNS=${ROWS_RUNS:-}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
+FIXED_LOOP=${FIXED_LOOP:-}     # bench/fixed_loop.c built (rows part); default next to tern
 ATTACK_SECONDS=${ATTACK_SECONDS:-30}
 ATTACK_CONNECTIONS=${ATTACK_CONNECTIONS:-2000}
 ATTACK_RATE=${ATTACK_RATE:-500}
@@ -181,6 +233,7 @@ TERN_EXTRA=""                  # directives appended to tern's bench configurati
 APACHE_EXTRA=""                # directives appended to Apache's configuration (cgi part)
 TERN_CONFIG=bench              # bench: the configuration above; defaults: no MPM directive
 NGINX_WORKER_CONNECTIONS=4096
+WRK_ARGS=(-t2)                 # wrk's threads (and headers) for warm_up and measure_once
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 
 # Every server the script knows, in the order they are measured (tern first: the
@@ -205,10 +258,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY=${2:-}; shift 2 ;;
     --only=*) ONLY=${1#*=}; shift ;;
-    --duration) DURATION=${2:-}; shift 2 ;;
-    --duration=*) DURATION=${1#*=}; shift ;;
-    --runs) RUNS=${2:-}; shift 2 ;;
-    --runs=*) RUNS=${1#*=}; shift ;;
+    --duration) DURATION=${2:-}; DURATION_GIVEN=1; shift 2 ;;
+    --duration=*) DURATION=${1#*=}; DURATION_GIVEN=1; shift ;;
+    --runs) RUNS=${2:-}; RUNS_GIVEN=1; shift 2 ;;
+    --runs=*) RUNS=${1#*=}; RUNS_GIVEN=1; shift ;;
+    --fixed-loop) FIXED_LOOP=${2:-}; shift 2 ;;
+    --fixed-loop=*) FIXED_LOOP=${1#*=}; shift ;;
     --connections) CONNECTIONS=${2:-}; shift 2 ;;
     --connections=*) CONNECTIONS=${1#*=}; shift ;;
     --threads) TERN_THREADS=${2:-}; shift 2 ;;
@@ -221,11 +276,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# The rows part: ROWS_DURATION / ROWS_RUNS, else --duration / --runs, else 5 s and 3 runs.
+[ -n "$ROWS_DURATION" ] || { [ -n "$DURATION_GIVEN" ] && ROWS_DURATION=$DURATION || ROWS_DURATION=5; }
+[ -n "$ROWS_RUNS" ] || { [ -n "$RUNS_GIVEN" ] && ROWS_RUNS=$RUNS || ROWS_RUNS=3; }
 for n in "$DURATION" "$RUNS" "$CONNECTIONS" "$TERN_THREADS" "$ATTACK_SECONDS" \
   "$ATTACK_CONNECTIONS" "$ATTACK_RATE" "$ATTACK_READ_BYTES" "$MEMORY_CONNECTIONS" \
-  "$CGI_CONNECTIONS"; do
+  "$CGI_CONNECTIONS" "$ROWS_DURATION" "$ROWS_RUNS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "expected a positive integer, got '$n'"
 done
+[[ "$IDLE_CONNECTIONS" =~ ^[0-9]+$ ]] || die "IDLE_CONNECTIONS: expected a number, got '$IDLE_CONNECTIONS'"
 IFS=, read -r -a attack_list <<<"$ATTACKS"
 for a in "${attack_list[@]}"; do
   case "$a" in
@@ -238,8 +297,8 @@ IFS=, read -r -a part_list <<<"$PARTS"
 [ ${#part_list[@]} -gt 0 ] || die "--parts (BENCH_ONLY) needs a list of parts"
 for p in "${part_list[@]}"; do
   case "$p" in
-    throughput | attack | memory | cgi | scopes) PART[$p]=1 ;;
-    *) die "--parts (BENCH_ONLY) takes a comma-separated list from throughput,attack,memory,cgi,scopes (got '$p')" ;;
+    rows | throughput | attack | memory | cgi | scopes) PART[$p]=1 ;;
+    *) die "--parts (BENCH_ONLY) takes a comma-separated list from rows,throughput,attack,memory,cgi,scopes (got '$p')" ;;
   esac
 done
 
@@ -411,7 +470,7 @@ to_ms() {
 # Warms server $1 (URL $2) up with a 2 s wrk run that is not counted.
 warm_up() {
   echo "== $1: warm-up (2 s)" >&2
-  timeout 60 taskset -c "$CLIENT_CPU" wrk -t2 -c"$CONNECTIONS" -d2s "$2" >/dev/null
+  timeout 60 taskset -c "$CLIENT_CPU" wrk "${WRK_ARGS[@]}" -c"$CONNECTIONS" -d2s "$2" >/dev/null
 }
 
 # Runs measured run $4 against $2 (server pid $3) for server name $1 and appends
@@ -425,7 +484,7 @@ measure_once() {
   [ -z "$cg" ] || cg_before=$(cgroup_cpu_us "$cg")
   before=$(cpu_ticks "$pid")
   out=$(timeout $((DURATION + 60)) taskset -c "$CLIENT_CPU" \
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
+    wrk "${WRK_ARGS[@]}" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
   after=$(cpu_ticks "$pid")
   [ -z "$cg" ] || cg_after=$(cgroup_cpu_us "$cg")
   kill -0 "$pid" 2>/dev/null || die "$name died during the run (see $TMP)"
@@ -699,6 +758,8 @@ mkdir -p "$TMP/htdocs"
 chmod -R a+rX "$TMP/htdocs"
 : >"$TMP/warnings"
 
+# shellcheck source=bench/rows.sh
+. "$BENCH_DIR/rows.sh"
 # shellcheck source=bench/attack.sh
 . "$BENCH_DIR/attack.sh"
 # shellcheck source=bench/cgi.sh
@@ -753,7 +814,7 @@ run_throughput_part() {
 # Each part prints its table on standard output when it ends (progress goes to
 # standard error); the tables are printed again together at the end.
 : >"$TMP/summary"
-for p in throughput attack memory cgi scopes; do
+for p in rows throughput attack memory cgi scopes; do
   [ -n "${PART[$p]:-}" ] || continue
   "run_${p}_part" >"$TMP/table-$p"
   cat "$TMP/table-$p"

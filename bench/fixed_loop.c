@@ -1,0 +1,276 @@
+/* bench/fixed_loop.c — the system-call floor for bench/run.sh's "rows" part: a
+ * single-threaded epoll loop that answers every HTTP/1.1 request head with one fixed
+ * 200 response (a 600-byte text/html body), keep-alive unless the request says
+ * `Connection: close` (or is HTTP/1.0 without keep-alive): then it answers with
+ * `Connection: close` and closes. No file I/O, no parsing beyond finding the end of
+ * each head and its Connection header; pipelined heads get one response each.
+ *
+ * Usage: bench_fixed_loop ADDRESS PORT     (e.g. 127.0.0.1 8080)
+ * Build: cc -O2 -Wall -Wextra -Werror -o bench_fixed_loop bench/fixed_loop.c
+ * Runs until killed. The listener has TCP_DEFER_ACCEPT (as h2o's, and httpd's
+ * AcceptFilter on Linux), so a connection is accepted with its request: accept4,
+ * epoll_ctl, read at once; then read + writev per request (one writev for all the
+ * responses a read completes), close at EOF or after a close; no setsockopt, no
+ * allocation once a descriptor number was used. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+enum { BODY_SIZE = 600, IN_SIZE = 16384, MAX_IOV = 64, MAX_EVENTS = 256 };
+
+struct conn {
+  int open;         /* fd is an accepted connection */
+  size_t in_len;    /* bytes in in[] not yet consumed */
+  unsigned pending; /* whole responses still to write */
+  size_t offset;    /* bytes of the first pending response already written */
+  int close_after;  /* the last pending response is the close variant; close after it */
+  char in[IN_SIZE];
+};
+
+static char keep_alive_response[1024], close_response[1024];
+static size_t keep_alive_len, close_len;
+static struct conn **conns; /* indexed by fd; kept after close for the next connection */
+static size_t max_fds;
+static int epfd;
+
+static void die(const char *what) {
+  perror(what);
+  exit(1);
+}
+
+/* Builds both responses: the same head and body, one with Connection: close. */
+static void build_responses(void) {
+  char body[BODY_SIZE + 1];
+  const char *head = "<!DOCTYPE html><html><head><title>bench</title></head><body><p>";
+  const char *tail = "</p></body></html>\n";
+  size_t h = strlen(head), t = strlen(tail);
+  memcpy(body, head, h);
+  memset(body + h, 'x', BODY_SIZE - h - t);
+  memcpy(body + BODY_SIZE - t, tail, t);
+  body[BODY_SIZE] = '\0';
+  keep_alive_len = (size_t)snprintf(keep_alive_response, sizeof keep_alive_response,
+                                    "HTTP/1.1 200 OK\r\nServer: fixed-loop\r\n"
+                                    "Content-Type: text/html\r\nContent-Length: %d\r\n\r\n%s",
+                                    BODY_SIZE, body);
+  close_len = (size_t)snprintf(close_response, sizeof close_response,
+                               "HTTP/1.1 200 OK\r\nServer: fixed-loop\r\n"
+                               "Content-Type: text/html\r\nContent-Length: %d\r\n"
+                               "Connection: close\r\n\r\n%s",
+                               BODY_SIZE, body);
+}
+
+static void close_conn(int fd) {
+  conns[fd]->open = 0;
+  close(fd); /* also leaves the epoll set */
+}
+
+static void set_interest(int fd, unsigned events) {
+  struct epoll_event ev = {.events = events, .data.fd = fd};
+  if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev) < 0) die("epoll_ctl MOD");
+}
+
+/* Does the head [p, p+n) ask to close: a Connection header holding "close", or
+ * HTTP/1.0 without "keep-alive"? Header names are case-insensitive. */
+static int wants_close(const char *p, size_t n) {
+  const char *line_end = memmem(p, n, "\r\n", 2);
+  if (!line_end) line_end = p + n; /* a request line alone */
+  int http10 = line_end - p >= 8 && memcmp(line_end - 8, "HTTP/1.0", 8) == 0;
+  int close_token = 0, keep = 0;
+  const char *cur = line_end + 2;
+  while (cur < p + n) {
+    const char *end = memmem(cur, (size_t)(p + n - cur), "\r\n", 2);
+    size_t len = end ? (size_t)(end - cur) : (size_t)(p + n - cur);
+    if (len > 11 && strncasecmp(cur, "connection:", 11) == 0) {
+      char value[128];
+      size_t vlen = len - 11 < sizeof value - 1 ? len - 11 : sizeof value - 1;
+      memcpy(value, cur + 11, vlen);
+      value[vlen] = '\0';
+      if (strcasestr(value, "close")) close_token = 1;
+      if (strcasestr(value, "keep-alive")) keep = 1;
+    }
+    cur += len + 2;
+  }
+  return close_token || (http10 && !keep);
+}
+
+/* Counts the complete heads in c->in as pending responses and drops them from the
+ * buffer; stops after a head that asks to close. */
+static void parse_heads(struct conn *c) {
+  size_t start = 0;
+  while (!c->close_after && c->pending < 1024) {
+    char *end = memmem(c->in + start, c->in_len - start, "\r\n\r\n", 4);
+    if (!end) break;
+    size_t head_len = (size_t)(end + 4 - (c->in + start));
+    if (wants_close(c->in + start, head_len - 4)) c->close_after = 1;
+    c->pending++;
+    start += head_len;
+  }
+  memmove(c->in, c->in + start, c->in_len - start);
+  c->in_len -= start;
+}
+
+/* Writes the pending responses; returns 0 when all are out, 1 when the socket is
+ * full, -1 on error. */
+static int flush(int fd, struct conn *c) {
+  while (c->pending > 0) {
+    struct iovec iov[MAX_IOV];
+    unsigned n = c->pending < MAX_IOV ? c->pending : MAX_IOV;
+    for (unsigned i = 0; i < n; i++) {
+      int last_close = c->close_after && i == c->pending - 1;
+      iov[i].iov_base = last_close ? close_response : keep_alive_response;
+      iov[i].iov_len = last_close ? close_len : keep_alive_len;
+    }
+    iov[0].iov_base = (char *)iov[0].iov_base + c->offset;
+    iov[0].iov_len -= c->offset;
+    ssize_t w = writev(fd, iov, (int)n);
+    if (w < 0) return errno == EAGAIN ? 1 : -1;
+    size_t left = (size_t)w;
+    for (unsigned i = 0; i < n && left > 0; i++) {
+      if (left >= iov[i].iov_len) {
+        left -= iov[i].iov_len;
+        c->pending--;
+        c->offset = 0;
+      } else {
+        c->offset += left;
+        left = 0;
+      }
+    }
+  }
+  return 0;
+}
+
+/* Answers what is buffered; returns 0 to keep the connection, -1 to close it. */
+static int serve(int fd, struct conn *c) {
+  for (;;) {
+    parse_heads(c);
+    int r = flush(fd, c);
+    if (r < 0) return -1;
+    if (r > 0) { /* socket full: wait for room, stop reading meanwhile */
+      set_interest(fd, EPOLLOUT);
+      return 0;
+    }
+    if (c->close_after) return -1;
+    if (c->in_len == 0 || !memmem(c->in, c->in_len, "\r\n\r\n", 4)) return 0;
+  }
+}
+
+static void on_readable(int fd) {
+  struct conn *c = conns[fd];
+  if (c->in_len == IN_SIZE) { /* a head larger than the buffer */
+    close_conn(fd);
+    return;
+  }
+  ssize_t n = read(fd, c->in + c->in_len, IN_SIZE - c->in_len);
+  if (n <= 0) {
+    if (n < 0 && errno == EAGAIN) return;
+    close_conn(fd);
+    return;
+  }
+  c->in_len += (size_t)n;
+  if (serve(fd, c) < 0) close_conn(fd);
+}
+
+static void on_writable(int fd) {
+  struct conn *c = conns[fd];
+  int r = flush(fd, c);
+  if (r < 0 || (r == 0 && c->close_after)) {
+    close_conn(fd);
+    return;
+  }
+  if (r > 0) return;
+  set_interest(fd, EPOLLIN);
+  if (serve(fd, c) < 0) close_conn(fd);
+}
+
+static void on_readable(int fd);
+
+static void on_accept(int lfd) {
+  for (;;) {
+    int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED) return;
+      if (errno == EMFILE || errno == ENFILE) return; /* retried on the next wake-up */
+      die("accept4");
+    }
+    if ((size_t)fd >= max_fds || (!conns[fd] && !(conns[fd] = malloc(sizeof(struct conn))))) {
+      close(fd);
+      continue;
+    }
+    /* One writev per response (or per batch): Nagle never holds one back. */
+    struct conn *c = conns[fd];
+    c->open = 1;
+    c->in_len = 0;
+    c->pending = 0;
+    c->offset = 0;
+    c->close_after = 0;
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+    if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) die("epoll_ctl ADD");
+    on_readable(fd); /* deferred accept: the request is usually there already */
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s ADDRESS PORT\n", argv[0]);
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  build_responses();
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) die("getrlimit");
+  max_fds = rl.rlim_cur == RLIM_INFINITY ? 1048576 : (size_t)rl.rlim_cur;
+  conns = calloc(max_fds, sizeof *conns);
+  if (!conns) die("calloc");
+
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
+  if (inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
+    fprintf(stderr, "%s: not an IPv4 address: %s\n", argv[0], argv[1]);
+    return 2;
+  }
+  int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (lfd < 0) die("socket");
+  int one = 1;
+  setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  /* As h2o and httpd's AcceptFilter do: accept only once the request has arrived. */
+  if (setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof one) < 0)
+    die("setsockopt TCP_DEFER_ACCEPT");
+  if (bind(lfd, (struct sockaddr *)&addr, sizeof addr) < 0) die("bind");
+  if (listen(lfd, 4096) < 0) die("listen");
+
+  epfd = epoll_create1(EPOLL_CLOEXEC);
+  if (epfd < 0) die("epoll_create1");
+  struct epoll_event ev = {.events = EPOLLIN, .data.fd = lfd};
+  if (epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev) < 0) die("epoll_ctl ADD listener");
+
+  struct epoll_event events[MAX_EVENTS];
+  for (;;) {
+    int n = epoll_wait(epfd, events, MAX_EVENTS, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      die("epoll_wait");
+    }
+    for (int i = 0; i < n; i++) {
+      int fd = events[i].data.fd;
+      if (fd == lfd) {
+        on_accept(lfd);
+      } else if (conns[fd] && conns[fd]->open) { /* an earlier event may have closed it */
+        if (events[i].events & EPOLLOUT)
+          on_writable(fd);
+        else
+          on_readable(fd); /* EPOLLIN, EPOLLHUP, EPOLLERR: read finds out */
+      }
+    }
+  }
+}
