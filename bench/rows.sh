@@ -17,7 +17,7 @@ config_fixedloop() {
   SERVER_CMD=("$FIXED_LOOP" 127.0.0.1 "$1")
 }
 
-# tern with its defaults, KeepAliveTimeout long enough to hold the idle connections
+# tern with its MPM defaults, KeepAliveTimeout long enough to hold the idle connections
 # through the idle row (with and without them alike).
 config_ternplain() {
   config_tern "$@"
@@ -234,7 +234,7 @@ run_rows_part() {
   rows_html_file 4096 "$TMP/htdocs/f4k.html"
   rows_html_file 65536 "$TMP/htdocs/f64k.html"
   rows_html_file 1048576 "$TMP/htdocs/f1m.html"
-  TERN_CONFIG=defaults
+  TERN_CONFIG=mpm-defaults
   BIN[fixedloop]=$FIXED_LOOP
   MEASURED=()
   for s in "${SERVERS[@]}" fixedloop; do
@@ -270,7 +270,8 @@ run_rows_part() {
   echo
   echo "Rows (issue 12): requests per server CPU-second, median of $RUNS x ${DURATION}s runs" \
     "interleaved in rounds; server on CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS on CPU" \
-    "$CLIENT_CPU; tern with its defaults (no MPM directive), peers with one worker each;" \
+    "$CLIENT_CPU; tern with its MPM defaults (no MPM directive; keep-alive as the peers)," \
+    "peers with one worker each;" \
     "best = the best of ${ROW_BEST_OF[*]}; tern/best and tern/loop = median of per-round" \
     "ratios; p99 = median of the runs' wrk p99 (ms)"
   printf '%-26s%10s%10s%10s%10s%10s%10s%16s%10s%11s%10s%10s\n' row tern nginx h2o lighttpd \

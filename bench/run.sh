@@ -76,10 +76,11 @@
 # 4 KiB (f4k.html), 64 KiB (f64k.html) and 1 MiB (f1m.html), all .html so that every
 # server types them text/html. Rows: 600 B keep-alive, 4 KiB keep-alive, 600 B with
 # `Connection: close` (wrk -H 'Connection: close': a new connection per request),
-# 64 KiB keep-alive, 1 MiB keep-alive. Servers: tern with its DEFAULTS (no MPM
-# directive: StartServers 3 children of 25 threads, MaxKeepAliveRequests 100,
-# KeepAliveTimeout 5; a configuration with Listen, DocumentRoot, DirectoryIndex,
-# ErrorLog and PidFile only), the peers with the configurations below (one worker
+# 64 KiB keep-alive, 1 MiB keep-alive. Servers: tern with its MPM DEFAULTS (no MPM
+# directive: StartServers 3 children of 25 threads; a configuration with Listen,
+# DocumentRoot, DirectoryIndex, ErrorLog, PidFile, and keep-alive as the peers have it:
+# MaxKeepAliveRequests 0, KeepAliveTimeout 30 — tern's own defaults of 100 requests and
+# 5 s would make it reconnect every 100 requests where no peer does), the peers with the configurations below (one worker
 # each), and bench/fixed_loop.c (built by `make bench` as build/bench_fixed_loop): one
 # thread, epoll, a TCP_DEFER_ACCEPT listener (as h2o's; without it the loop used more
 # CPU per connection than h2o), accept4 then read at once, one fixed 200 response
@@ -96,7 +97,7 @@
 # shown, not in "best"), tern/best and tern/fixedloop as the median of per-round
 # ratios (tern's value in round r / that peer's in round r), and the median p99 of
 # tern and the best peer. wrk's errors are printed under it (the close row must have
-# no socket errors). Idle row: two more tern instances (defaults + KeepAliveTimeout
+# no socket errors). Idle row: two more tern instances (as above, KeepAliveTimeout
 # long enough to hold connections through the row, both alike); on one,
 # bench/hold_idle.py (CPU 1) holds IDLE_CONNECTIONS connections idle after one
 # keep-alive request each; then 2 s warm-ups and RUNS interleaved rounds of the 600 B
@@ -231,7 +232,8 @@ MEMORY_CONNECTIONS=${MEMORY_CONNECTIONS:-5000}
 CGI_CONNECTIONS=${CGI_CONNECTIONS:-16}
 TERN_EXTRA=""                  # directives appended to tern's bench configuration (cgi part)
 APACHE_EXTRA=""                # directives appended to Apache's configuration (cgi part)
-TERN_CONFIG=bench              # bench: the configuration above; defaults: no MPM directive
+TERN_CONFIG=bench              # bench: the configuration above; defaults: no MPM directive;
+                               # mpm-defaults: no MPM directive, keep-alive as the peers
 NGINX_WORKER_CONNECTIONS=4096
 WRK_ARGS=(-t2)                 # wrk's threads (and headers) for warm_up and measure_once
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -526,6 +528,23 @@ SERVER_CMD=()
 
 config_tern() {
   local port=$1 dir=$2
+  if [ "$TERN_CONFIG" = mpm-defaults ]; then
+    # The rows part: no MPM directive (tern's defaults: StartServers 3 children of 25
+    # threads), keep-alive as the peers have it (no request limit, 30 s), no access log.
+    cat >"$dir/tern.conf" <<EOF
+# Written by bench/run.sh: tern's MPM defaults, keep-alive as the peers.
+Listen 127.0.0.1:$port
+DocumentRoot $TMP/htdocs
+DirectoryIndex index.html
+ErrorLog $dir/error.log
+PidFile $dir/tern.pid
+KeepAlive On
+MaxKeepAliveRequests 0
+KeepAliveTimeout 30
+EOF
+    SERVER_CMD=("${BIN[tern]}" -d "$dir" -f "$dir/tern.conf")
+    return
+  fi
   if [ "$TERN_CONFIG" = defaults ]; then
     # As a new user runs it: no MPM directive, every timeout at its default.
     cat >"$dir/tern.conf" <<EOF

@@ -181,6 +181,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "tern: %s (Listen at %s:%d)\n", err.c_str(), l.file.c_str(), l.line);
       return 1;
     }
+    tern::set_defer_accept(fd.get(), config.defers_accept("http"));  // AcceptFilter
     fds.push_back(fd.get());
     sockets.push_back(std::move(fd));
   }

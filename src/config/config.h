@@ -180,6 +180,14 @@ struct Config {
   int max_keep_alive_requests = 100;  // 0 = unlimited
   std::chrono::milliseconds timeout{60000};
   int listen_backlog = 511;
+  // AcceptFilter: protocol ("http", "https") -> filter; a protocol not named uses "data"
+  // (httpd's default on Linux). On Linux every filter but "none" is TCP_DEFER_ACCEPT.
+  std::map<std::string, std::string> accept_filters;
+  // True when listen sockets of `protocol` defer accepting until the client sends data.
+  bool defers_accept(const std::string& protocol) const {
+    auto it = accept_filters.find(protocol);
+    return it == accept_filters.end() || it->second != "none";
+  }
   size_t limit_request_line = 8190;
   size_t limit_request_field_size = 8190;
   size_t limit_request_fields = 100;

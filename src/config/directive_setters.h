@@ -19,6 +19,7 @@ std::string set_keep_alive_timeout(BuildState&, const Cmd&);
 std::string set_max_keep_alive_requests(BuildState&, const Cmd&);
 std::string set_timeout(BuildState&, const Cmd&);
 std::string set_listen_backlog(BuildState&, const Cmd&);
+std::string set_accept_filter(BuildState&, const Cmd&);
 std::string set_limit_request_line(BuildState&, const Cmd&);
 std::string set_limit_request_field_size(BuildState&, const Cmd&);
 std::string set_limit_request_fields(BuildState&, const Cmd&);

@@ -121,6 +121,12 @@ std::string set_timeout(BuildState& st, const Cmd& c) {
   return parse_duration(arg(c, 0), st.cfg.timeout);
 }
 
+std::string set_accept_filter(BuildState& st, const Cmd& c) {
+  // httpd keeps the last filter named for each protocol.
+  st.cfg.accept_filters[std::string(arg(c, 0))] = std::string(arg(c, 1));
+  return "";
+}
+
 std::string set_listen_backlog(BuildState& st, const Cmd& c) {
   return set_int(c, 1, INT_MAX, st.cfg.listen_backlog);
 }

@@ -28,6 +28,8 @@ const DirectiveSpec kDirectives[] = {
      "Hostname and port that the server uses to identify itself", kMod, kOverrideNone},
     {"DocumentRoot", kCtxServer, Args::kTake1, set_document_root,
      "Directory that forms the main document tree visible from the web", kMod, kOverrideNone},
+    {"AcceptFilter", kCtxServer, Args::kTake2, set_accept_filter,
+     "Configures optimizations for a Protocol's Listener Sockets", kMod, kOverrideNone},
     {"KeepAlive", kCtxServer, Args::kFlag, set_keep_alive, "Enables HTTP persistent connections",
      kMod, kOverrideNone},
     {"KeepAliveTimeout", kCtxServer, Args::kTake1, set_keep_alive_timeout,

@@ -142,6 +142,10 @@ bool Control::prepare(std::shared_ptr<const Config> config, Generation* out, std
 
 void Control::apply(Generation g) {
   gen_ = std::move(g);
+  // AcceptFilter, on every listen socket (kept ones too: a reload may change it). Every
+  // Listen speaks http for now.
+  const bool defer = gen_.config->defers_accept("http");
+  for (int fd : fds_) set_defer_accept(fd, defer);
   ++generation_;
   sb_->global().generation = generation_ - 1;  // httpd counts restarts: 0 at first start
   // The root's status handlers (children inherit them) report this restart time.

@@ -103,6 +103,11 @@ uint16_t bound_port(int fd) {
   return format_address(reinterpret_cast<sockaddr*>(&ss), buf, sizeof buf);
 }
 
+bool set_defer_accept(int fd, bool on) {
+  int seconds = on ? 30 : 0;
+  return ::setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds) == 0;
+}
+
 void set_tcp_nodelay(int fd) {
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

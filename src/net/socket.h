@@ -27,4 +27,9 @@ uint16_t bound_port(int fd);
 // Enables TCP_NODELAY on `fd`; failures are ignored.
 void set_tcp_nodelay(int fd);
 
+// httpd's AcceptFilter on Linux: with `on`, the listening socket `fd` hands a connection
+// to accept() only once the client has sent data (TCP_DEFER_ACCEPT, 30 s as httpd; a
+// client silent that long is accepted then); off clears it. False on failure.
+bool set_defer_accept(int fd, bool on);
+
 }  // namespace tern

@@ -160,5 +160,49 @@ TEST(AcceptingChildren, StandingByChildAcceptsWhenTheFirstClosesItsDoor) {
   EXPECT_EQ(s.stop(), 0);
 }
 
+// The number of open connections ?json reports (the status request's own included).
+long open_connections(int port) {
+  auto r = fetch(port, get("/server-status?json"));
+  if (!r || r->status != 200) return -1;
+  std::smatch m;
+  if (!std::regex_search(r->body, m, std::regex(R"re("connections":\{"total":(\d+))re"))) return -1;
+  return std::stol(m[1]);
+}
+
+TEST(AcceptFilter, ByDefaultASilentClientIsNotHandedOverUntilItSends) {
+  Server s;
+  s.put("index.html", "hello\n");
+  ASSERT_TRUE(s.start(kStatusConf)) << s.log();
+  // httpd's default on Linux (AcceptFilter http data): TCP_DEFER_ACCEPT. A client that
+  // connected and said nothing costs tern nothing: only the status request is open.
+  Client silent(s.port());
+  ASSERT_TRUE(silent.connected());
+  auto r = fetch(s.port(), get("/index.html"));
+  ASSERT_TRUE(r && r->status == 200);
+  EXPECT_EQ(open_connections(s.port()), 1);
+  // Once it sends, it is accepted and answered.
+  ASSERT_TRUE(silent.send("GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto late = silent.read_response();
+  ASSERT_TRUE(late && late->status == 200);
+  EXPECT_EQ(late->body, "hello\n");
+  EXPECT_EQ(s.stop(), 0);
+}
+
+TEST(AcceptFilter, NoneAcceptsAtOnce) {
+  Server s;
+  ASSERT_TRUE(s.start(std::string(kStatusConf) + "AcceptFilter http none\n")) << s.log();
+  Client silent(s.port());
+  ASSERT_TRUE(silent.connected());
+  // Accepted without a byte: it waits in the head-read state, with the status request.
+  ASSERT_TRUE(wait_until([&] { return open_connections(s.port()) == 2; }, 10s));
+  EXPECT_EQ(s.stop(), 0);
+}
+
+TEST(AcceptFilter, IsRefusedInsideAVirtualHost) {
+  Server s;
+  EXPECT_FALSE(s.start("<VirtualHost *:80>\nAcceptFilter http none\n</VirtualHost>\n"));
+  EXPECT_NE(s.log().find("AcceptFilter"), std::string::npos) << s.log();
+}
+
 }  // namespace
 }  // namespace tern::test

@@ -66,7 +66,10 @@ TEST(Limits, DescriptorExhaustionIsLoggedRateLimitedCountedAndRecovers) {
   // Soft and hard limit 64 (the child cannot raise them): a few dozen
   // connections fit; admission must not be what stops the accepting.
   s.set_nofile_limit(64);
-  ASSERT_TRUE(s.start(std::string(kStatusConf) + "AsyncRequestWorkerFactor 1000\n")) << s.log();
+  // The clients stay silent: without AcceptFilter none the kernel would not hand them over.
+  ASSERT_TRUE(
+      s.start(std::string(kStatusConf) + "AsyncRequestWorkerFactor 1000\nAcceptFilter http none\n"))
+      << s.log();
   std::vector<std::unique_ptr<Client>> clients;
   for (int i = 0; i < 150; ++i) {
     clients.push_back(std::make_unique<Client>(s.port()));
