@@ -227,6 +227,7 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
 
   const Request& req = ex.req;
   ++requests_;
+  client_closes_ = !req.keep_alive;
   if (!env.settings->keep_alive || !req.keep_alive ||
       (env.settings->max_keep_alive_requests > 0 &&
        requests_ >= static_cast<uint32_t>(env.settings->max_keep_alive_requests)) ||
@@ -405,7 +406,12 @@ ConnWait HttpConnection::on_timeout(WorkerContext& wc, ConnWait what) {
 }
 
 ConnWait HttpConnection::close_or_linger() {
-  if (!linger_after_ && !transport().has_unread_input() && (!ex_ || ex_->in.empty())) {
+  // Close at once unless input may be left unread (a close with unread input sends a
+  // reset, which can destroy the response before the client reads it). A client that
+  // asked to close and whose input was drained by the last read sends nothing more, as
+  // nginx assumes too; otherwise the socket is asked (FIONREAD).
+  const bool quiet = client_closes_ && input_drained_;
+  if (!linger_after_ && (!ex_ || ex_->in.empty()) && (quiet || !transport().has_unread_input())) {
     return ConnWait::kClose;
   }
   transport().shutdown_write();

@@ -247,6 +247,7 @@ class HttpConnection : public Connection {
   Phase phase_ = Phase::kHead;
   bool close_after_ = false;
   bool linger_after_ = false;
+  bool client_closes_ = false;  // the last request asked to close (Connection: close, 1.0)
   // The response goes out as to HTTP/1.0 / with an HTTP/1.0 status line (special_env.h).
   bool as_http10_ = false;
   bool status_http10_ = false;

@@ -17,7 +17,7 @@ namespace tern {
 
 namespace {
 constexpr int kMaxEvents = 256;
-constexpr int kWorkerEvents = 4;
+constexpr int kWorkerEvents = 16;
 constexpr int64_t kAdmissionRecheckMs = 10;
 // A standing-by child looks this often whether a lower child stopped accepting.
 constexpr int64_t kStandbyRecheckMs = 50;

@@ -118,9 +118,10 @@ TEST(Limits, AdmissionDoorClosingIsLoggedRateLimitedAndCounted) {
   Server s;
   s.put("index.html", "hello\n");
   // One worker and a tiny factor: the limit is one connection (1 + 0.01 x 1),
-  // so every connection closes the door until it ends.
-  ASSERT_TRUE(
-      s.start(std::string(kStatusConf) + "ThreadsPerChild 1\nAsyncRequestWorkerFactor 0.01\n"))
+  // so every connection closes the door until it ends. The first client stays silent:
+  // AcceptFilter none, so that the kernel hands it over at once.
+  ASSERT_TRUE(s.start(std::string(kStatusConf) +
+                      "ThreadsPerChild 1\nAsyncRequestWorkerFactor 0.01\nAcceptFilter http none\n"))
       << s.log();
   {
     Client idle(s.port());
