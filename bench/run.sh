@@ -528,33 +528,21 @@ SERVER_CMD=()
 
 config_tern() {
   local port=$1 dir=$2
-  if [ "$TERN_CONFIG" = mpm-defaults ]; then
-    # The rows part: no MPM directive (tern's defaults: StartServers 3 children of 25
-    # threads), keep-alive as the peers have it (no request limit, 30 s), no access log.
+  if [ "$TERN_CONFIG" = defaults ] || [ "$TERN_CONFIG" = mpm-defaults ]; then
+    # defaults: as a new user runs it: no MPM directive, every timeout at its default.
+    # mpm-defaults (the rows part): no MPM directive either (StartServers 3 children of
+    # 25 threads), keep-alive as the peers have it (no request limit, 30 s).
     cat >"$dir/tern.conf" <<EOF
-# Written by bench/run.sh: tern's MPM defaults, keep-alive as the peers.
-Listen 127.0.0.1:$port
-DocumentRoot $TMP/htdocs
-DirectoryIndex index.html
-ErrorLog $dir/error.log
-PidFile $dir/tern.pid
-KeepAlive On
-MaxKeepAliveRequests 0
-KeepAliveTimeout 30
-EOF
-    SERVER_CMD=("${BIN[tern]}" -d "$dir" -f "$dir/tern.conf")
-    return
-  fi
-  if [ "$TERN_CONFIG" = defaults ]; then
-    # As a new user runs it: no MPM directive, every timeout at its default.
-    cat >"$dir/tern.conf" <<EOF
-# Written by bench/run.sh: tern's defaults.
+# Written by bench/run.sh: tern's $TERN_CONFIG.
 Listen 127.0.0.1:$port
 DocumentRoot $TMP/htdocs
 DirectoryIndex index.html
 ErrorLog $dir/error.log
 PidFile $dir/tern.pid
 EOF
+    if [ "$TERN_CONFIG" = mpm-defaults ]; then
+      printf 'KeepAlive On\nMaxKeepAliveRequests 0\nKeepAliveTimeout 30\n' >>"$dir/tern.conf"
+    fi
     SERVER_CMD=("${BIN[tern]}" -d "$dir" -f "$dir/tern.conf")
     return
   fi
