@@ -99,6 +99,17 @@ std::string ApacheServer::make_config(int port, const std::string& extra) const 
   return c.str();
 }
 
+namespace {
+// True when mod_cgid's daemon has made its socket (ScriptSock DIR/cgisock, with a pid suffix).
+bool cgid_socket_ready(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().filename().string().rfind("cgisock", 0) == 0 && e.is_socket(ec)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 bool ApacheServer::start(const std::string& extra) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = free_port();
@@ -113,7 +124,12 @@ bool ApacheServer::start(const std::string& extra) {
         break;  // exited: a bad configuration or the port taken
       }
       Client probe(port_);
-      if (probe.connected()) return true;
+      // mod_cgid answers 503 until its daemon listens on ScriptSock ("cgisock.PID"): a
+      // CGI request right after start-up must not race it.
+      if (probe.connected() &&
+          (config_.find("cgid_module") == std::string::npos || cgid_socket_ready(root_.path()))) {
+        return true;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (pid_ > 0) {
