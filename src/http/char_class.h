@@ -1,8 +1,10 @@
 #pragma once
-// Character classes of RFC 9110 / RFC 3986 used by the request parser (table lookups).
+// Character classes of RFC 9110 / RFC 3986 used by the request parser (table lookups), and
+// the locale-independent ASCII case and space helpers every module shares.
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace tern::chars {
@@ -64,6 +66,21 @@ constexpr int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return c - 'A' + 10;
+}
+
+// The ASCII lower case of `c` (other bytes unchanged; no locale).
+constexpr char to_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Lower-cases the ASCII letters of `s` in place.
+inline void lower_in_place(std::string& s) {
+  for (char& c : s) c = to_lower(c);
+}
+
+// C's isspace() in the "C" locale: SP, HT, LF, VT, FF, CR (what httpd's apr_isspace tests).
+constexpr bool is_c_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
 // `s` without leading and trailing SP/HTAB (RFC 9110 OWS).

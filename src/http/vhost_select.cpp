@@ -1,14 +1,14 @@
 #include "http/vhost_select.h"
 
+#include "http/char_class.h"
+
 #include "http/request.h"
 
 namespace tern {
 
 namespace {
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using chars::to_lower;
 
 // The host of a Host value without its port, brackets or trailing dots (fix_hostname).
 std::string_view host_only(std::string_view h) {
@@ -38,7 +38,7 @@ bool wildcard_match_nocase(std::string_view s, std::string_view p) {
   size_t si = 0, pi = 0;
   size_t star = std::string_view::npos, mark = 0;
   while (si < s.size()) {
-    if (pi < p.size() && (p[pi] == '?' || (p[pi] != '*' && lower(p[pi]) == lower(s[si])))) {
+    if (pi < p.size() && (p[pi] == '?' || (p[pi] != '*' && to_lower(p[pi]) == to_lower(s[si])))) {
       ++si;
       ++pi;
     } else if (pi < p.size() && p[pi] == '*') {

@@ -1,14 +1,14 @@
 #include "modules/autoindex_text.h"
 
+#include "http/char_class.h"
+
 #include <cstdio>
 
 namespace tern::autoindex {
 
 namespace {
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using chars::to_lower;
 
 char upper(char c) {
   return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
@@ -36,7 +36,7 @@ int match(std::string_view s, size_t x, std::string_view p, size_t y, bool nocas
       return -1;
     }
     if (x >= s.size()) return -1;
-    if (p[y] != '?' && (nocase ? lower(s[x]) != lower(p[y]) : s[x] != p[y])) return 1;
+    if (p[y] != '?' && (nocase ? to_lower(s[x]) != to_lower(p[y]) : s[x] != p[y])) return 1;
   }
   return x < s.size() ? 1 : 0;
 }
@@ -160,8 +160,8 @@ int natural_compare(std::string_view a, std::string_view b, bool fold_case) {
 int byte_compare(std::string_view a, std::string_view b, bool fold_case) {
   const size_t n = a.size() < b.size() ? a.size() : b.size();
   for (size_t i = 0; i < n; ++i) {
-    auto ca = static_cast<unsigned char>(fold_case ? lower(a[i]) : a[i]);
-    auto cb = static_cast<unsigned char>(fold_case ? lower(b[i]) : b[i]);
+    auto ca = static_cast<unsigned char>(fold_case ? to_lower(a[i]) : a[i]);
+    auto cb = static_cast<unsigned char>(fold_case ? to_lower(b[i]) : b[i]);
     if (ca != cb) return ca < cb ? -1 : 1;
   }
   if (a.size() == b.size()) return 0;

@@ -3,6 +3,8 @@
 
 #include "modules/negotiation/negotiate.h"
 
+#include "http/char_class.h"
+
 #include <cstdlib>
 
 namespace tern::negotiation {
@@ -12,17 +14,11 @@ namespace {
 constexpr std::string_view kIncludesMagic = "text/x-server-parsed-html";
 constexpr std::string_view kIncludesMagic3 = "text/x-server-parsed-html3";
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-void lower(std::string& s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-}
+using chars::is_c_space;
+using chars::lower_in_place;
 
 void skip_space(std::string_view& s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_c_space(s.front())) s.remove_prefix(1);
 }
 
 // httpd's ap_get_token: a token up to ';' or ',' (or white space unless `accept_white`),
@@ -30,7 +26,7 @@ void skip_space(std::string_view& s) {
 std::string get_token(std::string_view& s, bool accept_white) {
   skip_space(s);
   size_t i = 0;
-  while (i < s.size() && (accept_white || !is_space(s[i])) && s[i] != ';' && s[i] != ',') {
+  while (i < s.size() && (accept_white || !is_c_space(s[i])) && s[i] != ';' && s[i] != ',') {
     if (s[i++] == '"') {
       while (i < s.size())
         if (s[i++] == '"') break;
@@ -46,7 +42,7 @@ std::string get_token(std::string_view& s, bool accept_white) {
 AcceptItem get_entry(std::string_view& s) {
   AcceptItem item;
   item.name = get_token(s, false);
-  lower(item.name);
+  lower_in_place(item.name);
   if (item.name == "text/html" || item.name == kIncludesMagic)
     item.level = 2.0f;
   else if (item.name == kIncludesMagic3)
@@ -55,20 +51,20 @@ AcceptItem get_entry(std::string_view& s) {
     s.remove_prefix(1);
     const std::string parm = get_token(s, true);
     size_t cp = 0;
-    while (cp < parm.size() && !is_space(parm[cp]) && parm[cp] != '=') ++cp;
+    while (cp < parm.size() && !is_c_space(parm[cp]) && parm[cp] != '=') ++cp;
     if (cp == parm.size()) continue;  // no '=': ignored
     std::string var = parm.substr(0, cp);
-    lower(var);
-    while (cp < parm.size() && (is_space(parm[cp]) || parm[cp] == '=')) ++cp;
+    lower_in_place(var);
+    while (cp < parm.size() && (is_c_space(parm[cp]) || parm[cp] == '=')) ++cp;
     size_t end = cp;
     if (cp < parm.size() && parm[cp] == '"') {
       end = ++cp;
       while (end < parm.size() && parm[end] != '\n' && parm[end] != '\r' && parm[end] != '"') ++end;
     } else {
-      while (end < parm.size() && !is_space(parm[end])) ++end;
+      while (end < parm.size() && !is_c_space(parm[end])) ++end;
     }
     std::string value = parm.substr(cp, end - cp);
-    lower(value);
+    lower_in_place(value);
     if (var == "q" || var == "qs") {
       item.quality = parse_qvalue(value);
     } else if (var == "level") {

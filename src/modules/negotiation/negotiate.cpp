@@ -1,5 +1,7 @@
 #include "modules/negotiation/negotiate.h"
 
+#include "http/char_class.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -16,14 +18,8 @@ constexpr std::string_view kCgiMagicType = "application/x-httpd-cgi";
 constexpr std::string_view kIncludesMagic = "text/x-server-parsed-html";
 constexpr std::string_view kIncludesMagic3 = "text/x-server-parsed-html3";
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-void lower(std::string& s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-}
+using chars::is_c_space;
+using chars::lower_in_place;
 
 bool is_identity_encoding(std::string_view enc) {
   return enc.empty() || enc == "7bit" || enc == "8bit" || enc == "binary";
@@ -72,11 +68,11 @@ void parse_negotiate(State& st) {
     const size_t comma = neg.find(',');
     std::string_view tok = neg.substr(0, comma);
     neg = comma == std::string_view::npos ? std::string_view{} : neg.substr(comma + 1);
-    while (!tok.empty() && is_space(tok.front())) tok.remove_prefix(1);
-    while (!tok.empty() && is_space(tok.back())) tok.remove_suffix(1);
+    while (!tok.empty() && is_c_space(tok.front())) tok.remove_prefix(1);
+    while (!tok.empty() && is_c_space(tok.back())) tok.remove_suffix(1);
     if (tok.empty()) continue;
     std::string t(tok);
-    lower(t);
+    lower_in_place(t);
     if (t == "trans" || t == "vlist" || t == "guess-small" || (t[0] >= '0' && t[0] <= '9') ||
         t == "*") {
       st.ua_supports_trans = true;
@@ -143,8 +139,7 @@ int find_lang_index(const std::vector<std::string>* prio, const std::string& lan
   for (size_t i = 0; i < prio->size(); ++i) {
     const std::string& p = (*prio)[i];
     if (lang.size() >= p.size() && std::equal(p.begin(), p.end(), lang.begin(), [](char x, char y) {
-          return std::tolower(static_cast<unsigned char>(x)) ==
-                 std::tolower(static_cast<unsigned char>(y));
+          return chars::to_lower(x) == chars::to_lower(y);
         }))
       return static_cast<int>(i);
   }
@@ -483,7 +478,7 @@ Variant make_variant(std::string file_name, std::string_view content_type,
   v.is_pseudo_html =
       v.mime_type == "text/html" || v.mime_type == kIncludesMagic || v.mime_type == kIncludesMagic3;
   v.encoding = std::string(encoding);
-  for (std::string& l : languages) lower(l);
+  for (std::string& l : languages) lower_in_place(l);
   v.languages = std::move(languages);
   v.bytes = bytes;
   v.has_handler = has_handler;
