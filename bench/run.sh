@@ -774,14 +774,13 @@ chmod -R a+rX "$TMP/htdocs"
 # shellcheck source=bench/scopes.sh
 . "$BENCH_DIR/scopes.sh"
 
-run_throughput_part() {
-  MEASURED=()
-  for s in "${SERVERS[@]}"; do
-    if [ -n "${BIN[$s]:-}" ]; then
-      start_server "$s"
-      MEASURED+=("$s")
-      : >"$TMP/runs-$s"
-    fi
+# Starts every server named in MEASURED, warms each up, then measures RUNS rounds of
+# them on their URL into $TMP/runs-NAME.
+measure_in_rounds() {
+  local s i
+  for s in "${MEASURED[@]}"; do
+    start_server "$s"
+    : >"$TMP/runs-$s"
   done
   for s in "${MEASURED[@]}"; do warm_up "$s" "${URL[$s]}"; done
   # Rounds: every server's run i before any server's run i+1, so that the
@@ -789,6 +788,14 @@ run_throughput_part() {
   for i in $(seq "$RUNS"); do
     for s in "${MEASURED[@]}"; do measure_once "$s" "${URL[$s]}" "${PID[$s]}" "$i"; done
   done
+}
+
+run_throughput_part() {
+  MEASURED=()
+  for s in "${SERVERS[@]}"; do
+    [ -n "${BIN[$s]:-}" ] && MEASURED+=("$s")
+  done
+  measure_in_rounds
 
   echo
   echo "600-byte static file, keep-alive, $CONNECTIONS connections, server on CPU $SERVER_CPU," \

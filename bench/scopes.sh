@@ -38,14 +38,7 @@ run_scopes_part() {
   rm -f "$TMP"/runs-tern "$TMP"/runs-ternscopes
   : >"$TMP/warnings"
   MEASURED=(tern ternscopes)
-  for s in "${MEASURED[@]}"; do
-    start_server "$s"
-    : >"$TMP/runs-$s"
-  done
-  for s in "${MEASURED[@]}"; do warm_up "$s" "${URL[$s]}"; done
-  for i in $(seq "$RUNS"); do
-    for s in "${MEASURED[@]}"; do measure_once "$s" "${URL[$s]}" "${PID[$s]}" "$i"; done
-  done
+  measure_in_rounds
   echo
   echo "600-byte static file, keep-alive, $CONNECTIONS connections, server on CPU $SERVER_CPU," \
     "wrk on CPU $CLIENT_CPU; median of $RUNS x ${DURATION}s, runs interleaved; tern: one" \
