@@ -16,7 +16,6 @@
 namespace tern {
 
 namespace {
-constexpr int kMaxEvents = 256;
 constexpr int kWorkerEvents = 16;
 constexpr int64_t kAdmissionRecheckMs = 10;
 // A standing-by child looks this often whether a lower child stopped accepting.
@@ -26,14 +25,14 @@ constexpr uint32_t kConnEvents = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
 constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
-constexpr size_t kMaxPorts = 4096;  // listen tags are the small integers 1..kMaxPorts
+// A listen socket's epoll tag: the small integer i + 1 (no entry lives at such an address).
 void* listen_tag(size_t i) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1));
 }
-// The listen socket index of an epoll tag, or -1 for a connection or another fd.
-ssize_t listen_index(const void* tag) {
+// The listen socket index of an epoll tag among `ports` sockets, or -1 for anything else.
+ssize_t listen_index(const void* tag, size_t ports) {
   auto v = reinterpret_cast<uintptr_t>(tag);
-  return v >= 1 && v <= kMaxPorts ? static_cast<ssize_t>(v - 1) : -1;
+  return v >= 1 && v <= ports ? static_cast<ssize_t>(v - 1) : -1;
 }
 // True when `fd` is bound to one address (not a wildcard): every connection it accepts
 // has that local address, written to `*out`, and needs no getsockname.
@@ -201,7 +200,6 @@ void Listener::set_listening(bool on) {
     }
   }
   listening_.store(on);
-  counts_.not_accepting.store(!on);
 }
 
 void Listener::close_entry(ConnEntry* c) {
@@ -232,7 +230,7 @@ void Listener::worker_loop(int index) {
         serve_expired(w);
         continue;
       }
-      if (ssize_t port = listen_index(tag); port >= 0) {
+      if (ssize_t port = listen_index(tag, ports_.size()); port >= 0) {
         accept_and_serve(static_cast<size_t>(port), w);
         continue;
       }
@@ -321,7 +319,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
     close_entry(c);
     return;
   }
-  if (!c->nodelay) {
+  if (!c->nodelay && next != ConnWait::kLinger) {
     // Nagle would hold the tail of a response while earlier segments are unacknowledged;
     // a connection closed after one response never needs the flag (close flushes), so
     // it is set on the first hand-back that keeps the connection open, as nginx does.
@@ -572,7 +570,14 @@ void Listener::update_admission(int64_t now) {
   // Children beyond one per CPU stand by while the first ones accept: on a busy CPU
   // each extra accepting child would be woken for new connections (EPOLLEXCLUSIVE
   // prefers a sleeping child) and the CPU would switch between processes.
-  standby_ = allow && !first_in_line();
+  const bool standby = allow && !first_in_line();
+  if (standby != standby_) {
+    ErrorLog::printf(LogLevel::kDebug, "mpm_event",
+                     standby ? "standing by: %d lower children of this generation accept"
+                             : "accepting: fewer than %d lower children of this generation accept",
+                     settings_.accepting_children);
+  }
+  standby_ = standby;
   set_listening(allow && !standby_);
 }
 
@@ -740,7 +745,7 @@ int Listener::next_timeout_ms(int64_t now) {
 }
 
 void Listener::run() {
-  epoll_event events[kMaxEvents];
+  epoll_event events[1];  // only wake_ is in this set
   bool stop_started = false;
   int64_t drain_until = 0;
   for (;;) {
@@ -769,7 +774,7 @@ void Listener::run() {
       if (counts_.connections.load() == 0 || stop_now_.load() || deadline_passed) break;
     }
     // Only wake_ is here: workers accept; this thread keeps time and the door.
-    if (epoll_.wait(events, kMaxEvents, stop_started ? 50 : next_timeout_ms(now)) > 0) {
+    if (epoll_.wait(events, 1, stop_started ? 50 : next_timeout_ms(now)) > 0) {
       wake_.drain();
     }
     now = monotonic_ms();
