@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <mutex>
 
 #include "net/unique_fd.h"
@@ -17,7 +18,9 @@ bool same_file(const CachedFile& f, const struct stat& st) {
 }
 }  // namespace
 
-std::shared_ptr<const CachedFile> FileCache::get(const std::string& path, time_t now) {
+std::shared_ptr<const CachedFile> FileCache::get(const std::string& path, time_t now,
+                                                 int* open_errno) {
+  if (open_errno) *open_errno = 0;
   std::shared_ptr<const CachedFile> hit;
   {
     std::shared_lock lk(mu_);
@@ -27,18 +30,20 @@ std::shared_ptr<const CachedFile> FileCache::get(const std::string& path, time_t
   if (hit) {
     if (hit->checked_s.load(std::memory_order_relaxed) >= now) return hit;
     struct stat st;
-    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && same_file(*hit, st)) {
+    if (::stat(path.c_str(), &st) == 0 && same_file(*hit, st)) {
       hit->checked_s.store(now, std::memory_order_relaxed);
       return hit;
     }
   }
-  return load(path, now);
+  return load(path, now, open_errno);
 }
 
-std::shared_ptr<const CachedFile> FileCache::load(const std::string& path, time_t now) {
+std::shared_ptr<const CachedFile> FileCache::load(const std::string& path, time_t now,
+                                                  int* open_errno) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd && open_errno) *open_errno = errno;
   struct stat st;
-  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
     std::unique_lock lk(mu_);
     map_.erase(path);
     return nullptr;
@@ -49,7 +54,9 @@ std::shared_ptr<const CachedFile> FileCache::load(const std::string& path, time_
   f->size = static_cast<uint64_t>(st.st_size);
   f->mtim = st.st_mtim;
   f->ctim = st.st_ctim;
-  if (f->size > max_file_bytes_) {
+  if (S_ISDIR(st.st_mode)) {
+    f->directory = true;  // `GET /dir/` needs only to know it is one, not to open it again
+  } else if (f->size > max_file_bytes_) {
     f->fd = std::move(fd);  // served from the descriptor, which stays open with the entry
   } else {
     f->content.resize(f->size);

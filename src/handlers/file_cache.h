@@ -24,12 +24,13 @@ struct CachedFile {
   ino_t ino = 0;
   uint64_t size = 0;
   timespec mtim{};
-  timespec ctim{};      // a chmod or chown changes it: the entry is reloaded
-  std::string content;  // the bytes of a small file
-  UniqueFd fd;          // a larger file's descriptor (read-only; sendfile/pread with offsets)
+  timespec ctim{};         // a chmod or chown changes it: the entry is reloaded
+  std::string content;     // the bytes of a small file
+  UniqueFd fd;             // a larger file's descriptor (read-only; sendfile/pread with offsets)
+  bool directory = false;  // a directory: only its kind is kept (no bytes, no descriptor)
   mutable std::atomic<int64_t> checked_s{0};  // when stat() last confirmed it
   // True when the bytes are in `content`, false when they are read through `fd`.
-  bool in_memory() const { return !fd; }
+  bool in_memory() const { return !fd && !directory; }
 };
 
 // Thread-safe cache of regular files, keyed by file system path.
@@ -40,13 +41,16 @@ class FileCache {
   explicit FileCache(size_t max_file_bytes = 16 * 1024, size_t max_entries = 1024)
       : max_file_bytes_(max_file_bytes), max_entries_(max_entries) {}
 
-  // The file at `path` if it is a regular file (loaded on a miss, revalidated when
-  // `now` is past the second it was last checked in); null otherwise (missing, not
-  // regular, unreadable: the caller opens it itself and answers the error).
-  std::shared_ptr<const CachedFile> get(const std::string& path, time_t now);
+  // The file at `path` if it is a regular file or a directory (loaded on a miss,
+  // revalidated when `now` is past the second it was last checked in); null otherwise
+  // (missing, another kind, unreadable). When the file could not be opened, `*open_errno`
+  // (if given) is open()'s errno, so the caller answers the error without trying again;
+  // otherwise 0 (another kind of file: the caller opens it itself).
+  std::shared_ptr<const CachedFile> get(const std::string& path, time_t now,
+                                        int* open_errno = nullptr);
 
  private:
-  std::shared_ptr<const CachedFile> load(const std::string& path, time_t now);
+  std::shared_ptr<const CachedFile> load(const std::string& path, time_t now, int* open_errno);
 
   size_t max_file_bytes_;
   size_t max_entries_;

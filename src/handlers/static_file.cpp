@@ -210,21 +210,31 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
   Scratch& s = scratch();
   StaticResult result;
   struct stat st;
+  bool directory = false;  // known from the cache: no need to open it
   if (opt.cache) {
-    if (auto f = opt.cache->get(fs_path, now)) {
-      if (serve_cached(req, opt, now, meta, std::move(f), resp, whole, result)) return result;
+    int err = 0;
+    if (auto f = opt.cache->get(fs_path, now, &err)) {
+      directory = f->directory;
+      if (!directory && serve_cached(req, opt, now, meta, std::move(f), resp, whole, result)) {
+        return result;
+      }
+    } else if (err != 0) {  // the cache's open failed: opening again would fail alike
+      result.status = status_for_errno(err);
+      return result;
     }
   }
-  int fd = open_file(fs_path, st);
-  if (fd < 0) {
-    result.status = status_for_errno(-fd);
-    return result;
-  }
-  if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, meta, fd, st, resp, whole);
-  ::close(fd);
-  if (!S_ISDIR(st.st_mode)) {
-    result.status = 403;  // FIFO, device, socket
-    return result;
+  if (!directory) {
+    int fd = open_file(fs_path, st);
+    if (fd < 0) {
+      result.status = status_for_errno(-fd);
+      return result;
+    }
+    if (S_ISREG(st.st_mode)) return serve_regular(req, opt, now, meta, fd, st, resp, whole);
+    ::close(fd);
+    if (!S_ISDIR(st.st_mode)) {
+      result.status = 403;  // FIFO, device, socket
+      return result;
+    }
   }
   if (url_path.back() != '/') {
     build_location(req, ctx, opt, url_path, s.location);
@@ -238,22 +248,27 @@ StaticResult serve_resolved(const Request& req, const RequestContext& ctx, const
       fs_path.resize(dir_len);
       fs_path.append(index);
       ContentMeta index_meta;
+      bool typed = false;  // type_index ran (once per candidate)
+      int err = 0;
       if (opt.cache) {
-        if (auto f = opt.cache->get(fs_path, now)) {
+        if (auto f = opt.cache->get(fs_path, now, &err)) {
+          if (f->directory) continue;  // not a file to serve, as below
           if (!type_index(typer, opt, fs_path, index, index_meta)) return result;
+          typed = true;
           if (serve_cached(req, opt, now, index_meta, std::move(f), resp, whole, result)) {
             return result;
           }
         }
       }
-      fd = open_file(fs_path, st);
+      // The cache's failed open stands for ours: a missing candidate costs one open.
+      int fd = err != 0 ? -err : open_file(fs_path, st);
       if (fd < 0) {
         if (-fd == ENOENT || -fd == ENOTDIR) continue;
         result.status = status_for_errno(-fd);
         return result;
       }
       if (S_ISREG(st.st_mode)) {
-        if (!type_index(typer, opt, fs_path, index, index_meta)) {
+        if (!typed && !type_index(typer, opt, fs_path, index, index_meta)) {
           ::close(fd);
           return result;
         }

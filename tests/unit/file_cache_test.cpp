@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -36,7 +37,7 @@ TEST(FileCache, ServesSmallFilesAndRevalidatesOncePerSecond) {
   EXPECT_FALSE(cache.get(p, 1002));
 }
 
-TEST(FileCache, KeepsLargeFilesOpenAndRefusesDirectories) {
+TEST(FileCache, KeepsLargeFilesOpenAndDirectoriesByKind) {
   FileCache cache(4);
   std::string p = temp_file("too large");
   auto big = cache.get(p, 1);
@@ -61,10 +62,21 @@ TEST(FileCache, KeepsLargeFilesOpenAndRefusesDirectories) {
   // A permission change (ctime) reloads the entry too.
   ASSERT_EQ(chmod(p.c_str(), 0600), 0);
   EXPECT_NE(cache.get(p, 3), again);
-  EXPECT_FALSE(cache.get("/tmp", 1));
-  EXPECT_FALSE(cache.get("/nonexistent/x", 1));
+  // A directory is kept by its kind only: GET /dir/ needs no second open to know it.
+  auto dir = cache.get("/tmp", 1);
+  ASSERT_TRUE(dir);
+  EXPECT_TRUE(dir->directory);
+  EXPECT_FALSE(dir->in_memory());
+  EXPECT_FALSE(dir->fd);
+  // A failed open says why, so that the caller does not open again.
+  int err = -1;
+  EXPECT_FALSE(cache.get("/nonexistent/x", 1, &err));
+  EXPECT_EQ(err, ENOENT);
+  EXPECT_FALSE(cache.get("/dev/null", 1, &err));  // another kind: opened, not kept
+  EXPECT_EQ(err, 0);
   unlink(p.c_str());
-  EXPECT_FALSE(cache.get(p, 4));
+  EXPECT_FALSE(cache.get(p, 4, &err));
+  EXPECT_EQ(err, ENOENT);
 }
 
 }  // namespace
