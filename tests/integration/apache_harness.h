@@ -44,7 +44,7 @@ namespace tern::test {
 inline constexpr const char* kApacheBinary = "/usr/sbin/apache2";
 inline constexpr const char* kApacheModules = "/usr/lib/apache2/modules";
 // A CGI script (for put_script()) answering text/plain with its environment, `env` sorted.
-inline constexpr const char* kEnvScript =
+inline constexpr const char* kSortedEnvScript =
     "#!/bin/sh\n"
     "printf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
     "env | LC_ALL=C sort\n";

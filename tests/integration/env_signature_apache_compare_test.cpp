@@ -30,7 +30,7 @@ class EnvSignatureVersusApache : public ::testing::Test {
     ASSERT_TRUE(ApacheServer::available())
         << "apache2-bin is missing: scripts/deps.sh test installs it";
     ::setenv("TERN_TEST_PASSED", "passed through", 1);
-    apache_.put_script("env.sh", kEnvScript);
+    apache_.put_script("env.sh", kSortedEnvScript);
   }
 
   // Starts both with `directives` (apache also loads mod_env).

@@ -94,9 +94,9 @@ TEST_F(MimeSetEnvIfVersusApache, ContentMetadataFromEveryExtension) {
 }
 
 TEST_F(MimeSetEnvIfVersusApache, AddHandlerCgiNeedsExecCgi) {
-  put("x/s.cgi", kEnvScript, 0755);
-  put("y/s.cgi", kEnvScript, 0755);
-  put("y/sub/index.cgi", kEnvScript, 0755);
+  put("x/s.cgi", kSortedEnvScript, 0755);
+  put("y/s.cgi", kSortedEnvScript, 0755);
+  put("y/sub/index.cgi", kSortedEnvScript, 0755);
   put("z/index.html.en", "<p>en</p>\n");
   start(
       "AddHandler cgi-script .cgi\nAddLanguage en .en\n"
@@ -131,7 +131,7 @@ TEST_F(MimeSetEnvIfVersusApache, AddHandlerCgiNeedsExecCgi) {
 }
 
 TEST_F(MimeSetEnvIfVersusApache, SetEnvIfReachesLogCgiAndCustomLogEnv) {
-  apache_.put_script("env.sh", kEnvScript);
+  apache_.put_script("env.sh", kSortedEnvScript);
   const std::string fmt = "\"%{TESTER_VER}e|%{XT}e|%{IN_SCRIPT}e|%{BYADDR}e|%>s\"";
   apache_.put_script("ctype.sh", "#!/bin/sh\nprintf 'Content-Type: text/html\\r\\n\\r\\nx\\n'\n");
   start(
