@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -202,6 +204,45 @@ std::map<std::string, std::string> parse_env(const std::string& text) {
     out[line.substr(0, eq)] = line.substr(eq + 1);
   }
   return out;
+}
+
+void compare_with_apache(const ApacheServer& apache, const Server& tern, const std::string& request,
+                         bool head, const std::vector<std::string>& headers,
+                         Response* apache_answer,
+                         const std::function<std::string(const std::string&)>& normalise) {
+  auto a = fetch(apache.port(), request, head);
+  auto t = fetch(tern.port(), request, head);
+  ASSERT_TRUE(a) << apache.log();
+  ASSERT_TRUE(t) << tern.log();
+  auto ah = headers_map(*a);
+  auto th = headers_map(*t);
+  EXPECT_EQ(t->status, a->status) << t->body << tern.read("logs/error_log");
+  for (const std::string& h : headers) EXPECT_EQ(th[h], ah[h]) << h;
+  if (normalise)
+    EXPECT_EQ(normalise(t->body), normalise(a->body));
+  else
+    EXPECT_EQ(t->body, a->body);
+  if (apache_answer != nullptr) *apache_answer = *a;
+}
+
+void start_both(ApacheServer& apache, Server& tern, const std::string& apache_only,
+                const std::string& tern_only, const std::string& shared) {
+  ASSERT_TRUE(apache.start(apache_only + shared)) << apache.log();
+  ASSERT_TRUE(tern.start("ServerName 127.0.0.1\n" + tern_only + shared)) << tern.log();
+}
+
+std::vector<std::string> wait_lines(const std::function<std::string()>& read, size_t n) {
+  std::vector<std::string> lines;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    lines.clear();
+    std::string text = read();
+    for (size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+      lines.push_back(text.substr(at, nl - at));
+    if (lines.size() >= n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return lines;
 }
 
 }  // namespace tern::test

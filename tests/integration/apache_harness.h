@@ -30,6 +30,8 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,6 +43,11 @@ namespace tern::test {
 // The apache2 binary and module directory the harness uses (Debian's layout).
 inline constexpr const char* kApacheBinary = "/usr/sbin/apache2";
 inline constexpr const char* kApacheModules = "/usr/lib/apache2/modules";
+// A CGI script (for put_script()) answering text/plain with its environment, `env` sorted.
+inline constexpr const char* kSortedEnvScript =
+    "#!/bin/sh\n"
+    "printf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
+    "env | LC_ALL=C sort\n";
 
 // An Apache httpd (event MPM + mod_cgid) process with its own ServerRoot, DocumentRoot
 // (htdocs/), script directory (cgi-bin/) and logs (logs/); stopped by the destructor.
@@ -112,5 +119,24 @@ std::map<std::string, std::string> headers_map(const Response& r);
 // Parses `env`-style output ("KEY=VALUE" per line; a line without '=' is skipped; the
 // value runs to the end of the line, a trailing CR dropped) into a map.
 std::map<std::string, std::string> parse_env(const std::string& text);
+
+// Sends `request` to `apache` and to `tern` (`head`: a HEAD request, no body); a fatal
+// failure unless both answer, else a failure unless the statuses, the `headers` (lower-cased
+// names) and the bodies (each passed through `normalise` when given) are equal; stores
+// apache's answer in *apache_answer (when not null) once both have answered.
+void compare_with_apache(const ApacheServer& apache, const Server& tern, const std::string& request,
+                         bool head, const std::vector<std::string>& headers,
+                         Response* apache_answer,
+                         const std::function<std::string(const std::string&)>& normalise = {});
+
+// Starts `apache` with `apache_only` + `shared` and `tern` with "ServerName 127.0.0.1\n" +
+// `tern_only` + `shared` (the same site on both); a fatal failure, with the log of the
+// server that did not start, unless both start.
+void start_both(ApacheServer& apache, Server& tern, const std::string& apache_only,
+                const std::string& tern_only, const std::string& shared);
+
+// The lines of what `read` returns once it has at least `n` of them (polled for up to 10 s:
+// servers write their logs after the response), or the lines it has then.
+std::vector<std::string> wait_lines(const std::function<std::string()>& read, size_t n);
 
 }  // namespace tern::test

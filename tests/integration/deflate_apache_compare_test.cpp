@@ -54,10 +54,7 @@ class DeflateVersusApache : public ::testing::Test {
     const std::string load = "LoadModule filter_module " + std::string(kApacheModules) +
                              "/mod_filter.so\n" + "LoadModule deflate_module " +
                              std::string(kApacheModules) + "/mod_deflate.so\n";
-    ASSERT_TRUE(apache_.start(load + kDebianDeflateConf)) << apache_.log();
-    ASSERT_TRUE(tern_.start("ServerName 127.0.0.1\nTypesConfig /etc/mime.types\n" +
-                            std::string(kDebianDeflateConf)))
-        << tern_.log();
+    start_both(apache_, tern_, load, "TypesConfig /etc/mime.types\n", kDebianDeflateConf);
   }
 
   // What is compared of one answer.

@@ -4,9 +4,6 @@
 
 #include <stdlib.h>
 
-#include <chrono>
-#include <thread>
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,11 +12,6 @@
 
 namespace tern::test {
 namespace {
-
-constexpr const char* kEnvScript =
-    "#!/bin/sh\n"
-    "printf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
-    "env | LC_ALL=C sort\n";
 
 // The body of `r`, its Server value replaced by "<banner>" (Apache/2.4.x vs tern/x).
 std::string normalized_body(const Response& r) {
@@ -32,39 +24,21 @@ std::string normalized_body(const Response& r) {
   return body;
 }
 
-// The file's lines once it has at least `n` of them (up to 10 s: logs are written after
-// the response).
-std::vector<std::string> wait_lines(const std::function<std::string()>& read, size_t n) {
-  std::vector<std::string> lines;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  do {
-    lines.clear();
-    std::string text = read();
-    for (size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) {
-      lines.push_back(text.substr(at, nl - at));
-    }
-    if (lines.size() >= n) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return lines;
-}
-
 class EnvSignatureVersusApache : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(ApacheServer::available())
         << "apache2-bin is missing: scripts/deps.sh test installs it";
     ::setenv("TERN_TEST_PASSED", "passed through", 1);
-    apache_.put_script("env.sh", kEnvScript);
+    apache_.put_script("env.sh", kSortedEnvScript);
   }
 
   // Starts both with `directives` (apache also loads mod_env).
   void start(const std::string& directives) {
     const std::string alias = "ScriptAlias /cgi-bin/ " + apache_.cgi_dir() + "/\n";
-    ASSERT_TRUE(apache_.start("LoadModule env_module " + std::string(kApacheModules) +
-                              "/mod_env.so\n" + alias + directives))
-        << apache_.log();
-    ASSERT_TRUE(tern_.start("ServerName 127.0.0.1\n" + alias + directives)) << tern_.log();
+    start_both(apache_, tern_,
+               "LoadModule env_module " + std::string(kApacheModules) + "/mod_env.so\n", "",
+               alias + directives);
   }
 
   // The same request to both, with the same Host (so the pages name the same server).

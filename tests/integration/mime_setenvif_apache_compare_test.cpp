@@ -6,9 +6,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
-#include <functional>
-#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -16,27 +13,6 @@
 
 namespace tern::test {
 namespace {
-
-constexpr const char* kEnvScript =
-    "#!/bin/sh\n"
-    "printf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
-    "env | LC_ALL=C sort\n";
-
-// The file's lines once it has at least `n` of them (up to 10 s: logs are written after
-// the response), or what it has then.
-std::vector<std::string> wait_lines(const std::function<std::string()>& read, size_t n) {
-  std::vector<std::string> lines;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  do {
-    lines.clear();
-    std::string text = read();
-    for (size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
-      lines.push_back(text.substr(at, nl - at));
-    if (lines.size() >= n) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return lines;
-}
 
 class MimeSetEnvIfVersusApache : public ::testing::Test {
  protected:
@@ -54,10 +30,9 @@ class MimeSetEnvIfVersusApache : public ::testing::Test {
   // Starts both with `directives` (apache also loads mod_setenvif).
   void start(const std::string& directives) {
     const std::string alias = "ScriptAlias /cgi-bin/ " + apache_.cgi_dir() + "/\n";
-    ASSERT_TRUE(apache_.start("LoadModule setenvif_module " + std::string(kApacheModules) +
-                              "/mod_setenvif.so\n" + alias + directives))
-        << apache_.log();
-    ASSERT_TRUE(tern_.start("ServerName 127.0.0.1\n" + alias + directives)) << tern_.log();
+    start_both(apache_, tern_,
+               "LoadModule setenvif_module " + std::string(kApacheModules) + "/mod_setenvif.so\n",
+               "", alias + directives);
   }
 
   std::pair<Response, Response> both(const std::string& target,
@@ -119,9 +94,9 @@ TEST_F(MimeSetEnvIfVersusApache, ContentMetadataFromEveryExtension) {
 }
 
 TEST_F(MimeSetEnvIfVersusApache, AddHandlerCgiNeedsExecCgi) {
-  put("x/s.cgi", kEnvScript, 0755);
-  put("y/s.cgi", kEnvScript, 0755);
-  put("y/sub/index.cgi", kEnvScript, 0755);
+  put("x/s.cgi", kSortedEnvScript, 0755);
+  put("y/s.cgi", kSortedEnvScript, 0755);
+  put("y/sub/index.cgi", kSortedEnvScript, 0755);
   put("z/index.html.en", "<p>en</p>\n");
   start(
       "AddHandler cgi-script .cgi\nAddLanguage en .en\n"
@@ -156,7 +131,7 @@ TEST_F(MimeSetEnvIfVersusApache, AddHandlerCgiNeedsExecCgi) {
 }
 
 TEST_F(MimeSetEnvIfVersusApache, SetEnvIfReachesLogCgiAndCustomLogEnv) {
-  apache_.put_script("env.sh", kEnvScript);
+  apache_.put_script("env.sh", kSortedEnvScript);
   const std::string fmt = "\"%{TESTER_VER}e|%{XT}e|%{IN_SCRIPT}e|%{BYADDR}e|%>s\"";
   apache_.put_script("ctype.sh", "#!/bin/sh\nprintf 'Content-Type: text/html\\r\\n\\r\\nx\\n'\n");
   start(

@@ -46,30 +46,20 @@ class NegotiationVersusApache : public ::testing::Test {
         "LanguagePriority en fr\n"
         "ForceLanguagePriority Prefer Fallback\n"
         "DirectoryIndex index.html index\n";
-    ASSERT_TRUE(apache_.start(std::string("LoadModule negotiation_module ") + kApacheModules +
-                              "/mod_negotiation.so\n" + conf))
-        << apache_.log();
-    ASSERT_TRUE(tern_.start("ServerName 127.0.0.1\n" + types + conf)) << tern_.log();
+    start_both(
+        apache_, tern_,
+        std::string("LoadModule negotiation_module ") + kApacheModules + "/mod_negotiation.so\n",
+        types, conf);
   }
 
   // The same request to both servers; compares what negotiation decides.
   void compare(const std::string& method, const std::string& target,
                const std::vector<std::string>& headers = {}) {
     SCOPED_TRACE(method + " " + target);
-    std::string req = http_request(method, target, headers);
-    const bool head = method == "HEAD";
-    auto a = fetch(apache_.port(), req, head);
-    auto t = fetch(tern_.port(), req, head);
-    ASSERT_TRUE(a) << apache_.log();
-    ASSERT_TRUE(t) << tern_.log();
-    auto ah = headers_map(*a);
-    auto th = headers_map(*t);
-    EXPECT_EQ(t->status, a->status) << t->body << tern_.read("logs/error_log");
-    for (const char* h : {"content-type", "content-language", "content-encoding",
-                          "content-location", "vary", "tcn", "alternates"})
-      EXPECT_EQ(th[h], ah[h]) << h;
-    EXPECT_EQ(t->body, a->body);
-    last_ = *a;
+    compare_with_apache(apache_, tern_, http_request(method, target, headers), method == "HEAD",
+                        {"content-type", "content-language", "content-encoding", "content-location",
+                         "vary", "tcn", "alternates"},
+                        &last_);
   }
 
   ApacheServer apache_;

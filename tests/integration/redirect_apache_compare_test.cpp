@@ -31,27 +31,15 @@ class RedirectVersusApache : public ::testing::Test {
                              "RedirectPermanent /pp http://new.test/p\n"
                              "Redirect 308 /eight /eight-new\n"
                              "RedirectMatch ^/sp/(.*)$ \"http://new.test:80/a b/$1#frag\"\n";
-    ASSERT_TRUE(apache_.start(conf)) << apache_.log();
-    ASSERT_TRUE(tern_.start("ServerName 127.0.0.1\n" + conf)) << tern_.log();
+    start_both(apache_, tern_, "", "", conf);
   }
 
   // The same request to both servers; compares status, Location, Content-Type and body.
   void compare(const std::string& method, const std::string& target,
                const std::vector<std::string>& headers = {}) {
     SCOPED_TRACE(method + " " + target);
-    std::string req = http_request(method, target, headers);
-    const bool head = method == "HEAD";
-    auto a = fetch(apache_.port(), req, head);
-    auto t = fetch(tern_.port(), req, head);
-    ASSERT_TRUE(a) << apache_.log();
-    ASSERT_TRUE(t) << tern_.log();
-    auto ah = headers_map(*a);
-    auto th = headers_map(*t);
-    EXPECT_EQ(t->status, a->status) << t->body << tern_.read("logs/error_log");
-    EXPECT_EQ(th["location"], ah["location"]);
-    EXPECT_EQ(th["content-type"], ah["content-type"]);
-    EXPECT_EQ(t->body, a->body);
-    last_ = *a;
+    compare_with_apache(apache_, tern_, http_request(method, target, headers), method == "HEAD",
+                        {"location", "content-type"}, &last_);
   }
 
   ApacheServer apache_;
