@@ -73,25 +73,13 @@ bool is_space(char c) {
 void MimeTable::set(std::string_view ext, std::string_view type) {
   std::string key(ext);
   for (char& c : key) c = lower(c);
-  for (auto& e : entries_) {
-    if (e.first == key) {
-      e.second.assign(type);
-      return;
-    }
-  }
-  entries_.emplace_back(std::move(key), std::string(type));
-}
-
-void MimeTable::finish() {
-  std::sort(entries_.begin(), entries_.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  types_.insert_or_assign(std::move(key), std::string(type));
 }
 
 MimeTable MimeTable::built_in(const std::map<std::string, std::string>& add_types) {
   MimeTable t;
   for (const auto& [ext, type] : kBuiltIn) t.set(ext, type);
   for (const auto& [ext, type] : add_types) t.set(ext, type);
-  t.finish();
   return t;
 }
 
@@ -124,7 +112,6 @@ MimeTable MimeTable::from_text(std::string_view text,
     }
   }
   for (const auto& [ext, type] : add_types) t.set(ext, type);
-  t.finish();
   return t;
 }
 
@@ -159,10 +146,8 @@ std::string_view MimeTable::lookup_extension(std::string_view ext) const {
   if (ext.size() > sizeof(buf)) return {};
   for (size_t i = 0; i < ext.size(); ++i) buf[i] = lower(ext[i]);
   std::string_view key(buf, ext.size());
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                             [](const auto& e, std::string_view k) { return e.first < k; });
-  if (it == entries_.end() || it->first != key) return {};
-  return it->second;
+  auto it = types_.find(key);
+  return it == types_.end() ? std::string_view() : std::string_view(it->second);
 }
 
 }  // namespace tern
