@@ -1,9 +1,11 @@
 /* bench/fixed_loop.c — the system-call floor for bench/run.sh's "rows" part: a
  * single-threaded epoll loop that answers every HTTP/1.1 request head with one fixed
- * 200 response (a 600-byte text/html body), keep-alive unless the request says
- * `Connection: close` (or is HTTP/1.0 without keep-alive): then it answers with
- * `Connection: close` and closes. No file I/O, no parsing beyond finding the end of
- * each head and its Connection header; pipelined heads get one response each.
+ * 200 response (a 600-byte text/html body, or a 4096-byte one on a connection whose
+ * first request line asks for a path ending in "4k.html", as the 4 KiB row's does),
+ * keep-alive unless the request says `Connection: close` (or is HTTP/1.0 without
+ * keep-alive): then it answers with `Connection: close` and closes. No file I/O, no
+ * parsing beyond finding the end of each head, its Connection header and the first
+ * request's target; pipelined heads get one response each.
  *
  * Usage: bench_fixed_loop ADDRESS PORT     (e.g. 127.0.0.1 8080)
  * Build: cc -O2 -Wall -Wextra -Werror -o bench_fixed_loop bench/fixed_loop.c
@@ -28,7 +30,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum { BODY_SIZE = 600, IN_SIZE = 16384, MAX_IOV = 64, MAX_EVENTS = 256 };
+enum { BODY_SIZE = 600, LARGE_BODY_SIZE = 4096, IN_SIZE = 16384, MAX_IOV = 64, MAX_EVENTS = 256 };
 
 struct conn {
   int open;         /* fd is an accepted connection */
@@ -36,11 +38,14 @@ struct conn {
   unsigned pending; /* whole responses still to write */
   size_t offset;    /* bytes of the first pending response already written */
   int close_after;  /* the last pending response is the close variant; close after it */
+  int large;        /* answers with the 4096-byte body (decided by the first request) */
+  int decided;      /* the first request line was seen */
   char in[IN_SIZE];
 };
 
-static char keep_alive_response[1024], close_response[1024];
-static size_t keep_alive_len, close_len;
+/* [0]: 600-byte body, [1]: 4096-byte body. */
+static char keep_alive_response[2][LARGE_BODY_SIZE + 512], close_response[2][LARGE_BODY_SIZE + 512];
+static size_t keep_alive_len[2], close_len[2];
 static struct conn **conns; /* indexed by fd; kept after close for the next connection */
 static size_t max_fds;
 static int epfd;
@@ -50,25 +55,39 @@ static void die(const char *what) {
   exit(1);
 }
 
-/* Builds both responses: the same head and body, one with Connection: close. */
+/* Builds the responses of each body size: the same head and body, one with
+ * Connection: close. */
 static void build_responses(void) {
-  char body[BODY_SIZE + 1];
-  const char *head = "<!DOCTYPE html><html><head><title>bench</title></head><body><p>";
-  const char *tail = "</p></body></html>\n";
-  size_t h = strlen(head), t = strlen(tail);
-  memcpy(body, head, h);
-  memset(body + h, 'x', BODY_SIZE - h - t);
-  memcpy(body + BODY_SIZE - t, tail, t);
-  body[BODY_SIZE] = '\0';
-  keep_alive_len = (size_t)snprintf(keep_alive_response, sizeof keep_alive_response,
+  static const int sizes[2] = {BODY_SIZE, LARGE_BODY_SIZE};
+  for (int k = 0; k < 2; k++) {
+    char body[LARGE_BODY_SIZE + 1];
+    const int size = sizes[k];
+    const char *head = "<!DOCTYPE html><html><head><title>bench</title></head><body><p>";
+    const char *tail = "</p></body></html>\n";
+    size_t h = strlen(head), t = strlen(tail);
+    memcpy(body, head, h);
+    memset(body + h, 'x', (size_t)size - h - t);
+    memcpy(body + size - t, tail, t);
+    body[size] = '\0';
+    keep_alive_len[k] = (size_t)snprintf(
+        keep_alive_response[k], sizeof keep_alive_response[k],
+        "HTTP/1.1 200 OK\r\nServer: fixed-loop\r\n"
+        "Content-Type: text/html\r\nContent-Length: %d\r\n\r\n%s",
+        size, body);
+    close_len[k] = (size_t)snprintf(close_response[k], sizeof close_response[k],
                                     "HTTP/1.1 200 OK\r\nServer: fixed-loop\r\n"
-                                    "Content-Type: text/html\r\nContent-Length: %d\r\n\r\n%s",
-                                    BODY_SIZE, body);
-  close_len = (size_t)snprintf(close_response, sizeof close_response,
-                               "HTTP/1.1 200 OK\r\nServer: fixed-loop\r\n"
-                               "Content-Type: text/html\r\nContent-Length: %d\r\n"
-                               "Connection: close\r\n\r\n%s",
-                               BODY_SIZE, body);
+                                    "Content-Type: text/html\r\nContent-Length: %d\r\n"
+                                    "Connection: close\r\n\r\n%s",
+                                    size, body);
+  }
+}
+
+/* Does the request line at the start of [p, p+n) ask for a path ending in "4k.html"? */
+static int wants_large(const char *p, size_t n) {
+  const char *line_end = memmem(p, n, "\r\n", 2);
+  size_t len = line_end ? (size_t)(line_end - p) : n;
+  const char *sp = memmem(p, len, " HTTP/", 6); /* the target ends before it */
+  return sp && sp - p >= 7 && memcmp(sp - 7, "4k.html", 7) == 0;
 }
 
 static void close_conn(int fd) {
@@ -113,6 +132,10 @@ static void parse_heads(struct conn *c) {
     char *end = memmem(c->in + start, c->in_len - start, "\r\n\r\n", 4);
     if (!end) break;
     size_t head_len = (size_t)(end + 4 - (c->in + start));
+    if (!c->decided) {
+      c->large = wants_large(c->in + start, head_len - 4);
+      c->decided = 1;
+    }
     if (wants_close(c->in + start, head_len - 4)) c->close_after = 1;
     c->pending++;
     start += head_len;
@@ -129,8 +152,8 @@ static int flush(int fd, struct conn *c) {
     unsigned n = c->pending < MAX_IOV ? c->pending : MAX_IOV;
     for (unsigned i = 0; i < n; i++) {
       int last_close = c->close_after && i == c->pending - 1;
-      iov[i].iov_base = last_close ? close_response : keep_alive_response;
-      iov[i].iov_len = last_close ? close_len : keep_alive_len;
+      iov[i].iov_base = last_close ? close_response[c->large] : keep_alive_response[c->large];
+      iov[i].iov_len = last_close ? close_len[c->large] : keep_alive_len[c->large];
     }
     iov[0].iov_base = (char *)iov[0].iov_base + c->offset;
     iov[0].iov_len -= c->offset;
@@ -215,6 +238,8 @@ static void on_accept(int lfd) {
     c->pending = 0;
     c->offset = 0;
     c->close_after = 0;
+    c->large = 0;
+    c->decided = 0;
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) die("epoll_ctl ADD");
     on_readable(fd); /* deferred accept: the request is usually there already */

@@ -92,11 +92,13 @@ $head"
   fi
 }
 
-# The servers measured on row $1: those started, and the fixed loop on the 600 B rows.
+# The servers measured on row $1: those started, and the fixed loop on the 600 B and 4 KiB
+# rows (it answers f4k.html with a 4096-byte body, anything else with 600 bytes).
 rows_servers() {
   local s
   for s in "${MEASURED[@]}"; do
-    [ "$s" = fixedloop ] && [ "${ROW_FILE[$1]}" != index.html ] && continue
+    [ "$s" = fixedloop ] && [ "${ROW_FILE[$1]}" != index.html ] &&
+      [ "${ROW_FILE[$1]}" != f4k.html ] && continue
     echo "$s"
   done
 }

@@ -84,9 +84,10 @@
 # each), and bench/fixed_loop.c (built by `make bench` as build/bench_fixed_loop): one
 # thread, epoll, a TCP_DEFER_ACCEPT listener (as h2o's; without it the loop used more
 # CPU per connection than h2o), accept4 then read at once, one fixed 200 response
-# with a 600-byte body by writev per request head, keep-alive unless the request says
-# Connection: close; no file I/O: the system-call floor, on the two 600 B rows only
-# ("—" elsewhere).
+# with a 600-byte body (4096 bytes on a connection whose first request asks for
+# f4k.html) by writev per request head, keep-alive unless the request says
+# Connection: close; no file I/O: the system-call floor, on the 600 B and 4 KiB rows
+# only ("—" elsewhere).
 # Before measuring, every server must answer every row's file with 200 and its exact
 # size (and the close row with Connection: close), else the part stops with its logs.
 # Method as above but wrk -t1: `wrk -t1 -c64 -d5s --latency URL` on CPU 1, server on
