@@ -14,11 +14,20 @@ namespace tern {
 
 namespace {
 
-// Puts `src` (cut to cap - 1 bytes, NUL-terminated, zero-padded) at `at`.
-void put_field(char* text, size_t at, size_t cap, std::string_view src) {
-  size_t n = src.size() < cap - 1 ? src.size() : cap - 1;
-  std::memcpy(text + at, src.data(), n);
-  std::memset(text + at + n, 0, cap - n);
+// Stores `src` (cut to cap - 1 bytes, NUL-terminated) in the field of `cap` bytes that
+// begins at `words`; only the words its bytes and NUL occupy are written, since a reader
+// stops at the NUL (the whole text was 34 stores and ~400 instructions a request).
+void put_field(std::atomic<uint64_t>* words, size_t cap, std::string_view src) {
+  const size_t n = src.size() < cap - 1 ? src.size() : cap - 1;
+  for (size_t off = 0; off <= n; off += 8) {  // the last word holds the NUL
+    uint64_t w = 0;
+    if (n - off >= 8) {
+      std::memcpy(&w, src.data() + off, 8);  // a whole word: one load
+    } else if (n > off) {
+      std::memcpy(&w, src.data() + off, n - off);
+    }
+    words[off / 8].store(w, std::memory_order_relaxed);
+  }
 }
 
 size_t align_up(size_t n) {
@@ -29,21 +38,17 @@ size_t align_up(size_t n) {
 
 void WorkerScore::set_request(std::string_view c, std::string_view p, std::string_view v,
                               std::string_view r, std::string_view m) {
-  alignas(8) char buf[kTextBytes];
-  size_t at = 0;
-  put_field(buf, at, kClientCap, c);
-  put_field(buf, at += kClientCap, kProtocolCap, p);
-  put_field(buf, at += kProtocolCap, kVhostCap, v);
-  put_field(buf, at += kVhostCap, kRequestCap, r);
-  put_field(buf, at += kRequestCap, kMethodCap, m);
+  static_assert(kClientCap % 8 == 0 && kProtocolCap % 8 == 0 && kVhostCap % 8 == 0 &&
+                kRequestCap % 8 == 0 && kMethodCap % 8 == 0);
   uint32_t s = seq.load(std::memory_order_relaxed);
   seq.store(s + 1, std::memory_order_relaxed);
   std::atomic_thread_fence(std::memory_order_release);
-  for (size_t i = 0; i < kTextBytes / 8; ++i) {
-    uint64_t word;
-    std::memcpy(&word, buf + i * 8, 8);
-    text[i].store(word, std::memory_order_relaxed);
-  }
+  size_t at = 0;
+  put_field(text + at / 8, kClientCap, c);
+  put_field(text + (at += kClientCap) / 8, kProtocolCap, p);
+  put_field(text + (at += kProtocolCap) / 8, kVhostCap, v);
+  put_field(text + (at += kVhostCap) / 8, kRequestCap, r);
+  put_field(text + (at += kRequestCap) / 8, kMethodCap, m);
   seq.store(s + 2, std::memory_order_release);
 }
 

@@ -84,6 +84,26 @@ TEST(Scoreboard, LongFieldsAreTruncated) {
   EXPECT_EQ(r.size(), 127u);
 }
 
+TEST(Scoreboard, ShorterFieldsReplaceLongerOnes) {
+  std::string err;
+  auto sb = Scoreboard::create(1, 1, "", &err);
+  ASSERT_TRUE(sb);
+  WorkerScore& w = sb->worker(0, 0);
+  w.set_request("2001:db8::1234:5678", "HTTP/1.1", "www.example.com",
+                "GET /a/rather/long/path/name.html HTTP/1.1", "OPTIONS");
+  w.set_request("10.0.0.1", "HTTP/1.0", "a", "GET / HTTP/1.0", "GET");
+  std::string c, p, v, r, m;
+  ASSERT_TRUE(w.read_request(c, p, v, r, m));
+  EXPECT_EQ(c, "10.0.0.1");  // exactly eight bytes: the NUL is in the next word
+  EXPECT_EQ(p, "HTTP/1.0");
+  EXPECT_EQ(v, "a");
+  EXPECT_EQ(r, "GET / HTTP/1.0");
+  EXPECT_EQ(m, "GET");
+  w.set_request("", "", "", "", "");
+  ASSERT_TRUE(w.read_request(c, p, v, r, m));
+  EXPECT_EQ(c + p + v + r + m, "");
+}
+
 TEST(Scoreboard, ReaderNeverSeesATornRequest) {
   std::string err;
   auto sb = Scoreboard::create(1, 1, "", &err);
