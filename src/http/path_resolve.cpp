@@ -1,5 +1,7 @@
 #include "http/path_resolve.h"
 
+#include <algorithm>
+
 namespace tern {
 
 namespace {
@@ -15,13 +17,14 @@ int hex_value(char c) {
 int percent_decode(std::string_view in, std::string& out) {
   int status = 0;
   for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
+    // The bytes up to the next escape go at once (most paths have none).
+    const size_t pct = std::min(in.find('%', i), in.size());
+    const std::string_view run = in.substr(i, pct - i);
     // A raw NUL would cut fs_path short at open(); parse_target never passes one.
-    if (c == '\0') return 400;
-    if (c != '%') {
-      out.push_back(c);
-      continue;
-    }
+    if (run.find('\0') != std::string_view::npos) return 400;
+    out.append(run);
+    i = pct;
+    if (i == in.size()) break;
     if (i + 2 >= in.size()) return 400;
     int hi = hex_value(in[i + 1]);
     int lo = hex_value(in[i + 2]);
