@@ -221,7 +221,7 @@ void Listener::worker_loop(int index) {
     if (!gate_.yield_if_over()) return;
     idle_workers_++;
     int n = conn_epoll_.wait(events, kWorkerEvents, -1);
-    busy_since.store(monotonic_ms(), std::memory_order_relaxed);
+    busy_since.store(coarse_monotonic_ms(), std::memory_order_relaxed);
     idle_workers_--;
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
@@ -248,7 +248,7 @@ void Listener::worker_loop(int index) {
       }
       serve(c, w);
     }
-    last_free_ms_.store(monotonic_ms(), std::memory_order_relaxed);
+    last_free_ms_.store(coarse_monotonic_ms(), std::memory_order_relaxed);
   }
 }
 
