@@ -12,6 +12,7 @@
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "net/unique_fd.h"
@@ -28,9 +29,18 @@ struct CachedFile {
   std::string content;     // the bytes of a small file
   UniqueFd fd;             // a larger file's descriptor (read-only; sendfile/pread with offsets)
   bool directory = false;  // a directory: only its kind is kept (no bytes, no descriptor)
+  // "Last-Modified: …\r\nETag: …\r\n" as every response of this version of the file
+  // carries them, formatted once; empty while the file is too fresh for that (modified
+  // within the second before it was loaded, or in the future: its ETag is still weak).
+  std::string validator_fields;
+  uint8_t etag_at = 0, etag_len = 0;          // where the ETag value is in validator_fields
   mutable std::atomic<int64_t> checked_s{0};  // when stat() last confirmed it
   // True when the bytes are in `content`, false when they are read through `fd`.
   bool in_memory() const { return !fd && !directory; }
+  // The strong ETag in validator_fields (empty when they are).
+  std::string_view etag() const {
+    return std::string_view(validator_fields).substr(etag_at, etag_len);
+  }
 };
 
 // Thread-safe cache of regular files, keyed by file system path.

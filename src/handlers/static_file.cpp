@@ -75,27 +75,33 @@ void build_location(const Request& req, const RequestContext& ctx, const StaticO
 }
 
 // Fills the 200/206/304 response for the open regular file `fd`.
-// `cached` (when not null) supplies the bytes instead of `fd`, which is then -1;
-// `shared` (when not null) is the open-file cache's descriptor of the file, used instead.
+// `cached` (when not null) is the open-file cache's entry of the file, `fd` then -1: its
+// bytes (in memory) or its descriptor, and its formatted validators.
 StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t now,
                            const ContentMeta& meta, int fd, const struct stat& st, Response& resp,
-                           bool whole, const CachedFile* cached = nullptr,
-                           std::shared_ptr<const CachedFile> shared = nullptr) {
+                           bool whole, std::shared_ptr<const CachedFile> cached = nullptr) {
   UniqueFd file(fd);
   StaticResult result;
   const uint64_t size = static_cast<uint64_t>(st.st_size);
-  const int64_t mtime_usec =
-      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000;
   // httpd: Last-Modified never lies in the future; a file changed within the last second
   // gets a weak ETag because it may change again within the same second.
   time_t mtime = st.st_mtim.tv_sec > now ? now : st.st_mtim.tv_sec;
   bool weak = now - st.st_mtim.tv_sec < 1;
-  char etag[kMaxEtagLength];
-  size_t etag_len = make_etag(size, mtime_usec, weak, etag);
-  char date[30];
-  format_http_date(mtime, date);
-  resp.add_header("Last-Modified", std::string_view(date, kHttpDateLength));
-  resp.add_header("ETag", std::string_view(etag, etag_len));
+  char etag_buf[kMaxEtagLength];
+  std::string_view etag;
+  if (cached && !cached->validator_fields.empty() && !weak && mtime == st.st_mtim.tv_sec) {
+    // The cache formatted these fields for the same size and mtime, strong and unclamped.
+    resp.fields.append(cached->validator_fields);
+    etag = cached->etag();
+  } else {
+    const int64_t mtime_usec =
+        static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000 + st.st_mtim.tv_nsec / 1000;
+    etag = std::string_view(etag_buf, make_etag(size, mtime_usec, weak, etag_buf));
+    char date[30];
+    format_http_date(mtime, date);
+    resp.add_header("Last-Modified", std::string_view(date, kHttpDateLength));
+    resp.add_header("ETag", etag);
+  }
   // httpd: MaxRanges none announces that ranges are not accepted.
   resp.add_header("Accept-Ranges", opt.max_ranges == 0 ? "none" : "bytes");
   const std::string_view type = meta.type;
@@ -103,7 +109,7 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   if (!meta.encoding.empty()) resp.add_header("Content-Encoding", meta.encoding);
   if (!meta.language.empty()) resp.add_header("Content-Language", meta.language);
 
-  Validators v{std::string_view(etag, etag_len), mtime, now};
+  Validators v{etag, mtime, now};
   int pre = evaluate_preconditions(req, v);
   if (pre == 304) {
     make_not_modified(resp);
@@ -115,14 +121,15 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     return result;
   }
   resp.clear_body();
-  if (cached) {  // callers use the cache only for requests without Range (or `whole`)
+  if (cached && cached->in_memory()) {  // served only to requests without Range (or `whole`)
     resp.status = 200;
-    resp.append_body(cached->content);
+    // Aliasing: the response holds the cache entry (and so its bytes) while it sends.
+    resp.append_shared(std::shared_ptr<const std::string>(cached, &cached->content));
     return result;
   }
   resp.file = std::move(file);
   // Aliasing: the response holds the cache entry (and so its descriptor) while it sends.
-  if (shared) resp.shared_file = std::shared_ptr<const UniqueFd>(shared, &shared->fd);
+  if (cached) resp.shared_file = std::shared_ptr<const UniqueFd>(cached, &cached->fd);
   auto range = whole ? std::nullopt : req.header("Range");
   if (range && req.method == Method::kGet && if_range_allows(req, v)) {
     auto& ranges = scratch().ranges;
@@ -154,12 +161,9 @@ bool serve_cached(const Request& req, const StaticOptions& opt, time_t now, cons
   struct stat st {};
   st.st_size = static_cast<off_t>(f->size);
   st.st_mtim = f->mtim;
-  if (!f->in_memory()) {
-    result = serve_regular(req, opt, now, meta, -1, st, resp, whole, nullptr, std::move(f));
-    return true;
-  }
-  if (!whole && req.header("Range")) return false;
-  result = serve_regular(req, opt, now, meta, -1, st, resp, true, f.get());
+  if (f->in_memory() && !whole && req.header("Range")) return false;
+  if (f->in_memory()) whole = true;
+  result = serve_regular(req, opt, now, meta, -1, st, resp, whole, std::move(f));
   return true;
 }
 

@@ -50,7 +50,7 @@ void frame_chunked(Response& resp) {
     auto r = std::to_chars(hex, hex + sizeof hex, c.length, 16);
     framed.append(hex, r.ptr);
     framed.append("\r\n");
-    framed.append(resp.body_mem, c.offset, c.length);
+    framed.append(resp.memory(c));
     framed.append("\r\n");
   }
   framed.append("0\r\n\r\n");
@@ -69,10 +69,12 @@ std::unique_ptr<Exchange> WorkerScratch::take_exchange() {
   return ex;
 }
 
-void WorkerScratch::give_exchange(std::unique_ptr<Exchange> ex) {
+void WorkerScratch::give_exchange(std::unique_ptr<Exchange> ex, bool already_reset) {
   if (pool_.size() >= kPoolMax || ex->in.capacity() > 65536) return;  // drop oversized ones
-  ex->parser.reset();
-  ex->req.clear();
+  if (!already_reset) {
+    ex->parser.reset();
+    ex->req.clear();
+  }
   pool_.push_back(std::move(ex));
 }
 
@@ -184,7 +186,7 @@ ConnWait HttpConnection::run_exchange(WorkerScratch& w, const ConnectionEnv& env
       // idle without another read(): epoll reports bytes that arrive later.
       if (requests_ != before) {
         if (ex_->in.empty() && input_drained_) {
-          w.give_exchange(std::move(ex_));
+          w.give_exchange(std::move(ex_), true);  // after_response() reset it
           return ConnWait::kKeepAlive;
         }
         continue;
@@ -584,7 +586,8 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
     uint64_t skip = o.chunk_sent;
     while (ci < resp.chunks.size() && !resp.chunks[ci].from_file && n_iov < kMaxIov) {
       const BodyChunk& c = resp.chunks[ci];
-      iov[n_iov++] = {resp.body_mem.data() + c.offset + skip, c.length - skip};
+      const std::string_view bytes = resp.memory(c).substr(skip);
+      iov[n_iov++] = {const_cast<char*>(bytes.data()), bytes.size()};
       skip = 0;
       ++ci;
     }

@@ -94,8 +94,9 @@ class WorkerScratch : public ProtocolWorkerState {
   explicit WorkerScratch(const ParserLimits& limits);
   // Takes an exchange from the pool (or makes one).
   std::unique_ptr<Exchange> take_exchange();
-  // Returns an exchange to the pool (kept up to a small bound).
-  void give_exchange(std::unique_ptr<Exchange> ex);
+  // Returns an exchange to the pool (kept up to a small bound), resetting its parser and
+  // request unless `already_reset` (the caller reset them and parsed nothing since).
+  void give_exchange(std::unique_ptr<Exchange> ex, bool already_reset = false);
 
   PendingOutput out;                   // the response being written now
   WorkerScore* score = nullptr;        // this worker's scoreboard slot, if any (set per run)

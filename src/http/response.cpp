@@ -66,13 +66,20 @@ void Response::remove_header(std::string_view name) {
 
 void Response::append_body(std::string_view bytes) {
   if (bytes.empty()) return;
-  if (!chunks.empty() && !chunks.back().from_file &&
+  if (!chunks.empty() && !chunks.back().from_file && !chunks.back().shared &&
       chunks.back().offset + chunks.back().length == body_mem.size()) {
     chunks.back().length += bytes.size();
   } else {
     chunks.push_back(BodyChunk{false, body_mem.size(), bytes.size()});
   }
   body_mem.append(bytes);
+}
+
+void Response::append_shared(std::shared_ptr<const std::string> bytes) {
+  if (!bytes || bytes->empty()) return;
+  const uint64_t n = bytes->size();
+  shared_mem = std::move(bytes);
+  chunks.push_back(BodyChunk{false, 0, n, true});
 }
 
 void Response::append_file_range(uint64_t offset, uint64_t length) {
@@ -91,6 +98,7 @@ void Response::clear_body() {
   body_mem.clear();
   file.reset();
   shared_file.reset();
+  shared_mem.reset();
 }
 
 UniqueFd Response::take_file() {

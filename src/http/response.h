@@ -18,11 +18,13 @@ namespace tern {
 
 class ResponseTask;
 
-// One piece of the body: bytes of `Response::body_mem` or of `Response::file`.
+// One piece of the body: bytes of `Response::body_mem`, of `Response::shared_mem` (a memory
+// chunk with `shared` set) or of `Response::file`. Read memory chunks with Response::memory().
 struct BodyChunk {
   bool from_file = false;
-  uint64_t offset = 0;  // into body_mem or into the file
+  uint64_t offset = 0;  // into body_mem, shared_mem or the file
   uint64_t length = 0;
+  bool shared = false;  // a memory chunk of shared_mem
 };
 
 // What a handler produces. The connection adds Date, Server, Content-Length and
@@ -47,6 +49,9 @@ class Response {
   // `shared_file` when set (a descriptor the open-file cache keeps; see file_fd()).
   UniqueFd file;
   std::shared_ptr<const UniqueFd> shared_file;
+  // Bytes shared with another owner (the open-file cache's copy of a small file), sent
+  // without copying them into body_mem (at most one per response; see append_shared()).
+  std::shared_ptr<const std::string> shared_mem;
   // Set by a handler or the connection: close the connection after this response.
   bool close_connection = false;
   // The body is sent with Transfer-Encoding: chunked and no Content-Length (each memory chunk
@@ -73,6 +78,13 @@ class Response {
   void remove_header(std::string_view name);
   // Appends `bytes` to the body as a memory chunk (merged with a preceding one).
   void append_body(std::string_view bytes);
+  // Appends all of `bytes` to the body as a memory chunk that refers to them (no copy);
+  // replaces an earlier shared_mem, which no chunk may refer to then.
+  void append_shared(std::shared_ptr<const std::string> bytes);
+  // The bytes of the memory chunk `c` (of body_mem or shared_mem).
+  std::string_view memory(const BodyChunk& c) const {
+    return std::string_view(c.shared ? *shared_mem : body_mem).substr(c.offset, c.length);
+  }
   // Appends bytes [offset, offset+length) of `file` to the body.
   void append_file_range(uint64_t offset, uint64_t length);
   // Total body length in bytes.

@@ -1,5 +1,6 @@
 #include "handlers/file_cache.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "http/etag.h"
+#include "http/http_date.h"
 
 namespace tern {
 namespace {
@@ -35,6 +39,61 @@ TEST(FileCache, ServesSmallFilesAndRevalidatesOncePerSecond) {
   EXPECT_EQ(b->content, "changed!");
   unlink(p.c_str());
   EXPECT_FALSE(cache.get(p, 1002));
+}
+
+void set_mtime(const std::string& p, time_t sec) {
+  timespec t[2] = {{sec, 0}, {sec, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, p.c_str(), t, 0), 0);
+}
+
+// What serve_regular sends for a file of `size` bytes modified at `sec` (strong ETag).
+std::string validators(uint64_t size, time_t sec) {
+  char date[30];
+  format_http_date(sec, date);
+  char etag[kMaxEtagLength];
+  size_t n = make_etag(size, static_cast<int64_t>(sec) * 1000000, false, etag);
+  return "Last-Modified: " + std::string(date, kHttpDateLength) +
+         "\r\nETag: " + std::string(etag, n) + "\r\n";
+}
+
+TEST(FileCache, FormatsValidatorsOnceAndFollowsChanges) {
+  FileCache cache(16);
+  std::string p = temp_file("hello");
+  set_mtime(p, 500);
+  auto a = cache.get(p, 1000);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->validator_fields, validators(5, 500));
+  EXPECT_EQ(a->etag(), "\"5-1dcd6500\"");
+  // Changed (size and mtime): the next second's entry carries the new validators.
+  std::ofstream(p) << "changed!";
+  set_mtime(p, 700);
+  auto b = cache.get(p, 1001);
+  ASSERT_TRUE(b);
+  EXPECT_NE(b, a);
+  EXPECT_EQ(b->validator_fields, validators(8, 700));
+  EXPECT_EQ(a->validator_fields, validators(5, 500));  // a response holding the old entry
+  unlink(p.c_str());
+}
+
+TEST(FileCache, LeavesValidatorsOfAFreshFileToEachResponse) {
+  FileCache cache(16);
+  std::string p = temp_file("fresh");
+  set_mtime(p, 1000);
+  auto a = cache.get(p, 1000);  // modified this second: its ETag is weak for now
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->validator_fields.empty());
+  EXPECT_TRUE(a->etag().empty());
+  auto b = cache.get(p, 1001);  // old enough now: loaded again, with them
+  ASSERT_TRUE(b);
+  EXPECT_NE(b, a);
+  EXPECT_EQ(b->validator_fields, validators(5, 1000));
+  EXPECT_EQ(cache.get(p, 1002), b);  // and kept
+  set_mtime(p, 5000);                // in the future: Last-Modified is each response's now
+  auto c = cache.get(p, 1003);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->validator_fields.empty());
+  EXPECT_EQ(cache.get(p, 1004), c);  // not loaded again before that time comes
+  unlink(p.c_str());
 }
 
 TEST(FileCache, KeepsLargeFilesOpenAndDirectoriesByKind) {

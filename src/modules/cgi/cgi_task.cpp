@@ -318,8 +318,8 @@ TaskStep CgiTask::pump(TaskIo& io) {
     out_.clear();
     out_off_ = 0;
     if (!c.from_file) {
-      out_.assign(local_.body_mem, static_cast<size_t>(c.offset + chunk_off_),
-                  static_cast<size_t>(std::min<uint64_t>(left, kBufSize)));
+      out_.assign(local_.memory(c).substr(static_cast<size_t>(chunk_off_),
+                                          static_cast<size_t>(std::min<uint64_t>(left, kBufSize))));
     } else {
       out_.resize(static_cast<size_t>(std::min<uint64_t>(left, kBufSize)));
       ssize_t n = ::pread(local_.file_fd(), out_.data(), out_.size(),

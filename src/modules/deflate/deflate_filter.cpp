@@ -134,7 +134,7 @@ bool compress_chunks(const Response& resp, GzipStream& z, std::string& out) {
   char buf[16 * 1024];
   for (const BodyChunk& c : resp.chunks) {
     if (!c.from_file) {
-      if (!z.write(std::string_view(resp.body_mem).substr(c.offset, c.length), out)) return false;
+      if (!z.write(resp.memory(c), out)) return false;
       continue;
     }
     uint64_t off = c.offset;
@@ -206,7 +206,7 @@ bool deflate_body(const Request& req, const DeflateServerConfig& cfg, int max_ra
       // A body in memory (a cached file): its gzip may be cached too.
       static GzipCache cache;
       const BodyChunk& c = resp.chunks[0];
-      auto gz = cache.get(std::string_view(resp.body_mem).substr(c.offset, c.length), cfg.gzip());
+      auto gz = cache.get(resp.memory(c), cfg.gzip());
       if (!gz) return false;
       out.assign(*gz);
     } else {

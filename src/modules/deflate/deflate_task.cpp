@@ -33,6 +33,7 @@ class DeflateBodyTask final : public ResponseTask {
   DeflateBodyTask(Response& resp, const GzipSettings& s) : z_(s) {
     chunks_ = std::move(resp.chunks);
     mem_ = std::move(resp.body_mem);
+    shared_mem_ = std::move(resp.shared_mem);
     file_ = resp.take_file();
     resp.clear_body();
   }
@@ -56,7 +57,7 @@ class DeflateBodyTask final : public ResponseTask {
         if (got <= 0) return TaskStep::kError;  // the file shrank or failed: cut the response
         piece = std::string_view(buf_.data(), static_cast<size_t>(got));
       } else {
-        piece = std::string_view(mem_).substr(c.offset + done_, n);
+        piece = std::string_view(c.shared ? *shared_mem_ : mem_).substr(c.offset + done_, n);
       }
       done_ += piece.size();
       if (done_ == c.length) {
@@ -73,6 +74,7 @@ class DeflateBodyTask final : public ResponseTask {
   GzipStream z_;
   std::vector<BodyChunk> chunks_;
   std::string mem_;
+  std::shared_ptr<const std::string> shared_mem_;  // the bytes of `shared` memory chunks
   UniqueFd file_;
   std::vector<char> buf_;
   size_t index_ = 0;
