@@ -30,7 +30,7 @@ int64_t wall_clock_us() {
 void append_number(std::string& s, uint64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  s.append(buf, r.ptr);
+  s.append(buf, static_cast<size_t>(r.ptr - buf));  // (pointer, length): no temporary string
 }
 
 // The largest a head can be under `limits`, used to bound the input buffer.
@@ -48,7 +48,7 @@ void frame_chunked(Response& resp) {
     if (c.from_file || c.length == 0) continue;  // file chunks are not supported here
     char hex[17];
     auto r = std::to_chars(hex, hex + sizeof hex, c.length, 16);
-    framed.append(hex, r.ptr);
+    framed.append(hex, static_cast<size_t>(r.ptr - hex));
     framed.append("\r\n");
     framed.append(resp.memory(c));
     framed.append("\r\n");

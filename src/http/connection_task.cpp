@@ -20,7 +20,7 @@ void append_chunk(std::string& out, std::string_view data) {
   if (data.empty()) return;
   char hex[17];
   auto r = std::to_chars(hex, hex + sizeof hex, data.size(), 16);
-  out.append(hex, r.ptr);
+  out.append(hex, static_cast<size_t>(r.ptr - hex));
   out.append("\r\n");
   out.append(data);
   out.append("\r\n");

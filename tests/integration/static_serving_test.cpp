@@ -1,9 +1,11 @@
 // The first slice end to end: static files over keep-alive HTTP/1.1.
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -92,6 +94,75 @@ TEST_F(StaticServing, LargeFilesServedFromTheOpenFileCacheFollowChanges) {
         return r && r->status == 404;
       },
       5s));
+}
+
+// httpd's ETag for a file of `size` bytes modified at `sec` seconds (FileETag MTime Size).
+std::string strong_etag(uint64_t size, time_t sec) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "\"%llx-%llx\"", static_cast<unsigned long long>(size),
+                static_cast<unsigned long long>(sec) * 1000000ULL);
+  return buf;
+}
+
+void set_mtime(const std::string& path, time_t sec) {
+  timespec t[2] = {{sec, 0}, {sec, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), t, 0), 0);
+}
+
+TEST_F(StaticServing, SmallFilesFromTheCacheCarryValidatorsThatFollowChanges) {
+  // In memory: the bytes go out from the cache entry, the validators formatted once.
+  std::string path = server_.put("small.txt", "version one\n");
+  set_mtime(path, 1000000000);   // Sun, 09 Sep 2001 01:46:40 GMT
+  for (int i = 0; i < 3; ++i) {  // the same on every response (keep-alive and not)
+    auto r = fetch(server_.port(), get("/small.txt"));
+    ASSERT_TRUE(r && r->status == 200) << i;
+    EXPECT_EQ(r->body, "version one\n");
+    EXPECT_EQ(r->header("ETag"), strong_etag(12, 1000000000)) << i;
+    EXPECT_EQ(r->header("Last-Modified"), "Sun, 09 Sep 2001 01:46:40 GMT") << i;
+    EXPECT_EQ(r->header("Content-Length"), "12");
+  }
+  auto nm = fetch(server_.port(),
+                  get("/small.txt", "If-None-Match: " + strong_etag(12, 1000000000) + "\r\n"));
+  ASSERT_TRUE(nm);
+  EXPECT_EQ(nm->status, 304);
+  // Rewritten in place: within the second the cache revalidates in, the new bytes and
+  // validators (the entry's size and mtime changed).
+  std::string tmp = server_.put("small.tmp", "version two, longer\n");
+  set_mtime(tmp, 1100000000);
+  ASSERT_EQ(::rename(tmp.c_str(), path.c_str()), 0);
+  std::optional<Response> r;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        r = fetch(server_.port(), get("/small.txt"));
+        return r && r->status == 200 && r->body == "version two, longer\n";
+      },
+      5s));
+  EXPECT_EQ(r->header("ETag"), strong_etag(20, 1100000000));
+  EXPECT_EQ(r->header("Last-Modified"), "Tue, 09 Nov 2004 11:33:20 GMT");
+  // A file modified just now has a weak ETag at first (it may change again within the
+  // second); once a second old, the strong one.
+  std::string fresh = server_.put("fresh.txt", "new\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(fresh.c_str(), &st), 0);
+  const std::string strong = "\"4-" + [&] {
+    char b[32];
+    std::snprintf(b, sizeof b, "%llx\"",
+                  static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000ULL +
+                      static_cast<unsigned long long>(st.st_mtim.tv_nsec) / 1000ULL);
+    return std::string(b);
+  }();
+  auto first = fetch(server_.port(), get("/fresh.txt"));
+  ASSERT_TRUE(first && first->status == 200);
+  ASSERT_TRUE(first->header("ETag"));
+  EXPECT_TRUE(*first->header("ETag") == strong || *first->header("ETag") == "W/" + strong)
+      << *first->header("ETag");
+  ASSERT_TRUE(wait_until(
+      [&] {
+        r = fetch(server_.port(), get("/fresh.txt"));
+        return r && r->status == 200 && r->header("ETag") == strong;
+      },
+      5s))
+      << (r && r->header("ETag") ? *r->header("ETag") : "no ETag");
 }
 
 TEST_F(StaticServing, DirectoryIndexAndRedirect) {
