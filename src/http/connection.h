@@ -173,6 +173,8 @@ class HttpConnection : public Connection {
   enum class WriteResult : uint8_t { kDone, kAgain, kError };
 
   ConnWait run_exchange(WorkerScratch& w, const ConnectionEnv& env);
+  // Advances the transport's handshake: kClose, kHandshake (wait), or kReadHead (go on).
+  ConnWait run_handshake();
   void release_exchange(WorkerScratch& w);
   ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
   // Task mode (connection_task.cpp): a handler returned Response::task.
@@ -252,6 +254,8 @@ class HttpConnection : public Connection {
   bool as_http10_ = false;
   bool status_http10_ = false;
   bool input_drained_ = false;  // the last read() was short and the transport holds nothing
+  bool handshaking_ = false;    // the transport's handshake (TLS) is not done yet
+  bool plain_on_tls_ = false;   // a plaintext HTTP request came to a TLS port: 400, close
   int64_t request_start_us_ = 0;
 };
 

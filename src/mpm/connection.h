@@ -30,6 +30,8 @@ enum class ConnWait : uint8_t {
   kWrite,      // the socket buffer is full (Timeout)
   kLinger,     // lingering close: write side shut, draining input
   kPark,       // waits on another fd it watches (a CGI pipe, a backend): park_timeout_ms()
+  kHandshake,  // a transport handshake (TLS) waits for the socket (RequestReadTimeout
+               // handshake=, else Timeout per wait); phase_bytes() counts its bytes
 };
 
 // What a running connection may ask of the MPM. Implemented by the listener for the

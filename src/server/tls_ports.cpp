@@ -1,0 +1,124 @@
+#include "server/tls_ports.h"
+
+#include "log/error_log.h"
+#include "server/vhost_dump.h"
+
+namespace tern {
+
+namespace {
+
+// True when a vhost address `a` covers listen address `l` (same port or any; same IP, any,
+// or a wildcard Listen that accepts every IP).
+bool covers(const VhostAddress& a, const ListenSpec& l) {
+  if (a.port != 0 && a.port != l.port) return false;
+  return a.ip.empty() || l.host.empty() || a.ip == l.host;
+}
+
+// The sites (0 = main server, i = vhost i - 1) that can answer on listen address `l`: its
+// vhosts in configuration order, else the main server.
+std::vector<size_t> sites_on(const Config& config, const ListenSpec& l) {
+  std::vector<size_t> out;
+  for (size_t v = 0; v < config.virtual_hosts.size(); ++v) {
+    for (const VhostAddress& a : config.virtual_hosts[v].addresses) {
+      if (covers(a, l)) {
+        out.push_back(v + 1);
+        break;
+      }
+    }
+  }
+  if (out.empty()) out.push_back(0);
+  return out;
+}
+
+const Config& site_config(const Config& config, size_t site) {
+  return site == 0 ? config : *config.virtual_hosts[site - 1].config;
+}
+
+std::string where(const std::string& file, int line) {
+  return file + ":" + std::to_string(line);
+}
+
+}  // namespace
+
+std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std::string>* errors) {
+  auto tp = std::unique_ptr<TlsPorts>(new TlsPorts());
+  const size_t n_sites = config.virtual_hosts.size() + 1;
+  const size_t n_listens = config.listens.size();
+  // Which addresses are TLS, and which sites serve on a TLS address.
+  std::vector<bool> tls(n_listens, false);
+  std::vector<bool> on_tls(n_sites, false);
+  std::vector<std::vector<size_t>> sites(n_listens);
+  for (size_t i = 0; i < n_listens; ++i) {
+    const ListenSpec& l = config.listens[i];
+    sites[i] = sites_on(config, l);
+    tls[i] = l.protocol == "https";
+    for (size_t s : sites[i]) {
+      const SslConfig* sc = ssl_config(site_config(config, s));
+      if (sc != nullptr && sc->enabled()) tls[i] = true;
+    }
+    if (tls[i]) {
+      for (size_t s : sites[i]) on_tls[s] = true;
+    }
+  }
+  // One context per TLS server: SSLEngine on, or certificates on a TLS address.
+  tp->site_ctx_.resize(n_sites);
+  for (size_t s = 0; s < n_sites; ++s) {
+    const SslConfig* sc = ssl_config(site_config(config, s));
+    if (sc == nullptr || sc->engine == SslConfig::Engine::kOff) continue;
+    const bool has_certs = !sc->certificates().empty();
+    if (!sc->enabled() && !(on_tls[s] && has_certs)) continue;
+    std::string err;
+    const std::string at =
+        sc->enabled() ? where(sc->engine_file, sc->engine_line)
+        : s == 0      ? where(config.config_file, 0)
+                      : where(config.virtual_hosts[s - 1].file, config.virtual_hosts[s - 1].line);
+    tp->site_ctx_[s] = build_server_context(*sc, at, &err);
+    if (!tp->site_ctx_[s]) {
+      errors->push_back(err);
+      continue;
+    }
+    prepare_tls_context(tp->site_ctx_[s].get());
+  }
+  // Each TLS address: its default context (its first server with one) and its factory.
+  tp->default_ctx_.resize(n_listens, nullptr);
+  tp->factories_.resize(n_listens);
+  for (size_t i = 0; i < n_listens; ++i) {
+    if (!tls[i]) continue;
+    for (size_t s : sites[i]) {
+      if (tp->site_ctx_[s]) {
+        tp->default_ctx_[i] = tp->site_ctx_[s].get();
+        break;
+      }
+    }
+    const ListenSpec& l = config.listens[i];
+    if (tp->default_ctx_[i] == nullptr) {
+      errors->push_back(where(l.file, l.line) +
+                        ": Listen: Server should be SSL-aware but has no certificate "
+                        "configured [Hint: SSLCertificateFile]");
+      continue;
+    }
+    TlsPorts* self = tp.get();
+    tp->factories_[i] = std::make_unique<TlsTransportFactory>(
+        [self, i](std::string_view ip, uint16_t port, std::string_view name) {
+          return self->choose(i, ip, port, name);
+        },
+        [](std::string_view line) { ErrorLog::write(LogLevel::kInfo, "ssl", line); });
+  }
+  if (!errors->empty()) return nullptr;
+  tp->selector_ = VhostSelector(vhost_names(config));
+  return tp;
+}
+
+TlsServerChoice TlsPorts::choose(size_t i, std::string_view ip, uint16_t port,
+                                 std::string_view name) const {
+  // The same choice as the Host header's (ServerName, ServerAlias, wildcards; no name: the
+  // address's default vhost).
+  const size_t site = selector_.select(ip, port, name);
+  if (SSL_CTX* ctx = site_context(site)) return TlsServerChoice{ctx, static_cast<int>(site)};
+  // A server without TLS of its own on this address: the address's default context for a
+  // client without SNI; SNI naming such a server keeps the context it has.
+  if (name.empty()) return TlsServerChoice{default_ctx_[i], static_cast<int>(site)};
+  return TlsServerChoice{};
+}
+
+}  // namespace tern
