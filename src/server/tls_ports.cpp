@@ -62,6 +62,7 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
   }
   // One context per TLS server: SSLEngine on, or certificates on a TLS address.
   tp->site_ctx_.resize(n_sites);
+  std::vector<bool> failed(n_sites, false);  // reported already
   for (size_t s = 0; s < n_sites; ++s) {
     const SslConfig* sc = ssl_config(site_config(config, s));
     if (sc == nullptr || sc->engine == SslConfig::Engine::kOff) continue;
@@ -74,6 +75,7 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
                       : where(config.virtual_hosts[s - 1].file, config.virtual_hosts[s - 1].line);
     tp->site_ctx_[s] = build_server_context(*sc, at, &err);
     if (!tp->site_ctx_[s]) {
+      failed[s] = true;
       errors->push_back(err);
       continue;
     }
@@ -91,6 +93,9 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
       }
     }
     const ListenSpec& l = config.listens[i];
+    bool reported = false;
+    for (size_t s : sites[i]) reported = reported || failed[s];
+    if (tp->default_ctx_[i] == nullptr && reported) continue;
     if (tp->default_ctx_[i] == nullptr) {
       errors->push_back(where(l.file, l.line) +
                         ": Listen: Server should be SSL-aware but has no certificate "
