@@ -337,6 +337,23 @@ TEST_F(TlsTest, HandshakeTimeoutClosesHalfClientHellos) {
   EXPECT_LT(std::stoi(m[2]), 15) << r.output;
 }
 
+TEST_F(TlsTest, KeysReadableOnlyByRootWorkWithUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  // The key is read by the control process before the children become uid 65534, who
+  // could not open it (mode 0600, owned by root, in a directory only root may enter).
+  ASSERT_EQ(::chmod(cert("a.key").c_str(), 0600), 0);
+  ASSERT_EQ(::chmod(certs_->path().c_str(), 0700), 0);
+  Server s;
+  ASSERT_EQ(::chmod(s.root().path().c_str(), 0755), 0);
+  ASSERT_TRUE(start_tls(s, "User #65534\nGroup #65534\n")) << s.log();
+  ProcessResult r = tls_curl(s, "a.test", {https(s, "a.test", "/")});
+  EXPECT_EQ(r.output, "hello over tls\n") << r.output << s.read("logs/error_log");
+  std::vector<pid_t> kids = children_of(s.pid());
+  ASSERT_FALSE(kids.empty());
+  const std::string status = slurp("/proc/" + std::to_string(kids[0]) + "/status");
+  EXPECT_NE(status.find("\nUid:\t65534\t"), std::string::npos) << status;
+}
+
 TEST_F(TlsTest, ConfigErrorsNameTheirDirective) {
   TempDir d;
   d.write("htdocs/index.html", "x");
