@@ -234,6 +234,26 @@ TEST_F(TlsTest, GarbageAndTruncatedHandshakesEndWithALogLineAndTheServerGoesOn) 
   EXPECT_EQ(r.output, "hello over tls\n") << r.output;
 }
 
+TEST_F(TlsTest, RenegotiationEndsTheConnectionWithALogLine) {
+  Server s;
+  ASSERT_TRUE(start_tls(s)) << s.log();
+  // s_client renegotiates on a line "R" (TLS 1.2; TLS 1.3 has no renegotiation).
+  ProcessResult r = run_process(
+      {"/bin/sh", "-c",
+       "(printf 'R\\n'; sleep 1; printf 'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'; "
+       "sleep 1) | openssl s_client -tls1_2 -servername a.test -connect 127.0.0.1:" +
+           std::to_string(s.port()) + " 2>&1"},
+      30000);
+  EXPECT_NE(r.output.find("RENEGOTIATING"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("hello over tls"), std::string::npos) << r.output;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return s.read("logs/error_log").find("SSL renegotiation refused") != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << s.read("logs/error_log");
+}
+
 TEST_F(TlsTest, PipelinedRequestsInOneRecordAreAllAnswered) {
   Server s;
   ASSERT_TRUE(start_tls(s)) << s.log();
