@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <regex>
 #include <string>
 
+#include "apache_harness.h"
 #include "harness.h"
 
 namespace tern::test {
@@ -199,6 +201,27 @@ TEST_F(TlsTest, PlainHttpOnTheTlsPortGetsModSslsAnswer) {
             std::string::npos)
       << resp->body;
   EXPECT_EQ(resp->header("Connection").value_or(""), "close");
+}
+
+TEST_F(TlsTest, PlainHttpAnswerMatchesDebiansApache) {
+  if (!ApacheServer::available() || ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) != 0)
+    GTEST_SKIP() << "apache2 with mod_ssl is not installed";
+  ApacheServer apache;
+  ASSERT_TRUE(
+      apache.start("LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"
+                   "SSLEngine on\nSSLCertificateFile " +
+                   cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") + "\n"))
+      << apache.log();
+  Server s;
+  ASSERT_TRUE(start_tls(s)) << s.log();
+  const std::string req = "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n";
+  auto theirs = fetch(apache.port(), req);
+  auto ours = fetch(s.port(), req);
+  ASSERT_TRUE(theirs && ours);
+  EXPECT_EQ(ours->status, theirs->status);
+  EXPECT_EQ(ours->body, theirs->body);
+  EXPECT_EQ(ours->header("Connection"), theirs->header("Connection"));
+  EXPECT_EQ(ours->header("Content-Type"), theirs->header("Content-Type"));
 }
 
 TEST_F(TlsTest, GarbageAndTruncatedHandshakesEndWithALogLineAndTheServerGoesOn) {
