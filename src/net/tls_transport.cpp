@@ -235,22 +235,21 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       }
       p = gather;
     }
-    ERR_clear_error();
-    errno = 0;
-    size_t n = 0;
-    int r = SSL_write_ex(ssl_, p, len, &n);
-    if (r != 1) {
-      if (total > 0) {
-        // What went out counts; the error (or the wait) shows again on the next call.
-        if (SSL_get_error(ssl_, r) != SSL_ERROR_WANT_WRITE &&
-            SSL_get_error(ssl_, r) != SSL_ERROR_WANT_READ)
-          ERR_clear_error();
+    // With SSL_MODE_ENABLE_PARTIAL_WRITE each call may stop after one record.
+    for (size_t done = 0; done < len;) {
+      ERR_clear_error();
+      errno = 0;
+      size_t n = 0;
+      int r = SSL_write_ex(ssl_, p + done, len - done, &n);
+      if (r != 1) {
+        if (total == 0) return failed_io(r, "SSL write failed");
+        // What went out counts; the wait (or the error) shows again on the next call.
+        ERR_clear_error();
         return IoResult{IoStatus::kOk, total, 0};
       }
-      return failed_io(r, "SSL write failed");
+      done += n;
+      total += n;
     }
-    total += n;
-    if (n < len) break;  // a partial write: the socket is full
   }
   return IoResult{IoStatus::kOk, total, 0};
 }
