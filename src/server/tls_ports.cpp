@@ -40,66 +40,86 @@ std::string where(const std::string& file, int line) {
 
 }  // namespace
 
-std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std::string>* errors) {
-  auto tp = std::unique_ptr<TlsPorts>(new TlsPorts());
-  const size_t n_sites = config.virtual_hosts.size() + 1;
+namespace {
+
+// Which listen addresses are TLS, the sites on each, and which sites serve on a TLS one.
+struct TlsLayout {
+  std::vector<std::vector<size_t>> sites;  // by listen index
+  std::vector<bool> tls;                   // by listen index
+  std::vector<bool> on_tls;                // by site index
+};
+
+TlsLayout layout_of(const Config& config) {
+  TlsLayout t;
   const size_t n_listens = config.listens.size();
-  // Which addresses are TLS, and which sites serve on a TLS address.
-  std::vector<bool> tls(n_listens, false);
-  std::vector<bool> on_tls(n_sites, false);
-  std::vector<std::vector<size_t>> sites(n_listens);
+  t.sites.resize(n_listens);
+  t.tls.assign(n_listens, false);
+  t.on_tls.assign(config.virtual_hosts.size() + 1, false);
   for (size_t i = 0; i < n_listens; ++i) {
     const ListenSpec& l = config.listens[i];
-    sites[i] = sites_on(config, l);
-    tls[i] = l.protocol == "https";
-    for (size_t s : sites[i]) {
+    t.sites[i] = sites_on(config, l);
+    t.tls[i] = l.protocol == "https";
+    for (size_t s : t.sites[i]) {
       const SslConfig* sc = ssl_config(site_config(config, s));
-      if (sc != nullptr && sc->enabled()) tls[i] = true;
+      if (sc != nullptr && sc->enabled()) t.tls[i] = true;
     }
-    if (tls[i]) {
-      for (size_t s : sites[i]) on_tls[s] = true;
+    if (t.tls[i]) {
+      for (size_t s : t.sites[i]) t.on_tls[s] = true;
     }
   }
-  // One context per TLS server: SSLEngine on, or certificates on a TLS address.
-  tp->site_ctx_.resize(n_sites);
-  std::vector<bool> failed(n_sites, false);  // reported already
+  return t;
+}
+
+}  // namespace
+
+void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_tls,
+                              std::vector<bool>& failed, std::vector<std::string>* errors) {
+  const size_t n_sites = on_tls.size();
+  site_ctx_.resize(n_sites);
+  failed.assign(n_sites, false);
   for (size_t s = 0; s < n_sites; ++s) {
     const SslConfig* sc = ssl_config(site_config(config, s));
     if (sc == nullptr || sc->engine == SslConfig::Engine::kOff) continue;
-    const bool has_certs = !sc->certificates().empty();
-    if (!sc->enabled() && !(on_tls[s] && has_certs)) continue;
+    // SSLEngine on, or certificates on a TLS address.
+    if (!sc->enabled() && !(on_tls[s] && !sc->certificates().empty())) continue;
     std::string err;
     const std::string at =
         sc->enabled() ? where(sc->engine_file, sc->engine_line)
         : s == 0      ? where(config.config_file, 0)
                       : where(config.virtual_hosts[s - 1].file, config.virtual_hosts[s - 1].line);
-    tp->site_ctx_[s] = build_server_context(*sc, at, &err);
-    if (!tp->site_ctx_[s]) {
+    site_ctx_[s] = build_server_context(*sc, at, &err);
+    if (!site_ctx_[s]) {
       failed[s] = true;
       errors->push_back(err);
       continue;
     }
-    prepare_tls_context(tp->site_ctx_[s].get());
+    prepare_tls_context(site_ctx_[s].get());
   }
+}
+
+std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std::string>* errors) {
+  auto tp = std::unique_ptr<TlsPorts>(new TlsPorts());
+  const TlsLayout t = layout_of(config);
+  std::vector<bool> failed;
+  tp->build_contexts(config, t.on_tls, failed, errors);
   // Each TLS address: its default context (its first server with one) and its factory.
+  const size_t n_listens = config.listens.size();
   tp->default_ctx_.resize(n_listens, nullptr);
   tp->factories_.resize(n_listens);
   for (size_t i = 0; i < n_listens; ++i) {
-    if (!tls[i]) continue;
-    for (size_t s : sites[i]) {
-      if (tp->site_ctx_[s]) {
+    if (!t.tls[i]) continue;
+    bool reported = false;  // a server of the address failed already: one error is enough
+    for (size_t s : t.sites[i]) {
+      reported = reported || failed[s];
+      if (tp->default_ctx_[i] == nullptr && tp->site_ctx_[s])
         tp->default_ctx_[i] = tp->site_ctx_[s].get();
-        break;
-      }
     }
     const ListenSpec& l = config.listens[i];
-    bool reported = false;
-    for (size_t s : sites[i]) reported = reported || failed[s];
-    if (tp->default_ctx_[i] == nullptr && reported) continue;
     if (tp->default_ctx_[i] == nullptr) {
-      errors->push_back(where(l.file, l.line) +
-                        ": Listen: Server should be SSL-aware but has no certificate "
-                        "configured [Hint: SSLCertificateFile]");
+      if (!reported)
+        errors->push_back(where(l.file, l.line) +
+                          ": Listen: Server should be SSL-aware but has no certificate "
+                          "configured [Hint: SSLCertificateFile]");
       continue;
     }
     TlsPorts* self = tp.get();

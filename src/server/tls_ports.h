@@ -34,6 +34,10 @@ class TlsPorts {
   }
 
  private:
+  // Builds the context of every site that is TLS (`on_tls`: the site serves on a TLS
+  // address); failed[s] is set for a site whose context failed (its error in *errors).
+  void build_contexts(const Config& config, const std::vector<bool>& on_tls,
+                      std::vector<bool>& failed, std::vector<std::string>* errors);
   // The server for a handshake on listen address `i` (TlsServerLookup).
   TlsServerChoice choose(size_t i, std::string_view ip, uint16_t port, std::string_view name) const;
 
