@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -52,7 +53,9 @@ class TlsTest : public ::testing::Test {
 
   // Starts `server` with one TLS address holding vhosts a.test (default; ECDSA and RSA
   // certificates), b.test and *.wild.test; `extra` goes into the main server.
-  static bool start_tls(Server& server, const std::string& extra = "") {
+  static bool start_tls(Server& server, const std::string& extra = "",
+                        const std::string& b_cert = cert("b.pem"),
+                        const std::string& b_key = cert("b.key")) {
     server.put("index.html", "hello over tls\n");
     server.put("dir/index.html", "in dir\n");
     return server.start_config([&](int port) {
@@ -67,8 +70,8 @@ class TlsTest : public ::testing::Test {
              cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") + "\nSSLCertificateFile " +
              cert("arsa.pem") + "\nSSLCertificateKeyFile " + cert("arsa.key") +
              "\nRedirect /old /new\n</VirtualHost>\n<VirtualHost *:" + p +
-             ">\nServerName b.test\nSSLEngine on\nSSLCertificateFile " + cert("b.pem") +
-             "\nSSLCertificateKeyFile " + cert("b.key") + "\n</VirtualHost>\n<VirtualHost *:" + p +
+             ">\nServerName b.test\nSSLEngine on\nSSLCertificateFile " + b_cert +
+             "\nSSLCertificateKeyFile " + b_key + "\n</VirtualHost>\n<VirtualHost *:" + p +
              ">\nServerName wild\nServerAlias *.wild.test\nSSLEngine on\n" + "SSLCertificateFile " +
              cert("w.pem") + "\nSSLCertificateKeyFile " + cert("w.key") + "\n</VirtualHost>\n";
     });
@@ -395,6 +398,27 @@ TEST_F(TlsTest, KeysReadableOnlyByRootWorkWithUser) {
   ASSERT_FALSE(kids.empty());
   const std::string status = slurp("/proc/" + std::to_string(kids[0]) + "/status");
   EXPECT_NE(status.find("\nUid:\t65534\t"), std::string::npos) << status;
+}
+
+TEST_F(TlsTest, GracefulRestartLoadsRenewedCertificates) {
+  Server s;
+  const std::string live_cert = s.root().write("b-live.pem", slurp(cert("b.pem")));
+  const std::string live_key = s.root().write("b-live.key", slurp(cert("b.key")));
+  ASSERT_TRUE(start_tls(s, "", live_cert, live_key)) << s.log();
+  ProcessResult r = s_client(s, {"-servername", "b.test"});
+  EXPECT_NE(r.output.find("subject=CN = b.test"), std::string::npos) << r.output;
+  // The files are replaced (here by another certificate, as a renewal would), then -k
+  // graceful (SIGUSR1): new handshakes get the new certificate.
+  s.root().write("b-live.pem", slurp(cert("w.pem")));
+  s.root().write("b-live.key", slurp(cert("w.key")));
+  ::kill(s.pid(), SIGUSR1);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return s_client(s, {"-servername", "b.test"}).output.find("subject=CN = *.wild.test") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << s.read("logs/error_log");
 }
 
 TEST_F(TlsTest, ConfigErrorsNameTheirDirective) {
