@@ -148,6 +148,10 @@ class HttpConnection : public Connection {
   uint32_t phase_serial() const override { return phase_serial_; }
   uint64_t bytes_written() const override { return bytes_written_; }
   int64_t park_timeout_ms() const override;
+  // kHandshake while the transport's handshake is to come, else kReadHead.
+  ConnWait first_wait() const override {
+    return handshaking_ ? ConnWait::kHandshake : ConnWait::kReadHead;
+  }
   uint64_t park_progress() const override;
 
   // The byte stream the connection reads and writes through.

@@ -101,6 +101,9 @@ class Connection {
   virtual uint32_t phase_serial() const = 0;
   // Bytes written so far: a write wait that did not move it made no progress.
   virtual uint64_t bytes_written() const = 0;
+  // What a new connection waits for first (kHandshake for TLS): the phase that starts at
+  // the accept.
+  virtual ConnWait first_wait() const { return ConnWait::kReadHead; }
   // For kPark: how long the parked wait may last without progress (ms).
   virtual int64_t park_timeout_ms() const { return 60000; }
   // For kPark: a counter that moves whenever the parked work progressed (restarts the wait).

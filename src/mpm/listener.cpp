@@ -484,8 +484,9 @@ ConnEntry* Listener::accept_one(size_t port, bool door_open_only) {
                                reinterpret_cast<sockaddr*>(&local), *p.protocol);
   counts_.connections++;
   uint64_t accepted = ++counts_.accepted;
-  // The head-read phase starts at the accept (no queue holds it yet).
-  c->wait = ConnWait::kReadHead;
+  // The first phase (head read, or a TLS handshake) starts at the accept (no queue holds
+  // it yet).
+  c->wait = c->c().first_wait();
   c->phase_start_ms = monotonic_ms();
   c->progress_ms = c->phase_start_ms;
   c->phase_serial = c->c().phase_serial();
@@ -521,7 +522,7 @@ int Listener::accept_batch(size_t port) {
     ConnEntry* c = accept_one(port, false);
     if (!c) break;
     // A worker picks it up as soon as its first bytes are readable.
-    hand_back(c, ConnWait::kReadHead, nullptr);
+    hand_back(c, c->wait, nullptr);
   }
   return i;
 }
