@@ -101,7 +101,7 @@ class Transport {
 };
 
 // Room for one transport inside its connection, so that making one allocates nothing
-// (plain: 112 bytes; TLS adds an SSL*, its factory and a few flags: 136).
+// (plain: 112 bytes; TLS adds an SSL*, its factory, the SNI site and flags: 144).
 using TransportSlot = InlineSlot<Transport, 160>;
 
 // Makes the transports of the connections accepted on one listen socket (`Listen 80` plain,
