@@ -25,6 +25,7 @@
 #include "server/pid_file.h"
 #include "server/scoreboard.h"
 #include "server/server_root.h"
+#include "server/tls_ports.h"
 #include "server/vhost_dump.h"
 
 namespace {
@@ -135,6 +136,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (check_only) {
+    // httpd's -t runs mod_ssl's initialisation too: certificates and keys are loaded.
+    std::vector<std::string> tls_errors;
+    if (!tern::TlsPorts::build(config, &tls_errors)) {
+      for (const std::string& e : tls_errors) std::fprintf(stderr, "tern: %s\n", e.c_str());
+      return 1;
+    }
     std::fprintf(stderr, "Syntax OK\n");
     return 0;
   }
@@ -181,7 +188,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "tern: %s (Listen at %s:%d)\n", err.c_str(), l.file.c_str(), l.line);
       return 1;
     }
-    tern::set_defer_accept(fd.get(), config.defers_accept("http"));  // AcceptFilter
+    tern::set_defer_accept(fd.get(), config.defers_accept(l.protocol));  // AcceptFilter
     fds.push_back(fd.get());
     sockets.push_back(std::move(fd));
   }

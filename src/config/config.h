@@ -22,6 +22,10 @@ class IfExpr;  // modules/if_expr.h
 struct ListenSpec {
   std::string host;  // "" (any), an IPv4 literal, or an IPv6 literal without brackets
   uint16_t port = 0;
+  // The protocol argument ("http", "https"; none: "http"). https makes the address TLS;
+  // so does SSLEngine on in a vhost on it (server/tls_ports.h). httpd names port 443
+  // "https" by default; tern does not, so `Listen 443` without SSL stays plain HTTP.
+  std::string protocol = "http";
   std::string file;  // where it was configured, for error messages
   int line = 0;
 };
@@ -208,6 +212,9 @@ struct Config {
   // --- async lifecycle (issue 4)
   ReadTimeoutSpec header_read_timeout{20, 40, 500};
   ReadTimeoutSpec body_read_timeout{20, 0, 500};
+  // RequestReadTimeout handshake= (TLS); mod_reqtimeout's default handshake=0: no limit of
+  // its own, each read waits Timeout.
+  ReadTimeoutSpec handshake_read_timeout{0, 0, 0};
   // tern's default; httpd's is 2. A waiting connection holds no thread in tern, so
   // the factor bounds memory and descriptors only: 25 + 256 x 25 = 6,425 per child.
   double async_request_worker_factor = 256.0;
@@ -240,6 +247,10 @@ struct Config {
   // What per-directory directives at server level set for modules whose setters build
   // their own configuration (httpd's lookup_defaults), by module_index().
   ModuleDirSlots server_module_dir;
+  // Per-server module configuration (httpd's create_server_config), by module_index(); a
+  // <VirtualHost>'s starts as the main server's and the module copies it before changing it
+  // (mod_ssl's SslConfig).
+  ModuleDirSlots server_conf;
 
   // --- CGI (issue 10): mod_alias's ScriptAlias, mod_cgi/mod_cgid, core's CGIPassAuth
   // Alias, AliasMatch, ScriptAlias, ScriptAliasMatch in file order (the first match wins).

@@ -46,8 +46,11 @@ std::string set_listen(BuildState& st, const Cmd& c) {
   ListenSpec l;
   std::string err = parse_listen_address(arg(c, 0), l.host, l.port);
   if (!err.empty()) return err;
-  if (c.args.size() == 2 && !iequals(arg(c, 1), "http"))
-    return "protocol '" + shorten(arg(c, 1)) + "' is not supported by tern (only http)";
+  if (c.args.size() == 2) {
+    if (!iequals(arg(c, 1), "http") && !iequals(arg(c, 1), "https"))
+      return "protocol '" + shorten(arg(c, 1)) + "' is not supported by tern (http or https)";
+    l.protocol = to_lower(arg(c, 1));
+  }
   for (const ListenSpec& o : st.cfg.listens) {
     if (o.host == l.host && o.port == l.port)
       return "duplicate Listen " + shorten(arg(c, 0)) + " (already at " + o.file + ":" +
@@ -284,10 +287,7 @@ std::string set_request_read_timeout(BuildState& st, const Cmd& c) {
     } else if (type == "body") {
       st.cfg.body_read_timeout = t;
     } else if (type == "handshake") {
-      // Accepted so that httpd configurations load; there is no TLS handshake yet.
-      if (t.initial_seconds > 0)
-        st.warn({c.file, c.line}, "RequestReadTimeout handshake=" + shorten(rest) +
-                                      " has no effect: tern does not serve TLS yet");
+      st.cfg.handshake_read_timeout = t;
     } else {
       return "unknown timeout type '" + shorten(type) + "' (handshake, header or body)";
     }

@@ -216,19 +216,25 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
                                  Response& resp) const {
   const Page& p = page(status);
   resp.add_header("Content-Type", kHtmlType);
-  if (signature_ != ServerSignature::kOff) {
-    // httpd's ap_send_error_response: ap_psignature("<hr>\n", r) before the page's end.
+  // httpd's add_optional_notes: a 400's "error-notes" go inside its paragraph.
+  const bool noted = status == 400 && !extras.error_notes.empty();
+  if (signature_ != ServerSignature::kOff || noted) {
     std::string body = p.head;
     if (p.variable) {
       append_variable(body, status, req, extras);
       body.append(p.tail);
     }
-    body.resize(body.size() - kPageEnd.size());
-    std::string name;
-    uint16_t port = 0;
-    self_.for_request(req, &name, &port);
-    body.append(server_signature(signature_, "<hr>\n", banner_, admin_, name, port));
-    body.append(kPageEnd);
+    if (size_t at = body.find("</p>\n"); noted && at != std::string::npos)
+      body.insert(at, extras.error_notes);
+    if (signature_ != ServerSignature::kOff) {
+      // httpd's ap_send_error_response: ap_psignature("<hr>\n", r) before the page's end.
+      body.resize(body.size() - kPageEnd.size());
+      std::string name;
+      uint16_t port = 0;
+      self_.for_request(req, &name, &port);
+      body.append(server_signature(signature_, "<hr>\n", banner_, admin_, name, port));
+      body.append(kPageEnd);
+    }
     resp.append_body(body);
     return;
   }

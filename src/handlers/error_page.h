@@ -24,6 +24,8 @@ struct ErrorExtras {
   std::string_view variant_list;  // 300/406: mod_negotiation's list of variants (HTML)
   // 401: the WWW-Authenticate value authentication left (httpd's err_headers_out).
   std::string_view www_authenticate;
+  // 400: httpd's note "error-notes" (HTML), added to the built-in page's paragraph.
+  std::string_view error_notes;
 };
 
 // Built-in pages prepared once; immutable and shared by all threads afterwards.

@@ -138,9 +138,11 @@ void SiteHandler::render_error(int status, const Request* req, const ErrorExtras
   pages_->render(status, req, e, resp);
 }
 
-void SiteHandler::error(int status, const Request* req, const RequestContext&,
+void SiteHandler::error(int status, const Request* req, const RequestContext& ctx,
                         Response& resp) const {
-  render_error(status, req, ErrorExtras{}, resp);
+  ErrorExtras e;
+  e.error_notes = ctx.error_notes;
+  render_error(status, req, e, resp);
 }
 
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {

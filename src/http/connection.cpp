@@ -91,6 +91,7 @@ HttpConnection::HttpConnection(UniqueFd fd, const sockaddr* peer, const sockaddr
                                const HttpProtocol& proto)
     : proto_(&proto) {
   proto.transport().make(transport_, std::move(fd), peer, local);
+  handshaking_ = proto.transport().needs_handshake();
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -110,7 +111,13 @@ void HttpConnection::release_buffers(WorkerContext& w) {
 
 RequestContext HttpConnection::context() const {
   const ConnAddresses& a = transport().addresses();
-  return RequestContext{a.peer_ip, a.peer_port, a.local_ip, a.local_port, transport().scheme()};
+  RequestContext ctx{a.peer_ip, a.peer_port, a.local_ip, a.local_port, transport().scheme(), {}};
+  // mod_ssl's words for a plaintext request on a TLS port (ssl_hook_ReadReq).
+  if (plain_on_tls_)
+    ctx.error_notes =
+        "Reason: You're speaking plain HTTP to an SSL-enabled server port.<br />\n"
+        " Instead use the HTTPS scheme to access this URL, please.<br />\n";
+  return ctx;
 }
 
 void HttpConnection::release_exchange(WorkerScratch& w) {
@@ -147,7 +154,30 @@ void HttpConnection::unstash_head(WorkerScratch& w) {
   stash_len_ = 0;
 }
 
+ConnWait HttpConnection::run_handshake() {
+  const HandshakeStatus hs = transport().handshake();
+  phase_bytes_ = transport().raw_bytes_read();
+  switch (hs) {
+    case HandshakeStatus::kWouldBlock:
+      return ConnWait::kHandshake;
+    case HandshakeStatus::kFailed:
+      return ConnWait::kClose;
+    case HandshakeStatus::kPlainHttp:
+      plain_on_tls_ = true;
+      break;
+    case HandshakeStatus::kDone:
+      break;
+  }
+  handshaking_ = false;
+  start_phase(0);  // the request head's phase starts now
+  return ConnWait::kReadHead;
+}
+
 ConnWait HttpConnection::run(WorkerContext& wc) {
+  if (handshaking_) {
+    ConnWait next = run_handshake();
+    if (next != ConnWait::kReadHead) return next;
+  }
   auto& w = static_cast<WorkerScratch&>(wc.state_for(*proto_));
   w.score = wc.score;
   w.ctx = &wc;
@@ -220,6 +250,7 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   if (request_start_us_ == 0) request_start_us_ = wall_clock_us();
   HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
   if (hr.status == ParseStatus::kNeedMore) return ConnWait::kReadHead;
+  if (plain_on_tls_) return respond_error(w, env, 400);  // mod_ssl's HTTP_BAD_REQUEST
   // 417 comes with a complete head and valid framing (request_parser.h): it is answered like
   // any response below, its body dropped, and the connection kept.
   if (hr.status == ParseStatus::kError && hr.consumed == 0) {

@@ -149,6 +149,10 @@ class HttpConnection : public Connection {
   uint32_t phase_serial() const override { return phase_serial_; }
   uint64_t bytes_written() const override { return bytes_written_; }
   int64_t park_timeout_ms() const override;
+  // kHandshake while the transport's handshake is to come, else kReadHead.
+  ConnWait first_wait() const override {
+    return handshaking_ ? ConnWait::kHandshake : ConnWait::kReadHead;
+  }
   uint64_t park_progress() const override;
 
   // The byte stream the connection reads and writes through.
@@ -174,6 +178,8 @@ class HttpConnection : public Connection {
   enum class WriteResult : uint8_t { kDone, kAgain, kError };
 
   ConnWait run_exchange(WorkerScratch& w, const ConnectionEnv& env);
+  // Advances the transport's handshake: kClose, kHandshake (wait), or kReadHead (go on).
+  ConnWait run_handshake();
   void release_exchange(WorkerScratch& w);
   ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
   // Task mode (connection_task.cpp): a handler returned Response::task.
@@ -253,6 +259,8 @@ class HttpConnection : public Connection {
   bool as_http10_ = false;
   bool status_http10_ = false;
   bool input_drained_ = false;  // the last read() was short and the transport holds nothing
+  bool handshaking_ = false;    // the transport's handshake (TLS) is not done yet
+  bool plain_on_tls_ = false;   // a plaintext HTTP request came to a TLS port: 400, close
   int64_t request_start_us_ = 0;
 };
 

@@ -16,7 +16,9 @@ struct RequestContext {
   uint16_t client_port = 0;
   std::string_view local_ip;
   uint16_t local_port = 0;
-  std::string_view scheme = "http";  // the transport's: "http", later "https"
+  std::string_view scheme = "http";  // the transport's: "http", "https"
+  // httpd's note "error-notes" for an error page (HTML): mod_ssl's plaintext-HTTP note.
+  std::string_view error_notes = {};
 };
 
 // Produces responses. Implementations are immutable after construction and

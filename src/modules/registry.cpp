@@ -33,6 +33,7 @@ extern const Module authz_user_module;
 extern const Module setenvif_module;
 extern const Module access_compat_module;
 extern const Module autoindex_module;
+extern const Module ssl_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -49,6 +50,7 @@ const Module* const kModules[] = {
     &modules::filter_module,        &modules::auth_basic_module, &modules::authn_core_module,
     &modules::authn_file_module,    &modules::authz_user_module, &modules::setenvif_module,
     &modules::access_compat_module, &modules::autoindex_module,  &modules::negotiation_module,
+    &modules::ssl_module,
 };
 
 }  // namespace

@@ -34,6 +34,8 @@ ListenerSettings listener_settings(const Config& config, const Scoreboard& score
   const ReadTimeoutSpec& br = config.body_read_timeout;
   ls.header = ReadTimeoutRule{hr.initial_seconds, hr.max_seconds, hr.min_rate};
   ls.body = ReadTimeoutRule{br.initial_seconds, br.max_seconds, br.min_rate};
+  const ReadTimeoutSpec& hs = config.handshake_read_timeout;
+  ls.handshake = ReadTimeoutRule{hs.initial_seconds, hs.max_seconds, hs.min_rate};
   ls.threads = std::min(config.threads_per_child, scoreboard.thread_limit());
   ls.async_factor = config.async_request_worker_factor;
   ls.graceful_timeout_ms = config.graceful_shutdown_timeout.count();

@@ -30,6 +30,8 @@ enum class ConnWait : uint8_t {
   kWrite,      // the socket buffer is full (Timeout)
   kLinger,     // lingering close: write side shut, draining input
   kPark,       // waits on another fd it watches (a CGI pipe, a backend): park_timeout_ms()
+  kHandshake,  // a transport handshake (TLS) waits for the socket (RequestReadTimeout
+               // handshake=, else Timeout per wait); phase_bytes() counts its bytes
 };
 
 // What a running connection may ask of the MPM. Implemented by the listener for the
@@ -99,6 +101,9 @@ class Connection {
   virtual uint32_t phase_serial() const = 0;
   // Bytes written so far: a write wait that did not move it made no progress.
   virtual uint64_t bytes_written() const = 0;
+  // What a new connection waits for first (kHandshake for TLS): the phase that starts at
+  // the accept.
+  virtual ConnWait first_wait() const { return ConnWait::kReadHead; }
   // For kPark: how long the parked wait may last without progress (ms).
   virtual int64_t park_timeout_ms() const { return 60000; }
   // For kPark: a counter that moves whenever the parked work progressed (restarts the wait).

@@ -142,10 +142,13 @@ bool Control::prepare(std::shared_ptr<const Config> config, Generation* out, std
 
 void Control::apply(Generation g) {
   gen_ = std::move(g);
-  // AcceptFilter, on every listen socket (kept ones too: a reload may change it). Every
-  // Listen speaks http for now.
-  const bool defer = gen_.config->defers_accept("http");
-  for (int fd : fds_) set_defer_accept(fd, defer);
+  // AcceptFilter, on every listen socket (kept ones too: a reload may change it), by the
+  // protocol of its Listen (fds_ follows config->listens).
+  const std::vector<ListenSpec>& listens = gen_.config->listens;
+  for (size_t i = 0; i < fds_.size(); ++i) {
+    set_defer_accept(fds_[i],
+                     gen_.config->defers_accept(i < listens.size() ? listens[i].protocol : "http"));
+  }
   ++generation_;
   sb_->global().generation = generation_ - 1;  // httpd counts restarts: 0 at first start
   // The root's status handlers (children inherit them) report this restart time.

@@ -93,6 +93,7 @@ Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings&
       read_head_q_(0, true),
       read_body_q_(0, true),
       park_q_(0, true),
+      handshake_q_(0, true),
       scoreboard_(scoreboard),
       slot_(slot),
       counts_(scoreboard.process(slot)),
@@ -154,6 +155,8 @@ TimeoutQueue* Listener::queue_for(ConnWait w) {
       return &linger_q_;
     case ConnWait::kPark:
       return &park_q_;
+    case ConnWait::kHandshake:
+      return &handshake_q_;
     case ConnWait::kClose:
       break;
   }
@@ -167,6 +170,7 @@ void Listener::count(ConnWait w, int delta) {
       break;
     case ConnWait::kReadHead:
     case ConnWait::kReadBody:
+    case ConnWait::kHandshake:  // server-status counts a handshake as reading, as httpd does
       counts_.reading.fetch_add(delta);
       break;
     case ConnWait::kWrite:
@@ -412,6 +416,12 @@ int64_t Listener::deadline_for(ConnEntry* c, ConnWait next, int64_t now) {
       // Disabled (`header=0`): each read may wait Timeout, as httpd's socket timeout.
       return d ? *d : c->progress_ms + settings_.timeout_ms;
     }
+    case ConnWait::kHandshake: {
+      // mod_reqtimeout's handshake= rule over the bytes the handshake took from the socket.
+      std::optional<int64_t> d =
+          read_deadline_ms(settings_.handshake, c->phase_start_ms, h.phase_bytes());
+      return d ? *d : c->progress_ms + settings_.timeout_ms;
+    }
     case ConnWait::kLinger:
       return std::min(now + settings_.linger_short_ms, c->phase_start_ms + settings_.linger_max_ms);
     case ConnWait::kKeepAlive:
@@ -474,8 +484,9 @@ ConnEntry* Listener::accept_one(size_t port, bool door_open_only) {
                                reinterpret_cast<sockaddr*>(&local), *p.protocol);
   counts_.connections++;
   uint64_t accepted = ++counts_.accepted;
-  // The head-read phase starts at the accept (no queue holds it yet).
-  c->wait = ConnWait::kReadHead;
+  // The first phase (head read, or a TLS handshake) starts at the accept (no queue holds
+  // it yet).
+  c->wait = c->c().first_wait();
   c->phase_start_ms = monotonic_ms();
   c->progress_ms = c->phase_start_ms;
   c->phase_serial = c->c().phase_serial();
@@ -511,7 +522,7 @@ int Listener::accept_batch(size_t port) {
     ConnEntry* c = accept_one(port, false);
     if (!c) break;
     // A worker picks it up as soon as its first bytes are readable.
-    hand_back(c, ConnWait::kReadHead, nullptr);
+    hand_back(c, c->wait, nullptr);
   }
   return i;
 }
@@ -541,7 +552,8 @@ void Listener::expire(int64_t now) {
       while (TimeoutLink* l = q->pop_expired(now)) {
         auto* c = static_cast<ConnEntry*>(l);
         count(c->wait, -1);
-        if (c->wait == ConnWait::kKeepAlive || c->wait == ConnWait::kLinger) {
+        if (c->wait == ConnWait::kKeepAlive || c->wait == ConnWait::kLinger ||
+            c->wait == ConnWait::kHandshake) {
           idle.push_back(c);  // nothing to say to the client: closed here
         } else {
           // Protocol work (a 408, a task's abort and its 504, the log): a worker does it.

@@ -28,6 +28,7 @@ struct ListenerSettings {
   int64_t timeout_ms = 60000;           // Timeout: write completion
   ReadTimeoutRule header{20, 40, 500};  // RequestReadTimeout header=20-40,MinRate=500
   ReadTimeoutRule body{20, 0, 500};     // RequestReadTimeout body=20,MinRate=500
+  ReadTimeoutRule handshake{0, 0, 0};   // RequestReadTimeout handshake=0 (off: Timeout)
   int threads = 25;
   double async_factor = 256.0;     // tern's default (config.h); httpd's is 2
   int running_workers = 0;         // workers that take work at once (RunGate base); 0 = one per CPU
@@ -199,6 +200,7 @@ class Listener {
   TimeoutQueue read_head_q_;
   TimeoutQueue read_body_q_;
   TimeoutQueue park_q_;
+  TimeoutQueue handshake_q_;
   Scoreboard& scoreboard_;
   int slot_;
   ProcessScore& counts_;
@@ -208,7 +210,8 @@ class Listener {
   std::atomic<bool> stop_now_{false};
   // Every queue, for scans.
   std::vector<TimeoutQueue*> all_queues() {
-    return {&keep_alive_q_, &write_q_, &linger_q_, &read_head_q_, &read_body_q_, &park_q_};
+    return {&keep_alive_q_, &write_q_, &linger_q_,   &read_head_q_,
+            &read_body_q_,  &park_q_,  &handshake_q_};
   }
   std::atomic<bool> drain_over_{false};  // graceful stop: idle keep-alive is closed from now on
   std::atomic<int> idle_workers_{0};     // workers in epoll_wait

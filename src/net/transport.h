@@ -27,6 +27,15 @@ enum class IoStatus : uint8_t {
   kError,       // the connection failed (`err` holds errno)
 };
 
+// How a step of a transport's opening handshake (TLS) ended.
+enum class HandshakeStatus : uint8_t {
+  kDone,        // the transport carries application data from now on
+  kWouldBlock,  // waiting for the socket (edge-triggered on both directions)
+  kFailed,      // the handshake failed; the transport logged why: close the connection
+  kPlainHttp,   // a plaintext HTTP request came to a TLS port: read() and writev() are plain
+                // now, and the connection answers 400 (httpd's "speaking plain HTTP")
+};
+
 // The result of a transport call: a status, the bytes moved and, on kError, errno.
 struct IoResult {
   IoStatus status = IoStatus::kOk;
@@ -70,6 +79,13 @@ class Transport {
   virtual bool has_unread_input() const = 0;
   // The URL scheme of requests on this transport ("http", "https").
   virtual std::string_view scheme() const = 0;
+  // Advances the opening handshake; only for the transports of a factory that
+  // needs_handshake() (a plain transport has none).
+  virtual HandshakeStatus handshake() { return HandshakeStatus::kDone; }
+  // Bytes taken from the socket so far (a handshake's progress, for MinRate).
+  virtual uint64_t raw_bytes_read() const { return 0; }
+  // The site the TLS server name (SNI) chose (the factory's index), or -1: none.
+  virtual int sni_site() const { return -1; }
 
   // The socket, for the listener's epoll set.
   int fd() const { return fd_.get(); }
@@ -85,7 +101,7 @@ class Transport {
 };
 
 // Room for one transport inside its connection, so that making one allocates nothing
-// (plain: 112 bytes; TLS adds an SSL* and its state).
+// (plain: 112 bytes; TLS adds an SSL*, its factory, the SNI site and flags: 144).
 using TransportSlot = InlineSlot<Transport, 160>;
 
 // Makes the transports of the connections accepted on one listen socket (`Listen 80` plain,
@@ -97,6 +113,8 @@ class TransportFactory {
   // Makes the transport of the accepted socket `fd` in `slot` and returns it.
   virtual Transport& make(TransportSlot& slot, UniqueFd fd, const sockaddr* peer,
                           const sockaddr* local) const = 0;
+  // True when the transports must complete handshake() before carrying data (TLS).
+  virtual bool needs_handshake() const { return false; }
 };
 
 }  // namespace tern

@@ -10,6 +10,7 @@
 #include "modules/registry.h"
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
+#include "server/tls_ports.h"
 #include "server/vhost_dump.h"
 
 namespace tern {
@@ -63,6 +64,18 @@ std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> conf
   env.logs = root->logs_.get();
   env.router = root->router_.get();
   root->http_ = std::make_unique<HttpProtocol>(env, plain_transport_factory());
+  // TLS: certificates and keys are read here, before the children drop privileges.
+  std::vector<std::string> tls_errors;
+  root->tls_ = TlsPorts::build(*config, &tls_errors);
+  if (!root->tls_) {
+    *error = tls_errors.front();
+    return nullptr;
+  }
+  root->tls_http_.resize(config->listens.size());
+  for (size_t i = 0; i < config->listens.size(); ++i) {
+    if (const TransportFactory* f = root->tls_->factory(i))
+      root->tls_http_[i] = std::make_unique<HttpProtocol>(env, *f);
+  }
   return root;
 }
 
@@ -125,7 +138,10 @@ bool ServerRoot::reopen_logs(std::string* error) const {
 
 std::vector<ListenPort> ServerRoot::ports(const std::vector<int>& fds) const {
   std::vector<ListenPort> out;
-  for (int fd : fds) out.push_back(ListenPort{fd, http_.get()});
+  for (size_t i = 0; i < fds.size(); ++i) {
+    const HttpProtocol* p = i < tls_http_.size() && tls_http_[i] ? tls_http_[i].get() : http_.get();
+    out.push_back(ListenPort{fds[i], p});
+  }
   return out;
 }
 

@@ -22,6 +22,7 @@ class Scoreboard;
 class SiteHandler;
 class StatusHandler;
 class CgiHandler;
+class TlsPorts;
 
 // One generation's serving objects. Immutable once built, except for log reopening.
 class ServerRoot {
@@ -50,8 +51,8 @@ class ServerRoot {
   AccessLogs* logs() const { return logs_.get(); }
   // Reopens the access logs (a restart or log rotation); false with *error set on failure.
   bool reopen_logs(std::string* error) const;
-  // The listen sockets `fds` with the protocol each speaks (HTTP/1.1 over plain TCP today;
-  // `Listen 443 https` will choose TLS here). The root outlives the ports.
+  // The listen sockets `fds` (in config().listens order) with the protocol each speaks:
+  // HTTP/1.1 over plain TCP, or over TLS on a TLS address. The root outlives the ports.
   std::vector<ListenPort> ports(const std::vector<int>& fds) const;
   // The restart time the status handlers report (microseconds since the epoch): the
   // caller stores it in the scoreboard when the generation takes over.
@@ -84,6 +85,9 @@ class ServerRoot {
   std::unique_ptr<SiteRouter> router_;
   std::unique_ptr<ConnectionSettings> http_settings_;
   std::unique_ptr<HttpProtocol> http_;  // HTTP/1.1 over the plain transport
+  std::unique_ptr<TlsPorts> tls_;       // contexts and factories of the TLS addresses
+  // HTTP/1.1 over TLS, by config().listens index (null: the address is plain).
+  std::vector<std::unique_ptr<HttpProtocol>> tls_http_;
   int64_t restart_time_us_ = 0;
 };
 

@@ -117,9 +117,16 @@ TEST_F(ConfigDirectives, ListenErrors) {
             "t.conf:1: Listen: IPv6 address '::1:80' must be written in "
             "[brackets]");
   EXPECT_EQ(err("Listen 1.2.3.4:\n"), "t.conf:1: Listen: port number is missing in '1.2.3.4:'");
-  EXPECT_EQ(err("Listen 81 https\n"),
-            "t.conf:1: Listen: protocol 'https' is not supported by "
-            "tern (only http)");
+  EXPECT_EQ(err("Listen 81 ftp\n"),
+            "t.conf:1: Listen: protocol 'ftp' is not supported by "
+            "tern (http or https)");
+}
+
+TEST_F(ConfigDirectives, ListenKeepsTheProtocol) {
+  EXPECT_EQ(ok("Listen 81 HTTPS\n")->listens.back().protocol, "https");
+  EXPECT_EQ(ok("Listen 81\n")->listens.back().protocol, "http");
+  EXPECT_EQ(ok("Listen 443\n")->listens.back().protocol, "http");  // TLS only with SSLEngine
+  EXPECT_EQ(ok("Listen 443 http\n")->listens.back().protocol, "http");
 }
 
 TEST_F(ConfigDirectives, ServerName) {

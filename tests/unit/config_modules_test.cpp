@@ -47,7 +47,7 @@ TEST_F(ConfigModulesTest, LoadModuleActivatesOnlyStaticAndNamedModules) {
                       "<IfModule log_config_module>\nLogFormat %h short\n</IfModule>\n"
                       "<IfModule mod_logio.c>\nMaxKeepAliveRequests 9\n</IfModule>\n"
                       "<IfModule mod_version.c>\nNoSuchDirective\n</IfModule>\n"
-                      "<IfModule ssl_module>\nNoSuchDirective\n</IfModule>\n");
+                      "<IfModule proxy_module>\nNoSuchDirective\n</IfModule>\n");
   ASSERT_EQ(r.error, "");
   const Config& c = *r.config;
   EXPECT_TRUE(testing::server_added_types(c).empty());
@@ -83,7 +83,7 @@ TEST_F(ConfigModulesTest, LoadModuleOfAModuleTernLacksIsAnErrorNamingIt) {
   // The source-file form is not a module identifier; a placeholder-free name only.
   EXPECT_NE(load("LoadModule mod_mime.c x\nListen 8080\n").error.find("tern has no mod_mime.c"),
             std::string::npos);
-  EXPECT_NE(load("LoadModule ssl_module x\nListen 8080\n").error.find("tern has no ssl_module"),
+  EXPECT_NE(load("LoadModule proxy_module x\nListen 8080\n").error.find("tern has no proxy_module"),
             std::string::npos);
 }
 

@@ -170,8 +170,8 @@ TEST_F(ConfigParser, IfModuleKnowsTernModules) {
       ok("<IfModule mod_mime.c>\nAddType text/x-a a\n</IfModule>\n"
          "<IfModule status_module>\nExtendedStatus Off\n</IfModule>\n"
          "<IfModule !mpm_event_module>\nTimeout 1\n</IfModule>\n"
-         "<IfModule ssl_module>\nTimeout 2\n</IfModule>\n"
-         "<IfModule !mod_ssl.c>\nMaxRanges 5\n</IfModule>\n");
+         "<IfModule proxy_module>\nTimeout 2\n</IfModule>\n"
+         "<IfModule !mod_proxy.c>\nMaxRanges 5\n</IfModule>\n");
   EXPECT_EQ(testing::server_added_types(*r.config).at("a"), "text/x-a");
   EXPECT_FALSE(r.config->extended_status);
   EXPECT_EQ(r.config->timeout.count(), 60000);
@@ -188,7 +188,7 @@ TEST(ConfigModules, KnownModuleNames) {
         "http_core.c",       "alias_module",      "mod_cgid.c",       "cgi_module",
         "so_module",         "mod_so.c",          "logio_module",     "mod_logio.c"})
     EXPECT_TRUE(is_known_module(m)) << m;
-  for (const char* m : {"mod_version.c", "watchdog_module", "ssl_module", "mod_ssl.c", "mime",
+  for (const char* m : {"mod_version.c", "watchdog_module", "proxy_module", "mod_proxy.c", "mime",
                         "mod_.c", "Mime_module", ""})
     EXPECT_FALSE(is_known_module(m)) << m;
 }

@@ -100,8 +100,8 @@ TEST(ModuleRegistry, FindsModulesByNameAndSourceFile) {
   EXPECT_EQ(all_modules()[static_cast<size_t>(module_index(*alias))], alias);
   EXPECT_EQ(all_modules().front()->name, "core_module");
   EXPECT_NE(find_module("event.c"), nullptr);
-  EXPECT_EQ(find_module("ssl_module"), nullptr);
-  EXPECT_EQ(find_module("mod_ssl.c"), nullptr);
+  EXPECT_EQ(find_module("proxy_module"), nullptr);
+  EXPECT_EQ(find_module("mod_proxy.c"), nullptr);
   EXPECT_EQ(find_module("alias"), nullptr);
   EXPECT_TRUE(module_active("mime_module"));
   EXPECT_TRUE(module_active("mod_mime.c"));
@@ -111,7 +111,7 @@ TEST(ModuleRegistry, FindsModulesByNameAndSourceFile) {
   EXPECT_TRUE(module_active("mod_logio.c"));
   EXPECT_FALSE(module_active("mod_version.c")) << "no <IfVersion>";
   EXPECT_EQ(match_module("mod_mpm_event.c"), find_module("mpm_event_module"));
-  EXPECT_EQ(match_module("mod_ssl.c"), nullptr);
+  EXPECT_EQ(match_module("mod_proxy.c"), nullptr);
   EXPECT_TRUE(is_known_module("mime_module"));
   EXPECT_TRUE(is_known_module("http_core.c"));
   EXPECT_FALSE(is_known_module("php_module"));

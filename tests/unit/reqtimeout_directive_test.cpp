@@ -59,12 +59,13 @@ TEST_F(ReqTimeoutDirective, TypeAndOptionAreCaseInsensitive) {
   expect(c->body_read_timeout, 7, 0, 50);
 }
 
-TEST_F(ReqTimeoutDirective, HandshakeIsAcceptedWithAWarningUntilTls) {
+TEST_F(ReqTimeoutDirective, HandshakeIsKeptForTls) {
   auto c = ok("RequestReadTimeout handshake=5 header=10\n");
-  ASSERT_EQ(c->warnings.size(), 1u);
-  EXPECT_NE(c->warnings[0].find("handshake=5 has no effect"), std::string::npos);
-  c = ok("RequestReadTimeout handshake=0\n");  // httpd's own default: nothing to warn about
   EXPECT_TRUE(c->warnings.empty());
+  expect(c->handshake_read_timeout, 5, 0, 0);
+  c = ok("RequestReadTimeout handshake=5-10,MinRate=100\n");
+  expect(c->handshake_read_timeout, 5, 10, 100);
+  expect(ok("")->handshake_read_timeout, 0, 0, 0);  // mod_reqtimeout's default: handshake=0
   EXPECT_EQ(err("RequestReadTimeout handshake=5-1,MinRate=1\n"),
             "t.conf:1: RequestReadTimeout: handshake: maximum timeout must be larger than "
             "initial timeout");

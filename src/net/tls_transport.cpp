@@ -1,0 +1,281 @@
+#include "net/tls_transport.h"
+
+#include <openssl/err.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace tern {
+
+namespace {
+
+constexpr size_t kRecord = 16384;  // TLS's largest record payload
+
+TlsTransport* transport_of(const SSL* ssl) {
+  return static_cast<TlsTransport*>(SSL_get_app_data(ssl));
+}
+
+int on_servername(SSL* ssl, int*, void*) {
+  TlsTransport* t = transport_of(ssl);
+  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (t != nullptr && name != nullptr) t->on_server_name(name);
+  return SSL_TLSEXT_ERR_OK;
+}
+
+void on_info(const SSL* ssl, int where, int) {
+  if ((where & SSL_CB_HANDSHAKE_START) == 0) return;
+  if (TlsTransport* t = transport_of(ssl)) t->on_handshake_start();
+}
+
+// The text of the first queued OpenSSL error, and clears the queue.
+void take_error(char* buf, size_t len) {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) {
+    std::snprintf(buf, len, "%s", errno != 0 ? std::strerror(errno) : "connection closed");
+    return;
+  }
+  ERR_error_string_n(e, buf, len);
+}
+
+}  // namespace
+
+void prepare_tls_context(SSL_CTX* ctx) {
+  SSL_CTX_set_tlsext_servername_callback(ctx, on_servername);
+  SSL_CTX_set_info_callback(ctx, on_info);
+}
+
+TlsTransport::~TlsTransport() {
+  if (ssl_ == nullptr) return;
+  if (done_ && !broken_ && !shut_) {
+    ERR_clear_error();
+    SSL_shutdown(ssl_);  // one try, non-blocking: close_notify when the socket takes it
+  }
+  SSL_free(ssl_);
+  ERR_clear_error();
+}
+
+void TlsTransport::log_failure(const char* what, const char* detail) {
+  char line[512];
+  const ConnAddresses& a = addresses();
+  std::snprintf(line, sizeof line, "[client %s:%u] %s (server %s:%u): %s", a.peer_ip,
+                static_cast<unsigned>(a.peer_port), what, a.local_ip,
+                static_cast<unsigned>(a.local_port), detail);
+  factory_->log(line);
+}
+
+void TlsTransport::on_server_name(std::string_view name) {
+  const ConnAddresses& a = addresses();
+  TlsServerChoice c = factory_->choose(a.local_ip, a.local_port, name);
+  if (c.ctx == nullptr) return;  // keep the address's default server
+  site_ = c.site;
+  if (c.ctx == SSL_get_SSL_CTX(ssl_)) return;
+  SSL_set_SSL_CTX(ssl_, c.ctx);
+  // SSL_set_SSL_CTX takes the certificates; the options and verification mode are the
+  // SSL object's own and are copied from the vhost's context too (as nginx does).
+  SSL_clear_options(ssl_, SSL_get_options(ssl_) & ~SSL_CTX_get_options(c.ctx));
+  SSL_set_options(ssl_, SSL_CTX_get_options(c.ctx));
+  SSL_set_verify(ssl_, SSL_CTX_get_verify_mode(c.ctx), SSL_CTX_get_verify_callback(c.ctx));
+  SSL_set_verify_depth(ssl_, SSL_CTX_get_verify_depth(c.ctx));
+}
+
+void TlsTransport::on_handshake_start() {
+  // TLS 1.3 has no renegotiation (its post-handshake messages are not a new handshake).
+  if (done_ && SSL_version(ssl_) < TLS1_3_VERSION) renegotiating_ = true;
+}
+
+HandshakeStatus TlsTransport::handshake() {
+  if (plain_) return HandshakeStatus::kPlainHttp;
+  if (ssl_ == nullptr) {
+    // A TLS record starts with its type (22, handshake); an HTTP request with an upper-case
+    // method. The byte stays in the socket.
+    char first = 0;
+    ssize_t n;
+    do {
+      n = ::recv(fd(), &first, 1, MSG_PEEK);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return HandshakeStatus::kWouldBlock;
+    if (n <= 0) return HandshakeStatus::kFailed;  // closed before a byte: nothing to log
+    if (first >= 'A' && first <= 'Z') {
+      plain_ = true;
+      return HandshakeStatus::kPlainHttp;
+    }
+    const ConnAddresses& a = addresses();
+    TlsServerChoice c = factory_->choose(a.local_ip, a.local_port, "");
+    if (c.ctx == nullptr) return HandshakeStatus::kFailed;
+    ssl_ = SSL_new(c.ctx);
+    if (ssl_ == nullptr || SSL_set_fd(ssl_, fd()) != 1) {
+      ERR_clear_error();
+      return HandshakeStatus::kFailed;
+    }
+    site_ = c.site;
+    SSL_set_app_data(ssl_, this);
+    SSL_set_accept_state(ssl_);
+  }
+  ERR_clear_error();
+  errno = 0;
+  int r = SSL_do_handshake(ssl_);
+  if (r == 1) {
+    done_ = true;
+    return HandshakeStatus::kDone;
+  }
+  int e = SSL_get_error(ssl_, r);
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return HandshakeStatus::kWouldBlock;
+  broken_ = true;
+  char detail[256];
+  take_error(detail, sizeof detail);
+  log_failure("SSL handshake failed", detail);
+  return HandshakeStatus::kFailed;
+}
+
+uint64_t TlsTransport::raw_bytes_read() const {
+  if (ssl_ == nullptr) return 0;
+  BIO* b = SSL_get_rbio(ssl_);
+  return b != nullptr ? BIO_number_read(b) : 0;
+}
+
+IoResult TlsTransport::failed_io(int r, const char* what) {
+  int e = SSL_get_error(ssl_, r);
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+    return IoResult{IoStatus::kWouldBlock, 0, 0};
+  }
+  if (e == SSL_ERROR_ZERO_RETURN) return IoResult{IoStatus::kEof, 0, 0};  // close_notify
+  broken_ = true;
+  const int err = errno;
+  if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+    // The socket failed or the peer closed without close_notify.
+    ERR_clear_error();
+    if (err == 0) return IoResult{IoStatus::kEof, 0, 0};
+    return IoResult{IoStatus::kError, 0, err};
+  }
+  if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    ERR_clear_error();
+    return IoResult{IoStatus::kEof, 0, 0};  // HTTP frames its messages: a plain close
+  }
+  char detail[256];
+  take_error(detail, sizeof detail);
+  log_failure(what, detail);
+  return IoResult{IoStatus::kError, 0, EPROTO};
+}
+
+IoResult TlsTransport::read(std::span<char> buf) {
+  if (plain_) {
+    for (;;) {
+      ssize_t n = ::read(fd(), buf.data(), buf.size());
+      if (n > 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
+      if (n == 0) return IoResult{buf.empty() ? IoStatus::kOk : IoStatus::kEof, 0, 0};
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return IoResult{IoStatus::kWouldBlock, 0, 0};
+      if (errno != EINTR) return IoResult{IoStatus::kError, 0, errno};
+    }
+  }
+  if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPROTO};
+  if (buf.empty()) return IoResult{IoStatus::kOk, 0, 0};
+  ERR_clear_error();
+  errno = 0;
+  size_t n = 0;
+  int r = SSL_read_ex(ssl_, buf.data(), buf.size(), &n);
+  if (renegotiating_) {
+    broken_ = true;
+    log_failure("SSL renegotiation refused", "the client started a new handshake");
+    return IoResult{IoStatus::kError, 0, EPROTO};
+  }
+  if (r == 1) return IoResult{IoStatus::kOk, n, 0};
+  return failed_io(r, "SSL read failed");
+}
+
+IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
+  if (plain_) {
+    msghdr msg{};
+    msg.msg_iov = const_cast<iovec*>(iov.data());  // sendmsg does not write through it
+    msg.msg_iovlen = iov.size();
+    for (;;) {
+      ssize_t n = ::sendmsg(fd(), &msg, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+      if (n >= 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return IoResult{IoStatus::kWouldBlock, 0, 0};
+      if (errno != EINTR) return IoResult{IoStatus::kError, 0, errno};
+    }
+  }
+  if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPIPE};
+  // Small buffers are gathered into one record; a buffer of a record or more goes as it is.
+  // The split depends only on the bytes offered, so a retry after WANT_WRITE offers OpenSSL
+  // the same record again.
+  char gather[kRecord];
+  size_t total = 0;
+  size_t i = 0;
+  size_t off = 0;
+  while (i < iov.size()) {
+    const char* base = static_cast<const char*>(iov[i].iov_base);
+    if (off == iov[i].iov_len) {
+      ++i;
+      off = 0;
+      continue;
+    }
+    const char* p;
+    size_t len;
+    if (iov[i].iov_len - off >= kRecord) {
+      p = base + off;
+      len = iov[i].iov_len - off;
+      ++i;
+      off = 0;
+    } else {
+      len = 0;
+      while (i < iov.size() && len < kRecord) {
+        size_t take = std::min(iov[i].iov_len - off, kRecord - len);
+        std::memcpy(gather + len, static_cast<const char*>(iov[i].iov_base) + off, take);
+        len += take;
+        off += take;
+        if (off == iov[i].iov_len) {
+          ++i;
+          off = 0;
+        }
+      }
+      p = gather;
+    }
+    // With SSL_MODE_ENABLE_PARTIAL_WRITE each call may stop after one record.
+    for (size_t done = 0; done < len;) {
+      ERR_clear_error();
+      errno = 0;
+      size_t n = 0;
+      int r = SSL_write_ex(ssl_, p + done, len - done, &n);
+      if (r != 1) {
+        if (total == 0) return failed_io(r, "SSL write failed");
+        // What went out counts; the wait (or the error) shows again on the next call.
+        ERR_clear_error();
+        return IoResult{IoStatus::kOk, total, 0};
+      }
+      done += n;
+      total += n;
+    }
+  }
+  return IoResult{IoStatus::kOk, total, 0};
+}
+
+IoResult TlsTransport::send_file(int, uint64_t, size_t) {
+  return IoResult{IoStatus::kError, 0, EOPNOTSUPP};
+}
+
+void TlsTransport::shutdown_write() {
+  if (ssl_ != nullptr && done_ && !broken_ && !shut_) {
+    ERR_clear_error();
+    SSL_shutdown(ssl_);
+    ERR_clear_error();
+    shut_ = true;
+  }
+  ::shutdown(fd(), SHUT_WR);
+}
+
+bool TlsTransport::has_buffered_input() const {
+  return ssl_ != nullptr && !plain_ && SSL_has_pending(ssl_) == 1;
+}
+
+bool TlsTransport::has_unread_input() const {
+  if (has_buffered_input()) return true;
+  int unread = 0;
+  return ::ioctl(fd(), FIONREAD, &unread) != 0 || unread > 0;
+}
+
+}  // namespace tern

@@ -1,0 +1,118 @@
+#pragma once
+// The TLS transport: OpenSSL over the non-blocking socket, driven by workers without ever
+// blocking. The handshake is a step like a read: WANT_READ/WANT_WRITE returns kWouldBlock
+// and the connection waits in the listener (edge-triggered on both directions). The server
+// name (SNI) picks the context of the virtual host it names, with the same matching as the
+// Host header; without SNI the address's default server answers. src/net knows nothing of
+// the configuration: the factory asks a lookup function for the context.
+
+#include <openssl/ssl.h>
+
+#include <functional>
+#include <string_view>
+
+#include "net/transport.h"
+
+namespace tern {
+
+// The server a TLS connection talks to: its context and its site index (-1: none).
+struct TlsServerChoice {
+  SSL_CTX* ctx = nullptr;
+  int site = -1;
+};
+
+// The server for a connection to `local_ip`:`local_port` asking for server name `name`
+// ("" = no SNI: the address's default). A null ctx refuses the handshake.
+using TlsServerLookup = std::function<TlsServerChoice(std::string_view local_ip,
+                                                      uint16_t local_port, std::string_view name)>;
+// Receives one line about a connection that failed (info level in the error log).
+using TlsLogFn = std::function<void(std::string_view line)>;
+
+// Installs on `ctx` the callbacks TlsTransport relies on (SNI, refusal of renegotiation).
+// Call once for every context a lookup may return, before serving.
+void prepare_tls_context(SSL_CTX* ctx);
+
+class TlsTransportFactory;
+
+// One TLS connection. Used by one thread at a time, as any transport.
+class TlsTransport final : public Transport {
+ public:
+  // Takes ownership of the non-blocking socket `fd`; the SSL object is made at the first
+  // handshake() (a connection that never sends a byte holds none).
+  TlsTransport(UniqueFd fd, const sockaddr* peer, const sockaddr* local,
+               const TlsTransportFactory& factory)
+      : Transport(std::move(fd), peer, local), factory_(&factory) {}
+  // Sends close_notify when the session is healthy and it was not sent yet, then frees it.
+  ~TlsTransport() override;
+
+  // SSL_read_ex: decrypted bytes; kEof on close_notify or the peer's close.
+  IoResult read(std::span<char> buf) override;
+  // SSL_write_ex of the buffers, small ones gathered into records of up to 16 KiB. A retry
+  // after kWouldBlock must offer the same bytes again (the connection does).
+  IoResult writev(std::span<const iovec> iov, bool more) override;
+  // Not available (no kernel TLS): kError EOPNOTSUPP.
+  IoResult send_file(int file_fd, uint64_t offset, size_t len) override;
+  // False: files go through the worker's buffer and writev.
+  bool can_send_file() const override { return false; }
+  // close_notify (once), then shutdown(SHUT_WR).
+  void shutdown_write() override;
+  // SSL_has_pending: decrypted or received record bytes held by OpenSSL.
+  bool has_buffered_input() const override;
+  // Held by OpenSSL, or waiting in the socket.
+  bool has_unread_input() const override;
+  // "https" ("http" for a plaintext request answered with 400).
+  std::string_view scheme() const override { return plain_ ? "http" : "https"; }
+  // SSL_do_handshake, the first call also spots plaintext HTTP.
+  HandshakeStatus handshake() override;
+  uint64_t raw_bytes_read() const override;
+  int sni_site() const override { return site_; }
+
+  // For the callbacks: the client asked for server `name` (may switch the context).
+  void on_server_name(std::string_view name);
+  // For the callbacks: the peer started a handshake after the first one (renegotiation).
+  void on_handshake_start();
+
+ private:
+  // Maps a failed OpenSSL call's result `r` (SSL_get_error) to an IoResult.
+  IoResult failed_io(int r, const char* what);
+  // Logs one line about this connection through the factory.
+  void log_failure(const char* what, const char* detail);
+
+  SSL* ssl_ = nullptr;
+  const TlsTransportFactory* factory_;
+  int site_ = -1;
+  bool plain_ = false;          // plaintext HTTP on the TLS port
+  bool done_ = false;           // the first handshake completed
+  bool broken_ = false;         // a fatal error: no close_notify any more
+  bool shut_ = false;           // close_notify sent
+  bool renegotiating_ = false;  // the peer tried to renegotiate: the connection ends
+};
+
+// Makes the TLS transports of one listen address.
+class TlsTransportFactory final : public TransportFactory {
+ public:
+  // `lookup` chooses the context per connection and server name; `log` gets one line per
+  // failed handshake or broken session.
+  TlsTransportFactory(TlsServerLookup lookup, TlsLogFn log)
+      : lookup_(std::move(lookup)), log_(std::move(log)) {}
+  Transport& make(TransportSlot& slot, UniqueFd fd, const sockaddr* peer,
+                  const sockaddr* local) const override {
+    return slot.emplace<TlsTransport>(std::move(fd), peer, local, *this);
+  }
+  // True: TLS handshakes first.
+  bool needs_handshake() const override { return true; }
+  // The server for `name` on the given local address (see TlsServerLookup).
+  TlsServerChoice choose(std::string_view local_ip, uint16_t port, std::string_view name) const {
+    return lookup_(local_ip, port, name);
+  }
+  // Passes one line to the log function.
+  void log(std::string_view line) const {
+    if (log_) log_(line);
+  }
+
+ private:
+  TlsServerLookup lookup_;
+  TlsLogFn log_;
+};
+
+}  // namespace tern

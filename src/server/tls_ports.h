@@ -1,0 +1,50 @@
+#pragma once
+// The TLS side of one configuration generation: the SSL_CTX of every TLS server (the main
+// server and each <VirtualHost> with SSLEngine on, or with certificates on an https
+// address) and one TlsTransportFactory per TLS listen address. An address is TLS when its
+// Listen says https (the default on port 443) or a server on it has SSLEngine on, as
+// mod_ssl decides. Built in the control process before privileges drop, and by -t.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "http/vhost_select.h"
+#include "modules/ssl/ssl_context.h"
+#include "net/tls_transport.h"
+
+namespace tern {
+
+// Contexts and transport factories of the TLS listen addresses. Immutable once built.
+class TlsPorts {
+ public:
+  // Loads every certificate and key of `config` and makes the factory of each TLS address
+  // of config.listens (same order). Null with *errors set ("FILE:LINE: Directive: message",
+  // every problem found) on failure; a configuration without TLS gives an empty TlsPorts.
+  static std::unique_ptr<TlsPorts> build(const Config& config, std::vector<std::string>* errors);
+
+  // The transport factory of config.listens[i], or null for a plain address.
+  const TransportFactory* factory(size_t i) const {
+    return i < factories_.size() ? factories_[i].get() : nullptr;
+  }
+  // The context of site `site` (0 = main server, i = vhost i - 1), or null: not TLS.
+  SSL_CTX* site_context(size_t site) const {
+    return site < site_ctx_.size() ? site_ctx_[site].get() : nullptr;
+  }
+
+ private:
+  // Builds the context of every site that is TLS (`on_tls`: the site serves on a TLS
+  // address); failed[s] is set for a site whose context failed (its error in *errors).
+  void build_contexts(const Config& config, const std::vector<bool>& on_tls,
+                      std::vector<bool>& failed, std::vector<std::string>* errors);
+  // The server for a handshake on listen address `i` (TlsServerLookup).
+  TlsServerChoice choose(size_t i, std::string_view ip, uint16_t port, std::string_view name) const;
+
+  VhostSelector selector_;
+  std::vector<SslCtxPtr> site_ctx_;                              // by site index
+  std::vector<SSL_CTX*> default_ctx_;                            // by listen index
+  std::vector<std::unique_ptr<TlsTransportFactory>> factories_;  // by listen index
+};
+
+}  // namespace tern

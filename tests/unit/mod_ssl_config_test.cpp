@@ -1,0 +1,86 @@
+// ssl_module's directives: SSLEngine, the certificate files (checked at load), and how a
+// <VirtualHost> inherits the main server's values as mod_ssl merges them.
+
+#include <gtest/gtest.h>
+
+#include "config/config_loader.h"
+#include "config_test_util.h"
+#include "modules/ssl/ssl_config.h"
+
+namespace tern {
+namespace {
+
+class ModSslConfig : public testing::ConfigTest {
+ protected:
+  void SetUp() override {
+    for (const char* f : {"c1.pem", "k1.pem", "c2.pem", "k2.pem", "chain.pem"})
+      dir.write(f, "-----BEGIN PLACEHOLDER-----\n");  // the load checks existence only
+    dir.write("empty.pem", "");
+  }
+  std::string p(const char* f) { return dir.path() + "/" + f; }
+};
+
+TEST_F(ModSslConfig, EngineAndFilesOfTheMainServer) {
+  auto c =
+      ok("SSLEngine on\nSSLCertificateFile c1.pem\nSSLCertificateKeyFile k1.pem\n"
+         "SSLCertificateFile c2.pem\nSSLCertificateChainFile chain.pem\n");
+  const SslConfig* s = ssl_config(*c);
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->enabled());
+  EXPECT_EQ(s->engine_line, 1);
+  ASSERT_EQ(s->certificates().size(), 2u);
+  EXPECT_EQ(s->certificates()[1].path, p("c2.pem"));  // relative to ServerRoot
+  EXPECT_EQ(s->certificates()[1].line, 4);
+  ASSERT_EQ(s->keys().size(), 1u);  // the second pair keeps its key in c2.pem
+  EXPECT_EQ(s->chain_file.path, p("chain.pem"));
+  EXPECT_EQ(ssl_config(*ok("")), nullptr);
+}
+
+TEST_F(ModSslConfig, RefusesWhatTernDoesNotDo) {
+  EXPECT_NE(err("SSLEngine optional\n")
+                .find("t.conf:1: SSLEngine: SSLEngine optional is not "
+                      "supported by tern (RFC 2817 upgrade"),
+            std::string::npos);
+  EXPECT_NE(err("SSLEngine maybe\n").find("Argument must be On, Off, or Optional"),
+            std::string::npos);
+  EXPECT_NE(err("SSLCertificateFile nope.pem\n").find("does not exist or is empty"),
+            std::string::npos);
+  EXPECT_NE(err("SSLCertificateKeyFile empty.pem\n").find("does not exist or is empty"),
+            std::string::npos);
+  // Policy directives are not part of this stage: still unknown.
+  EXPECT_NE(err("SSLBogusDirective on\n").find("SSLBogusDirective"), std::string::npos);
+}
+
+TEST_F(ModSslConfig, VhostsInheritAndKnockOutByPosition) {
+  auto c =
+      ok("SSLCertificateFile c1.pem\nSSLCertificateKeyFile k1.pem\n"
+         "SSLCertificateFile c2.pem\nSSLCertificateKeyFile k2.pem\n"
+         "<VirtualHost *:8443>\nServerName a\nSSLEngine on\n</VirtualHost>\n"
+         "<VirtualHost *:8443>\nServerName b\nSSLEngine on\nSSLCertificateFile c2.pem\n"
+         "SSLCertificateKeyFile k2.pem\n</VirtualHost>\n"
+         "<VirtualHost *:8080>\nServerName c\n</VirtualHost>\n");
+  const SslConfig* main = ssl_config(*c);
+  ASSERT_NE(main, nullptr);
+  EXPECT_FALSE(main->enabled());  // SSLEngine in a vhost does not change the main server
+  ASSERT_EQ(c->virtual_hosts.size(), 3u);
+  const SslConfig* a = ssl_config(*c->virtual_hosts[0].config);
+  const SslConfig* b = ssl_config(*c->virtual_hosts[1].config);
+  const SslConfig* other = ssl_config(*c->virtual_hosts[2].config);
+  ASSERT_TRUE(a && b && other);
+  EXPECT_TRUE(a->enabled() && b->enabled());
+  EXPECT_FALSE(other->enabled());
+  ASSERT_EQ(a->certificates().size(), 2u);  // inherited as they are
+  EXPECT_EQ(a->certificates()[0].path, p("c1.pem"));
+  // b's own pair replaces position 0; position 1 still comes from the main server.
+  ASSERT_EQ(b->certificates().size(), 2u);
+  EXPECT_EQ(b->certificates()[0].path, p("c2.pem"));
+  EXPECT_EQ(b->certificates()[0].line, 12);
+  EXPECT_EQ(b->certificates()[1].path, p("c2.pem"));
+  EXPECT_EQ(b->certificates()[1].line, 3);
+  EXPECT_EQ(b->keys()[0].path, p("k2.pem"));
+  EXPECT_EQ(main->certificates().size(), 2u);  // untouched by the vhosts
+  EXPECT_EQ(main->certificates()[0].path, p("c1.pem"));
+}
+
+}  // namespace
+}  // namespace tern
