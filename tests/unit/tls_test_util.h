@@ -152,6 +152,13 @@ inline bool exchange(Conn& c) {
   return SSL_read(c.server.get(), &b, 1) == 1;
 }
 
+// Marks both ends as shut down cleanly: OpenSSL drops (and marks not resumable) the session
+// of a connection freed without a shutdown.
+inline void close_cleanly(Conn& c) {
+  SSL_set_shutdown(c.client.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  SSL_set_shutdown(c.server.get(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+}
+
 // A full connection (optionally offering `session`): handshake and one exchange. Returns the
 // client's session afterwards (null on failure); *reused tells whether it resumed.
 inline SessionPtr connect_once(SSL_CTX* client, SSL_CTX* server, SSL_SESSION* session,
@@ -160,6 +167,7 @@ inline SessionPtr connect_once(SSL_CTX* client, SSL_CTX* server, SSL_SESSION* se
   if (session) SSL_set_session(c.client.get(), session);
   if (!handshake(c) || !exchange(c)) return nullptr;
   if (reused) *reused = SSL_session_reused(c.client.get()) == 1;
+  close_cleanly(c);
   return SessionPtr(SSL_get1_session(c.client.get()));
 }
 
