@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "tls_test_util.h"
+#include "ssl_policy_test_util.h"
 
 namespace tern::ssl {
 namespace {

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tls_test_util.h"
+#include "ssl_policy_test_util.h"
 
 namespace tern::ssl {
 namespace {

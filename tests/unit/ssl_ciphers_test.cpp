@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "tls_test_util.h"
+#include "ssl_policy_test_util.h"
 
 namespace tern::ssl {
 namespace {

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tls_test_util.h"
+#include "ssl_policy_test_util.h"
 
 namespace tern::ssl {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "modules/ssl/ssl_ciphers.h"
-#include "tls_test_util.h"
+#include "ssl_policy_test_util.h"
 
 namespace tern::ssl {
 namespace {
