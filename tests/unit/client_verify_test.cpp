@@ -143,6 +143,17 @@ TEST_F(ClientVerify, DepthZeroRefusesACaSignedClient) {
   EXPECT_EQ(client_cert_facts(conn.server.get()).verify, "FAILED:certificate chain too long");
 }
 
+TEST_F(ClientVerify, ContextWithoutPolicyKeepsOpenSslsVerdict) {
+  // A connection moved (as by SNI) to an SSL_CTX without a policy: never laxer than OpenSSL.
+  Identity stranger = make_identity("mallory");
+  CtxPtr s = server(VerifyClient::kOptionalNoCa);
+  CtxPtr bare = server_ctx(server_id_);
+  CtxPtr c = client(stranger.cert.get(), stranger.key.get());
+  Conn conn = connect(c.get(), s.get());
+  SSL_set_SSL_CTX(conn.server.get(), bare.get());
+  EXPECT_FALSE(handshake(conn) && exchange(conn));
+}
+
 TEST_F(ClientVerify, UnreadableCaFileIsAnError) {
   CtxPtr ctx = server_ctx(server_id_);
   std::string junk = (dir_ / "junk.pem").string();

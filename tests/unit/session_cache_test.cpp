@@ -165,6 +165,18 @@ TEST_F(SessionResume, AnotherContextResumesTls12AndTls13) {
   EXPECT_GE(cache_->stats().hits, 2u);
 }
 
+TEST_F(SessionResume, StatelessTls13TicketsAreNotStored) {
+  CtxPtr a = server();
+  SSL_CTX_clear_options(a.get(), SSL_OP_NO_TICKET);
+  CtxPtr c = client(TLS1_3_VERSION);
+  ASSERT_TRUE(connect_once(c.get(), a.get(), nullptr, nullptr));
+  EXPECT_EQ(cache_->stats().stores, 0u);
+  // Stateful TLS 1.3 tickets (SSLSessionTickets off) are stored.
+  SSL_CTX_set_options(a.get(), SSL_OP_NO_TICKET);
+  ASSERT_TRUE(connect_once(c.get(), a.get(), nullptr, nullptr));
+  EXPECT_GE(cache_->stats().stores, 1u);
+}
+
 TEST_F(SessionResume, NoneDoesNotResume) {
   CtxPtr a = server(SessionCacheConfig::Kind::kNone);
   CtxPtr c = client(TLS1_2_VERSION);

@@ -18,7 +18,7 @@ namespace tern::ssl {
 
 namespace {
 
-// The policy rides on the SSL_CTX as (depth << 2 | mode), the verdict on the SSL as
+// The policy rides on the SSL_CTX as (depth << 3 | mode << 1 | 1), the verdict on the SSL as
 // kGenerous or (X509 error + 1): plain integers, nothing to free.
 constexpr intptr_t kGenerous = -1;
 
@@ -41,8 +41,9 @@ int verify_callback(int ok, X509_STORE_CTX* store) {
   SSL* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   auto packed = reinterpret_cast<intptr_t>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
-  auto mode = static_cast<VerifyClient>(packed & 3);
-  int depth = static_cast<int>(packed >> 2);
+  if (!(packed & 1)) return ok;  // no policy on this SSL_CTX: OpenSSL's verdict, never laxer
+  auto mode = static_cast<VerifyClient>((packed >> 1) & 3);
+  int depth = static_cast<int>(packed >> 3);
   if (mode == VerifyClient::kNone) return 1;
   int err = X509_STORE_CTX_get_error(store);
   int err_depth = X509_STORE_CTX_get_error_depth(store);
@@ -111,7 +112,7 @@ std::string apply_client_verify(SSL_CTX* ctx, const ClientVerifyPolicy& policy) 
   } else if (policy.mode != VerifyClient::kNone) {
     mode = SSL_VERIFY_PEER;
   }
-  intptr_t packed = (intptr_t{policy.depth} << 2) | static_cast<intptr_t>(policy.mode);
+  intptr_t packed = (intptr_t{policy.depth} << 3) | (static_cast<intptr_t>(policy.mode) << 1) | 1;
   SSL_CTX_set_ex_data(ctx, ctx_index(), reinterpret_cast<void*>(packed));
   SSL_CTX_set_verify(ctx, mode, verify_callback);
   if (policy.ca_file.empty() && policy.ca_path.empty()) return "";

@@ -65,6 +65,9 @@ std::span<const uint8_t> id_of(const SSL_SESSION* session) {
 }
 
 int new_session(SSL* ssl, SSL_SESSION* session) {
+  // A TLS 1.3 stateless ticket carries the whole session: its dummy id is never looked up,
+  // so storing it would only evict sessions that can be resumed.
+  if (SSL_version(ssl) == TLS1_3_VERSION && !(SSL_get_options(ssl) & SSL_OP_NO_TICKET)) return 0;
   SessionCache* cache = cache_of(SSL_get_SSL_CTX(ssl));
   std::span<const uint8_t> id = id_of(session);
   int len = i2d_SSL_SESSION(session, nullptr);
