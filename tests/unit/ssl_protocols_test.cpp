@@ -123,11 +123,14 @@ TEST(SslProtocolApply, LegacyVersionAtLevelZeroIsNegotiated) {
   EXPECT_EQ(negotiated(ctx.get(), TLS1_2_VERSION, TLS1_3_VERSION), 0);
 }
 
-TEST(SslProtocolApply, HoleIsNotNegotiated) {
+// mod_ssl: "we do not allow holes between max and min": what lies below a hole is dropped.
+TEST(SslProtocolApply, VersionsBelowAHoleAreNotNegotiated) {
   CtxPtr ctx = server_with(parse_ok({"TLSv1", "+TLSv1.2"}), true);
   EXPECT_EQ(negotiated(ctx.get(), TLS1_VERSION, TLS1_2_VERSION), TLS1_2_VERSION);
   EXPECT_EQ(negotiated(ctx.get(), TLS1_1_VERSION, TLS1_1_VERSION), 0);
-  EXPECT_EQ(negotiated(ctx.get(), TLS1_VERSION, TLS1_VERSION), TLS1_VERSION);
+  EXPECT_EQ(negotiated(ctx.get(), TLS1_VERSION, TLS1_VERSION), 0);
+  CtxPtr run = server_with(parse_ok({"TLSv1.1", "+TLSv1.2"}), true);
+  EXPECT_EQ(negotiated(run.get(), TLS1_1_VERSION, TLS1_1_VERSION), TLS1_1_VERSION);
 }
 
 }  // namespace

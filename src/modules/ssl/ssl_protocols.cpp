@@ -1,4 +1,4 @@
-// SSLProtocol: mod_ssl 2.4's parse, OpenSSL 3's min/max version and SSL_OP_NO_* for holes.
+// SSLProtocol: mod_ssl 2.4's parse, and its min/max version rule applied to an SSL_CTX.
 
 #include "modules/ssl/ssl_protocols.h"
 
@@ -107,21 +107,21 @@ std::string apply_ssl_protocols(SSL_CTX* ctx, const SslProtocols& protocols) {
     }
     enabled &= ~kLegacy;
   }
-  const Version* lowest = nullptr;
-  const Version* highest = nullptr;
-  for (const Version& v : kVersions) {
-    if (!(enabled & v.bit)) continue;
-    if (!lowest) lowest = &v;
-    highest = &v;
+  // mod_ssl's ssl_init_ctx_protocol: the highest version enabled is the maximum, and the
+  // minimum is the lowest of the run of enabled versions right below it ("we do not allow
+  // holes between max and min"): a version below a hole is not negotiated.
+  int top = -1;
+  for (int i = 0; i < static_cast<int>(kVersions.size()); ++i) {
+    if (enabled & kVersions[i].bit) top = i;
   }
-  if (!lowest) return "No SSL protocols available [hint: SSLProtocol]";
-  uint64_t all_no = 0, holes = 0;
-  for (const Version& v : kVersions) {
-    all_no |= v.no_flag;
-    if (v.wire > lowest->wire && v.wire < highest->wire && !(enabled & v.bit)) holes |= v.no_flag;
-  }
+  if (top < 0) return "No SSL protocols available [hint: SSLProtocol]";
+  int bottom = top;
+  while (bottom > 0 && (enabled & kVersions[bottom - 1].bit)) --bottom;
+  const Version* lowest = &kVersions[bottom];
+  const Version* highest = &kVersions[top];
+  uint64_t all_no = 0;
+  for (const Version& v : kVersions) all_no |= v.no_flag;
   SSL_CTX_clear_options(ctx, all_no);
-  SSL_CTX_set_options(ctx, holes);
   if (!SSL_CTX_set_min_proto_version(ctx, lowest->wire) ||
       !SSL_CTX_set_max_proto_version(ctx, highest->wire)) {
     return "SSLProtocol: OpenSSL refused the version range " + describe_ssl_protocols(enabled);

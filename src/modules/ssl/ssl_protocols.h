@@ -1,7 +1,8 @@
 #pragma once
 // SSLProtocol (mod_ssl): which SSL/TLS versions a virtual host accepts. Parsing follows
 // mod_ssl 2.4's ssl_cmd_protocol_parse; applying sets the SSL_CTX's minimum and maximum
-// version and SSL_OP_NO_* for any hole between them, so exactly the listed set is enabled.
+// version as mod_ssl does: the highest version listed and the run of listed versions right
+// below it (a version below a hole is not enabled).
 //
 // OpenSSL 3 (Debian, built no-ssl3, default security level 2) cannot negotiate TLSv1 or
 // TLSv1.1 above security level 0. A version named explicitly (`TLSv1`, `+TLSv1.1`) that the
