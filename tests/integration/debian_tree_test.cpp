@@ -110,8 +110,9 @@ TEST_F(DebianTree, ServesAsDebiansApache2) {
   argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
   BackgroundProcess apache(argv);
   auto tern_server = start(TERN_BINARY, {});
-  ASSERT_TRUE(wait_port(apache_port));
-  ASSERT_TRUE(wait_port(tern_port));
+  // Both logs go to the same directory: on a start failure, say what httpd said.
+  ASSERT_TRUE(wait_port(apache_port)) << slurp(dir_.path() + "/log/error.log");
+  ASSERT_TRUE(wait_port(tern_port)) << slurp(dir_.path() + "/log/error.log");
   struct Case {
     std::string target;
     int status;
