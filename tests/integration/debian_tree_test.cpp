@@ -105,13 +105,21 @@ TEST_F(DebianTree, ServesAsDebiansApache2) {
                   "Listen 127.0.0.1:" + std::to_string(tern_port) + "\n");
   replace_in_file(tree() + "/sites-available/000-default.conf", "*:80",
                   "*:" + std::to_string(tern_port));
+  // httpd gets run, lock and log directories of its own: with tern's, the PidFile they
+  // share made httpd exit ("already running") whenever tern wrote it first.
+  const std::string apache_dir = dir_.path() + "/apache";
+  for (const char* d : {"run", "lock", "log"}) fs::create_directories(apache_dir + "/" + d);
   std::vector<std::string> argv{"/usr/bin/env"};
-  for (const std::string& e : envvars(dir_.path())) argv.push_back(e);
+  for (const std::string& e : envvars(apache_dir)) argv.push_back(e);
   argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
   BackgroundProcess apache(argv);
   auto tern_server = start(TERN_BINARY, {});
   // Both logs go to the same directory: on a start failure, say what httpd said.
-  ASSERT_TRUE(wait_port(apache_port)) << slurp(dir_.path() + "/log/error.log");
+  if (!wait_port(apache_port)) {
+    const ProcessResult r = apache.finish(SIGTERM, 5000);
+    FAIL() << "httpd did not listen; exit " << r.exit_code << ": " << r.output
+           << slurp(apache_dir + "/log/error.log");
+  }
   ASSERT_TRUE(wait_port(tern_port)) << slurp(dir_.path() + "/log/error.log");
   struct Case {
     std::string target;
