@@ -84,7 +84,8 @@ struct RequireRule {
     kAll,
     kAny,
     kValidUser,
-    kUser
+    kUser,
+    kSslVerifyClient  // mod_ssl's `Require ssl-verify-client`
   } kind = Kind::kAllGranted;
   bool negated = false;               // `Require not …`
   std::vector<std::string> ips;       // kIp: addresses and CIDR blocks as written

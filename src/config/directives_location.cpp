@@ -143,9 +143,16 @@ std::string set_require(BuildState& st, const Cmd& c) {
       r.kind = RequireRule::Kind::kUser;  // no names: never granted (as httpd)
       for (size_t k = i + 1; k < c.args.size(); ++k) r.users.push_back(c.args[k].text);
     }
+  } else if (iequals(provider, "ssl-verify-client")) {
+    // mod_ssl's provider: unknown to httpd unless ssl_module is loaded.
+    const Module* m = find_module("ssl_module");
+    if (m == nullptr || !st.modules.active(*m))
+      return "Unknown Authz provider: " + shorten(provider);
+    r.kind = RequireRule::Kind::kSslVerifyClient;  // httpd ignores any arguments
   } else {
     return "authorization provider '" + shorten(provider) +
-           "' is not supported by tern (all, ip, local, user, valid-user and not are)";
+           "' is not supported by tern (all, ip, local, user, valid-user, ssl-verify-client "
+           "and not are)";
   }
   if (r.negated) {
     if (st.require_stack.empty())

@@ -127,10 +127,24 @@ bool CompiledRequire::compile_node(const RequireRule& rule, Node& node, std::str
   return true;
 }
 
+namespace {
+
+// True when `rule` or a rule inside it is `Require ssl-verify-client`.
+bool uses_client_verify(const RequireRule& rule) {
+  if (rule.kind == RequireRule::Kind::kSslVerifyClient) return true;
+  for (const RequireRule& c : rule.children) {
+    if (uses_client_verify(c)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<CompiledRequire> CompiledRequire::compile(const RequireRule& rule,
                                                         std::string* error) {
   CompiledRequire c;
   if (!compile_node(rule, c.root_, error)) return std::nullopt;
+  c.needs_client_verify_ = uses_client_verify(rule);
   return c;
 }
 
@@ -165,6 +179,10 @@ AuthzResult CompiledRequire::eval_leaf(const Node& node, const Input& in) {
         if (name == **in.user) return AuthzResult::kGranted;
       }
       return AuthzResult::kDenied;
+    case Kind::kSslVerifyClient:
+      // mod_ssl's ssl_authz_verify_client_check: a certificate that verified (GENEROUS,
+      // optional_no_ca's acceptance of an unverified one, is not enough).
+      return in.client_verify == "SUCCESS" ? AuthzResult::kGranted : AuthzResult::kDenied;
     case Kind::kAllDenied:
     case Kind::kAll:
     case Kind::kAny:
@@ -212,8 +230,10 @@ AuthzResult CompiledRequire::eval(const Node& node, const Input& in) {
 }
 
 AuthzResult CompiledRequire::check(std::string_view client_ip, std::string_view local_ip,
-                                   const std::optional<std::string>& user) const {
+                                   const std::optional<std::string>& user,
+                                   std::string_view client_verify) const {
   Input in;
+  in.client_verify = client_verify;
   in.client = parse_ip_address(client_ip);
   in.local = parse_ip_address(local_ip);
   in.user = &user;

@@ -42,11 +42,16 @@ class CompiledRequire {
   static std::optional<CompiledRequire> compile(const RequireRule& rule, std::string* error);
   // httpd's apply_authz_sections for the request from `client_ip` to `local_ip` by
   // `user` (nullopt: no user authenticated yet, httpd's r->user == NULL).
+  // `client_verify` is the connection's SSL_CLIENT_VERIFY ("" on a plain connection).
   AuthzResult check(std::string_view client_ip, std::string_view local_ip,
-                    const std::optional<std::string>& user) const;
+                    const std::optional<std::string>& user,
+                    std::string_view client_verify = {}) const;
   // True when check() without a user grants (httpd: a neutral or denied result at the
   // top is a 403).
   bool allows(std::string_view client_ip, std::string_view local_ip) const;
+  // True when a rule reads the client certificate's verification (ssl-verify-client):
+  // the caller then passes SSL_CLIENT_VERIFY to check().
+  bool needs_client_verify() const { return needs_client_verify_; }
 
  private:
   struct Node {
@@ -61,11 +66,13 @@ class CompiledRequire {
     std::optional<std::array<uint8_t, 16>> client;
     std::optional<std::array<uint8_t, 16>> local;
     const std::optional<std::string>* user = nullptr;
+    std::string_view client_verify;  // SSL_CLIENT_VERIFY, "" without TLS
   };
   static bool compile_node(const RequireRule& rule, Node& node, std::string* error);
   static AuthzResult eval(const Node& node, const Input& in);
   static AuthzResult eval_leaf(const Node& node, const Input& in);
   Node root_;
+  bool needs_client_verify_ = false;
 };
 
 }  // namespace tern

@@ -12,6 +12,7 @@
 #include "http/task_state.h"
 #include "log/access_log.h"
 #include "log/access_record.h"
+#include "log/error_log.h"
 
 namespace tern {
 
@@ -111,13 +112,41 @@ void HttpConnection::release_buffers(WorkerContext& w) {
 
 RequestContext HttpConnection::context() const {
   const ConnAddresses& a = transport().addresses();
-  RequestContext ctx{a.peer_ip, a.peer_port, a.local_ip, a.local_port, transport().scheme(), {}};
+  RequestContext ctx{a.peer_ip, a.peer_port, a.local_ip, a.local_port, transport().scheme(),
+                     {},        &transport()};
   // mod_ssl's words for a plaintext request on a TLS port (ssl_hook_ReadReq).
   if (plain_on_tls_)
     ctx.error_notes =
         "Reason: You're speaking plain HTTP to an SSL-enabled server port.<br />\n"
         " Instead use the HTTPS scheme to access this URL, please.<br />\n";
   return ctx;
+}
+
+int HttpConnection::check_sni(const ConnectionEnv& env, std::string_view host) const {
+  const SiteRouter* r = env.router;
+  const int sni_site = transport().sni_site();
+  if (r == nullptr || site_ == nullptr || sni_site < 0) return 0;
+  const size_t n = r->sites.size();
+  const auto sni = static_cast<size_t>(sni_site);
+  const auto chosen = static_cast<size_t>(site_ - r->sites.data());
+  if (sni >= n || chosen >= n) return 0;
+  const bool strict =
+      r->strict_sni.size() == n && (r->strict_sni[sni] != 0 || r->strict_sni[chosen] != 0);
+  const bool misdirected = r->misdirected(sni, chosen);
+  if (!strict && !misdirected) return 0;
+  std::string name;
+  const bool has_sni = transport().tls_var("SSL_TLS_SNI", &name);
+  if (strict && !has_sni) {
+    ErrorLog::write(LogLevel::kError, "ssl",
+                    "AH02033: No hostname was provided via SNI for a name based virtual host");
+    return 403;
+  }
+  if (!misdirected) return 0;
+  ErrorLog::write(LogLevel::kError, "ssl",
+                  "AH02032: Hostname " + (has_sni ? name : std::string("(none)")) +
+                      " provided via SNI and hostname " + std::string(host) +
+                      " provided via HTTP have no compatible SSL setup");
+  return 421;
 }
 
 void HttpConnection::release_exchange(WorkerScratch& w) {
@@ -256,7 +285,7 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   if (hr.status == ParseStatus::kError && hr.consumed == 0) {
     return respond_error(w, env, hr.error_status);
   }
-  const int rejected = hr.status == ParseStatus::kError ? hr.error_status : 0;
+  int rejected = hr.status == ParseStatus::kError ? hr.error_status : 0;
 
   const Request& req = ex.req;
   ++requests_;
@@ -271,6 +300,7 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   Response& resp = w.out.resp;
   resp.clear();
   choose_site(env, req.host);
+  if (rejected == 0) rejected = check_sni(env, req.host);
   if (rejected != 0) {
     handler(env).error(rejected, &req, context(), resp);
     resp.status = rejected;
@@ -601,6 +631,7 @@ void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, co
   r.keepalive_count = requests_ > 0 ? static_cast<int>(requests_ - 1) : 0;
   r.conn_status = close_after_ ? '-' : '+';
   r.resp = &resp;
+  r.transport = &transport();
   logs->log(r);
 }
 

@@ -55,6 +55,22 @@ struct SiteRouter {
   const Site& route(const RequestContext& ctx, std::string_view host) const {
     return sites[selector.select(ctx.local_ip, ctx.local_port, host)];
   }
+  // mod_ssl's check of the request's vhost against the one the TLS server name (without
+  // SNI: the address's default) chose (SSLVHostSNIPolicy): kNone never refuses, kAnyOther
+  // refuses any other vhost, kClass one whose `sni_class` differs (a class per distinct
+  // set of TLS settings the policy compares). A refused request gets 421.
+  enum class SniCheck : uint8_t { kNone, kAnyOther, kClass };
+  SniCheck sni_check = SniCheck::kNone;
+  std::vector<uint32_t> sni_class;  // per site, with kClass
+  // Per site, 1 with SSLStrictSNIVHostCheck on: a TLS request without SNI gets 403.
+  std::vector<uint8_t> strict_sni;
+  // True when a request for site `host` on a connection whose handshake chose site `sni`
+  // gets 421.
+  bool misdirected(size_t sni, size_t host) const {
+    if (sni == host || sni_check == SniCheck::kNone) return false;
+    if (sni_check == SniCheck::kAnyOther) return true;
+    return sni < sni_class.size() && host < sni_class.size() && sni_class[sni] != sni_class[host];
+  }
 };
 
 // The per-process environment a connection runs in.
@@ -228,6 +244,9 @@ class HttpConnection : public Connection {
     phase_bytes_ = already;
   }
   RequestContext context() const;
+  // mod_ssl's post-read check of the chosen site against the TLS handshake's: 0, 421
+  // (SSLVHostSNIPolicy) or 403 (SSLStrictSNIVHostCheck without SNI); logs why.
+  int check_sni(const ConnectionEnv& env, std::string_view host) const;
   // With virtual hosts, chooses the site of the next response (`host` empty: the address's
   // default); without, does nothing.
   void choose_site(const ConnectionEnv& env, std::string_view host) {

@@ -7,6 +7,7 @@
 
 #include "http/request.h"
 #include "http/response.h"
+#include "net/transport.h"
 
 namespace tern {
 
@@ -19,6 +20,9 @@ struct RequestContext {
   std::string_view scheme = "http";  // the transport's: "http", "https"
   // httpd's note "error-notes" for an error page (HTML): mod_ssl's plaintext-HTTP note.
   std::string_view error_notes = {};
+  // The connection's byte stream, for mod_ssl's variables (Transport::tls_var); null when
+  // the request has no connection (tests, internal callers).
+  const Transport* transport = nullptr;
 };
 
 // Produces responses. Implementations are immutable after construction and

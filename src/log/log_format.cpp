@@ -146,6 +146,10 @@ std::string resolve(char c, Op& op) {
       if (a.empty()) break;
       op.kind = Kind::kEnv;
       return "";
+    case 'x':
+      // mod_ssl's ssl_var_log_handler_x (tern's mod_ssl is always built in).
+      op.kind = Kind::kSslVar;
+      return "";
     case 'i':
     case 'o':
     case 'C':

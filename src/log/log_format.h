@@ -67,6 +67,7 @@ class LogFormat {
     kHeaderOut,      // %{Name}o
     kCookie,         // %{Name}C
     kEnv,            // %{VAR}e: the request's environment variable
+    kSslVar,         // %{VAR}x: mod_ssl's variable (ssl_var_lookup), "-" when empty
   };
 
   // One compiled item: a literal or a directive with its argument and conditions.

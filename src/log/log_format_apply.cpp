@@ -7,6 +7,7 @@
 
 #include "http/request.h"
 #include "http/response.h"
+#include "http/ssl_var.h"
 #include "log/log_escape.h"
 #include "log/log_format.h"
 #include "log/log_time.h"
@@ -335,6 +336,16 @@ void append_item(std::string& out, const Op& op, const AccessRecord& r) {
     case Kind::kCookie:
       append_cookie(out, req, op.arg);
       break;
+    case Kind::kSslVar: {
+      // ssl_var_log_handler_x: an empty value (plain connection, unknown name) logs "-".
+      const std::string v = ssl_var(r.transport, op.arg);
+      if (v.empty()) {
+        out.push_back('-');
+      } else {
+        append_escaped_logitem(out, v);
+      }
+      break;
+    }
     case Kind::kEnv: {
       // httpd's log_env_variable: "-" when unset, an empty value as empty.
       std::optional<std::string_view> v;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "config/config_values.h"
+#include "http/ssl_var.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -315,6 +316,8 @@ class Parser {
     pos_ = end + 1;
     bool known = false;
     for (std::string_view v : kVars) known = known || v == name;
+    // mod_ssl's variables (its expr_lookup hook answers every SSL_* name).
+    if (name.starts_with("SSL_")) known = true;
     if (!known) {
       // httpd's words for a name ap_expr lacks; a name it has but tern not, tern's.
       static constexpr std::string_view kHttpdOnly[] = {"PATH_INFO",
@@ -452,6 +455,7 @@ std::string variable(const ExprContext& c, const std::string& name) {
              : "";
   if (name == "DOCUMENT_ROOT") return std::string(c.document_root);
   if (name == "HTTPS") return x && x->scheme == "https" ? "on" : "off";
+  if (name.starts_with("SSL_")) return x ? ssl_var(x->transport, name) : "";
   if (name == "IPV6") return x && x->client_ip.find(':') != std::string_view::npos ? "on" : "off";
   if (name == "REMOTE_ADDR") return x ? std::string(x->client_ip) : "";
   if (name == "REMOTE_PORT") return x ? std::to_string(x->client_port) : "";

@@ -1,6 +1,7 @@
 // authz_core_module (mod_authz_core.c): Require and its containers.
 
 #include "config/directive_setters.h"
+#include "http/ssl_var.h"
 #include "modules/auth/auth_config.h"
 #include "modules/authz_core_dir.h"
 #include "modules/dir_configs.h"
@@ -80,7 +81,11 @@ int AuthzCoreHooks::authorize(RequestRec& r, bool after_authn) {
                    "directives");
     return 500;
   }
-  const AuthzResult result = c->require->check(r.ctx.client_ip, r.ctx.local_ip, r.resp.user);
+  const std::string verify = c->require->needs_client_verify()
+                                 ? ssl_var(r.ctx.transport, "SSL_CLIENT_VERIFY")
+                                 : std::string();
+  const AuthzResult result =
+      c->require->check(r.ctx.client_ip, r.ctx.local_ip, r.resp.user, verify);
   switch (result) {
     case AuthzResult::kGranted:
       return kOk;

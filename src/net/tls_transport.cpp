@@ -83,6 +83,12 @@ void TlsTransport::on_server_name(std::string_view name) {
   SSL_set_verify_depth(ssl_, SSL_CTX_get_verify_depth(c.ctx));
 }
 
+bool TlsTransport::tls_var(std::string_view name, std::string* out) const {
+  TlsVarFn f = factory_->vars();
+  if (f == nullptr || ssl_ == nullptr || !done_ || plain_) return false;
+  return f(ssl_, name, out);
+}
+
 void TlsTransport::on_handshake_start() {
   // TLS 1.3 has no renegotiation (its post-handshake messages are not a new handshake).
   if (done_ && SSL_version(ssl_) < TLS1_3_VERSION) renegotiating_ = true;

@@ -27,6 +27,9 @@ using TlsServerLookup = std::function<TlsServerChoice(std::string_view local_ip,
                                                       uint16_t local_port, std::string_view name)>;
 // Receives one line about a connection that failed (info level in the error log).
 using TlsLogFn = std::function<void(std::string_view line)>;
+// mod_ssl's variable `name` of the established session `ssl` into *out; false when unknown
+// or empty (the policy lives above src/net: modules/ssl/ssl_vars.h).
+using TlsVarFn = bool (*)(SSL* ssl, std::string_view name, std::string* out);
 
 // Installs on `ctx` the callbacks TlsTransport relies on (SNI, refusal of renegotiation).
 // Call once for every context a lookup may return, before serving.
@@ -66,6 +69,8 @@ class TlsTransport final : public Transport {
   HandshakeStatus handshake() override;
   uint64_t raw_bytes_read() const override;
   int sni_site() const override { return site_; }
+  // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
+  bool tls_var(std::string_view name, std::string* out) const override;
 
   // For the callbacks: the client asked for server `name` (may switch the context).
   void on_server_name(std::string_view name);
@@ -92,9 +97,9 @@ class TlsTransport final : public Transport {
 class TlsTransportFactory final : public TransportFactory {
  public:
   // `lookup` chooses the context per connection and server name; `log` gets one line per
-  // failed handshake or broken session.
-  TlsTransportFactory(TlsServerLookup lookup, TlsLogFn log)
-      : lookup_(std::move(lookup)), log_(std::move(log)) {}
+  // failed handshake or broken session; `vars` answers tls_var() (null: no variables).
+  TlsTransportFactory(TlsServerLookup lookup, TlsLogFn log, TlsVarFn vars = nullptr)
+      : lookup_(std::move(lookup)), log_(std::move(log)), vars_(vars) {}
   Transport& make(TransportSlot& slot, UniqueFd fd, const sockaddr* peer,
                   const sockaddr* local) const override {
     return slot.emplace<TlsTransport>(std::move(fd), peer, local, *this);
@@ -109,10 +114,13 @@ class TlsTransportFactory final : public TransportFactory {
   void log(std::string_view line) const {
     if (log_) log_(line);
   }
+  // The variable function (may be null).
+  TlsVarFn vars() const { return vars_; }
 
  private:
   TlsServerLookup lookup_;
   TlsLogFn log_;
+  TlsVarFn vars_ = nullptr;
 };
 
 }  // namespace tern

@@ -86,6 +86,14 @@ class Transport {
   virtual uint64_t raw_bytes_read() const { return 0; }
   // The site the TLS server name (SNI) chose (the factory's index), or -1: none.
   virtual int sni_site() const { return -1; }
+  // mod_ssl's variable `name` of this connection (SSL_PROTOCOL, SSL_CIPHER, SSL_TLS_SNI,
+  // SSL_CLIENT_S_DN_CN, …: modules/ssl/ssl_vars.h) into *out: false on a plain transport,
+  // before the handshake, or when the variable is unknown or has no value.
+  virtual bool tls_var(std::string_view name, std::string* out) const {
+    (void)name;
+    (void)out;
+    return false;
+  }
 
   // The socket, for the listener's epoll set.
   int fd() const { return fd_.get(); }

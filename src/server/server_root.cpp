@@ -1,5 +1,7 @@
 #include "server/server_root.h"
 
+#include <map>
+
 #include "handlers/server_header.h"
 #include "handlers/site_handler.h"
 #include "handlers/status_handler.h"
@@ -8,6 +10,7 @@
 #include "log/error_log.h"
 #include "modules/cgi/cgi_handler.h"
 #include "modules/registry.h"
+#include "modules/ssl/sni_policy.h"
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
 #include "server/tls_ports.h"
@@ -125,7 +128,35 @@ bool ServerRoot::build_vhosts(std::string* error) {
     router_->sites.push_back(
         Site{v.site.get(), v.own_logs ? v.own_logs.get() : logs_.get(), v.config->server_name});
   }
+  build_sni_checks();
   return true;
+}
+
+void ServerRoot::build_sni_checks() {
+  std::vector<const SslConfig*> ssl{ssl_config(*config_)};
+  for (const Vhost& v : vhosts_) ssl.push_back(ssl_config(*v.config));
+  bool any_tls = false;
+  for (const SslConfig* s : ssl) any_tls = any_tls || (s != nullptr && s->enabled());
+  if (!any_tls) return;
+  const SslConfig::SniPolicy policy =
+      ssl[0] != nullptr ? ssl[0]->sni_policy : SslConfig::SniPolicy::kSecure;
+  using Check = SiteRouter::SniCheck;
+  router_->sni_check = policy == SslConfig::SniPolicy::kInsecure ? Check::kNone
+                       : policy == SslConfig::SniPolicy::kStrict ? Check::kAnyOther
+                                                                 : Check::kClass;
+  // Sites with equal keys share a class (O(n) with a map, for thousands of vhosts too).
+  const SslConfig off;
+  std::map<std::string, uint32_t> classes;
+  router_->strict_sni.assign(ssl.size(), 0);
+  router_->sni_class.assign(ssl.size(), 0);
+  for (size_t i = 0; i < ssl.size(); ++i) {
+    const SslConfig& c = ssl[i] != nullptr ? *ssl[i] : off;
+    router_->strict_sni[i] = c.strict_sni_vhost_check ? 1 : 0;
+    const std::string key = policy == SslConfig::SniPolicy::kAuthOnly ? ssl::auth_settings_key(c)
+                                                                      : ssl::tls_settings_key(c);
+    router_->sni_class[i] =
+        classes.emplace(key, static_cast<uint32_t>(classes.size())).first->second;
+  }
 }
 
 bool ServerRoot::reopen_logs(std::string* error) const {

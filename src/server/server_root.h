@@ -80,6 +80,8 @@ class ServerRoot {
                        std::unique_ptr<CgiHandler>& cgid);
   // The router over the main server and the vhosts (only with vhosts).
   bool build_vhosts(std::string* error);
+  // Fills the router's SSLVHostSNIPolicy and SSLStrictSNIVHostCheck tables (with TLS).
+  void build_sni_checks();
 
   std::vector<Vhost> vhosts_;
   std::unique_ptr<SiteRouter> router_;

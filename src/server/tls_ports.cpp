@@ -1,6 +1,7 @@
 #include "server/tls_ports.h"
 
 #include "log/error_log.h"
+#include "modules/ssl/ssl_vars.h"
 #include "server/vhost_dump.h"
 
 namespace tern {
@@ -127,7 +128,8 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
         [self, i](std::string_view ip, uint16_t port, std::string_view name) {
           return self->choose(i, ip, port, name);
         },
-        [](std::string_view line) { ErrorLog::write(LogLevel::kInfo, "ssl", line); });
+        [](std::string_view line) { ErrorLog::write(LogLevel::kInfo, "ssl", line); },
+        &ssl::tls_variable);
   }
   if (!errors->empty()) return nullptr;
   tp->selector_ = VhostSelector(vhost_names(config));

@@ -201,5 +201,22 @@ TEST(Authz, UserProvidersAndNoUserDenial) {
   EXPECT_EQ(not_bob.check("1.2.3.4", "", bob), AuthzResult::kDenied);
 }
 
+// mod_ssl's `Require ssl-verify-client`: granted only for a verified client certificate.
+TEST(Authz, SslVerifyClientProvider) {
+  const std::optional<std::string> none;
+  CompiledRequire r = compile(leaf(Kind::kSslVerifyClient));
+  EXPECT_TRUE(r.needs_client_verify());
+  EXPECT_FALSE(compile(leaf(Kind::kValidUser)).needs_client_verify());
+  EXPECT_EQ(r.check("1.2.3.4", "", none, "SUCCESS"), AuthzResult::kGranted);
+  EXPECT_EQ(r.check("1.2.3.4", "", none, "NONE"), AuthzResult::kDenied);
+  EXPECT_EQ(r.check("1.2.3.4", "", none, "GENEROUS"), AuthzResult::kDenied);
+  EXPECT_EQ(r.check("1.2.3.4", "", none, ""), AuthzResult::kDenied);  // plain connection
+  CompiledRequire any =
+      compile(group(Kind::kAny, {leaf(Kind::kIp, {"10.0.0.0/8"}), leaf(Kind::kSslVerifyClient)}));
+  EXPECT_TRUE(any.needs_client_verify());
+  EXPECT_EQ(any.check("192.168.0.1", "", none, "SUCCESS"), AuthzResult::kGranted);
+  EXPECT_EQ(any.check("192.168.0.1", "", none, "FAILED:x"), AuthzResult::kDenied);
+}
+
 }  // namespace
 }  // namespace tern

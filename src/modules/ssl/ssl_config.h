@@ -37,6 +37,11 @@ struct SslConfig final : ModuleConfig {
   std::vector<SslFileSpec> base_key_files;
   SslFileSpec chain_file;  // SSLCertificateChainFile (path empty: none)
 
+  // The request side (SSLVHostSNIPolicy, SSLStrictSNIVHostCheck; see sni_policy.h).
+  enum class SniPolicy : uint8_t { kSecure, kStrict, kInsecure, kAuthOnly };
+  SniPolicy sni_policy = SniPolicy::kSecure;
+  bool strict_sni_vhost_check = false;
+
   // SSLEngine on in this server.
   bool enabled() const { return engine == Engine::kOn; }
   // The certificate files after mod_ssl's merge (modssl_ctx_cfg_merge_certkeys_array): the
