@@ -145,7 +145,7 @@ TEST_F(ConfigLocation, RequireArgumentErrors) {
   EXPECT_EQ(err("Require local 1\n"), p + "'Require local' takes no arguments");
   EXPECT_EQ(err("Require group staff\n"),
             p + "authorization provider 'group' is not supported by tern (all, ip, local, user, "
-                "valid-user and not are)");
+                "valid-user, ssl-verify-client and not are)");
   EXPECT_EQ(err("Require\n"), p + "Require requires at least one argument");
 }
 
