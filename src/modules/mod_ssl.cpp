@@ -144,6 +144,8 @@ std::string set_ssl_options(BuildState& st, const Cmd& c) {
 }
 
 std::string set_sni_policy(BuildState& st, const Cmd& c) {
+  // Global in httpd (RSRC_CONF, read from the main server only): httpd's words for it.
+  if (st.in_vhost) return "SSLVHostSNIPolicy cannot occur within <VirtualHost> section";
   return ssl::parse_sni_policy(c.args[0].text, &server_ssl(st).sni_policy);
 }
 

@@ -245,6 +245,12 @@ TEST_F(TlsEnvTest, SniPolicyStrictInsecureAndStrictSniVhostCheck) {
   EXPECT_EQ(status_of(insecure, "a.test", "b.test"), 200);
   Server bad;
   EXPECT_FALSE(start(bad, "SSLVHostSNIPolicy lax\n"));
+  EXPECT_NE(bad.log().find("SSLVHostSNIPolicy: Invalid argument 'lax'"), std::string::npos)
+      << bad.log();
+  Server in_vhost;
+  EXPECT_FALSE(start(in_vhost, "", "SSLVHostSNIPolicy strict\n"));
+  EXPECT_NE(in_vhost.log().find("cannot occur within <VirtualHost> section"), std::string::npos)
+      << in_vhost.log();
   // SSLStrictSNIVHostCheck on: a client without SNI gets 403; with SNI it is served.
   Server sni;
   ASSERT_TRUE(start(sni, "", "SSLStrictSNIVHostCheck on\n")) << sni.log();
