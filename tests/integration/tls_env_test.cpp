@@ -30,7 +30,7 @@ class TlsEnvTest : public ::testing::Test {
         "-out $1.csr -subj \"/O=tern test/CN=$2\" 2>/dev/null; printf "
         "'subjectAltName=DNS:%s\\n' $2 > $1.ext; openssl x509 -req -in $1.csr -CA ca.pem "
         "-CAkey ca.key -CAcreateserial -out $1.pem -days 2 -extfile $1.ext 2>/dev/null; }\n"
-        "leaf a a.test\nleaf b b.test\n";
+        "leaf a a.test\nleaf b b.test\nleaf alice alice\n";
     ProcessResult r = run_process({"/bin/sh", "-c", script}, 60000);
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
@@ -260,16 +260,66 @@ TEST_F(TlsEnvTest, SniPolicyStrictInsecureAndStrictSniVhostCheck) {
   EXPECT_EQ(r.output, "403");
 }
 
-// SSL_* variables in expressions (mod_ssl's expr_lookup).
+// Client certificates: the SSL_CLIENT_* variables, `Require ssl-verify-client` and an <If>
+// on the subject's CN. The handshake asks for the certificate with SSLVerifyClient, which
+// the policy branch (tls-policy) adds: without it this test is skipped.
+TEST_F(TlsEnvTest, ClientCertificateVariablesAndRequire) {
+  Server s;
+  script(s, "cgi-bin/env");
+  s.put("verified/index.html", "verified\n");
+  s.put("alice/index.html", "alice\n");
+  const bool started = start(
+      s,
+      "ScriptAlias /cgi-bin/ cgi-bin/\n<Directory " + s.root().path() +
+          "/cgi-bin>\nSSLOptions +StdEnvVars +ExportCertData\n</Directory>\n"
+          "<Location /verified>\nRequire ssl-verify-client\n</Location>\n"
+          "<If \"%{REQUEST_URI} =~ m#^/alice# && %{SSL_CLIENT_S_DN_CN} != 'alice'\">\n"
+          "Require all denied\n</If>\n"
+          "LogFormat \"%{SSL_CLIENT_VERIFY}x %{SSL_CLIENT_S_DN}x\" cv\nCustomLog logs/cv_log cv\n",
+      "SSLVerifyClient optional\nSSLCACertificateFile " + cert("ca.pem") + "\n");
+  if (!started && s.log().find("SSLVerifyClient") != std::string::npos)
+    GTEST_SKIP() << "SSLVerifyClient is not on this branch (tls-policy adds it)";
+  ASSERT_TRUE(started) << s.log();
+  const std::vector<std::string> as_alice{"--cert", cert("alice.pem"), "--key", cert("alice.key")};
+  ProcessResult r = get(s, "a.test", "/cgi-bin/env", as_alice);
+  std::map<std::string, std::string> env = parse_env(r.output);
+  EXPECT_EQ(env["SSL_CLIENT_VERIFY"], "SUCCESS") << r.output;
+  EXPECT_EQ(env["SSL_CLIENT_S_DN"], "CN=alice,O=tern test");
+  EXPECT_EQ(env["SSL_CLIENT_S_DN_CN"], "alice");
+  EXPECT_EQ(env["SSL_CLIENT_I_DN"], "CN=tern-test-ca,O=tern test");
+  EXPECT_TRUE(std::regex_match(env["SSL_CLIENT_M_SERIAL"], std::regex("[0-9A-F]+")));
+  EXPECT_EQ(env["SSL_CLIENT_CERT"], "-----BEGIN CERTIFICATE-----");
+  r = get(s, "a.test", "/verified/", as_alice);
+  EXPECT_EQ(r.output, "verified\n");
+  r = get(s, "a.test", "/alice/", as_alice);
+  EXPECT_EQ(r.output, "alice\n");
+  // Without a certificate: NONE, and both rules refuse.
+  r = get(s, "a.test", "/verified/", {"-o", "/dev/null", "-w", "%{http_code}"});
+  EXPECT_EQ(r.output, "403");
+  r = get(s, "a.test", "/alice/", {"-o", "/dev/null", "-w", "%{http_code}"});
+  EXPECT_EQ(r.output, "403");
+  r = get(s, "a.test", "/cgi-bin/env");
+  EXPECT_EQ(parse_env(r.output)["SSL_CLIENT_VERIFY"], "NONE");
+  std::vector<std::string> lines = wait_lines([&] { return s.read("logs/cv_log"); }, 1);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "SUCCESS CN=alice,O=tern test");
+}
+
+// SSL_* variables in expressions (mod_ssl's expr_lookup), `Require ssl-verify-client`
+// without a client certificate.
 TEST_F(TlsEnvTest, SslVariablesInIfExpressions) {
   Server s;
+  s.put("verified/index.html", "verified\n");
   ASSERT_TRUE(start(s,
                     "<If \"%{SSL_PROTOCOL} == 'TLSv1.2' || %{SSL_TLS_SNI} == 'b.test'\">\n"
-                    "Require all denied\n</If>\n"))
+                    "Require all denied\n</If>\n"
+                    "<Location /verified>\nRequire ssl-verify-client\n</Location>\n"))
       << s.log();
   EXPECT_EQ(status_of(s, "a.test", "a.test"), 200);
   EXPECT_EQ(status_of(s, "a.test", "a.test", {"--tls-max", "1.2"}), 403);
   EXPECT_EQ(status_of(s, "b.test", "b.test"), 403);
+  ProcessResult r = get(s, "a.test", "/verified/", {"-o", "/dev/null", "-w", "%{http_code}"});
+  EXPECT_EQ(r.output, "403");
 }
 
 // The same configuration under Debian's apache2 + mod_ssl: the same SSL_* names, the same
