@@ -294,12 +294,17 @@ TEST_F(TlsSessionTest, ConfigErrorsNameFileAndLine) {
     EXPECT_NE(r.exit_code, 0) << b.line;
     EXPECT_NE(r.output.find(b.expect), std::string::npos) << b.line << "\n" << r.output;
   }
-  // What Debian and certbot write loads.
+  // What Debian's ssl.conf and certbot's options-ssl-apache.conf write loads (certbot's
+  // SSLOptions +StrictRequire aside; neither uses OCSP stapling).
   ProcessResult r = check(head +
                           "SSLRandomSeed startup builtin\nSSLRandomSeed connect file:/dev/urandom "
                           "512\nSSLPassPhraseDialog exec:/usr/share/apache2/ask-for-passphrase\n"
                           "SSLSessionCache shmcb:logs/ssl_scache(512000)\n"
                           "SSLSessionCacheTimeout 300\nSSLCipherSuite HIGH:!aNULL\n"
+                          "SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-"
+                          "SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-"
+                          "AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384\n"
                           "SSLProtocol all -SSLv3\nSSLProtocol all -SSLv2 -SSLv3 -TLSv1 -TLSv1.1\n"
                           "SSLHonorCipherOrder off\nSSLSessionTickets off\nSSLCompression off\n"
                           "SSLOpenSSLConfCmd Curves X25519:prime256v1\n");
