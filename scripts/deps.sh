@@ -12,7 +12,9 @@ case "$what" in
   # reference tern's CGI responses are compared with. apache2: Debian's /etc/apache2 tree,
   # which tests/integration/debian_tree_test.cpp copies and loads unmodified (its service
   # is not started: policy-rc.d below).
-  test) pkgs+=(wrk apache2-utils apache2-bin apache2 nghttp2-client clang-format chromium) ;;
+  # ssl-cert: the snakeoil certificate Debian's default-ssl.conf names (debian_tree_test).
+  test) pkgs+=(wrk apache2-utils apache2-bin apache2 nghttp2-client clang-format chromium
+               ssl-cert) ;;
   # Peers for bench/run.sh. apache2-bin, not apache2: the benchmark runs httpd from its
   # own config, and apache2-bin carries the binary and modules but no system service.
   # slowhttptest: the attack part's slowloris, slow body and slow read.
@@ -27,7 +29,14 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# ssl-cert's postinst makes the snakeoil pair, but not where that failed (no hostname while
+# the image was built): make it then.
+snakeoil() {
+  [ "$what" = test ] && [ ! -e /etc/ssl/certs/ssl-cert-snakeoil.pem ] && [ "$(id -u)" -eq 0 ] &&
+    make-ssl-cert generate-default-snakeoil
+  return 0
+}
+[ ${#missing[@]} -eq 0 ] && { snakeoil; exit 0; }
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing packages: ${missing[*]} (run as root, or install them)" >&2
   exit 1
@@ -40,3 +49,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -q "${missing[@]}" || { apt-get update -q && apt-get install -y -q "${missing[@]}"; }
+snakeoil

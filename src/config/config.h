@@ -22,11 +22,13 @@ class IfExpr;  // modules/if_expr.h
 struct ListenSpec {
   std::string host;  // "" (any), an IPv4 literal, or an IPv6 literal without brackets
   uint16_t port = 0;
-  // The protocol argument ("http", "https"; none: "http"). https makes the address TLS;
-  // so does SSLEngine on in a vhost on it (server/tls_ports.h). httpd names port 443
-  // "https" by default; tern does not, so `Listen 443` without SSL stays plain HTTP.
+  // The protocol argument ("http", "https"; none: "https" on port 443, else "http", as
+  // httpd's listen.c). https makes the address TLS; so does SSLEngine on in a vhost on it
+  // (server/tls_ports.h). A defaulted "https" (protocol_default) is TLS only when a server
+  // on it has certificates, as mod_ssl enables SSL there: else `Listen 443` stays plain.
   std::string protocol = "http";
-  std::string file;  // where it was configured, for error messages
+  bool protocol_default = false;  // no protocol argument
+  std::string file;               // where it was configured, for error messages
   int line = 0;
 };
 

@@ -50,6 +50,9 @@ std::string set_listen(BuildState& st, const Cmd& c) {
     if (!iequals(arg(c, 1), "http") && !iequals(arg(c, 1), "https"))
       return "protocol '" + shorten(arg(c, 1)) + "' is not supported by tern (http or https)";
     l.protocol = to_lower(arg(c, 1));
+  } else {
+    l.protocol_default = true;
+    if (l.port == 443) l.protocol = "https";  // httpd's listen.c
   }
   for (const ListenSpec& o : st.cfg.listens) {
     if (o.host == l.host && o.port == l.port)

@@ -204,6 +204,184 @@ class SslHooks final : public ModuleHooks {
 const SslHooks kHooks;
 
 // ---- end of the request side -------------------------------------------------------
+// --- The policy directives (modules/ssl/*.h), applied by configure_context. ---
+
+// A policy function's message without its leading "Directive: " (the loader adds
+// "FILE:LINE: Directive: ").
+std::string bare(std::string msg, std::string_view directive) {
+  const std::string prefix = std::string(directive) + ": ";
+  if (msg.starts_with(prefix)) msg.erase(0, prefix.size());
+  return msg;
+}
+
+template <class T>
+void mark(SslSetting<T>& s, const Cmd& c) {
+  s.set = true;
+  s.file = c.file;
+  s.line = c.line;
+}
+
+std::vector<std::string> words_of(const Cmd& c) {
+  std::vector<std::string> w;
+  for (const Word& a : c.args) w.push_back(a.text);
+  return w;
+}
+
+std::string set_protocol(BuildState& st, const Cmd& c) {
+  ssl::SslProtocols p;
+  std::vector<std::string> warnings;
+  std::string err = ssl::parse_ssl_protocol(words_of(c), &p, &warnings);
+  if (!err.empty()) return bare(err, "SSLProtocol");
+  for (const std::string& w : warnings)
+    st.cfg.warnings.push_back(c.file + ":" + std::to_string(c.line) + ": SSLProtocol: " + w);
+  SslConfig& s = server_ssl(st);
+  s.protocol.value = p;
+  mark(s.protocol, c);
+  return "";
+}
+
+std::string set_cipher_suite(BuildState& st, const Cmd& c) {
+  SslConfig& s = server_ssl(st);
+  ssl::CipherPolicy p = s.ciphers.set ? s.ciphers.value : ssl::default_cipher_policy();
+  std::string err = ssl::parse_ssl_cipher_suite(words_of(c), &p);
+  if (!err.empty()) return bare(err, "SSLCipherSuite");
+  s.ciphers.value = p;
+  mark(s.ciphers, c);
+  return "";
+}
+
+std::string set_honor_cipher_order(BuildState& st, const Cmd& c) {
+  bool on = false;
+  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
+  SslConfig& s = server_ssl(st);
+  s.honor_cipher_order.value = on;
+  mark(s.honor_cipher_order, c);
+  return "";
+}
+
+std::string set_openssl_conf_cmd(BuildState& st, const Cmd& c) {
+  SslConfCmdAt at;
+  std::string err =
+      ssl::parse_openssl_conf_cmd(c.args[0].text, c.args[1].text, st.server_root, &at.cmd);
+  if (!err.empty()) return bare(err, "SSLOpenSSLConfCmd");
+  at.file = c.file;
+  at.line = c.line;
+  server_ssl(st).conf_cmds.push_back(std::move(at));
+  return "";
+}
+
+// SSLVerifyClient / SSLVerifyDepth inside a directory section: mod_ssl renegotiates (TLS
+// 1.2) or asks for post-handshake authentication (TLS 1.3) there; tern does neither.
+std::string refuse_per_directory(const Cmd& c) {
+  if ((c.ctx & (kCtxDir | kCtxHtaccess)) == 0) return "";
+  return "per-directory " + c.name +
+         " is not supported by tern (it needs a renegotiation or TLS 1.3 post-handshake "
+         "authentication): use it in the server or <VirtualHost> context";
+}
+
+std::string set_verify_client(BuildState& st, const Cmd& c) {
+  if (std::string err = refuse_per_directory(c); !err.empty()) return err;
+  ssl::VerifyClient v;
+  std::string err = ssl::parse_ssl_verify_client(c.args[0].text, &v);
+  if (!err.empty()) return bare(err, "SSLVerifyClient");
+  SslConfig& s = server_ssl(st);
+  s.verify_client.value = v;
+  mark(s.verify_client, c);
+  return "";
+}
+
+std::string set_verify_depth(BuildState& st, const Cmd& c) {
+  if (std::string err = refuse_per_directory(c); !err.empty()) return err;
+  int depth = 0;
+  std::string err = ssl::parse_ssl_verify_depth(c.args[0].text, &depth);
+  if (!err.empty()) return bare(err, "SSLVerifyDepth");
+  SslConfig& s = server_ssl(st);
+  s.verify_depth.value = depth;
+  mark(s.verify_depth, c);
+  return "";
+}
+
+std::string set_ca_file(BuildState& st, const Cmd& c) {
+  SslFileSpec f;
+  if (std::string err = file_arg(st, c, f); !err.empty()) return err;
+  SslConfig& s = server_ssl(st);
+  s.ca_file.value = f.path;
+  mark(s.ca_file, c);
+  return "";
+}
+
+std::string set_ca_path(BuildState& st, const Cmd& c) {
+  const std::string p = resolve_path(st.server_root, c.args[0].text);
+  struct stat sb {};
+  if (::stat(p.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return "directory '" + p + "' does not exist";
+  SslConfig& s = server_ssl(st);
+  s.ca_path.value = p;
+  mark(s.ca_path, c);
+  return "";
+}
+
+std::string set_session_cache(BuildState& st, const Cmd& c) {
+  if (st.in_vhost) return "not allowed in <VirtualHost> (one cache serves every server)";
+  const std::string& v = c.args[0].text;
+  const size_t colon = v.find(':');
+  const std::string provider = v.substr(0, colon);
+  if (!cfg::iequals(provider, "none") && !cfg::iequals(provider, "nonenotnull") &&
+      !cfg::iequals(provider, "shmcb"))
+    return "session cache provider '" + shorten(provider) +
+           "' is not supported by tern (none, nonenotnull or shmcb:path(size))";
+  ssl::SessionCacheConfig cc;
+  if (std::string err = ssl::parse_ssl_session_cache(v, &cc); !err.empty())
+    return bare(err, "SSLSessionCache");
+  SslConfig& s = server_ssl(st);
+  s.session_cache.value = cc;
+  mark(s.session_cache, c);
+  return "";
+}
+
+std::string set_session_cache_timeout(BuildState& st, const Cmd& c) {
+  long t = 0;
+  std::string err = ssl::parse_ssl_session_cache_timeout(c.args[0].text, &t);
+  if (!err.empty()) return bare(err, "SSLSessionCacheTimeout");
+  SslConfig& s = server_ssl(st);
+  s.session_cache_timeout.value = t;
+  mark(s.session_cache_timeout, c);
+  return "";
+}
+
+std::string set_session_tickets(BuildState& st, const Cmd& c) {
+  bool on = true;
+  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
+  SslConfig& s = server_ssl(st);
+  s.session_tickets.value = on;
+  mark(s.session_tickets, c);
+  return "";
+}
+
+std::string set_compression(BuildState&, const Cmd& c) {
+  bool on = false;
+  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
+  if (on) return "SSLCompression on is not supported by tern (compression enables CRIME)";
+  return "";  // off: tern never compresses TLS records
+}
+
+// SSLRandomSeed context source [bytes]: accepted without effect (OpenSSL 3 seeds itself
+// from the operating system).
+std::string set_random_seed(BuildState&, const Cmd& c) {
+  const std::string& ctx = c.args[0].text;
+  if (!cfg::iequals(ctx, "startup") && !cfg::iequals(ctx, "connect"))
+    return "Invalid context argument '" + shorten(ctx) + "'";
+  return "";
+}
+
+// SSLPassPhraseDialog builtin|exec:path: accepted without effect (an encrypted key fails to
+// load with a message naming its file).
+std::string set_pass_phrase_dialog(BuildState&, const Cmd& c) {
+  const std::string& v = c.args[0].text;
+  if (cfg::iequals(v, "builtin") || v.starts_with("exec:")) return "";
+  return "'" + shorten(v) +
+         "' is not supported by tern (builtin or exec:path are accepted, without effect)";
+}
 
 const DirectiveSpec kDirectives[] = {
     {"SSLEngine", kCtxServer, Args::kTake1, set_ssl_engine, "SSL switch for the protocol engine",
@@ -221,6 +399,34 @@ const DirectiveSpec kDirectives[] = {
      "Set compatibility policy for SNI client access to virtual hosts", kMod, kOverrideNone},
     {"SSLStrictSNIVHostCheck", kCtxServer, Args::kFlag, set_strict_sni,
      "Strict SNI virtual host checking", kMod, kOverrideNone},
+    {"SSLProtocol", kCtxServer, Args::kIterate, set_protocol,
+     "Enable or disable various SSL protocols", kMod, kOverrideNone},
+    {"SSLCipherSuite", kCtxServer, Args::kTake12, set_cipher_suite,
+     "Colon-delimited list of permitted SSL Ciphers", kMod, kOverrideNone},
+    {"SSLHonorCipherOrder", kCtxServer, Args::kFlag, set_honor_cipher_order,
+     "Use the server's cipher ordering preference", kMod, kOverrideNone},
+    {"SSLOpenSSLConfCmd", kCtxServer, Args::kTake2, set_openssl_conf_cmd,
+     "OpenSSL configuration command", kMod, kOverrideNone},
+    {"SSLVerifyClient", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_verify_client,
+     "SSL Client verify type", kMod, kOverrideAuthConfig},
+    {"SSLVerifyDepth", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_verify_depth,
+     "SSL Client verify depth", kMod, kOverrideAuthConfig},
+    {"SSLCACertificateFile", kCtxServer, Args::kTake1, set_ca_file, "SSL CA Certificate file", kMod,
+     kOverrideNone},
+    {"SSLCACertificatePath", kCtxServer, Args::kTake1, set_ca_path, "SSL CA Certificate path", kMod,
+     kOverrideNone},
+    {"SSLSessionCache", kCtxServer, Args::kTake1, set_session_cache, "SSL Session Cache storage",
+     kMod, kOverrideNone},
+    {"SSLSessionCacheTimeout", kCtxServer, Args::kTake1, set_session_cache_timeout,
+     "SSL Session Cache object lifetime", kMod, kOverrideNone},
+    {"SSLSessionTickets", kCtxServer, Args::kFlag, set_session_tickets,
+     "Enable or disable TLS session tickets", kMod, kOverrideNone},
+    {"SSLCompression", kCtxServer, Args::kFlag, set_compression, "Enable SSL level compression",
+     kMod, kOverrideNone},
+    {"SSLRandomSeed", kCtxServer, Args::kTake23, set_random_seed,
+     "SSL Pseudo Random Number Generator (PRNG) seeding source", kMod, kOverrideNone},
+    {"SSLPassPhraseDialog", kCtxServer, Args::kTake1, set_pass_phrase_dialog,
+     "SSL dialog mechanism for the pass phrase query", kMod, kOverrideNone},
 };
 
 }  // namespace

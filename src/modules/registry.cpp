@@ -34,6 +34,7 @@ extern const Module setenvif_module;
 extern const Module access_compat_module;
 extern const Module autoindex_module;
 extern const Module ssl_module;
+extern const Module socache_shmcb_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -41,16 +42,21 @@ namespace {
 
 // auth_basic before authn_core: authn_core's check_user_id runs last (APR_HOOK_LAST).
 const Module* const kModules[] = {
-    &modules::core_module,          &modules::so_module,         &modules::http_module,
-    &modules::mpm_event_module,     &modules::unixd_module,      &modules::log_config_module,
-    &modules::logio_module,         &modules::reqtimeout_module, &modules::mime_module,
-    &modules::dir_module,           &modules::alias_module,      &modules::authz_core_module,
-    &modules::authz_host_module,    &modules::status_module,     &modules::cgid_module,
-    &modules::cgi_module,           &modules::env_module,        &modules::deflate_module,
-    &modules::filter_module,        &modules::auth_basic_module, &modules::authn_core_module,
-    &modules::authn_file_module,    &modules::authz_user_module, &modules::setenvif_module,
-    &modules::access_compat_module, &modules::autoindex_module,  &modules::negotiation_module,
-    &modules::ssl_module,
+    &modules::core_module,          &modules::so_module,
+    &modules::http_module,          &modules::mpm_event_module,
+    &modules::unixd_module,         &modules::log_config_module,
+    &modules::logio_module,         &modules::reqtimeout_module,
+    &modules::mime_module,          &modules::dir_module,
+    &modules::alias_module,         &modules::authz_core_module,
+    &modules::authz_host_module,    &modules::status_module,
+    &modules::cgid_module,          &modules::cgi_module,
+    &modules::env_module,           &modules::deflate_module,
+    &modules::filter_module,        &modules::auth_basic_module,
+    &modules::authn_core_module,    &modules::authn_file_module,
+    &modules::authz_user_module,    &modules::setenvif_module,
+    &modules::access_compat_module, &modules::autoindex_module,
+    &modules::negotiation_module,   &modules::ssl_module,
+    &modules::socache_shmcb_module,
 };
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include "server/privileges.h"
 #include "server/scoreboard.h"
 #include "server/server_root.h"
+#include "server/tls_sessions.h"
 
 namespace tern {
 
@@ -94,6 +95,8 @@ class Control {
   std::vector<int> fds_;
   Generation gen_;
   std::unique_ptr<Scoreboard> sb_;
+  // TLS session cache and ticket keys: made before the first fork, kept across generations.
+  TlsSessions tls_sessions_;
   std::vector<SlotInfo> slots_;
   uint32_t generation_ = 0;
   int spawn_rate_ = 1;
@@ -121,7 +124,7 @@ bool Control::prepare(std::shared_ptr<const Config> config, Generation* out, std
   }
   if (!resolve_identity(c.user, c.group, &out->identity, err)) return false;
   if (!ErrorLog::open(c.error_log, c.log_level, err)) return false;
-  out->root = ServerRoot::build(config, *sb_, err);
+  out->root = ServerRoot::build(config, *sb_, err, &tls_sessions_);
   if (!out->root) return false;
   for (auto& [k, fd] : fresh) sockets_[k] = std::move(fd);
   // Sockets no longer configured are closed here; old children keep their copies.

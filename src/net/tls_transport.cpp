@@ -19,11 +19,32 @@ TlsTransport* transport_of(const SSL* ssl) {
   return static_cast<TlsTransport*>(SSL_get_app_data(ssl));
 }
 
-int on_servername(SSL* ssl, int*, void*) {
-  TlsTransport* t = transport_of(ssl);
-  const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-  if (t != nullptr && name != nullptr) t->on_server_name(name);
+// Acknowledges the server name; the ClientHello callback below already chose the server.
+int on_servername(SSL*, int*, void*) {
   return SSL_TLSEXT_ERR_OK;
+}
+
+// The host name of the ClientHello's server_name extension, or "" (httpd's
+// ssl_callback_ClientHello reads it the same way: before the version is chosen).
+std::string_view client_hello_name(SSL* ssl) {
+  const unsigned char* p = nullptr;
+  size_t len = 0;
+  if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &p, &len) != 1 || len < 5) return {};
+  const size_t list = (size_t{p[0]} << 8) | p[1];
+  if (list + 2 != len || p[2] != TLSEXT_NAMETYPE_host_name) return {};
+  const size_t n = (size_t{p[3]} << 8) | p[4];
+  if (n == 0 || n + 5 > len) return {};
+  return {reinterpret_cast<const char*>(p + 5), n};
+}
+
+// The ClientHello callback: switches to the named server's context before OpenSSL picks
+// the protocol version and looks up the session, so its SSLProtocol and session id
+// context apply (the servername callback comes too late for both).
+int on_client_hello(SSL* ssl, int*, void*) {
+  TlsTransport* t = transport_of(ssl);
+  const std::string_view name = client_hello_name(ssl);
+  if (t != nullptr && !name.empty()) t->on_server_name(name);
+  return SSL_CLIENT_HELLO_SUCCESS;
 }
 
 void on_info(const SSL* ssl, int where, int) {
@@ -46,6 +67,7 @@ void take_error(char* buf, size_t len) {
 
 void prepare_tls_context(SSL_CTX* ctx) {
   SSL_CTX_set_tlsext_servername_callback(ctx, on_servername);
+  SSL_CTX_set_client_hello_cb(ctx, on_client_hello, nullptr);
   SSL_CTX_set_info_callback(ctx, on_info);
 }
 
@@ -81,6 +103,9 @@ void TlsTransport::on_server_name(std::string_view name) {
   SSL_set_options(ssl_, SSL_CTX_get_options(c.ctx));
   SSL_set_verify(ssl_, SSL_CTX_get_verify_mode(c.ctx), SSL_CTX_get_verify_callback(c.ctx));
   SSL_set_verify_depth(ssl_, SSL_CTX_get_verify_depth(c.ctx));
+  // The version range (SSLProtocol) is the SSL object's own as well.
+  SSL_set_min_proto_version(ssl_, SSL_CTX_get_min_proto_version(c.ctx));
+  SSL_set_max_proto_version(ssl_, SSL_CTX_get_max_proto_version(c.ctx));
 }
 
 bool TlsTransport::tls_var(std::string_view name, std::string* out) const {

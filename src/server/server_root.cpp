@@ -45,7 +45,8 @@ ServerRoot::ServerRoot(Key) {}
 ServerRoot::~ServerRoot() = default;
 
 std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> config,
-                                              const Scoreboard& scoreboard, std::string* error) {
+                                              const Scoreboard& scoreboard, std::string* error,
+                                              TlsSessions* tls_sessions) {
   auto root = std::make_unique<ServerRoot>(Key{});
   root->config_ = config;
   root->logs_ = std::make_unique<AccessLogs>();
@@ -69,7 +70,7 @@ std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> conf
   root->http_ = std::make_unique<HttpProtocol>(env, plain_transport_factory());
   // TLS: certificates and keys are read here, before the children drop privileges.
   std::vector<std::string> tls_errors;
-  root->tls_ = TlsPorts::build(*config, &tls_errors);
+  root->tls_ = TlsPorts::build(*config, &tls_errors, tls_sessions);
   if (!root->tls_) {
     *error = tls_errors.front();
     return nullptr;

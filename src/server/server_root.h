@@ -23,6 +23,7 @@ class SiteHandler;
 class StatusHandler;
 class CgiHandler;
 class TlsPorts;
+class TlsSessions;
 
 // One generation's serving objects. Immutable once built, except for log reopening.
 class ServerRoot {
@@ -39,9 +40,11 @@ class ServerRoot {
   // handlers read `scoreboard` (which must outlive the root) and report now as the last
   // restart (restart_time_us(), for the scoreboard); request-time problems go to the
   // ErrorLog. On failure returns null with *error set (an unreadable log file or
-  // TypesConfig, a bad pattern).
+  // TypesConfig, a bad pattern). The TLS contexts share `tls_sessions`' session cache and
+  // ticket keys (the control process keeps them across generations; null: the root's own).
   static std::unique_ptr<ServerRoot> build(std::shared_ptr<const Config> config,
-                                           const Scoreboard& scoreboard, std::string* error);
+                                           const Scoreboard& scoreboard, std::string* error,
+                                           TlsSessions* tls_sessions = nullptr);
 
   // The configuration the root was built from.
   const Config& config() const { return *config_; }

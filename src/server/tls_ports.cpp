@@ -2,6 +2,7 @@
 
 #include "log/error_log.h"
 #include "modules/ssl/ssl_vars.h"
+#include "server/tls_sessions.h"
 #include "server/vhost_dump.h"
 
 namespace tern {
@@ -35,6 +36,21 @@ const Config& site_config(const Config& config, size_t site) {
   return site == 0 ? config : *config.virtual_hosts[site - 1].config;
 }
 
+// mod_ssl's vhost id ("name:port") of a site, for its session id context.
+std::string vhost_id(const Config& config, size_t site) {
+  const Config& c = site_config(config, site);
+  uint16_t port = config.listens.empty() ? 443 : config.listens.front().port;
+  if (site > 0) {
+    for (const VhostAddress& a : config.virtual_hosts[site - 1].addresses) {
+      if (a.port != 0) {
+        port = a.port;
+        break;
+      }
+    }
+  }
+  return c.server_name + ":" + std::to_string(port) + "#" + std::to_string(site);
+}
+
 std::string where(const std::string& file, int line) {
   return file + ":" + std::to_string(line);
 }
@@ -59,10 +75,16 @@ TlsLayout layout_of(const Config& config) {
   for (size_t i = 0; i < n_listens; ++i) {
     const ListenSpec& l = config.listens[i];
     t.sites[i] = sites_on(config, l);
-    t.tls[i] = l.protocol == "https";
+    t.tls[i] = l.protocol == "https" && !l.protocol_default;
     for (size_t s : t.sites[i]) {
       const SslConfig* sc = ssl_config(site_config(config, s));
-      if (sc != nullptr && sc->enabled()) t.tls[i] = true;
+      if (sc == nullptr) continue;
+      if (sc->enabled()) t.tls[i] = true;
+      // mod_ssl's ssl_init_Module: SSLEngine unset, certificates, and the server's protocol
+      // https (port 443's default) turn SSL on.
+      if (l.protocol == "https" && sc->engine == SslConfig::Engine::kUnset &&
+          !sc->certificates().empty())
+        t.tls[i] = true;
     }
     if (t.tls[i]) {
       for (size_t s : t.sites[i]) t.on_tls[s] = true;
@@ -88,7 +110,8 @@ void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_
         sc->enabled() ? where(sc->engine_file, sc->engine_line)
         : s == 0      ? where(config.config_file, 0)
                       : where(config.virtual_hosts[s - 1].file, config.virtual_hosts[s - 1].line);
-    site_ctx_[s] = build_server_context(*sc, at, &err);
+    TlsContextShared shared{cache_.get(), keys_.get(), vhost_id(config, s)};
+    site_ctx_[s] = build_server_context(*sc, at, shared, &err);
     if (!site_ctx_[s]) {
       failed[s] = true;
       errors->push_back(err);
@@ -98,9 +121,19 @@ void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_
   }
 }
 
-std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std::string>* errors) {
+std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std::string>* errors,
+                                          TlsSessions* sessions) {
   auto tp = std::unique_ptr<TlsPorts>(new TlsPorts());
   const TlsLayout t = layout_of(config);
+  TlsSessions own;  // -t and -X: this process's own
+  if (sessions == nullptr) sessions = &own;
+  std::string serr;
+  if (!sessions->prepare(config, &serr)) {
+    errors->push_back(serr);
+    return nullptr;
+  }
+  tp->cache_ = sessions->cache();
+  tp->keys_ = sessions->keys();
   std::vector<bool> failed;
   tp->build_contexts(config, t.on_tls, failed, errors);
   // Each TLS address: its default context (its first server with one) and its factory.

@@ -16,13 +16,18 @@
 
 namespace tern {
 
+class TlsSessions;
+
 // Contexts and transport factories of the TLS listen addresses. Immutable once built.
 class TlsPorts {
  public:
   // Loads every certificate and key of `config` and makes the factory of each TLS address
   // of config.listens (same order). Null with *errors set ("FILE:LINE: Directive: message",
   // every problem found) on failure; a configuration without TLS gives an empty TlsPorts.
-  static std::unique_ptr<TlsPorts> build(const Config& config, std::vector<std::string>* errors);
+  // The contexts share `sessions`' cache and ticket keys (prepared here for `config`; null:
+  // a set of this process's own, for -t and -X).
+  static std::unique_ptr<TlsPorts> build(const Config& config, std::vector<std::string>* errors,
+                                         TlsSessions* sessions = nullptr);
 
   // The transport factory of config.listens[i], or null for a plain address.
   const TransportFactory* factory(size_t i) const {
@@ -42,6 +47,8 @@ class TlsPorts {
   TlsServerChoice choose(size_t i, std::string_view ip, uint16_t port, std::string_view name) const;
 
   VhostSelector selector_;
+  std::shared_ptr<ssl::SessionCache> cache_;  // outlive the contexts that use them
+  std::shared_ptr<ssl::TicketKeys> keys_;
   std::vector<SslCtxPtr> site_ctx_;                              // by site index
   std::vector<SSL_CTX*> default_ctx_;                            // by listen index
   std::vector<std::unique_ptr<TlsTransportFactory>> factories_;  // by listen index

@@ -154,5 +154,85 @@ TEST_F(DebianTree, ServesAsDebiansApache2) {
   EXPECT_EQ(tern_server->finish(SIGTERM).exit_code, 0);
 }
 
+// What `a2enmod ssl` and `a2ensite default-ssl` do to a tree: the symlinks they make
+// (ssl's Depends: setenvif mime socache_shmcb; setenvif and mime are enabled by default).
+void enable_ssl(const std::string& tree) {
+  for (const char* f : {"ssl.load", "ssl.conf", "socache_shmcb.load"}) {
+    if (!fs::exists(tree + "/mods-enabled/" + f))
+      fs::create_symlink(std::string("../mods-available/") + f, tree + "/mods-enabled/" + f);
+  }
+  fs::create_symlink("../sites-available/default-ssl.conf",
+                     tree + "/sites-enabled/default-ssl.conf");
+}
+
+// Status, Content-Type and body of `curl -k -i url`.
+struct HttpsAnswer {
+  std::string status, content_type, body;
+};
+HttpsAnswer https_get(const std::string& url) {
+  ProcessResult r = curl({"-k", "-i", url});
+  HttpsAnswer a;
+  const size_t end = r.output.find("\r\n\r\n");
+  if (end == std::string::npos) return a;
+  const std::string head = r.output.substr(0, end);
+  a.status = head.substr(0, head.find("\r\n"));
+  const size_t ct = head.find("\r\nContent-Type: ");
+  if (ct != std::string::npos)
+    a.content_type = head.substr(ct + 16, head.find("\r\n", ct + 2) - ct - 16);
+  a.body = r.output.substr(end + 4);
+  return a;
+}
+
+// After `a2enmod ssl` and `a2ensite default-ssl` with the snakeoil certificate (package
+// ssl-cert): -t passes unmodified, and with only the ports changed, HTTPS answers as Debian's
+// apache2 answers on the same copy.
+TEST_F(DebianTree, SslSiteAsDebiansApache2) {
+  ASSERT_TRUE(fs::exists("/etc/ssl/certs/ssl-cert-snakeoil.pem"))
+      << "no snakeoil certificate: scripts/deps.sh test makes it";
+  enable_ssl(tree());
+  ProcessResult r = tern({"-t", "-d", tree(), "-f", "apache2.conf"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Syntax OK"), std::string::npos) << r.output;
+
+  const int ports[2] = {free_port(), free_port()};  // httpd, tern: plain
+  const int tls_ports[2] = {free_port(), free_port()};
+  const std::string apache_tree = dir_.path() + "/apache-copy";
+  fs::copy(tree(), apache_tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  const std::string trees[2] = {apache_tree, tree()};
+  for (int i = 0; i < 2; ++i) {
+    const std::string p = std::to_string(ports[i]), tp = std::to_string(tls_ports[i]);
+    replace_in_file(trees[i] + "/ports.conf", "Listen 80\n", "Listen 127.0.0.1:" + p + "\n");
+    replace_in_file(trees[i] + "/ports.conf", "Listen 443\n", "Listen 127.0.0.1:" + tp + "\n");
+    replace_in_file(trees[i] + "/sites-available/000-default.conf", "*:80", "*:" + p);
+    replace_in_file(trees[i] + "/sites-available/default-ssl.conf", "*:443", "*:" + tp);
+  }
+  const std::string apache_dir = dir_.path() + "/apache";
+  for (const char* d : {"run", "lock", "log"}) fs::create_directories(apache_dir + "/" + d);
+  std::vector<std::string> argv{"/usr/bin/env"};
+  for (const std::string& e : envvars(apache_dir)) argv.push_back(e);
+  argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
+  BackgroundProcess apache(argv);
+  auto tern_server = start(TERN_BINARY, {});
+  if (!wait_port(tls_ports[0])) {
+    const ProcessResult a = apache.finish(SIGTERM, 5000);
+    FAIL() << "httpd did not listen; exit " << a.exit_code << ": " << a.output
+           << slurp(apache_dir + "/log/error.log");
+  }
+  ASSERT_TRUE(wait_port(tls_ports[1])) << slurp(dir_.path() + "/log/error.log");
+  for (const char* path : {"/", "/index.html", "/nonexistent", "/icons/apache_pb.png"}) {
+    SCOPED_TRACE(path);
+    const HttpsAnswer a = https_get("https://127.0.0.1:" + std::to_string(tls_ports[0]) + path);
+    const HttpsAnswer t = https_get("https://127.0.0.1:" + std::to_string(tls_ports[1]) + path);
+    ASSERT_FALSE(a.status.empty());
+    EXPECT_EQ(t.status, a.status);
+    EXPECT_EQ(t.content_type, a.content_type);
+    if (a.status.find(" 200") != std::string::npos) {
+      EXPECT_EQ(t.body, a.body);
+    }
+  }
+  EXPECT_EQ(apache.finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(tern_server->finish(SIGTERM).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace tern::test

@@ -277,8 +277,6 @@ TEST_F(TlsEnvTest, ClientCertificateVariablesAndRequire) {
           "Require all denied\n</If>\n"
           "LogFormat \"%{SSL_CLIENT_VERIFY}x %{SSL_CLIENT_S_DN}x\" cv\nCustomLog logs/cv_log cv\n",
       "SSLVerifyClient optional\nSSLCACertificateFile " + cert("ca.pem") + "\n");
-  if (!started && s.log().find("SSLVerifyClient") != std::string::npos)
-    GTEST_SKIP() << "SSLVerifyClient is not on this branch (tls-policy adds it)";
   ASSERT_TRUE(started) << s.log();
   const std::vector<std::string> as_alice{"--cert", cert("alice.pem"), "--key", cert("alice.key")};
   ProcessResult r = get(s, "a.test", "/cgi-bin/env", as_alice);
@@ -325,8 +323,9 @@ TEST_F(TlsEnvTest, SslVariablesInIfExpressions) {
 // The same configuration under Debian's apache2 + mod_ssl: the same SSL_* names, the same
 // values except those that differ by nature (session id: same shape; the interface).
 TEST_F(TlsEnvTest, StdEnvVarsMatchDebiansApache) {
-  if (!ApacheServer::available() || ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) != 0)
-    GTEST_SKIP() << "apache2 with mod_ssl is not installed";
+  ASSERT_TRUE(ApacheServer::available() &&
+              ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
+      << "apache2 with mod_ssl is missing: scripts/deps.sh test installs it";
   ApacheServer apache;
   Server tern;
   apache.put_script("env.sh", kSortedEnvScript);

@@ -207,8 +207,9 @@ TEST_F(TlsTest, PlainHttpOnTheTlsPortGetsModSslsAnswer) {
 }
 
 TEST_F(TlsTest, PlainHttpAnswerMatchesDebiansApache) {
-  if (!ApacheServer::available() || ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) != 0)
-    GTEST_SKIP() << "apache2 with mod_ssl is not installed";
+  ASSERT_TRUE(ApacheServer::available() &&
+              ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
+      << "apache2 with mod_ssl is missing: scripts/deps.sh test installs it";
   ApacheServer apache;
   ASSERT_TRUE(
       apache.start("LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"

@@ -125,8 +125,11 @@ TEST_F(ConfigDirectives, ListenErrors) {
 TEST_F(ConfigDirectives, ListenKeepsTheProtocol) {
   EXPECT_EQ(ok("Listen 81 HTTPS\n")->listens.back().protocol, "https");
   EXPECT_EQ(ok("Listen 81\n")->listens.back().protocol, "http");
-  EXPECT_EQ(ok("Listen 443\n")->listens.back().protocol, "http");  // TLS only with SSLEngine
+  // httpd's listen.c: port 443 without a protocol is https (TLS only with certificates).
+  EXPECT_EQ(ok("Listen 443\n")->listens.back().protocol, "https");
+  EXPECT_TRUE(ok("Listen 443\n")->listens.back().protocol_default);
   EXPECT_EQ(ok("Listen 443 http\n")->listens.back().protocol, "http");
+  EXPECT_FALSE(ok("Listen 443 http\n")->listens.back().protocol_default);
 }
 
 TEST_F(ConfigDirectives, ServerName) {

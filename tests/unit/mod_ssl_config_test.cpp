@@ -47,7 +47,6 @@ TEST_F(ModSslConfig, RefusesWhatTernDoesNotDo) {
             std::string::npos);
   EXPECT_NE(err("SSLCertificateKeyFile empty.pem\n").find("does not exist or is empty"),
             std::string::npos);
-  // Policy directives are not part of this stage: still unknown.
   EXPECT_NE(err("SSLBogusDirective on\n").find("SSLBogusDirective"), std::string::npos);
 }
 
@@ -80,6 +79,32 @@ TEST_F(ModSslConfig, VhostsInheritAndKnockOutByPosition) {
   EXPECT_EQ(b->keys()[0].path, p("k2.pem"));
   EXPECT_EQ(main->certificates().size(), 2u);  // untouched by the vhosts
   EXPECT_EQ(main->certificates()[0].path, p("c1.pem"));
+}
+
+TEST_F(ModSslConfig, PolicyDirectivesAreInheritedByVhosts) {
+  auto c =
+      ok("SSLProtocol TLSv1.3\nSSLSessionTickets off\nSSLOpenSSLConfCmd Curves X25519\n"
+         "SSLSessionCache shmcb:x(65536)\n"
+         "<VirtualHost *:8443>\nServerName a\nSSLEngine on\n"
+         "SSLCipherSuite TLSv1.3 TLS_AES_256_GCM_SHA384\nSSLOpenSSLConfCmd Curves P-256\n"
+         "SSLVerifyClient require\n</VirtualHost>\n");
+  const SslConfig* top = ssl_config(*c);
+  ASSERT_NE(top, nullptr);
+  EXPECT_TRUE(top->protocol.set);
+  EXPECT_EQ(top->protocol.line, 1);
+  EXPECT_EQ(top->session_cache.value.size, 65536u);
+  const SslConfig* a = ssl_config(*c->virtual_hosts[0].config);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->protocol.value, top->protocol.value);  // inherited
+  EXPECT_TRUE(a->session_tickets.set && !a->session_tickets.value);
+  EXPECT_EQ(a->ciphers.value.tls13, "TLS_AES_256_GCM_SHA384");
+  EXPECT_EQ(a->ciphers.value.tls12, ssl::default_cipher_policy().tls12);  // the other half kept
+  EXPECT_EQ(a->ciphers.line, 8);
+  ASSERT_EQ(a->conf_cmds.size(), 2u);  // the main server's first, as mod_ssl's merge
+  EXPECT_EQ(a->conf_cmds[1].cmd.value, "P-256");
+  EXPECT_EQ(a->verify_client.value, ssl::VerifyClient::kRequire);
+  EXPECT_FALSE(top->verify_client.set);
+  EXPECT_EQ(a->session_cache.value.kind, ssl::SessionCacheConfig::Kind::kShmcb);
 }
 
 }  // namespace

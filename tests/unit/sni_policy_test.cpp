@@ -53,5 +53,23 @@ TEST(SniPolicy, AuthOnlyIgnoresCertificates) {
   EXPECT_TRUE(auth_settings_equal(a, b));
 }
 
+TEST(SniPolicy, HandshakePolicyAndClientAuthJoinTheComparison) {
+  const SslConfig a = tls("/c/a.pem");
+  SslConfig tls13 = tls("/c/a.pem");
+  tls13.protocol.set = true;
+  tls13.protocol.value.enabled = kProtoTlsV1_3;
+  EXPECT_TRUE(sni_misdirected(P::kSecure, &a, &tls13));
+  EXPECT_FALSE(sni_misdirected(P::kAuthOnly, &a, &tls13));  // not a client-auth setting
+  SslConfig ciphers = tls("/c/a.pem");
+  ciphers.ciphers.set = true;
+  ciphers.ciphers.value.tls12 = "ECDHE-RSA-AES128-GCM-SHA256";
+  EXPECT_TRUE(sni_misdirected(P::kSecure, &a, &ciphers));
+  SslConfig verify = tls("/c/b.pem");
+  verify.verify_client.set = true;
+  verify.verify_client.value = VerifyClient::kRequire;
+  EXPECT_TRUE(sni_misdirected(P::kAuthOnly, &a, &verify));
+  EXPECT_FALSE(auth_settings_equal(a, verify));
+}
+
 }  // namespace
 }  // namespace tern::ssl

@@ -34,10 +34,14 @@ std::string parse_sni_policy(const std::string& arg, SslConfig::SniPolicy* out) 
   return "";
 }
 
-std::string auth_settings_key(const SslConfig&) {
-  // SslConfig holds no client-authentication settings yet (SSLVerifyClient & co. are
-  // applied by the policy branch): their fields join this key.
-  return "auth;";
+std::string auth_settings_key(const SslConfig& c) {
+  // What decides client authentication: SSLVerifyClient, SSLVerifyDepth, the CA files.
+  std::string key = "auth;";
+  add(key, c.verify_client.set ? std::to_string(static_cast<int>(c.verify_client.value)) : "-");
+  add(key, c.verify_depth.set ? std::to_string(c.verify_depth.value) : "-");
+  add(key, c.ca_file.set ? c.ca_file.value : "");
+  add(key, c.ca_path.set ? c.ca_path.value : "");
+  return key;
 }
 
 std::string tls_settings_key(const SslConfig& c) {
@@ -47,6 +51,16 @@ std::string tls_settings_key(const SslConfig& c) {
   for (const SslFileSpec& f : c.keys()) add(key, f.path);
   key += "chain;";
   add(key, c.chain_file.path);
+  // The handshake's policy: protocols, ciphers and their order, OpenSSL commands.
+  key += "policy;";
+  add(key, c.protocol.set ? std::to_string(c.protocol.value.enabled) : "-");
+  add(key, c.ciphers.set ? c.ciphers.value.tls12 : "-");
+  add(key, c.ciphers.set ? c.ciphers.value.tls13 : "-");
+  add(key, c.honor_cipher_order.set && c.honor_cipher_order.value ? "1" : "0");
+  for (const SslConfCmdAt& cmd : c.conf_cmds) {
+    add(key, cmd.cmd.name);
+    add(key, cmd.cmd.value);
+  }
   key += auth_settings_key(c);
   return key;
 }

@@ -10,6 +10,11 @@
 #include <vector>
 
 #include "config/module_config.h"
+#include "modules/ssl/client_verify.h"
+#include "modules/ssl/session_cache.h"
+#include "modules/ssl/ssl_ciphers.h"
+#include "modules/ssl/ssl_conf_cmd.h"
+#include "modules/ssl/ssl_protocols.h"
 
 namespace tern {
 
@@ -19,6 +24,23 @@ struct Config;
 struct SslFileSpec {
   std::string path;  // absolute (relative paths are taken from ServerRoot)
   std::string file;  // the configuration file of the directive
+  int line = 0;
+};
+
+// A policy directive's value and where it was set (for load-time errors); !set: absent,
+// tern's default applies.
+template <class T>
+struct SslSetting {
+  T value{};
+  bool set = false;
+  std::string file;
+  int line = 0;
+};
+
+// One SSLOpenSSLConfCmd and where it is.
+struct SslConfCmdAt {
+  ssl::ConfCmd cmd;
+  std::string file;
   int line = 0;
 };
 
@@ -41,6 +63,26 @@ struct SslConfig final : ModuleConfig {
   enum class SniPolicy : uint8_t { kSecure, kStrict, kInsecure, kAuthOnly };
   SniPolicy sni_policy = SniPolicy::kSecure;
   bool strict_sni_vhost_check = false;
+  // The policy directives (modules/ssl/*.h), applied by configure_context.
+  SslSetting<ssl::SslProtocols> protocol;  // SSLProtocol (absent: TLS 1.2 and 1.3)
+  // SSLCipherSuite: both halves, starting from tern's default policy.
+  SslSetting<ssl::CipherPolicy> ciphers;
+  SslSetting<bool> honor_cipher_order;          // SSLHonorCipherOrder (absent: off)
+  std::vector<SslConfCmdAt> conf_cmds;          // SSLOpenSSLConfCmd, in order (base first)
+  SslSetting<ssl::VerifyClient> verify_client;  // SSLVerifyClient (absent: none)
+  SslSetting<int> verify_depth;                 // SSLVerifyDepth (absent: 1)
+  SslSetting<std::string> ca_file;              // SSLCACertificateFile (resolved path)
+  SslSetting<std::string> ca_path;              // SSLCACertificatePath (resolved path)
+  // SSLSessionCache (main server only; absent: none) and SSLSessionCacheTimeout.
+  SslSetting<ssl::SessionCacheConfig> session_cache;
+  SslSetting<long> session_cache_timeout;  // absent: 300 s
+  SslSetting<bool> session_tickets;        // SSLSessionTickets (absent: on)
+
+  // SSLSessionCacheTimeout's value, or the default.
+  long cache_timeout() const {
+    return session_cache_timeout.set ? session_cache_timeout.value
+                                     : ssl::kDefaultSessionCacheTimeout;
+  }
 
   // SSLEngine on in this server.
   bool enabled() const { return engine == Engine::kOn; }

@@ -1,11 +1,14 @@
 #include "modules/ssl/ssl_context.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include <cstdio>
 #include <cstring>
+
+#include "modules/ssl/ticket_keys.h"
 
 namespace tern {
 
@@ -102,12 +105,83 @@ bool load_pair(SSL_CTX* ctx, const SslFileSpec& cert, const SslFileSpec* key, st
 
 }  // namespace
 
-bool configure_context(SSL_CTX*, const SslConfig&, std::string*) {
-  // Stage 1 has no policy directives; mod_ssl's policy functions are called from here.
+namespace {
+
+// "FILE:LINE: Directive: message" for a setting (without FILE:LINE when it is tern's
+// default); a message already starting with "Directive: " is not prefixed twice.
+template <class T>
+std::string at_setting(const SslSetting<T>& s, std::string_view directive, std::string msg) {
+  const std::string prefix = std::string(directive) + ": ";
+  if (msg.starts_with(prefix)) msg.erase(0, prefix.size());
+  std::string out = s.set ? s.file + ":" + std::to_string(s.line) + ": " : std::string();
+  return out + prefix + msg;
+}
+
+// mod_ssl's session id context: a digest of the vhost id, as hex (32 characters).
+void set_session_id_context(SSL_CTX* ctx, const std::string& vhost_id) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(vhost_id.data(), vhost_id.size(), md, &n, EVP_sha256(), nullptr) != 1) return;
+  static const char kHex[] = "0123456789abcdef";
+  unsigned char hex[SSL_MAX_SID_CTX_LENGTH];
+  for (size_t i = 0; i < sizeof hex / 2; ++i) {
+    hex[2 * i] = static_cast<unsigned char>(kHex[md[i] >> 4]);
+    hex[2 * i + 1] = static_cast<unsigned char>(kHex[md[i] & 15]);
+  }
+  SSL_CTX_set_session_id_context(ctx, hex, sizeof hex);
+}
+
+// SSLVerifyClient, SSLVerifyDepth and the CA directives (only when one is set).
+bool apply_verify(SSL_CTX* ctx, const SslConfig& cfg, std::string* err) {
+  if (!cfg.verify_client.set && !cfg.verify_depth.set && !cfg.ca_file.set && !cfg.ca_path.set)
+    return true;
+  ssl::ClientVerifyPolicy p;
+  if (cfg.verify_client.set) p.mode = cfg.verify_client.value;
+  if (cfg.verify_depth.set) p.depth = cfg.verify_depth.value;
+  p.ca_file = cfg.ca_file.value;
+  p.ca_path = cfg.ca_path.value;
+  const std::string e = ssl::apply_client_verify(ctx, p);
+  if (e.empty()) return true;
+  *err = cfg.ca_file.set   ? at_setting(cfg.ca_file, "SSLCACertificateFile", e)
+         : cfg.ca_path.set ? at_setting(cfg.ca_path, "SSLCACertificatePath", e)
+                           : at_setting(cfg.verify_client, "SSLVerifyClient", e);
+  return false;
+}
+
+}  // namespace
+
+bool configure_context(SSL_CTX* ctx, const SslConfig& cfg, const TlsContextShared& shared,
+                       std::string* err) {
+  const ssl::CipherPolicy ciphers =
+      cfg.ciphers.set ? cfg.ciphers.value : ssl::default_cipher_policy();
+  if (std::string e = ssl::apply_cipher_policy(ctx, ciphers); !e.empty()) {
+    *err = at_setting(cfg.ciphers, "SSLCipherSuite", e);
+    return false;
+  }
+  const ssl::SslProtocols protocols =
+      cfg.protocol.set ? cfg.protocol.value : ssl::default_ssl_protocols();
+  if (std::string e = ssl::apply_ssl_protocols(ctx, protocols); !e.empty()) {
+    *err = at_setting(cfg.protocol, "SSLProtocol", e);
+    return false;
+  }
+  if (cfg.honor_cipher_order.set) ssl::apply_honor_cipher_order(ctx, cfg.honor_cipher_order.value);
+  if (!apply_verify(ctx, cfg, err)) return false;
+  set_session_id_context(ctx, shared.vhost_id);
+  ssl::apply_session_cache(ctx, cfg.session_cache.value, shared.cache, cfg.cache_timeout());
+  ssl::apply_session_tickets(ctx, !cfg.session_tickets.set || cfg.session_tickets.value,
+                             shared.keys);
+  for (const SslConfCmdAt& c : cfg.conf_cmds) {
+    std::string e = ssl::apply_openssl_conf_cmds(ctx, {c.cmd}, shared.vhost_id);
+    if (!e.empty()) {
+      *err = c.file + ":" + std::to_string(c.line) + ": SSLOpenSSLConfCmd: " + e;
+      return false;
+    }
+  }
   return true;
 }
 
-SslCtxPtr build_server_context(const SslConfig& cfg, const std::string& where, std::string* err) {
+SslCtxPtr build_server_context(const SslConfig& cfg, const std::string& where,
+                               const TlsContextShared& shared, std::string* err) {
   const std::vector<SslFileSpec> certs = cfg.certificates();
   const std::vector<SslFileSpec> keys = cfg.keys();
   if (certs.empty()) {
@@ -145,7 +219,7 @@ SslCtxPtr build_server_context(const SslConfig& cfg, const std::string& where, s
     return nullptr;
   }
   if (!cfg.chain_file.path.empty() && !add_chain_file(c, cfg.chain_file, err)) return nullptr;
-  if (!configure_context(c, cfg, err)) return nullptr;
+  if (!configure_context(c, cfg, shared, err)) return nullptr;
   return ctx;
 }
 

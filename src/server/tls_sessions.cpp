@@ -1,0 +1,53 @@
+#include "server/tls_sessions.h"
+
+#include "modules/ssl/ssl_config.h"
+
+namespace tern {
+
+namespace {
+
+// True when the main server or a <VirtualHost> has an SSL directive.
+bool any_ssl(const Config& config) {
+  if (ssl_config(config) != nullptr) return true;
+  for (const VirtualHostSpec& v : config.virtual_hosts) {
+    if (v.config && ssl_config(*v.config) != nullptr) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool TlsSessions::prepare(const Config& config, std::string* err) {
+  if (!any_ssl(config)) return true;  // kept: a later generation with TLS may resume them
+  const SslConfig* top = ssl_config(config);
+  const ssl::SessionCacheConfig cc = top ? top->session_cache.value : ssl::SessionCacheConfig{};
+  if (cc.kind != ssl::SessionCacheConfig::Kind::kShmcb) {
+    cache_.reset();
+    cache_size_ = 0;
+  } else if (!cache_ || cache_size_ != cc.size) {
+    std::string e;
+    std::unique_ptr<ssl::SessionCache> c = ssl::SessionCache::create(cc.size, &e);
+    if (!c) {
+      *err = top->session_cache.file + ":" + std::to_string(top->session_cache.line) +
+             ": SSLSessionCache: " + e;
+      return false;
+    }
+    cache_ = std::move(c);
+    cache_size_ = cc.size;
+  }
+  const int64_t period =
+      ssl::ticket_rotation_period(top ? top->cache_timeout() : ssl::kDefaultSessionCacheTimeout);
+  if (!keys_ || keys_period_ != period) {
+    std::string e;
+    std::unique_ptr<ssl::TicketKeys> k = ssl::TicketKeys::create(period, &e);
+    if (!k) {
+      *err = "SSLSessionTickets: cannot make the shared ticket keys: " + e;
+      return false;
+    }
+    keys_ = std::move(k);
+    keys_period_ = period;
+  }
+  return true;
+}
+
+}  // namespace tern

@@ -1,0 +1,343 @@
+// mod_ssl's policy directives wired (issue 13): session resumption on another child and
+// across a graceful restart (shared ticket keys, SSLSessionCache shmcb), SSLProtocol per
+// vhost after SNI, SSLCipherSuite as s_client sees it, SSLVerifyClient require with a test
+// CA, `Listen 443` as https, and the file:line of every policy directive's error in -t.
+// Certificates are made at test time with the openssl CLI; none is committed.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+
+namespace tern::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TlsSessionTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    certs_ = new TempDir();
+    const std::string script =
+        "set -e\ncd '" + certs_->path() +
+        "'\n"
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
+        "-out ca.pem -days 2 -subj /CN=tern-test-ca 2>/dev/null\n"
+        "leaf() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "
+        "$1.key -out $1.csr -subj /CN=$2 2>/dev/null; printf '%s\\n' \"$3\" > $1.ext; "
+        "openssl x509 -req -in $1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $1.pem "
+        "-days 2 -extfile $1.ext 2>/dev/null; }\n"
+        "leaf a a.test subjectAltName=DNS:a.test\n"
+        "leaf b b.test subjectAltName=DNS:b.test\n"
+        "leaf client tern-client extendedKeyUsage=clientAuth\n";
+    ProcessResult r = run_process({"/bin/sh", "-c", script}, 60000);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  static void TearDownTestSuite() {
+    delete certs_;
+    certs_ = nullptr;
+  }
+  static std::string cert(const std::string& name) { return certs_->path() + "/" + name; }
+
+  // One TLS address with vhosts a.test (default) and b.test; `main` goes into the main
+  // server, `a` and `b` into the vhosts. The access log records the serving child (%P).
+  static bool start(Server& s, const std::string& main, const std::string& a = "",
+                    const std::string& b = "") {
+    s.put("index.html", "hello\n");
+    return s.start_config([&](int port) {
+      const std::string p = std::to_string(port);
+      return "Listen 127.0.0.1:" + p +
+             " https\nDocumentRoot htdocs\nErrorLog logs/error_log\nLogLevel info\n"
+             "PidFile logs/tern.pid\nLogFormat \"%P %r\" pid\nCustomLog logs/access_log pid\n"
+             "StartServers 3\nServerLimit 3\nThreadsPerChild 2\nMaxRequestWorkers 6\n"
+             "MinSpareThreads 1\nMaxSpareThreads 64\n" +
+             main + "\n<VirtualHost *:" + p +
+             ">\nServerName a.test\nSSLEngine on\nSSLCertificateFile " + cert("a.pem") +
+             "\nSSLCertificateKeyFile " + cert("a.key") + "\n" + a +
+             "\n</VirtualHost>\n<VirtualHost *:" + p +
+             ">\nServerName b.test\nSSLEngine on\nSSLCertificateFile " + cert("b.pem") +
+             "\nSSLCertificateKeyFile " + cert("b.key") + "\n" + b + "\n</VirtualHost>\n";
+    });
+  }
+
+  // openssl s_client sending one HTTP/1.0 request and reading to the end; `args` add
+  // options (-tls1_2, -sess_out f, -servername …).
+  // The request's Host is the name sent by SNI (-servername), else a.test: a Host naming
+  // another vhost than SNI's would get SSLVHostSNIPolicy's 421.
+  static ProcessResult s_client(const Server& s, const std::string& args) {
+    std::string host = "a.test";
+    if (size_t at = args.find("-servername "); at != std::string::npos) {
+      host = args.substr(at + 12);
+      host = host.substr(0, host.find(' '));
+    }
+    const std::string cmd = "printf 'GET /index.html HTTP/1.0\\r\\nHost: " + host +
+                            "\\r\\n\\r\\n' | "
+                            "openssl s_client -connect 127.0.0.1:" +
+                            std::to_string(s.port()) + " -CAfile " + cert("ca.pem") + " -ign_eof " +
+                            args + " 2>&1";
+    return run_process({"/bin/sh", "-c", cmd}, 30000);
+  }
+
+  // The pid (%P) that logged access-log line `n` (1-based), waiting for it.
+  static long served_by(const Server& s, size_t n) {
+    std::vector<std::string> lines;
+    wait_until(
+        [&] {
+          lines.clear();
+          const std::string log = s.read("logs/access_log");
+          size_t pos = 0;
+          while (pos < log.size()) {
+            size_t nl = log.find('\n', pos);
+            if (nl == std::string::npos) break;
+            lines.push_back(log.substr(pos, nl - pos));
+            pos = nl + 1;
+          }
+          return lines.size() >= n;
+        },
+        10s);
+    return lines.size() >= n ? std::stol(lines[n - 1]) : -1;
+  }
+
+  static TempDir* certs_;
+};
+
+TempDir* TlsSessionTest::certs_ = nullptr;
+
+bool reused(const ProcessResult& r) {
+  return r.output.find("\nReused, ") != std::string::npos;
+}
+
+struct ResumeCase {
+  const char* name;
+  const char* main;     // directives of the main server
+  const char* version;  // s_client's version option
+};
+
+class ResumeOnAnotherChild : public TlsSessionTest,
+                             public ::testing::WithParamInterface<ResumeCase> {};
+
+// The session made with one child resumes on another after the first is killed: the
+// ticket keys and the session cache are shared by every child.
+TEST_P(ResumeOnAnotherChild, AfterTheServingChildIsKilled) {
+  Server s;
+  ASSERT_TRUE(start(s, GetParam().main)) << s.log();
+  const std::string sess = s.root().path() + "/sess.pem";
+  const std::string v = GetParam().version;
+  ProcessResult first = s_client(s, v + " -servername a.test -sess_out " + sess);
+  ASSERT_NE(first.output.find("HTTP/1.1 200 OK"), std::string::npos) << first.output;
+  EXPECT_FALSE(reused(first)) << first.output;
+  const long pid1 = served_by(s, 1);
+  ASSERT_GT(pid1, 0) << s.read("logs/access_log");
+  ASSERT_EQ(::kill(static_cast<pid_t>(pid1), SIGKILL), 0);
+  // Another child takes the address (a sibling or the replacement).
+  long pid2 = -1;
+  ProcessResult second;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        second = s_client(s, v + " -servername a.test -sess_in " + sess);
+        return second.output.find("HTTP/1.1 200 OK") != std::string::npos;
+      },
+      20s))
+      << second.output << s.log();
+  pid2 = served_by(s, 2);
+  EXPECT_NE(pid2, pid1);
+  EXPECT_TRUE(reused(second)) << second.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sessions, ResumeOnAnotherChild,
+    ::testing::Values(ResumeCase{"TicketsTls13", "SSLSessionTickets on", "-tls1_3"},
+                      ResumeCase{"TicketsTls12", "SSLSessionTickets on", "-tls1_2"},
+                      ResumeCase{"CacheTls12",
+                                 "SSLSessionTickets off\nSSLSessionCache shmcb:logs/scache(512000)",
+                                 "-tls1_2"},
+                      ResumeCase{"CacheTls13",
+                                 "SSLSessionTickets off\nSSLSessionCache shmcb:logs/scache(512000)",
+                                 "-tls1_3"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+class ResumeAcrossGraceful : public TlsSessionTest,
+                             public ::testing::WithParamInterface<ResumeCase> {};
+
+// A session made before `-k graceful` (SIGUSR1) resumes with the next generation's
+// children: the cache and keys live in the control process.
+TEST_P(ResumeAcrossGraceful, NewGenerationResumes) {
+  Server s;
+  ASSERT_TRUE(start(s, GetParam().main)) << s.log();
+  const std::string sess = s.root().path() + "/sess.pem";
+  const std::string v = GetParam().version;
+  ProcessResult first = s_client(s, v + " -servername a.test -sess_out " + sess);
+  ASSERT_NE(first.output.find("HTTP/1.1 200 OK"), std::string::npos) << first.output;
+  const std::vector<pid_t> before = children_of(s.pid());
+  ASSERT_EQ(::kill(s.pid(), SIGUSR1), 0);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (pid_t c : children_of(s.pid())) {
+          for (pid_t b : before) {
+            if (c == b) return false;
+          }
+        }
+        return !children_of(s.pid()).empty();
+      },
+      20s))
+      << s.log();
+  ProcessResult second;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        second = s_client(s, v + " -servername a.test -sess_in " + sess);
+        return second.output.find("HTTP/1.1 200 OK") != std::string::npos;
+      },
+      20s))
+      << second.output << s.log();
+  EXPECT_TRUE(reused(second)) << second.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sessions, ResumeAcrossGraceful,
+    ::testing::Values(ResumeCase{"Tickets", "", "-tls1_3"},
+                      ResumeCase{"Cache", "SSLSessionTickets off\nSSLSessionCache shmcb:x(512000)",
+                                 "-tls1_2"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// SSLProtocol of the vhost SNI names applies (the ClientHello callback switches before
+// the version is chosen); another vhost on the same address keeps TLS 1.2.
+TEST_F(TlsSessionTest, ProtocolOfTheSniVhost) {
+  Server s;
+  ASSERT_TRUE(start(s, "", "", "SSLProtocol TLSv1.3")) << s.log();
+  ProcessResult r = s_client(s, "-tls1_2 -servername b.test");
+  EXPECT_EQ(r.output.find("HTTP/1.1 200 OK"), std::string::npos) << r.output;
+  r = s_client(s, "-tls1_3 -servername b.test");
+  EXPECT_NE(r.output.find("HTTP/1.1 200 OK"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("subject=CN = b.test"), std::string::npos) << r.output;
+  r = s_client(s, "-tls1_2 -servername a.test");
+  EXPECT_NE(r.output.find("HTTP/1.1 200 OK"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("TLSv1.2"), std::string::npos) << r.output;
+}
+
+// SSLCipherSuite (both forms) and SSLProtocol as s_client sees them.
+TEST_F(TlsSessionTest, CipherSuiteAndProtocolSeenByClient) {
+  Server s;
+  ASSERT_TRUE(start(s,
+                    "SSLProtocol -all +TLSv1.2\nSSLCipherSuite ECDHE-ECDSA-AES256-GCM-SHA384\n"
+                    "SSLHonorCipherOrder on",
+                    "", "SSLProtocol TLSv1.3\nSSLCipherSuite TLSv1.3 TLS_CHACHA20_POLY1305_SHA256"))
+      << s.log();
+  ProcessResult r = s_client(s, "-servername a.test");
+  EXPECT_NE(r.output.find("Cipher is ECDHE-ECDSA-AES256-GCM-SHA384"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("HTTP/1.1 200 OK"), std::string::npos) << r.output;
+  r = s_client(s, "-tls1_3 -servername a.test");  // a.test: TLS 1.2 only
+  EXPECT_EQ(r.output.find("HTTP/1.1 200 OK"), std::string::npos) << r.output;
+  r = s_client(s, "-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -servername a.test");
+  EXPECT_EQ(r.output.find("HTTP/1.1 200 OK"), std::string::npos) << r.output;
+  r = s_client(s, "-servername b.test");
+  EXPECT_NE(r.output.find("Cipher is TLS_CHACHA20_POLY1305_SHA256"), std::string::npos) << r.output;
+}
+
+// SSLVerifyClient require with SSLCACertificateFile: no certificate, no handshake; the
+// test CA's client certificate gets the page.
+TEST_F(TlsSessionTest, VerifyClientRequire) {
+  Server s;
+  ASSERT_TRUE(start(
+      s, "", "SSLVerifyClient require\nSSLVerifyDepth 2\nSSLCACertificateFile " + cert("ca.pem")))
+      << s.log();
+  const std::string url = "https://a.test:" + std::to_string(s.port()) + "/index.html";
+  const std::string resolve = "a.test:" + std::to_string(s.port()) + ":127.0.0.1";
+  ProcessResult r = curl({"--cacert", cert("ca.pem"), "--resolve", resolve, "-o", "/dev/null", "-w",
+                          "%{http_code}", url});
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  r = curl({"--cacert", cert("ca.pem"), "--resolve", resolve, "--cert", cert("client.pem"), "--key",
+            cert("client.key"), "-o", "/dev/null", "-w", "%{http_code}", url});
+  EXPECT_EQ(r.exit_code, 0) << r.output << s.log();
+  EXPECT_EQ(r.output, "200");
+}
+
+// tern -t on a configuration in a fresh directory.
+ProcessResult check(const std::string& conf) {
+  TempDir d;
+  d.write("htdocs/index.html", "x\n");
+  d.write("t.conf", conf);
+  return run_process({TERN_BINARY, "-d", d.path(), "-f", "t.conf", "-t"}, 60000);
+}
+
+// Each policy directive's error names its file and line.
+TEST_F(TlsSessionTest, ConfigErrorsNameFileAndLine) {
+  const std::string head = "Listen 127.0.0.1:" + std::to_string(free_port()) +
+                           " https\nDocumentRoot htdocs\nSSLEngine on\nSSLCertificateFile " +
+                           cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") + "\n";
+  struct Bad {
+    std::string line;
+    std::string expect;
+  };
+  const std::vector<Bad> bad = {
+      {"SSLProtocol TLSv9", "t.conf:6: SSLProtocol: Illegal protocol 'TLSv9'"},
+      {"SSLCipherSuite NOPE-CIPHER", "t.conf:6: SSLCipherSuite:"},
+      {"SSLCipherSuite TLSv1.3 NOPE", "t.conf:6: SSLCipherSuite:"},
+      {"SSLCipherSuite QUIC X", "t.conf:6: SSLCipherSuite:"},
+      {"SSLHonorCipherOrder maybe", "t.conf:6: SSLHonorCipherOrder:"},
+      {"SSLOpenSSLConfCmd NoSuchCommand x", "t.conf:6: SSLOpenSSLConfCmd:"},
+      {"SSLOpenSSLConfCmd Curves nocurve", "t.conf:6: SSLOpenSSLConfCmd:"},
+      {"SSLVerifyClient sometimes", "t.conf:6: SSLVerifyClient:"},
+      {"SSLVerifyDepth -1", "t.conf:6: SSLVerifyDepth:"},
+      {"<Location />\nSSLVerifyClient require\n</Location>",
+       "t.conf:7: SSLVerifyClient: per-directory"},
+      {"SSLCACertificateFile /nonexistent/ca.pem", "t.conf:6: SSLCACertificateFile:"},
+      {"SSLCACertificatePath /nonexistent", "t.conf:6: SSLCACertificatePath:"},
+      {"SSLSessionCache dbm:/tmp/x", "t.conf:6: SSLSessionCache: session cache provider 'dbm'"},
+      {"SSLSessionCache shmcb:x(10)", "t.conf:6: SSLSessionCache:"},
+      {"SSLSessionCacheTimeout -5", "t.conf:6: SSLSessionCacheTimeout:"},
+      {"SSLSessionTickets maybe", "t.conf:6: SSLSessionTickets:"},
+      {"SSLCompression on", "t.conf:6: SSLCompression: SSLCompression on is not supported"},
+      {"SSLRandomSeed sometime builtin", "t.conf:6: SSLRandomSeed:"},
+      {"SSLPassPhraseDialog ask", "t.conf:6: SSLPassPhraseDialog:"},
+      {"<VirtualHost *:1>\nSSLSessionCache none\n</VirtualHost>", "t.conf:7: SSLSessionCache:"},
+  };
+  for (const Bad& b : bad) {
+    ProcessResult r = check(head + b.line + "\n");
+    EXPECT_NE(r.exit_code, 0) << b.line;
+    EXPECT_NE(r.output.find(b.expect), std::string::npos) << b.line << "\n" << r.output;
+  }
+  // What Debian's ssl.conf and certbot's options-ssl-apache.conf write loads (certbot's
+  // SSLOptions +StrictRequire aside; neither uses OCSP stapling).
+  ProcessResult r = check(head +
+                          "SSLRandomSeed startup builtin\nSSLRandomSeed connect file:/dev/urandom "
+                          "512\nSSLPassPhraseDialog exec:/usr/share/apache2/ask-for-passphrase\n"
+                          "SSLSessionCache shmcb:logs/ssl_scache(512000)\n"
+                          "SSLSessionCacheTimeout 300\nSSLCipherSuite HIGH:!aNULL\n"
+                          "SSLCipherSuite ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-"
+                          "SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-"
+                          "AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384\n"
+                          "SSLProtocol all -SSLv3\nSSLProtocol all -SSLv2 -SSLv3 -TLSv1 -TLSv1.1\n"
+                          "SSLHonorCipherOrder off\nSSLSessionTickets off\nSSLCompression off\n"
+                          "SSLOpenSSLConfCmd Curves X25519:prime256v1\n");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Syntax OK"), std::string::npos) << r.output;
+}
+
+// `Listen 443` without a protocol is https (httpd's listen.c), and mod_ssl turns SSL on
+// for a server there with certificates and SSLEngine unset: its key is loaded by -t. On
+// another port the same server stays plain (its certificate is not loaded).
+TEST_F(TlsSessionTest, Listen443IsHttpsByDefault) {
+  const std::string certs = "SSLCertificateFile " + cert("a.pem") + "\nSSLCertificateKeyFile " +
+                            cert("b.key") + "\n";  // mismatch
+  ProcessResult r = check("Listen 127.0.0.1:443\nDocumentRoot htdocs\n" + certs);
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(": SSLCertificateKeyFile: "), std::string::npos) << r.output;
+  r = check("Listen 127.0.0.1:" + std::to_string(free_port()) + "\nDocumentRoot htdocs\n" + certs);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // 443 without certificates: plain HTTP, as httpd with mod_ssl and no SSL server there.
+  r = check("Listen 127.0.0.1:443\nDocumentRoot htdocs\n");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // SSLEngine off keeps it plain too.
+  r = check("Listen 127.0.0.1:443\nDocumentRoot htdocs\nSSLEngine off\n" + certs);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace
+}  // namespace tern::test
