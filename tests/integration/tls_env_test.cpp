@@ -13,6 +13,7 @@
 
 #include "apache_harness.h"
 #include "harness.h"
+#include "test_pki.h"
 
 namespace tern::test {
 namespace {
@@ -20,19 +21,14 @@ namespace {
 class TlsEnvTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    certs_ = new TempDir();
-    const std::string script =
-        "set -e\ncd '" + certs_->path() +
-        "'\n"
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
-        "-out ca.pem -days 2 -subj '/O=tern test/CN=tern-test-ca' 2>/dev/null\n"
-        "leaf() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $1.key "
-        "-out $1.csr -subj \"/O=tern test/CN=$2\" 2>/dev/null; printf "
-        "'subjectAltName=DNS:%s\\n' $2 > $1.ext; openssl x509 -req -in $1.csr -CA ca.pem "
-        "-CAkey ca.key -CAcreateserial -out $1.pem -days 2 -extfile $1.ext 2>/dev/null; }\n"
-        "leaf a a.test\nleaf b b.test\nleaf alice alice\n";
-    ProcessResult r = run_process({"/bin/sh", "-c", script}, 60000);
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::string error;
+    certs_ = make_test_pki("/O=tern test/CN=tern-test-ca",
+                           {leaf_for_host("a", "a.test", "/O=tern test"),
+                            leaf_for_host("b", "b.test", "/O=tern test"),
+                            leaf_for_host("alice", "alice", "/O=tern test")},
+                           &error)
+                 .release();
+    ASSERT_NE(certs_, nullptr) << error;
   }
   static void TearDownTestSuite() {
     delete certs_;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "test_pki.h"
 
 namespace tern::test {
 namespace {
@@ -22,21 +23,13 @@ using namespace std::chrono_literals;
 class TlsSessionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    certs_ = new TempDir();
-    const std::string script =
-        "set -e\ncd '" + certs_->path() +
-        "'\n"
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
-        "-out ca.pem -days 2 -subj /CN=tern-test-ca 2>/dev/null\n"
-        "leaf() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "
-        "$1.key -out $1.csr -subj /CN=$2 2>/dev/null; printf '%s\\n' \"$3\" > $1.ext; "
-        "openssl x509 -req -in $1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $1.pem "
-        "-days 2 -extfile $1.ext 2>/dev/null; }\n"
-        "leaf a a.test subjectAltName=DNS:a.test\n"
-        "leaf b b.test subjectAltName=DNS:b.test\n"
-        "leaf client tern-client extendedKeyUsage=clientAuth\n";
-    ProcessResult r = run_process({"/bin/sh", "-c", script}, 60000);
-    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::string error;
+    certs_ = make_test_pki("/CN=tern-test-ca",
+                           {leaf_for_host("a", "a.test"), leaf_for_host("b", "b.test"),
+                            TestLeaf{"client", "/CN=tern-client", "extendedKeyUsage=clientAuth"}},
+                           &error)
+                 .release();
+    ASSERT_NE(certs_, nullptr) << error;
   }
   static void TearDownTestSuite() {
     delete certs_;

@@ -16,6 +16,7 @@
 
 #include "apache_harness.h"
 #include "harness.h"
+#include "test_pki.h"
 
 namespace tern::test {
 namespace {
@@ -24,25 +25,19 @@ namespace {
 class TlsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    certs_ = new TempDir();
-    const std::string d = certs_->path();
     // An EC CA; ECDSA P-256 leaves for a.test, b.test and *.wild.test; an RSA 2048 leaf for
     // a.test (a second certificate pair on the same vhost).
-    const std::string script =
-        "set -e\ncd '" + d +
-        "'\n"
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key "
-        "-out ca.pem -days 2 -subj /CN=tern-test-ca 2>/dev/null\n"
-        "leaf() { openssl req -newkey $3 -nodes -keyout $1.key -out $1.csr -subj /CN=$2 "
-        "2>/dev/null; printf 'subjectAltName=DNS:%s\\n' $2 > $1.ext; openssl x509 -req -in "
-        "$1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $1.pem -days 2 -extfile $1.ext "
-        "2>/dev/null; }\n"
-        "leaf a a.test 'ec -pkeyopt ec_paramgen_curve:P-256'\n"
-        "leaf b b.test 'ec -pkeyopt ec_paramgen_curve:P-256'\n"
-        "leaf w '*.wild.test' 'ec -pkeyopt ec_paramgen_curve:P-256'\n"
-        "leaf arsa a.test rsa:2048\n"
-        "cat a.pem a.key > a-combined.pem\n";
-    ProcessResult r = run_process({"/bin/sh", "-c", script}, 60000);
+    TestLeaf rsa = leaf_for_host("arsa", "a.test");
+    rsa.key = "rsa:2048";
+    std::string error;
+    certs_ = make_test_pki("/CN=tern-test-ca",
+                           {leaf_for_host("a", "a.test"), leaf_for_host("b", "b.test"),
+                            leaf_for_host("w", "*.wild.test"), rsa},
+                           &error)
+                 .release();
+    ASSERT_NE(certs_, nullptr) << error;
+    ProcessResult r = run_process(
+        {"/bin/sh", "-c", "cd '" + certs_->path() + "' && cat a.pem a.key > a-combined.pem"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   static void TearDownTestSuite() {
