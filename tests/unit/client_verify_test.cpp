@@ -36,25 +36,8 @@ TEST(SslVerifyClientParse, HttpdsWordsAndErrors) {
   EXPECT_EQ(d, 0);
 }
 
-class ClientVerify : public ::testing::Test {
+class ClientVerify : public ClientCaTest {
  protected:
-  void SetUp() override {
-    ca_key_ = make_key();
-    ca_ = make_cert(ca_key_.get(), "tern test CA", nullptr, nullptr, true);
-    alice_key_ = make_key();
-    alice_ = make_cert(alice_key_.get(), "alice", ca_.get(), ca_key_.get(), false);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tern-verify-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    ca_file_ = (dir_ / "ca.pem").string();
-    FILE* f = std::fopen(ca_file_.c_str(), "w");
-    PEM_write_X509(f, ca_.get());
-    std::fclose(f);
-    server_id_ = make_identity("server.test");
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   CtxPtr server(VerifyClient mode, int depth = 1) {
     CtxPtr ctx = server_ctx(server_id_);
     ClientVerifyPolicy p{mode, depth, ca_file_, ""};
@@ -70,12 +53,6 @@ class ClientVerify : public ::testing::Test {
     }
     return ctx;
   }
-
-  PkeyPtr ca_key_, alice_key_;
-  X509Ptr ca_, alice_;
-  Identity server_id_;
-  std::filesystem::path dir_;
-  std::string ca_file_;
 };
 
 TEST_F(ClientVerify, RequireAcceptsACaSignedClientAndTellsWho) {

@@ -2,12 +2,16 @@
 // In-process TLS for the SSL policy unit tests: keys and certificates made at test time
 // (never committed) and a client/server handshake over an OpenSSL BIO pair.
 
+#include <gtest/gtest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -170,5 +174,34 @@ inline SessionPtr connect_once(SSL_CTX* client, SSL_CTX* server, SSL_SESSION* se
   close_cleanly(c);
   return SessionPtr(SSL_get1_session(c.client.get()));
 }
+
+// A fixture with a test CA (written to ca_file_ in a per-test directory), a client
+// certificate "alice" it signed, and a self-signed server identity "server.test".
+class ClientCaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ca_key_ = make_key();
+    ca_ = make_cert(ca_key_.get(), "tern test CA", nullptr, nullptr, true);
+    alice_key_ = make_key();
+    alice_ = make_cert(alice_key_.get(), "alice", ca_.get(), ca_key_.get(), false);
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tern-ca-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    ca_file_ = (dir_ / "ca.pem").string();
+    FILE* f = std::fopen(ca_file_.c_str(), "w");
+    PEM_write_X509(f, ca_.get());
+    std::fclose(f);
+    server_id_ = make_identity("server.test");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  PkeyPtr ca_key_, alice_key_;
+  X509Ptr ca_, alice_;
+  Identity server_id_;
+  std::filesystem::path dir_;
+  std::string ca_file_;
+};
 
 }  // namespace tern::ssl::testing

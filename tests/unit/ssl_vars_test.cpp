@@ -22,31 +22,7 @@ std::string var(SSL* ssl, std::string_view name) {
   return tls_variable(ssl, name, &v) ? v : "<none>";
 }
 
-class SslVars : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ca_key_ = make_key();
-    ca_ = make_cert(ca_key_.get(), "tern test CA", nullptr, nullptr, true);
-    alice_key_ = make_key();
-    alice_ = make_cert(alice_key_.get(), "alice", ca_.get(), ca_key_.get(), false);
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tern-sslvars-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    ca_file_ = (dir_ / "ca.pem").string();
-    FILE* f = std::fopen(ca_file_.c_str(), "w");
-    PEM_write_X509(f, ca_.get());
-    std::fclose(f);
-    server_id_ = make_identity("server.test");
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  PkeyPtr ca_key_, alice_key_;
-  X509Ptr ca_, alice_;
-  Identity server_id_;
-  std::filesystem::path dir_;
-  std::string ca_file_;
-};
+using SslVars = ClientCaTest;
 
 TEST_F(SslVars, SessionAndServerVariables) {
   CtxPtr s = server_ctx(server_id_);
