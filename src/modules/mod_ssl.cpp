@@ -1,6 +1,7 @@
-// ssl_module (mod_ssl.c): SSLEngine and the certificate directives, per server (main or
-// <VirtualHost>). The contexts are built from them by modules/ssl/ssl_context.h; the
-// listen addresses that serve TLS by server/tls_ports.h.
+// ssl_module (mod_ssl.c): its directives, per server (main or <VirtualHost>) and, for
+// SSLOptions, per directory; the request hook is modules/ssl/ssl_fixup.h. The contexts are built
+// from them by modules/ssl/ssl_context.h; the listen addresses that serve TLS by
+// server/tls_ports.h.
 
 #include <sys/stat.h>
 
@@ -14,8 +15,8 @@
 #include "config/dir_scope.h"
 #include "modules/dir_configs.h"
 #include "modules/ssl/sni_policy.h"
+#include "modules/ssl/ssl_fixup.h"
 #include "modules/ssl/ssl_options.h"
-#include "modules/ssl/ssl_vars.h"
 
 namespace tern {
 
@@ -134,7 +135,7 @@ std::string set_chain_file(BuildState& st, const Cmd& c) {
   return "";
 }
 
-// ---- The request side: SSLOptions, SNI checks and the environment fixup ----------------
+// ---- The request side: SSLOptions and the SNI checks ----------------
 
 // SSLOptions [+|-]StdEnvVars|ExportCertData|StrictRequire|OptRenegotiate … per directory.
 std::string set_ssl_options(BuildState& st, const Cmd& c) {
@@ -153,55 +154,6 @@ std::string set_strict_sni(BuildState& st, const Cmd& c) {
   server_ssl(st).strict_sni_vhost_check = cfg::iequals(c.args[0].text, "on");
   return "";
 }
-
-// mod_ssl's ssl_hook_Fixup: HTTPS and SSL_TLS_SNI on every TLS request; the standard
-// variables with +StdEnvVars, the certificates (PEM) with +ExportCertData.
-class SslHooks final : public ModuleHooks {
- public:
-  int fixups(RequestRec& r) const override {
-    const Transport* t = r.ctx.transport;
-    if (t == nullptr || t->scheme() != "https") return kDeclined;
-    r.resp.set_env("HTTPS", "on");
-    std::string v;
-    if (t->tls_var("SSL_TLS_SNI", &v)) r.resp.set_env("SSL_TLS_SNI", v);
-    static const int index = module_index(ssl_module);
-    const ssl::SslDirConfig* dc =
-        r.dir != nullptr ? dir_config<ssl::SslDirConfig>(*r.dir, index) : nullptr;
-    const unsigned opts = dc != nullptr ? dc->options : 0;
-    if ((opts & ssl::kOptStdEnvVars) != 0) {
-      // modssl_var_extract_dns: the DN components (a repeated one as _CN_1, _CN_2, …).
-      for (std::string_view pre :
-           {"SSL_SERVER_S_DN_", "SSL_SERVER_I_DN_", "SSL_CLIENT_S_DN_", "SSL_CLIENT_I_DN_"}) {
-        for (std::string_view tag : ssl::dn_extract_tags()) {
-          std::string name = std::string(pre) + std::string(tag);
-          for (int n = 0; t->tls_var(n == 0 ? name : name + "_" + std::to_string(n), &v); ++n)
-            r.resp.set_env(n == 0 ? name : name + "_" + std::to_string(n), v);
-        }
-      }
-      // modssl_var_extract_san_entries.
-      for (std::string_view pre : {"SSL_SERVER_SAN_", "SSL_CLIENT_SAN_"}) {
-        for (std::string_view kind : {"Email_", "DNS_"}) {
-          const std::string base = std::string(pre) + std::string(kind);
-          for (int n = 0; t->tls_var(base + std::to_string(n), &v); ++n)
-            r.resp.set_env(base + std::to_string(n), v);
-        }
-      }
-      for (std::string_view name : ssl::std_env_var_names()) {
-        if (t->tls_var(name, &v)) r.resp.set_env(std::string(name), v);
-      }
-    }
-    if ((opts & ssl::kOptExportCertData) != 0) {
-      // Set even when empty, as mod_ssl (no client certificate: SSL_CLIENT_CERT=).
-      for (std::string_view name : {"SSL_SERVER_CERT", "SSL_CLIENT_CERT"}) {
-        if (!t->tls_var(name, &v)) v.clear();
-        r.resp.set_env(std::string(name), v);
-      }
-    }
-    return kDeclined;
-  }
-};
-
-const SslHooks kHooks;
 
 // ---- end of the request side -------------------------------------------------------
 // --- The policy directives (modules/ssl/*.h), applied by configure_context. ---
@@ -435,7 +387,7 @@ const Module ssl_module{
     .name = kMod,
     .source = "mod_ssl.c",
     .directives = kDirectives,
-    .hooks = &kHooks,
+    .hooks = &ssl::ssl_fixup_hooks(),
     .phases = phase_bit(Phase::kFixups),
 };
 
