@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034,SC2153,SC2154 # run.sh declares BIN, URL, PID and the helpers used here
+# shellcheck shell=bash disable=SC2004,SC2034,SC2153,SC2154 # run.sh declares BIN, URL, PID and the helpers used here
 # bench/tls_rows.sh — the "tls" part of bench/run.sh (issue 13's HTTPS rows), sourced by
 # it (it uses run.sh's measure_once, warm_up, stop_tree, cpu_ticks, median, config_*,
 # and rows.sh's rows_html_file, rows_median, rows_ratio, cell); not run on its own.
@@ -15,6 +15,7 @@ TLS_ROW_BEST_OF=(nginx h2o)
 TLS_SERVERS=(tern nginx h2o)
 TLS_CIPHER=TLS_AES_128_GCM_SHA256
 TLS_STIME_CLIENTS=${TLS_STIME_CLIENTS:-4}
+TLS_IDLE_CONNECTIONS=${TLS_IDLE_CONNECTIONS:-1000}
 
 # Writes the clients' OpenSSL configuration (TLS 1.3 only, one cipher suite: every
 # server negotiates what the client offers) and a self-signed leaf per key type.
@@ -101,13 +102,15 @@ tls_stime_once() {
   local name=$1 url=$2 pid=$3 mode=$4 i=$5 before after hp j conns full reused per_cpu
   hp=${url#https://}
   hp=${hp%%/*}
+  local -a clients=()
   before=$(cpu_ticks "$pid")
   for j in $(seq "$TLS_STIME_CLIENTS"); do
     OPENSSL_CONF=$TMP/tls/client.cnf timeout $((DURATION + 30)) taskset -c "$CLIENT_CPU" \
       openssl s_time -connect "$hp" "-$mode" -tls1_3 -ciphersuites "$TLS_CIPHER" \
       -time "$DURATION" -www /index.html >"$TMP/stime-$name-$i-$j.txt" 2>&1 &
+    clients+=("$!")
   done
-  wait $(jobs -p | tail -n "$TLS_STIME_CLIENTS") 2>/dev/null || true
+  wait "${clients[@]}" 2>/dev/null || true
   after=$(cpu_ticks "$pid")
   kill -0 "$pid" 2>/dev/null || die "$name died during the run (see $TMP)"
   conns=$(cat "$TMP"/stime-"$name"-"$i"-*.txt | awk '/connections in [0-9.]+s;/ { n += $1 } END { print n + 0 }')
@@ -153,6 +156,29 @@ tls_table_line() {
     printf '   resumed %s' "$(cat "$f"-* | awk '{ fl += $4; re += $5 } END {
       if (fl + re) printf "%.1f%%", 100 * re / (fl + re); else print "n/a" }')"
   fi
+  echo
+}
+
+# Memory per idle TLS keep-alive connection: on fresh ECDSA instances of tern and nginx,
+# bench/hold_idle.py --tls holds TLS_IDLE_CONNECTIONS connections idle after one request
+# each; prints the server tree's RSS growth per connection it holds.
+tls_memory_line() {
+  local s port out
+  printf 'Idle TLS keep-alive connections (%s, after one 600 B request each, RSS growth of' \
+    "$TLS_IDLE_CONNECTIONS"
+  printf ' the server tree / its sockets'"'"' growth, 2 s after the last answer):'
+  for s in tern nginx; do
+    [ -n "${BIN[$s]:-}" ] || continue
+    tls_start "${s}_ec"
+    port=${URL[${s}_ec]#https://127.0.0.1:}
+    port=${port%%/*}
+    out=$(taskset -c "$CLIENT_CPU" timeout 300 python3 "$BENCH_DIR/hold_idle.py" "$port" \
+      "$TLS_IDLE_CONNECTIONS" --tls --seconds 2 --pid "${PID[${s}_ec]}" 2>&1 || true)
+    echo "   $s: $(tr '\n' ' ' <<<"$out")" >&2
+    printf ' %s %s B (%s held, RSS %s -> %s KiB);' "$s" "$(kv rss_per_conn_bytes <<<"$out")" \
+      "$(kv server_conns <<<"$out")" "$(kv rss_before_kib <<<"$out")" "$(kv rss_after_kib <<<"$out")"
+    stop_tree "${PID[${s}_ec]}"
+  done
   echo
 }
 
@@ -204,6 +230,7 @@ run_tls_part() {
   printf '%-30s%10s%10s%10s%10s%10s%10s%10s\n' row tern nginx h2o best tern/best \
     'p99 tern' 'p99 best'
   for r in "${!TLS_ROW_LABEL[@]}"; do tls_table_line "$r"; done
+  [ "$TLS_IDLE_CONNECTIONS" -gt 0 ] && tls_memory_line
   if [ -s "$TMP/warnings" ]; then
     echo "wrk reported errors (those runs are not clean):"
     cat "$TMP/warnings"
