@@ -47,11 +47,14 @@ tls_config() {
   "config_$name" "$port" "$dir"
   case "$name" in
     tern)
+      [ -z "${TLS_KEEPALIVE:-}" ] || echo "KeepAliveTimeout $TLS_KEEPALIVE" >>"$dir/tern.conf"
       sed -i "s|^Listen 127.0.0.1:$port\$|Listen 127.0.0.1:$port https|" "$dir/tern.conf"
       printf 'SSLEngine on\nSSLCertificateFile %s\nSSLCertificateKeyFile %s\n' \
         "$crt" "$pem" >>"$dir/tern.conf"
       ;;
     nginx)
+      [ -z "${TLS_KEEPALIVE:-}" ] ||
+        sed -i "s|keepalive_timeout 30s;|keepalive_timeout ${TLS_KEEPALIVE}s;|" "$dir/nginx.conf"
       sed -i -e "s|listen 127.0.0.1:$port;|listen 127.0.0.1:$port ssl;\n        ssl_certificate $crt;\n        ssl_certificate_key $pem;\n        ssl_protocols TLSv1.2 TLSv1.3;\n        ssl_session_tickets on;|" \
         "$dir/nginx.conf"
       ;;
@@ -123,7 +126,8 @@ tls_stime_once() {
     "$conns" "$full" "$reused" \
     "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')" \
     "$per_cpu" >&2
-  echo "$((conns / DURATION)) - $per_cpu $full $reused" >>"$TMP/runs-$name"
+  echo "$((conns / DURATION)) - $per_cpu" >>"$TMP/runs-$name"
+  echo "$full $reused" >>"$TMP/resumed-$name"
 }
 
 # Prints the table line of row $1.
@@ -153,7 +157,7 @@ tls_table_line() {
   cell 10 "$p_b"
   if [ "${TLS_ROW_CLIENT[$r]}" != wrk ]; then
     # Resumption check: the share of connections the server resumed, over every run.
-    printf '   resumed %s' "$(cat "$f"-* | awk '{ fl += $4; re += $5 } END {
+    printf '   resumed %s' "$(cat "$TMP/resumed-t$r"-* | awk '{ fl += $1; re += $2 } END {
       if (fl + re) printf "%.1f%%", 100 * re / (fl + re); else print "n/a" }')"
   fi
   echo
@@ -169,7 +173,8 @@ tls_memory_line() {
   printf ' the server tree / its sockets'"'"' growth, 2 s after the last answer):'
   for s in tern nginx; do
     [ -n "${BIN[$s]:-}" ] || continue
-    tls_start "${s}_ec"
+    # Long keep-alive for both: the connections must all still be open when counted.
+    TLS_KEEPALIVE=600 tls_start "${s}_ec"
     port=${URL[${s}_ec]#https://127.0.0.1:}
     port=${port%%/*}
     out=$(taskset -c "$CLIENT_CPU" timeout 300 python3 "$BENCH_DIR/hold_idle.py" "$port" \
@@ -196,7 +201,7 @@ run_tls_part() {
     for k in ec rsa; do tls_start "${s}_$k"; done
   done
   for r in "${!TLS_ROW_LABEL[@]}"; do
-    for s in "${MEASURED[@]}"; do rm -f "$TMP/runs-t$r-$s"; done
+    for s in "${MEASURED[@]}"; do rm -f "$TMP/runs-t$r-$s" "$TMP/resumed-t$r-$s"; done
   done
   seconds=$((${#TLS_ROW_LABEL[@]} * ${#MEASURED[@]} * (RUNS * DURATION) + 2 * 2 * ${#MEASURED[@]}))
   echo "== tls part: about $((seconds / 60)) min $((seconds % 60)) s" >&2
