@@ -2,7 +2,7 @@
 """Holds N idle keep-alive connections, or N partial request heads, on loopback.
 
 Usage: hold_idle.py PORT N [--path /index.html] [--seconds S] [--pid PID]
-                          [--partial] [--connect-seconds 60]
+                          [--partial] [--connect-seconds 60] [--tls]
 
 Opens N connections (spread over source addresses 127.0.0.2, .3, … so that
 ports never run short). By default it sends one GET on each and reads the
@@ -18,6 +18,9 @@ given up on. Prints, as key=value lines:
   sockets it holds before and after (server_conns = the growth: connections
   the server accepted, not those waiting in its backlog), and the RSS growth
   per accepted connection. Stops by itself; loopback only.
+With --tls (idle mode only) each connection does a TLS handshake (certificate not
+verified) before its GET, one connection at a time (blocking, simple: for a
+thousand or so connections).
 """
 import argparse
 import errno
@@ -25,6 +28,7 @@ import os
 import resource
 import select
 import socket
+import ssl
 import sys
 import time
 
@@ -85,7 +89,10 @@ def main():
     ap.add_argument("--partial", action="store_true", help="send a partial request head only")
     ap.add_argument("--connect-seconds", type=float, default=60.0,
                     help="give up on connections not answered (or sent) by then")
+    ap.add_argument("--tls", action="store_true", help="HTTPS: a TLS handshake first")
     a = ap.parse_args()
+    if a.tls and a.partial:
+        ap.error("--tls holds idle connections only (no --partial)")
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, a.n + 100)
@@ -99,6 +106,14 @@ def main():
     else:
         req = f"GET {a.path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
     socks = []
+    if a.tls:
+        socks = _hold_tls(a, req)
+        done = len(socks)
+        print(f"opened={len(socks)}")
+        print(f"answered={done}")
+        sys.stdout.flush()
+        _report(a, socks, before, socks_before)
+        return
     poller = select.epoll()
     pending = {}
     deadline = time.time() + a.connect_seconds
@@ -127,14 +142,55 @@ def main():
     if ERRORS:
         print(f"errors={ERRORS}")
     sys.stdout.flush()
+    _report(a, socks, before, socks_before)
+
+
+def _hold_tls(a, req):
+    """Opens a.n TLS connections one at a time, each answered once; returns them."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    socks = []
+    deadline = time.time() + a.connect_seconds
+    for i in range(a.n):
+        if time.time() > deadline:
+            break
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.bind((f"127.0.0.{2 + i // a.per_address}", 0))
+        raw.settimeout(10)
+        try:
+            raw.connect(("127.0.0.1", a.port))
+            s = ctx.wrap_socket(raw)
+            s.sendall(req)
+            buf = b""
+            while b"\r\n\r\n" not in buf:
+                buf += s.recv(65536)
+            head, _, body = buf.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            while len(body) < length:
+                body += s.recv(65536)
+            socks.append(s)
+        except OSError as e:
+            ERRORS[e.errno] = ERRORS.get(e.errno, 0) + 1
+            raw.close()
+    return socks
+
+
+def _report(a, socks, before, socks_before):
+    """Waits a.seconds, then prints still_open and, with --pid, the server's growth."""
     time.sleep(a.seconds)
     still = 0
     for s in socks:
+        if isinstance(s, ssl.SSLSocket):  # peek at the TCP stream under the TLS layer
+            s = socket.socket(fileno=os.dup(s.fileno()))
         try:
             d = s.recv(1, socket.MSG_DONTWAIT | socket.MSG_PEEK)
             if d:
                 still += 1  # unexpected data, but open
-        except BlockingIOError:
+        except (BlockingIOError, ssl.SSLWantReadError):
             still += 1
         except OSError:
             pass

@@ -16,8 +16,8 @@
 #   BENCH_ONLY=attack bench/run.sh path/to/tern    (make bench BENCH_ONLY=attack)
 #
 # Options:
-#   --parts LIST        comma-separated parts to run, from rows,throughput,attack,memory,
-#                       cgi,scopes (default: $BENCH_ONLY if set, else all six)
+#   --parts LIST        comma-separated parts to run, from rows,tls,throughput,attack,
+#                       memory,cgi,scopes (default: $BENCH_ONLY if set, else all seven)
 #   --only LIST         comma-separated servers to benchmark, from
 #                       tern,nginx,h2o,lighttpd,apache2 (default: tern and every
 #                       installed peer; a peer that is not installed is skipped
@@ -72,6 +72,24 @@
 #     that process's threads;
 #   - requests per CPU-second = requests completed in the run / server CPU seconds.
 #     It measures efficiency independently of how much CPU the load generator left.
+# TLS part (bench/tls_rows.sh), issue 13's HTTPS rows: tern (mpm-defaults, plus
+# `Listen PORT https`, SSLEngine on, SSLCertificateFile, SSLCertificateKeyFile), nginx
+# (listen ... ssl, ssl_certificate(_key), ssl_protocols TLSv1.2 TLSv1.3, tickets on) and
+# h2o (listen: ssl: certificate-file, key-file), each as in the rows part otherwise,
+# one instance per key type: an ECDSA P-256 and an RSA 2048 self-signed leaf made with
+# `openssl req` in the temporary directory. Every client runs with an OPENSSL_CONF that
+# allows only TLS 1.3 and TLS_AES_128_GCM_SHA256 (s_time also gets -tls1_3
+# -ciphersuites), so every server negotiates that suite. Rows (per server CPU-second):
+# full handshakes (TLS_STIME_CLIENTS=4 parallel `openssl s_time -new -www /index.html`:
+# a new connection, a full handshake and one GET of 600 B each; s_time never offers a
+# session), resumed handshakes (`s_time -reuse`: TLS 1.3 tickets; the share of
+# connections the server resumed is printed from s_time's per-connection 'r'/'*'),
+# ECDSA and RSA each; 600 B and 1 MiB keep-alive over TLS (wrk -t1 -c64, ECDSA).
+# best = the better of nginx and h2o. Last line: fresh ECDSA instances of tern and nginx
+# (KeepAliveTimeout 600 for both), bench/hold_idle.py --tls holds TLS_IDLE_CONNECTIONS
+# (1000) idle TLS keep-alive connections after one request each; RSS growth of the
+# server tree / its sockets' growth. ROWS_DURATION and ROWS_RUNS as for the rows part;
+# about 6 x 3 x RUNS x DURATION + warm-ups: 4 min 40 s by default.
 # Rows part (bench/rows.sh), issue 12's table. Files of exactly 600 B (index.html),
 # 4 KiB (f4k.html), 64 KiB (f64k.html) and 1 MiB (f1m.html), all .html so that every
 # server types them text/html. Rows: 600 B keep-alive, 4 KiB keep-alive, 600 B with
@@ -219,7 +237,7 @@ ONLY=""
 TERN=""
 DURATION_GIVEN=""             # --duration or --runs given: the rows part takes them too
 RUNS_GIVEN=""
-PARTS=${BENCH_ONLY:-rows,throughput,attack,memory,cgi,scopes}
+PARTS=${BENCH_ONLY:-rows,tls,throughput,attack,memory,cgi,scopes}
 ROWS_DURATION=${ROWS_DURATION:-}
 ROWS_RUNS=${ROWS_RUNS:-}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
@@ -300,8 +318,8 @@ IFS=, read -r -a part_list <<<"$PARTS"
 [ ${#part_list[@]} -gt 0 ] || die "--parts (BENCH_ONLY) needs a list of parts"
 for p in "${part_list[@]}"; do
   case "$p" in
-    rows | throughput | attack | memory | cgi | scopes) PART[$p]=1 ;;
-    *) die "--parts (BENCH_ONLY) takes a comma-separated list from rows,throughput,attack,memory,cgi,scopes (got '$p')" ;;
+    rows | tls | throughput | attack | memory | cgi | scopes) PART[$p]=1 ;;
+    *) die "--parts (BENCH_ONLY) takes a comma-separated list from rows,tls,throughput,attack,memory,cgi,scopes (got '$p')" ;;
   esac
 done
 
@@ -768,6 +786,8 @@ chmod -R a+rX "$TMP/htdocs"
 
 # shellcheck source=bench/rows.sh
 . "$BENCH_DIR/rows.sh"
+# shellcheck source=bench/tls_rows.sh
+. "$BENCH_DIR/tls_rows.sh"
 # shellcheck source=bench/attack.sh
 . "$BENCH_DIR/attack.sh"
 # shellcheck source=bench/cgi.sh
@@ -829,7 +849,7 @@ run_throughput_part() {
 # Each part prints its table on standard output when it ends (progress goes to
 # standard error); the tables are printed again together at the end.
 : >"$TMP/summary"
-for p in rows throughput attack memory cgi scopes; do
+for p in rows tls throughput attack memory cgi scopes; do
   [ -n "${PART[$p]:-}" ] || continue
   "run_${p}_part" >"$TMP/table-$p"
   cat "$TMP/table-$p"
