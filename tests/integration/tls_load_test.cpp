@@ -110,5 +110,86 @@ TEST_F(TlsLoadTest, TwoThousandHeldTlsClientsLeaveAFreshRequestFast) {
   swarm.finish(SIGKILL, 5000);
 }
 
+// Four threads each making HTTPS requests to b.test, a new connection and handshake every
+// time, verified against the CA in argv[2], until the file argv[3] exists (at most 120 s).
+// Prints "ok N failed M new K" (K: handshakes that got the *.wild.test certificate) and
+// keeps a progress line "ok N new K" in argv[4].
+constexpr const char* kTlsLoop =
+    "import os, socket, ssl, sys, threading, time\n"
+    "port, ca, stop, progress = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]\n"
+    "ctx = ssl.create_default_context(cafile=ca)\n"
+    "ctx.check_hostname = False\n"
+    "lock = threading.Lock()\n"
+    "n = {'ok': 0, 'failed': 0, 'new': 0}\n"
+    "errors = []\n"
+    "def one():\n"
+    "    with socket.create_connection(('127.0.0.1', port), timeout=20) as raw:\n"
+    "        with ctx.wrap_socket(raw, server_hostname='b.test') as c:\n"
+    "            cn = dict(x[0] for x in c.getpeercert()['subject'])['commonName']\n"
+    "            c.sendall(b'GET / HTTP/1.1\\r\\nHost: b.test\\r\\nConnection: "
+    "close\\r\\n\\r\\n')\n"
+    "            data = b''\n"
+    "            while True:\n"
+    "                b = c.recv(65536)\n"
+    "                if not b: break\n"
+    "                data += b\n"
+    "    if not data.startswith(b'HTTP/1.1 200') or not data.endswith(b'hello over tls\\n'):\n"
+    "        raise RuntimeError(data[:80])\n"
+    "    return cn\n"
+    "def loop():\n"
+    "    end = time.time() + 120\n"
+    "    while not os.path.exists(stop) and time.time() < end:\n"
+    "        try:\n"
+    "            cn = one()\n"
+    "            with lock:\n"
+    "                n['ok'] += 1\n"
+    "                n['new'] += cn == '*.wild.test'\n"
+    "                open(progress + '.tmp', 'w').write('%d %d' % (n['ok'], n['new']))\n"
+    "                os.rename(progress + '.tmp', progress)\n"
+    "        except Exception as e:\n"
+    "            with lock:\n"
+    "                n['failed'] += 1\n"
+    "                errors.append(repr(e))\n"
+    "ts = [threading.Thread(target=loop) for _ in range(4)]\n"
+    "for t in ts: t.start()\n"
+    "for t in ts: t.join()\n"
+    "print('ok', n['ok'], 'failed', n['failed'], 'new', n['new'], errors[:3])\n";
+
+// The renewal of GracefulRestartLoadsRenewedCertificates, under load: while new handshakes
+// arrive continuously, the files are replaced and -k graceful (SIGUSR1) is sent. No
+// handshake or request fails, and handshakes after it get the new certificate.
+TEST_F(TlsLoadTest, GracefulRestartUnderLoadFailsNothingAndServesTheNewCertificate) {
+  Server s;
+  const std::string live_cert = s.root().write("b-live.pem", slurp(cert("b.pem")));
+  const std::string live_key = s.root().write("b-live.key", slurp(cert("b.key")));
+  ASSERT_TRUE(start_tls(s, "", live_cert, live_key)) << s.log();
+  TempDir d;
+  const std::string stop = d.path() + "/stop", progress = d.path() + "/progress";
+  BackgroundProcess load({"/usr/bin/python3", d.write("loop.py", kTlsLoop),
+                          std::to_string(s.port()), cert("ca.pem"), stop, progress});
+  auto counts = [&] {
+    std::istringstream in(slurp(progress));
+    std::pair<int, int> ok_new{0, 0};
+    in >> ok_new.first >> ok_new.second;
+    return ok_new;
+  };
+  ASSERT_TRUE(wait_until([&] { return counts().first >= 50; }, std::chrono::seconds(60)));
+  s.root().write("b-live.pem", slurp(cert("w.pem")));
+  s.root().write("b-live.key", slurp(cert("w.key")));
+  ::kill(s.pid(), SIGUSR1);
+  const int before = counts().first;
+  EXPECT_TRUE(wait_until([&] { return counts().second >= 50; }, std::chrono::seconds(60)))
+      << s.read("logs/error_log");
+  EXPECT_GT(counts().first, before + 50);
+  d.write("stop", "");
+  ProcessResult r = load.finish(0, 60000);
+  std::printf("[ tls-graceful ] %s", r.output.c_str());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex("ok (\\d+) failed (\\d+) new (\\d+)")))
+      << r.output;
+  EXPECT_EQ(m[2], "0") << r.output << s.read("logs/error_log");
+  EXPECT_EQ(s.stop(), 0);
+}
+
 }  // namespace
 }  // namespace tern::test
