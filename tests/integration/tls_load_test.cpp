@@ -191,5 +191,36 @@ TEST_F(TlsLoadTest, GracefulRestartUnderLoadFailsNothingAndServesTheNewCertifica
   EXPECT_EQ(s.stop(), 0);
 }
 
+// A real browser over TLS: headless Chromium trusts exactly a.test's key (the base64
+// SHA-256 of its SubjectPublicKeyInfo, as --ignore-certificate-errors-spki-list takes
+// it), so any other certificate would still fail, and renders the page tern served.
+TEST_F(TlsLoadTest, HeadlessChromiumFetchesAPageOverHttps) {
+  const char* chromium = "/usr/bin/chromium";
+  ASSERT_EQ(::access(chromium, X_OK), 0) << "no " << chromium << ": run scripts/deps.sh test";
+  ProcessResult spki = run_process(
+      {"/bin/sh", "-c",
+       "openssl x509 -in '" + cert("a.pem") +
+           "' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary "
+           "| base64"},
+      30000);
+  ASSERT_EQ(spki.exit_code, 0) << spki.output;
+  const std::string pin = spki.output.substr(0, spki.output.find('\n'));
+  ASSERT_EQ(pin.size(), 44u) << spki.output;
+  Server s;
+  s.put("page.html", "<html><body><p id=t>served by tern over tls</p></body></html>\n");
+  ASSERT_TRUE(start_tls(s)) << s.log();
+  TempDir profile;
+  ProcessResult r = run_process(
+      {chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+       "--disable-component-update", "--disable-sync", "--no-first-run",
+       "--user-data-dir=" + profile.path(), "--host-resolver-rules=MAP a.test 127.0.0.1",
+       "--ignore-certificate-errors-spki-list=" + pin, "--dump-dom",
+       https(s, "a.test", "/page.html")},
+      90000);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("<p id=\"t\">served by tern over tls</p>"), std::string::npos)
+      << r.output << s.read("logs/error_log");
+}
+
 }  // namespace
 }  // namespace tern::test
