@@ -10,101 +10,18 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <regex>
+#include <sstream>
 #include <string>
 
 #include "apache_harness.h"
 #include "harness.h"
-#include "test_pki.h"
+#include "tls_fixture.h"
 
 namespace tern::test {
 namespace {
-
-// The test CA and its leaves, made once for the suite.
-class TlsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    // An EC CA; ECDSA P-256 leaves for a.test, b.test and *.wild.test; an RSA 2048 leaf for
-    // a.test (a second certificate pair on the same vhost).
-    TestLeaf rsa = leaf_for_host("arsa", "a.test");
-    rsa.key = "rsa:2048";
-    std::string error;
-    certs_ = make_test_pki("/CN=tern-test-ca",
-                           {leaf_for_host("a", "a.test"), leaf_for_host("b", "b.test"),
-                            leaf_for_host("w", "*.wild.test"), rsa},
-                           &error)
-                 .release();
-    ASSERT_NE(certs_, nullptr) << error;
-    ProcessResult r = run_process(
-        {"/bin/sh", "-c", "cd '" + certs_->path() + "' && cat a.pem a.key > a-combined.pem"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
-  static void TearDownTestSuite() {
-    delete certs_;
-    certs_ = nullptr;
-  }
-  static std::string cert(const std::string& name) { return certs_->path() + "/" + name; }
-
-  // Starts `server` with one TLS address holding vhosts a.test (default; ECDSA and RSA
-  // certificates), b.test and *.wild.test; `extra` goes into the main server.
-  static bool start_tls(Server& server, const std::string& extra = "",
-                        const std::string& b_cert = cert("b.pem"),
-                        const std::string& b_key = cert("b.key")) {
-    server.put("index.html", "hello over tls\n");
-    server.put("dir/index.html", "in dir\n");
-    return server.start_config([&](int port) {
-      const std::string p = std::to_string(port);
-      return "Listen 127.0.0.1:" + p +
-             " https\nDocumentRoot htdocs\nErrorLog logs/error_log\nLogLevel info\n"
-             "PidFile logs/tern.pid\nThreadsPerChild 4\nStartServers 1\nMinSpareThreads 1\n"
-             "MaxSpareThreads 8\nRequestReadTimeout handshake=20 header=20\n" +
-             extra + "\n<VirtualHost *:" + p +
-             ">\nServerName a.test\nSSLEngine on\n"
-             "SSLCertificateFile " +
-             cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") + "\nSSLCertificateFile " +
-             cert("arsa.pem") + "\nSSLCertificateKeyFile " + cert("arsa.key") +
-             "\nRedirect /old /new\n</VirtualHost>\n<VirtualHost *:" + p +
-             ">\nServerName b.test\nSSLEngine on\nSSLCertificateFile " + b_cert +
-             "\nSSLCertificateKeyFile " + b_key + "\n</VirtualHost>\n<VirtualHost *:" + p +
-             ">\nServerName wild\nServerAlias *.wild.test\nSSLEngine on\n" + "SSLCertificateFile " +
-             cert("w.pem") + "\nSSLCertificateKeyFile " + cert("w.key") + "\n</VirtualHost>\n";
-    });
-  }
-
-  // curl over TLS to `host` (resolved to the server) with the test CA.
-  static ProcessResult tls_curl(const Server& s, const std::string& host,
-                                std::vector<std::string> args) {
-    std::vector<std::string> argv{"--cacert", cert("ca.pem"), "--resolve",
-                                  host + ":" + std::to_string(s.port()) + ":127.0.0.1"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return curl(argv);
-  }
-  static std::string https(const Server& s, const std::string& host, const std::string& path) {
-    return "https://" + host + ":" + std::to_string(s.port()) + path;
-  }
-  // openssl s_client's view of a handshake (`args` choose SNI, ciphers…).
-  static ProcessResult s_client(const Server& s, std::vector<std::string> args) {
-    std::vector<std::string> argv{"/bin/sh", "-c",
-                                  "echo | openssl s_client -connect 127.0.0.1:" +
-                                      std::to_string(s.port()) + " -CAfile " + cert("ca.pem")};
-    for (const std::string& a : args) argv.back() += " " + a;
-    argv.back() += " 2>&1";
-    return run_process(argv, 30000);
-  }
-  // Runs a Python 3 script with arguments.
-  static ProcessResult python(const std::string& code, std::vector<std::string> args = {}) {
-    TempDir d;
-    std::string path = d.write("t.py", code);
-    std::vector<std::string> argv{"/usr/bin/python3", path};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, 60000);
-  }
-
-  static TempDir* certs_;
-};
-
-TempDir* TlsTest::certs_ = nullptr;
 
 TEST_F(TlsTest, CurlGetHeadAndKeepAliveReuse) {
   Server s;
@@ -301,44 +218,6 @@ TEST_F(TlsTest, PipelinedRequestsInOneRecordAreAllAnswered) {
   EXPECT_EQ(r.output, "3 2 1\n") << r.output;
 }
 
-// 200 clients send half a ClientHello and stop. They wait in the listener, not on
-// workers: a fresh HTTPS request is answered at once, and server-status shows them reading
-// while the workers are idle. With handshake=1 they are closed after their deadline.
-constexpr const char* kHalfHello =
-    "import socket, ssl, sys, time\n"
-    "port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]\n"
-    "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
-    "ctx.check_hostname = False\n"
-    "ctx.verify_mode = ssl.CERT_NONE\n"
-    "inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()\n"
-    "obj = ctx.wrap_bio(inc, out, server_hostname='a.test')\n"
-    "try:\n"
-    "    obj.do_handshake()\n"
-    "except ssl.SSLWantReadError:\n"
-    "    pass\n"
-    "hello = out.read()\n"
-    "socks = []\n"
-    "for i in range(n):\n"
-    "    c = socket.create_connection(('127.0.0.1', port))\n"
-    "    c.sendall(hello[:len(hello) // 2])\n"
-    "    socks.append(c)\n"
-    "open(ready, 'w').write('ready')\n"
-    "start = time.time()\n"
-    "closed = 0\n"
-    "for c in socks:\n"
-    "    c.settimeout(max(0.1, 30 - (time.time() - start)))\n"
-    "    try:\n"
-    "        if c.recv(1) == b'': closed += 1\n"
-    "    except (socket.timeout, ConnectionResetError):\n"
-    "        pass\n"
-    "print('closed', closed, 'after', round(time.time() - start))\n";
-
-std::string status_field(const std::string& body, const std::string& key) {
-  std::smatch m;
-  if (!std::regex_search(body, m, std::regex("\n" + key + ": ([0-9]+)"))) return "";
-  return m[1];
-}
-
 TEST_F(TlsTest, HalfClientHellosHoldNoWorker) {
   Server s;
   ASSERT_TRUE(start_tls(s, "<Location /server-status>\nSetHandler server-status\n</Location>\n"))
@@ -365,6 +244,54 @@ TEST_F(TlsTest, HalfClientHellosHoldNoWorker) {
   // Only the status request itself keeps a worker busy.
   EXPECT_LE(std::stoi(status_field(status, "BusyWorkers")), 1) << status;
   holders.finish(SIGKILL, 5000);
+}
+
+// AcceptFilter https: as for http, httpd's Linux default is `data` (TCP_DEFER_ACCEPT), so
+// a client that connects to an https address and sends nothing is not handed over; the
+// filter is chosen by the Listen's protocol, so `AcceptFilter http none` does not touch it.
+TEST_F(TlsTest, AcceptFilterHttpsDefersSilentClientsByDefault) {
+  Server s;
+  ASSERT_TRUE(start_tls(
+      s,
+      "AcceptFilter http none\n<Location /server-status>\nSetHandler server-status\n</Location>\n"))
+      << s.log();
+  std::vector<std::unique_ptr<Client>> silent;
+  for (int i = 0; i < 5; ++i) {
+    silent.push_back(std::make_unique<Client>(s.port()));
+    ASSERT_TRUE(silent.back()->connected());
+  }
+  // One half ClientHello behind them in the accept queue: once it is reading, the silent
+  // ones ahead of it would have been accepted too, had the socket not deferred them.
+  TempDir d;
+  const std::string ready = d.path() + "/ready";
+  BackgroundProcess half(
+      {"/usr/bin/python3", d.write("half.py", kHalfHello), std::to_string(s.port()), "1", ready});
+  auto get = [&](const std::string& path) {
+    return tls_curl(s, "a.test", {https(s, "a.test", path)});
+  };
+  ASSERT_TRUE(wait_until([&] { return reading_conns(get) >= 1; }, std::chrono::seconds(20)))
+      << s.log();
+  EXPECT_LE(reading_conns(get), 2);
+  half.finish(SIGKILL, 5000);
+}
+
+TEST_F(TlsTest, AcceptFilterHttpsNoneAcceptsSilentClientsAtOnce) {
+  Server s;
+  ASSERT_TRUE(start_tls(s,
+                        "AcceptFilter https none\n<Location /server-status>\nSetHandler "
+                        "server-status\n</Location>\n"))
+      << s.log();
+  std::vector<std::unique_ptr<Client>> silent;
+  for (int i = 0; i < 5; ++i) {
+    silent.push_back(std::make_unique<Client>(s.port()));
+    ASSERT_TRUE(silent.back()->connected());
+  }
+  // Accepted without a byte: all five wait in the handshake (a reading state).
+  auto get = [&](const std::string& path) {
+    return tls_curl(s, "a.test", {https(s, "a.test", path)});
+  };
+  EXPECT_TRUE(wait_until([&] { return reading_conns(get) >= 5; }, std::chrono::seconds(20)))
+      << s.log();
 }
 
 TEST_F(TlsTest, HandshakeTimeoutClosesHalfClientHellos) {
