@@ -76,6 +76,18 @@ class TlsSessionTest : public ::testing::Test {
     return run_process({"/bin/sh", "-c", cmd}, 30000);
   }
 
+  // Offers the session saved in `sess` until a request is answered (a child may still be
+  // starting), at most 20 s; *out holds the last s_client run.
+  static bool answered_with_session(const Server& s, const std::string& version,
+                                    const std::string& sess, ProcessResult* out) {
+    return wait_until(
+        [&] {
+          *out = s_client(s, version + " -servername a.test -sess_in " + sess);
+          return out->output.find("HTTP/1.1 200 OK") != std::string::npos;
+        },
+        20s);
+  }
+
   // The pid (%P) that logged access-log line `n` (1-based), waiting for it.
   static long served_by(const Server& s, size_t n) {
     std::vector<std::string> lines;
@@ -130,13 +142,7 @@ TEST_P(ResumeOnAnotherChild, AfterTheServingChildIsKilled) {
   // Another child takes the address (a sibling or the replacement).
   long pid2 = -1;
   ProcessResult second;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        second = s_client(s, v + " -servername a.test -sess_in " + sess);
-        return second.output.find("HTTP/1.1 200 OK") != std::string::npos;
-      },
-      20s))
-      << second.output << s.log();
+  ASSERT_TRUE(answered_with_session(s, v, sess, &second)) << second.output << s.log();
   pid2 = served_by(s, 2);
   EXPECT_NE(pid2, pid1);
   EXPECT_TRUE(reused(second)) << second.output;
@@ -180,13 +186,7 @@ TEST_P(ResumeAcrossGraceful, NewGenerationResumes) {
       20s))
       << s.log();
   ProcessResult second;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        second = s_client(s, v + " -servername a.test -sess_in " + sess);
-        return second.output.find("HTTP/1.1 200 OK") != std::string::npos;
-      },
-      20s))
-      << second.output << s.log();
+  ASSERT_TRUE(answered_with_session(s, v, sess, &second)) << second.output << s.log();
   EXPECT_TRUE(reused(second)) << second.output;
 }
 
