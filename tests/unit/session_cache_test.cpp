@@ -140,12 +140,7 @@ class SessionResume : public ::testing::Test {
     apply_session_cache(ctx.get(), config, cache_.get(), kDefaultSessionCacheTimeout);
     return ctx;
   }
-  CtxPtr client(int version) {
-    CtxPtr ctx = client_ctx();
-    SSL_CTX_set_min_proto_version(ctx.get(), version);
-    SSL_CTX_set_max_proto_version(ctx.get(), version);
-    return ctx;
-  }
+  CtxPtr client(int version) { return client_ctx(version); }
   std::unique_ptr<SessionCache> cache_;
   Identity id_;
 };

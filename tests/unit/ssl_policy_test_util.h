@@ -103,6 +103,14 @@ inline CtxPtr client_ctx() {
   return ctx;
 }
 
+// A client context that speaks only protocol `version` (TLS1_2_VERSION, TLS1_3_VERSION).
+inline CtxPtr client_ctx(int version) {
+  CtxPtr ctx = client_ctx();
+  SSL_CTX_set_min_proto_version(ctx.get(), version);
+  SSL_CTX_set_max_proto_version(ctx.get(), version);
+  return ctx;
+}
+
 // A client and a server SSL joined by a BIO pair.
 struct Conn {
   SslPtr client;

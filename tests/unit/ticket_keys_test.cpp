@@ -47,12 +47,7 @@ class TicketKeysTest : public ::testing::Test {
     apply_session_tickets(ctx.get(), tickets, keys_.get());
     return ctx;
   }
-  CtxPtr client(int version) {
-    CtxPtr ctx = client_ctx();
-    SSL_CTX_set_min_proto_version(ctx.get(), version);
-    SSL_CTX_set_max_proto_version(ctx.get(), version);
-    return ctx;
-  }
+  CtxPtr client(int version) { return client_ctx(version); }
   // Offers `s` to a fresh server context; returns the client's session, *reused set.
   SessionPtr resume(SSL_SESSION* s, int version, bool* reused) {
     CtxPtr srv = server(), cli = client(version);
