@@ -174,7 +174,10 @@ tls_memory_line() {
   for s in tern nginx; do
     [ -n "${BIN[$s]:-}" ] || continue
     # Long keep-alive for both: the connections must all still be open when counted.
-    TLS_KEEPALIVE=600 tls_start "${s}_ec"
+    # tern with its MPM defaults, as in the rows: the one-child bench configuration
+    # admits only 8 + 100 x 8 = 808 connections (AsyncRequestWorkerFactor), and the
+    # rest would wait in the backlog.
+    TERN_CONFIG=mpm-defaults TLS_KEEPALIVE=600 tls_start "${s}_ec"
     port=${URL[${s}_ec]#https://127.0.0.1:}
     port=${port%%/*}
     out=$(taskset -c "$CLIENT_CPU" timeout 300 python3 "$BENCH_DIR/hold_idle.py" "$port" \
