@@ -1,5 +1,7 @@
 #include "net/tls_transport.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -61,6 +63,18 @@ void take_error(char* buf, size_t len) {
     return;
   }
   ERR_error_string_n(e, buf, len);
+}
+
+// Called by the socket BIO around each read: remembers whether the last read of the socket
+// came back short (the socket drained) or full (more may wait there).
+long on_socket_bio(BIO* b, int oper, const char*, size_t len, int, long, int ret,
+                   size_t* processed) {
+  if (oper == (BIO_CB_READ | BIO_CB_RETURN)) {
+    if (auto* t = static_cast<TlsTransport*>(static_cast<void*>(BIO_get_callback_arg(b)))) {
+      t->on_socket_read(ret > 0 && processed != nullptr && *processed >= len);
+    }
+  }
+  return ret;
 }
 
 }  // namespace
@@ -146,6 +160,12 @@ HandshakeStatus TlsTransport::handshake() {
     site_ = c.site;
     SSL_set_app_data(ssl_, this);
     SSL_set_accept_state(ssl_);
+    // Read-ahead: one read() takes as many records as the socket holds (not a header, then
+    // a body), and the socket BIO's callback says when such a read came back full.
+    SSL_set_read_ahead(ssl_, 1);
+    BIO* rbio = SSL_get_rbio(ssl_);
+    BIO_set_callback_arg(rbio, static_cast<char*>(static_cast<void*>(this)));
+    BIO_set_callback_ex(rbio, on_socket_bio);
   }
   ERR_clear_error();
   errno = 0;
@@ -231,6 +251,15 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     }
   }
   if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPIPE};
+  // OpenSSL writes each record with its own write(): while more follows, or this call
+  // makes several records, the socket is corked so the kernel sends full segments (one
+  // receive path and one wake-up of the peer per 64 KiB, not per record), as nginx's
+  // tcp_nopush does. Uncorked when a call without `more` has written everything.
+  if (!corked_) {
+    size_t offered = 0;
+    for (const iovec& v : iov) offered += v.iov_len;
+    if (more || offered > kRecord) set_cork(true);
+  }
   // Small buffers are gathered into one record; a buffer of a record or more goes as it is.
   // The split depends only on the bytes offered, so a retry after WANT_WRITE offers OpenSSL
   // the same record again.
@@ -282,7 +311,15 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       total += n;
     }
   }
+  if (corked_ && !more) set_cork(false);
   return IoResult{IoStatus::kOk, total, 0};
+}
+
+void TlsTransport::set_cork(bool on) {
+  const int v = on ? 1 : 0;
+  // A failure only costs the coalescing (for instance on a socket that is not TCP).
+  ::setsockopt(fd(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+  corked_ = on;
 }
 
 IoResult TlsTransport::send_file(int, uint64_t, size_t) {
@@ -300,7 +337,7 @@ void TlsTransport::shutdown_write() {
 }
 
 bool TlsTransport::has_buffered_input() const {
-  return ssl_ != nullptr && !plain_ && SSL_has_pending(ssl_) == 1;
+  return ssl_ != nullptr && !plain_ && (SSL_has_pending(ssl_) == 1 || !socket_drained_);
 }
 
 bool TlsTransport::has_unread_input() const {

@@ -50,8 +50,9 @@ class TlsTransport final : public Transport {
 
   // SSL_read_ex: decrypted bytes; kEof on close_notify or the peer's close.
   IoResult read(std::span<char> buf) override;
-  // SSL_write_ex of the buffers, small ones gathered into records of up to 16 KiB. A retry
-  // after kWouldBlock must offer the same bytes again (the connection does).
+  // SSL_write_ex of the buffers, small ones gathered into records of up to 16 KiB; the
+  // socket is corked while `more` follows or a call makes several records. A retry after
+  // kWouldBlock must offer the same bytes again (the connection does).
   IoResult writev(std::span<const iovec> iov, bool more) override;
   // Not available (no kernel TLS): kError EOPNOTSUPP.
   IoResult send_file(int file_fd, uint64_t offset, size_t len) override;
@@ -59,7 +60,8 @@ class TlsTransport final : public Transport {
   bool can_send_file() const override { return false; }
   // close_notify (once), then shutdown(SHUT_WR).
   void shutdown_write() override;
-  // SSL_has_pending: decrypted or received record bytes held by OpenSSL.
+  // SSL_has_pending (decrypted or read-ahead bytes held by OpenSSL), or the last read of
+  // the socket filled OpenSSL's buffer, so more may wait in the socket.
   bool has_buffered_input() const override;
   // Held by OpenSSL, or waiting in the socket.
   bool has_unread_input() const override;
@@ -76,10 +78,15 @@ class TlsTransport final : public Transport {
   void on_server_name(std::string_view name);
   // For the callbacks: the peer started a handshake after the first one (renegotiation).
   void on_handshake_start();
+  // For the socket BIO's callback: a read of the socket returned all it asked for (`full`),
+  // or less (the socket is drained).
+  void on_socket_read(bool full) { socket_drained_ = !full; }
 
  private:
   // Maps a failed OpenSSL call's result `r` (SSL_get_error) to an IoResult.
   IoResult failed_io(int r, const char* what);
+  // TCP_CORK on or off (see writev).
+  void set_cork(bool on);
   // Logs one line about this connection through the factory.
   void log_failure(const char* what, const char* detail);
 
@@ -91,6 +98,8 @@ class TlsTransport final : public Transport {
   bool broken_ = false;         // a fatal error: no close_notify any more
   bool shut_ = false;           // close_notify sent
   bool renegotiating_ = false;  // the peer tried to renegotiate: the connection ends
+  bool socket_drained_ = true;  // the last read of the socket came back short
+  bool corked_ = false;         // TCP_CORK is on (writev)
 };
 
 // Makes the TLS transports of one listen address.

@@ -218,6 +218,54 @@ TEST_F(TlsTest, PipelinedRequestsInOneRecordAreAllAnswered) {
   EXPECT_EQ(r.output, "3 2 1\n") << r.output;
 }
 
+TEST_F(TlsTest, PipelinedRequestsInSeparateRecordsSentTogetherAreAllAnswered) {
+  Server s;
+  ASSERT_TRUE(start_tls(s)) << s.log();
+  // Three requests, one TLS record each, reach the socket in one TCP write: after the
+  // first record the rest waits in the socket (or in OpenSSL's read-ahead), never noticed
+  // by epoll again. The server must answer all three without another byte from the client.
+  ProcessResult r = python(
+      "import socket, ssl, sys\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+      "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+      "raw.settimeout(20)\n"
+      "inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()\n"
+      "c = ctx.wrap_bio(inc, out, server_hostname='a.test')\n"
+      "while True:\n"
+      "    try:\n"
+      "        c.do_handshake(); break\n"
+      "    except ssl.SSLWantReadError:\n"
+      "        raw.sendall(out.read())\n"
+      "        inc.write(raw.recv(65536))\n"
+      "raw.sendall(out.read())\n"
+      "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
+      "records = b''\n"
+      "for q in (req, req, b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
+      "close\\r\\n\\r\\n'):\n"
+      "    c.write(q)\n"
+      "    records += out.read()\n"
+      "raw.sendall(records)\n"
+      "data = b''\n"
+      "while True:\n"
+      "    try:\n"
+      "        b = raw.recv(65536)\n"
+      "    except socket.timeout:\n"
+      "        break\n"
+      "    if not b: break\n"
+      "    inc.write(b)\n"
+      "    while True:\n"
+      "        try:\n"
+      "            d = c.read(65536)\n"
+      "        except (ssl.SSLWantReadError, ssl.SSLZeroReturnError):\n"
+      "            break\n"
+      "        if not d: break\n"
+      "        data += d\n"
+      "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
+      "data.count(b'in dir'))\n",
+      {std::to_string(s.port()), cert("ca.pem")});
+  EXPECT_EQ(r.output, "3 2 1\n") << r.output;
+}
+
 TEST_F(TlsTest, HalfClientHellosHoldNoWorker) {
   Server s;
   ASSERT_TRUE(start_tls(s, "<Location /server-status>\nSetHandler server-status\n</Location>\n"))
