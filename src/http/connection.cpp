@@ -691,7 +691,9 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
       ssize_t got = ::pread(resp.file_fd(), w.file_buf.data(), want, static_cast<off_t>(off));
       if (got <= 0) return WriteResult::kError;
       iovec one{w.file_buf.data(), static_cast<size_t>(got)};
-      r = transport().writev({&one, 1}, false);
+      // More follows when the file goes on or other chunks come after it.
+      const bool more = static_cast<uint64_t>(got) < left || o.chunk + 1 < resp.chunks.size();
+      r = transport().writev({&one, 1}, more);
     }
     if (r.status != IoStatus::kOk) {
       return r.status == IoStatus::kWouldBlock ? WriteResult::kAgain : WriteResult::kError;
