@@ -78,13 +78,12 @@ class TlsTransport final : public Transport {
   void on_server_name(std::string_view name);
   // For the callbacks: the peer started a handshake after the first one (renegotiation).
   void on_handshake_start();
-  // For the socket BIO's callback: a read of the socket returned all it asked for (`full`),
-  // or less (the socket is drained).
-  void on_socket_read(bool full) { socket_drained_ = !full; }
 
  private:
   // Maps a failed OpenSSL call's result `r` (SSL_get_error) to an IoResult.
   IoResult failed_io(int r, const char* what);
+  // After an SSL call: if it read the socket, whether that read drained it.
+  void note_socket_read();
   // TCP_CORK on or off (see writev).
   void set_cork(bool on);
   // Logs one line about this connection through the factory.
