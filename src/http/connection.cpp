@@ -106,6 +106,7 @@ uint64_t HttpConnection::park_progress() const {
 }
 
 void HttpConnection::release_buffers(WorkerContext& w) {
+  transport().release_buffers();
   if (!ex_) return;
   release_exchange(static_cast<WorkerScratch&>(w.state_for(*proto_)));
 }

@@ -348,6 +348,10 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
   return IoResult{IoStatus::kOk, total, 0};
 }
 
+void TlsTransport::release_buffers() {
+  if (ssl_ != nullptr && !plain_) SSL_free_buffers(ssl_);
+}
+
 void TlsTransport::note_socket_read() {
   if (t_socket_read != SocketRead::kNone) socket_drained_ = t_socket_read == SocketRead::kShort;
 }

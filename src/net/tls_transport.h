@@ -71,6 +71,9 @@ class TlsTransport final : public Transport {
   HandshakeStatus handshake() override;
   uint64_t raw_bytes_read() const override;
   int sni_site() const override { return site_; }
+  // SSL_free_buffers: an idle connection keeps no record buffers (OpenSSL refuses while it
+  // holds unread bytes).
+  void release_buffers() override;
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 
