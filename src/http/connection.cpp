@@ -232,7 +232,7 @@ ConnWait HttpConnection::run_exchange(WorkerScratch& w, const ConnectionEnv& env
   if (phase_ == Phase::kDiscardBody) {
     ConnWait next = discard_body(w, env);
     if (next != ConnWait::kReadHead) return next;
-    if (close_after_) return close_or_linger();  // the response said Connection: close
+    if (close_after_) return close_or_linger(w);  // the response said Connection: close
   }
   for (;;) {
     if (!ex_) ex_ = w.take_exchange();
@@ -372,7 +372,7 @@ ConnWait HttpConnection::after_response(WorkerScratch& w, const ConnectionEnv& e
     ConnWait next = discard_body(w, env);
     if (next != ConnWait::kReadHead) return next;
   }
-  if (close_after_) return close_or_linger();
+  if (close_after_) return close_or_linger(w);
   if (ex_) {
     ex_->parser.reset();
     ex_->req.clear();
@@ -403,7 +403,7 @@ ConnWait HttpConnection::discard_body(WorkerScratch& w, const ConnectionEnv&) {
         phase_ = Phase::kHead;
         close_after_ = true;
         linger_after_ = true;
-        return close_or_linger();
+        return close_or_linger(w);
       }
     }
     size_t room = ex.in.room(ex.in.capacity());
@@ -452,7 +452,7 @@ ConnWait HttpConnection::respond_error(WorkerScratch& w, const ConnectionEnv& en
     release_exchange(w);
     return ConnWait::kWrite;
   }
-  return close_or_linger();
+  return close_or_linger(w);
 }
 
 ConnWait HttpConnection::on_timeout(WorkerContext& wc, ConnWait what) {
@@ -469,13 +469,15 @@ ConnWait HttpConnection::on_timeout(WorkerContext& wc, ConnWait what) {
   return ConnWait::kClose;
 }
 
-ConnWait HttpConnection::close_or_linger() {
+ConnWait HttpConnection::close_or_linger(WorkerScratch& w) {
   // Close at once unless input may be left unread (a close with unread input sends a
   // reset, which can destroy the response before the client reads it). A client that
   // asked to close and whose input was drained by the last read sends nothing more, as
   // nginx assumes too; otherwise the socket is asked (FIONREAD).
   const bool quiet = client_closes_ && input_drained_;
   if (!linger_after_ && (!ex_ || ex_->in.empty()) && (quiet || !transport().has_unread_input())) {
+    // The exchange (its buffers and parser) serves the worker's next connection.
+    if (ex_) w.give_exchange(std::move(ex_));
     return ConnWait::kClose;
   }
   transport().shutdown_write();

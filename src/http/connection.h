@@ -228,7 +228,7 @@ class HttpConnection : public Connection {
                     const Response& resp, uint64_t body_bytes, uint64_t out_bytes);
   WriteResult write_output(PendingOutput& o, WorkerScratch& w, const ConnectionEnv& env);
   ConnWait after_response(WorkerScratch& w, const ConnectionEnv& env);
-  ConnWait close_or_linger();
+  ConnWait close_or_linger(WorkerScratch& w);
   ConnWait discard_body(WorkerScratch& w, const ConnectionEnv& env);
   // Before a wait for more of a short partial head: keeps only its bytes (see kStashMax).
   void stash_head(WorkerScratch& w);
