@@ -1,5 +1,7 @@
 #include "http/head_scanner.h"
 
+#include <utility>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -35,6 +37,13 @@ size_t find_cr_or_lf(const char* d, size_t i, size_t n) {
 }
 
 }  // namespace
+
+void HeadScanner::reset() {
+  std::vector<size_t> ends = std::move(field_ends_);
+  ends.clear();
+  *this = HeadScanner{};
+  field_ends_ = std::move(ends);
+}
 
 size_t HeadScanner::fail(size_t pos, int status, const char* reason) {
   state_ = State::kError;
@@ -117,6 +126,7 @@ size_t HeadScanner::scan(std::string_view input, const Limits& limits) {
       return head_end_;
     } else {
       ++fields_;
+      field_ends_.push_back(content_end);
     }
     line_start_ = i = end + 1;
   }
