@@ -1,10 +1,12 @@
 #pragma once
 // Line structure of a request head, checked independently of llhttp: CRLF-only line ends,
 // leading empty lines, line lengths (LimitRequestLine, LimitRequestFieldSize), the number of
-// field lines (LimitRequestFields), obs-fold, and where the head ends.
+// field lines (LimitRequestFields), obs-fold, and where the head ends. It
+// records where each field line ends, so that the fields need no tokenizer callbacks.
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 namespace tern {
 
@@ -19,8 +21,8 @@ class HeadScanner {
   };
   enum class State { kScanning, kHeadEnd, kError };
 
-  // Forgets everything (next request).
-  void reset() { *this = HeadScanner{}; }
+  // Forgets everything (next request), keeping allocated capacity.
+  void reset();
 
   // Scans the bytes of `input` not scanned yet (`input` starts at the request's first byte and
   // only grows between calls). Returns the offset where scanning stopped: the head end
@@ -37,6 +39,9 @@ class HeadScanner {
   size_t request_line_end() const { return rl_end_; }      // offset of its CR (valid in kHeadEnd)
   size_t head_end() const { return head_end_; }            // offset after the final CRLF
   size_t fields() const { return fields_; }                // field lines seen so far
+  // Offsets of the CR ending each complete field line, in order. Field line k runs from the
+  // end of the line before it plus 2 (request_line_end() + 2 for the first) to its CR.
+  const std::vector<size_t>& field_line_ends() const { return field_ends_; }
 
  private:
   size_t fail(size_t pos, int status, const char* reason);
@@ -53,6 +58,7 @@ class HeadScanner {
   size_t fields_ = 0;
   int error_status_ = 0;
   const char* error_reason_ = "";
+  std::vector<size_t> field_ends_;
 };
 
 }  // namespace tern

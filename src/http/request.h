@@ -50,7 +50,18 @@ struct Request {
   void rebase(const char* from, size_t len, const char* to);
 };
 
-// Case-insensitive ASCII comparison of two tokens.
-bool iequals(std::string_view a, std::string_view b);
+// Case-insensitive ASCII comparison of two tokens. Inline: it runs for every field of every
+// request (framing fields, Request::header), mostly to find the lengths differ.
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x += 32;
+    if (y >= 'A' && y <= 'Z') y += 32;
+    if (x != y) return false;
+  }
+  return true;
+}
 
 }  // namespace tern

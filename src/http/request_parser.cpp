@@ -61,10 +61,6 @@ const llhttp_settings_t& RequestParser::settings() {
     t.on_url = &RequestParser::on_url;
     t.on_version = &RequestParser::on_version;
     t.on_version_complete = &RequestParser::on_version_complete;
-    t.on_header_field = &RequestParser::on_header_field;
-    t.on_header_field_complete = &RequestParser::on_header_field_complete;
-    t.on_header_value = &RequestParser::on_header_value;
-    t.on_header_value_complete = &RequestParser::on_header_value_complete;
     t.on_headers_complete = &RequestParser::on_headers_complete;
     return t;
   }();
@@ -79,18 +75,16 @@ RequestParser::RequestParser(const ParserLimits& limits) : limits_(limits) {
   scan_limits_.blank_lines = limits.fields != 0 ? limits.fields : 100;
   llhttp_init(&llhttp_, HTTP_REQUEST, &settings());
   llhttp_.data = this;
-  fields_.reserve(limits.fields != 0 && limits.fields < 128 ? limits.fields + 1 : 128);
 }
 
 void RequestParser::reset() {
   llhttp_reset(&llhttp_);
   scanner_.reset();
   body_.start_none();
-  fields_.clear();
   input_ = {};
   fed_ = fed_limit_ = method_scanned_ = 0;
   method_ = url_ = version_ = Span{};
-  in_field_ = in_value_ = headers_complete_ = method_pending_ = false;
+  headers_complete_ = method_pending_ = false;
   user_status_ = 0;
   user_reason_ = "";
   finished_ = head_done_ = false;
@@ -129,47 +123,6 @@ int RequestParser::on_version_complete(llhttp_t* p) {
     s->user_reason_ = reason;
     return HPE_USER;
   }
-  return 0;
-}
-
-int RequestParser::on_header_field(llhttp_t* p, const char* at, size_t len) {
-  RequestParser* s = self(p);
-  const size_t off = s->offset(at);
-  if (!s->in_field_) {
-    s->fields_.push_back({off, off + len, off + len, off + len});
-    s->in_field_ = true;
-  } else {
-    s->fields_.back().name_end = off + len;
-  }
-  return 0;
-}
-
-int RequestParser::on_header_field_complete(llhttp_t* p) {
-  RequestParser* s = self(p);
-  if (!s->in_field_) {  // an empty name produced no span
-    s->user_status_ = 400;
-    s->user_reason_ = "empty header field name";
-    return HPE_USER;
-  }
-  s->in_field_ = false;
-  s->in_value_ = false;
-  return 0;
-}
-
-int RequestParser::on_header_value(llhttp_t* p, const char* at, size_t len) {
-  RequestParser* s = self(p);
-  if (s->fields_.empty()) return HPE_USER;  // cannot happen: a value follows a field
-  FieldOffsets& f = s->fields_.back();
-  if (!s->in_value_) {
-    f.value_begin = s->offset(at);
-    s->in_value_ = true;
-  }
-  f.value_end = s->offset(at) + len;
-  return 0;
-}
-
-int RequestParser::on_header_value_complete(llhttp_t* p) {
-  self(p)->in_value_ = false;
   return 0;
 }
 
@@ -301,14 +254,13 @@ HeadResult RequestParser::finish_head(Request& req) {
       version_.end != rl_end) {
     return fail(400, "malformed request line");
   }
-  const char* reason = "";
-  if (int status = check_version(reason)) return fail(status, reason);
+  // The version passed check_version in on_version_complete: "HTTP/1.0" or "HTTP/1.1".
   req.version_major = in[version_.begin] - '0';
   req.version_minor = in[version_.begin + 2] - '0';
-  req.request_line = in.substr(rl_begin, rl_end - rl_begin);
-  req.method_name = in.substr(method_.begin, method_.end - method_.begin);
+  req.request_line = std::string_view(in.data() + rl_begin, rl_end - rl_begin);
+  req.method_name = std::string_view(in.data() + method_.begin, method_.end - method_.begin);
   req.method = map_method(llhttp_.method);
-  req.target = in.substr(url_.begin, url_.end - url_.begin);
+  req.target = std::string_view(in.data() + url_.begin, url_.end - url_.begin);
 
   ParsedTarget target;
   if (!parse_target(req.target, req.method == Method::kConnect, req.method == Method::kOptions,
@@ -319,13 +271,20 @@ HeadResult RequestParser::finish_head(Request& req) {
   req.query = target.query;
   req.has_query = target.has_query;
 
-  if (fields_.size() != scanner_.fields()) return fail(400, "malformed header section");
-  for (const FieldOffsets& f : fields_) {
-    const std::string_view name = in.substr(f.name_begin, f.name_end - f.name_begin);
+  // llhttp accepted every field line (name ":" value, no obs-fold: the scanner refuses it),
+  // so a field is its line split at the first colon; the scanner knows where lines end.
+  const char* d = in.data();
+  size_t line = rl_end + 2;
+  for (const size_t end : scanner_.field_line_ends()) {
+    size_t colon = line;
+    while (colon < end && chars::is(d[colon], chars::kTchar)) ++colon;
     // llhttp accepts whitespace between the name and the colon; RFC 9112 §5.1 requires 400.
-    if (!chars::is_token(name)) return fail(400, "invalid header field name");
-    req.headers.push_back(
-        {name, chars::trim_ows(in.substr(f.value_begin, f.value_end - f.value_begin))});
+    if (colon == line || colon == end || d[colon] != ':') {
+      return fail(400, "invalid header field name");
+    }
+    req.headers.push_back({std::string_view(d + line, colon - line),
+                           chars::trim_ows(std::string_view(d + colon + 1, end - colon - 1))});
+    line = end + 2;
   }
 
   const HeadCheck check = apply_header_semantics(

@@ -44,9 +44,6 @@ class RequestParser {
   void reset();
 
  private:
-  struct FieldOffsets {
-    size_t name_begin, name_end, value_begin, value_end;
-  };
   struct Span {
     size_t begin = 0, end = 0;
     bool seen = false;
@@ -57,10 +54,6 @@ class RequestParser {
   static int on_url(llhttp_t* p, const char* at, size_t len);
   static int on_version(llhttp_t* p, const char* at, size_t len);
   static int on_version_complete(llhttp_t* p);
-  static int on_header_field(llhttp_t* p, const char* at, size_t len);
-  static int on_header_field_complete(llhttp_t* p);
-  static int on_header_value(llhttp_t* p, const char* at, size_t len);
-  static int on_header_value_complete(llhttp_t* p);
   static int on_headers_complete(llhttp_t* p);
 
   size_t offset(const char* at) const { return static_cast<size_t>(at - input_.data()); }
@@ -76,13 +69,11 @@ class RequestParser {
   llhttp_t llhttp_;
   HeadScanner scanner_;
   BodyDecoder body_;
-  std::vector<FieldOffsets> fields_;  // reused across requests
-  std::string_view input_;            // valid only during parse_head
-  size_t fed_ = 0;                    // bytes of the request given to llhttp
-  size_t fed_limit_ = 0;              // where the current llhttp_execute stops
-  size_t method_scanned_ = 0;         // classify_method's progress (offset)
+  std::string_view input_;     // valid only during parse_head
+  size_t fed_ = 0;             // bytes of the request given to llhttp
+  size_t fed_limit_ = 0;       // where the current llhttp_execute stops
+  size_t method_scanned_ = 0;  // classify_method's progress (offset)
   Span method_, url_, version_;
-  bool in_field_ = false, in_value_ = false;
   bool headers_complete_ = false;
   bool method_pending_ = false;  // llhttp rejected the method; classifying it (501 vs 400)
   int user_status_ = 0;          // status set by a callback returning HPE_USER

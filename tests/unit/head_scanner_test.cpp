@@ -89,5 +89,44 @@ TEST(HeadScanner, TrailingCrWaitsForLf) {
   EXPECT_EQ(lead.scan("\r\n\r\nG", {}), 5u);
 }
 
+// Lines longer than the scanner's 16-byte search step, with each fault at, just before and
+// just after the limit: the earliest fault wins, for one read and for a byte-at-a-time feed.
+TEST(HeadScanner, LongLinesFaultsAroundTheLimit) {
+  HeadScanner::Limits lim;
+  lim.request_line = 40;
+  lim.field_size = 30;
+  const std::string rl = "GET /" + std::string(35, 'a');   // exactly 40 bytes
+  const std::string field = "X: " + std::string(27, 'b');  // exactly 30 bytes
+  const ErrCase table[] = {
+      {rl + "\r\n" + field + "\r\n\r\n", 0, 0},   // both at their limit: fine
+      {rl + "a\r\n", 414, 40},                    // one byte over
+      {rl + "\rx", 414, 40},                      // bare CR at the limit: too long first
+      {rl.substr(0, 39) + "\rx", 400, 39},        // bare CR inside the limit
+      {rl + "\n", 400, 40},                       // bare LF right at the limit
+      {rl + "a\n", 414, 40},                      // bare LF past the limit
+      {rl + "\r\n" + field + "\rx", 431, 72},     // field: bare CR at the limit
+      {rl + "\r\n" + field + "\n", 400, 72},      // field: bare LF at the limit
+      {rl + "\r\n" + field + "bb\r\n", 431, 72},  // field: two over
+      {rl + "\r\n" + field.substr(0, 20) + "\n", 400, 62},
+  };
+  for (const ErrCase& c : table) {
+    HeadScanner whole;
+    const size_t stop = whole.scan(c.in, lim);
+    if (c.status == 0) {
+      EXPECT_EQ(whole.state(), HeadScanner::State::kHeadEnd) << c.in;
+      EXPECT_EQ(stop, c.in.size());
+      EXPECT_EQ(whole.fields(), 1u);
+      continue;
+    }
+    EXPECT_EQ(stop, c.pos) << c.in;
+    EXPECT_EQ(whole.error_status(), c.status) << c.in;
+    HeadScanner bytewise;
+    for (size_t n = 1; n <= c.in.size(); ++n) bytewise.scan(c.in.substr(0, n), lim);
+    EXPECT_EQ(bytewise.state(), HeadScanner::State::kError) << c.in;
+    EXPECT_EQ(bytewise.error_status(), c.status) << c.in;
+    EXPECT_EQ(bytewise.scan(c.in, lim), c.pos) << c.in;
+  }
+}
+
 }  // namespace
 }  // namespace tern

@@ -218,6 +218,11 @@ const std::vector<Case>& cases() {
       {"space before first field", "GET / HTTP/1.1\r\n Host: h\r\n\r\n", 400},
       {"bad name char", req11("X(: a\r\n"), 400},
       {"empty name", req11(": a\r\n"), 400},
+      // An empty name is refused once the head is complete, so a later line's fault wins.
+      {"empty name, later field too long", req11(":a\r\nX: " + std::string(9000, 'a') + "\r\n"),
+       431},
+      {"empty name, later bare LF", req11(":a\r\nX: b\n"), 400},
+      {"colon only", req11(":\r\n"), 400},
 
       // Expect.
       {"expect other", post11("Content-Length: 1\r\nExpect: something\r\n"), 417},
@@ -274,6 +279,27 @@ TEST(RequestParser, FillsRequestFields) {
   EXPECT_FALSE(req.content_length.has_value());
   EXPECT_FALSE(req.chunked);
   EXPECT_FALSE(req.has_body());
+}
+
+// Fields come from the scanner's line ends split at the first colon: later colons belong to
+// the value, whose OWS is trimmed; the same whole and byte by byte.
+TEST(RequestParser, FieldsSplitAtTheFirstColon) {
+  const std::string in =
+      "GET / HTTP/1.1\r\nHost:h\r\nA:b:c\r\nB: \t\r\nC:\t d e \t\r\nD:: x\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> want = {
+      {"Host", "h"}, {"A", "b:c"}, {"B", ""}, {"C", "d e"}, {"D", ": x"}};
+  for (size_t cut = 1; cut <= in.size(); ++cut) {
+    RequestParser p({});
+    Request req;
+    HeadResult r = p.parse_head(in.substr(0, cut), req);
+    if (r.status == ParseStatus::kNeedMore) r = p.parse_head(in, req);
+    ASSERT_EQ(r.status, ParseStatus::kDone) << cut;
+    ASSERT_EQ(req.headers.size(), want.size()) << cut;
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(req.headers[i].name, want[i].first) << cut;
+      EXPECT_EQ(req.headers[i].value, want[i].second) << cut;
+    }
+  }
 }
 
 TEST(RequestParser, MethodMapping) {

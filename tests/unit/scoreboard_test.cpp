@@ -84,6 +84,30 @@ TEST(Scoreboard, LongFieldsAreTruncated) {
   EXPECT_EQ(r.size(), 127u);
 }
 
+// Every length up to a field's cap round-trips byte for byte, whatever was there before (a
+// field's last partial word is assembled from overlapping loads).
+TEST(Scoreboard, EveryFieldLengthRoundTrips) {
+  std::string err;
+  auto sb = Scoreboard::create(1, 1, "", &err);
+  ASSERT_TRUE(sb);
+  WorkerScore& w = sb->worker(0, 0);
+  std::string text;
+  for (size_t i = 0; i < 130; ++i) text += static_cast<char>('!' + (i * 7) % 90);
+  for (size_t len = 0; len <= 130; ++len) {
+    w.set_request(std::string(47, '#'), std::string(15, '#'), std::string(63, '#'),
+                  std::string(127, '#'), std::string(15, '#'));
+    const std::string s = text.substr(0, len);
+    w.set_request(s, s, s, s, s);
+    std::string c, p, v, r, m;
+    ASSERT_TRUE(w.read_request(c, p, v, r, m));
+    EXPECT_EQ(c, s.substr(0, 47)) << len;
+    EXPECT_EQ(p, s.substr(0, 15)) << len;
+    EXPECT_EQ(v, s.substr(0, 63)) << len;
+    EXPECT_EQ(r, s.substr(0, 127)) << len;
+    EXPECT_EQ(m, s.substr(0, 15)) << len;
+  }
+}
+
 TEST(Scoreboard, ShorterFieldsReplaceLongerOnes) {
   std::string err;
   auto sb = Scoreboard::create(1, 1, "", &err);
