@@ -25,7 +25,9 @@ class TlsEnvTest : public ::testing::Test {
     certs_ = make_test_pki("/O=tern test/CN=tern-test-ca",
                            {leaf_for_host("a", "a.test", "/O=tern test"),
                             leaf_for_host("b", "b.test", "/O=tern test"),
-                            leaf_for_host("alice", "alice", "/O=tern test")},
+                            leaf_for_host("alice", "alice", "/O=tern test"),
+                            {"inter", "/O=tern test/CN=tern-test-intermediate",
+                             "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign"}},
                            &error)
                  .release();
     ASSERT_NE(certs_, nullptr) << error;
@@ -365,6 +367,59 @@ TEST_F(TlsEnvTest, StdEnvVarsMatchDebiansApache) {
   EXPECT_GE(compared, 25u) << names_theirs;  // the standard set, not an empty one
   EXPECT_EQ(ours["SSL_SESSION_ID"].size(), theirs["SSL_SESSION_ID"].size());
   EXPECT_EQ(theirs["SSL_VERSION_INTERFACE"].rfind("mod_ssl/2.4.", 0), 0u);
+}
+
+// +ExportCertData with a client that sends its certificate and an intermediate CA: the
+// intermediate is SSL_CLIENT_CERT_CHAIN_0 (the client's own certificate is not part of
+// the chain), the same as Debian's apache2 + mod_ssl on the same configuration.
+TEST_F(TlsEnvTest, ClientCertChainMatchesDebiansApache) {
+  ASSERT_TRUE(ApacheServer::available() &&
+              ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
+      << "apache2 with mod_ssl is missing: scripts/deps.sh test installs it";
+  // bob's certificate is signed by the intermediate, which the CA signed.
+  TempDir d;
+  ProcessResult made =
+      run_process({"/bin/sh", "-c",
+                   "cd " + d.path() +
+                       " && openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                       "-subj '/O=tern test/CN=bob' -keyout bob.key -out bob.csr 2>&1 && "
+                       "openssl x509 -req -in bob.csr -CA " +
+                       cert("inter.pem") + " -CAkey " + cert("inter.key") +
+                       " -set_serial 7 -days 2 -out bob.pem 2>&1 && cat bob.pem " +
+                       cert("inter.pem") + " > bob-chain.pem"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  ApacheServer apache;
+  Server tern;
+  apache.put_script("chain.sh",
+                    "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\n"
+                    "env | grep -c '^SSL_CLIENT_CERT_CHAIN_'\n"
+                    "printf '%s\\n' \"$SSL_CLIENT_CERT_CHAIN_0\" | openssl x509 -noout -subject "
+                    "2>&1\nprintf '%s\\n' \"$SSL_CLIENT_CERT\" | openssl x509 -noout -subject "
+                    "2>&1\n");
+  const std::string shared =
+      "ScriptAlias /cgi-bin/ " + apache.cgi_dir() + "/\nSSLEngine on\nSSLCertificateFile " +
+      cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") +
+      "\nSSLVerifyClient require\nSSLVerifyDepth 2\nSSLCACertificateFile " + cert("ca.pem") +
+      "\n<Directory " + apache.cgi_dir() + ">\nSSLOptions +ExportCertData\n</Directory>\n";
+  start_both(apache, tern,
+             "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"
+             "LoadModule socache_shmcb_module /usr/lib/apache2/modules/mod_socache_shmcb.so\n",
+             "", shared);
+  auto chain_of = [&](int port) {
+    const std::string p = std::to_string(port);
+    ProcessResult r =
+        curl({"--cacert", cert("ca.pem"), "--cert", d.path() + "/bob-chain.pem", "--key",
+              d.path() + "/bob.key", "--resolve", "a.test:" + p + ":127.0.0.1",
+              "https://a.test:" + p + "/cgi-bin/chain.sh"});
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output;
+  };
+  const std::string theirs = chain_of(apache.port());
+  EXPECT_EQ(theirs,
+            "1\nsubject=O = tern test, CN = tern-test-intermediate\n"
+            "subject=O = tern test, CN = bob\n")
+      << apache.log();
+  EXPECT_EQ(chain_of(tern.port()), theirs) << tern.log();
 }
 
 }  // namespace

@@ -55,6 +55,12 @@ class SslFixupHooks final : public ModuleHooks {
         if (!t->tls_var(name, &v)) v.clear();
         r.resp.set_env(std::string(name), v);
       }
+      // The certificates the client sent after its own, as SSL_CLIENT_CERT_CHAIN_0, _1, …
+      for (int n = 0;; ++n) {
+        std::string name = "SSL_CLIENT_CERT_CHAIN_" + std::to_string(n);
+        if (!t->tls_var(name, &v)) break;
+        r.resp.set_env(name, v);
+      }
     }
     return kDeclined;
   }

@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 
@@ -220,6 +221,18 @@ std::string session_var(SSL* ssl, std::string_view name) {
   if (name.starts_with("SSL_SERVER_")) {
     X509* cert = SSL_get_certificate(ssl);
     return cert ? cert_var(cert, name.substr(11)) : "";
+  }
+  if (name.starts_with("SSL_CLIENT_CERT_CHAIN_")) {
+    // ssl_var_lookup_ssl_cert_chain: the n-th certificate the client sent after its own
+    // (on a server, OpenSSL's peer chain leaves the client's certificate out).
+    const std::string_view digits = name.substr(22);
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+        chain == nullptr || n >= static_cast<size_t>(sk_X509_num(chain)))
+      return "";
+    return cert_pem(sk_X509_value(chain, static_cast<int>(n)));
   }
   if (name.starts_with("SSL_CLIENT_")) {
     X509* cert = SSL_get0_peer_certificate(ssl);
