@@ -262,6 +262,15 @@ std::string set_ca_file(BuildState& st, const Cmd& c) {
   return "";
 }
 
+std::string set_ticket_key_file(BuildState& st, const Cmd& c) {
+  SslFileSpec f;
+  if (std::string err = file_arg(st, c, f); !err.empty()) return err;
+  SslConfig& s = server_ssl(st);
+  s.ticket_key_file.value = f.path;
+  mark(s.ticket_key_file, c);
+  return "";
+}
+
 std::string set_ca_path(BuildState& st, const Cmd& c) {
   const std::string p = resolve_path(st.server_root, c.args[0].text);
   struct stat sb {};
@@ -373,6 +382,9 @@ const DirectiveSpec kDirectives[] = {
      "SSL Session Cache object lifetime", kMod, kOverrideNone},
     {"SSLSessionTickets", kCtxServer, Args::kFlag, set_session_tickets,
      "Enable or disable TLS session tickets", kMod, kOverrideNone},
+    {"SSLSessionTicketKeyFile", kCtxServer, Args::kTake1, set_ticket_key_file,
+     "TLS session ticket encryption/decryption key file (RFC 5077) (48 bytes)", kMod,
+     kOverrideNone},
     {"SSLCompression", kCtxServer, Args::kFlag, set_compression, "Enable SSL level compression",
      kMod, kOverrideNone},
     {"SSLRandomSeed", kCtxServer, Args::kTake23, set_random_seed,

@@ -197,6 +197,67 @@ INSTANTIATE_TEST_SUITE_P(
                                  "-tls1_2"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// SSLSessionTicketKeyFile: two separate servers (each with its own shared memory), as
+// behind a load balancer: the same vhosts on the same port (127.0.0.1 and 127.0.0.2), so
+// the same session id context. With the same key file they resume each other's tickets;
+// without it they do not.
+TEST_F(TlsSessionTest, TicketKeyFileIsSharedBetweenServers) {
+  TempDir d;
+  ProcessResult made = run_process(
+      {"/bin/sh", "-c",
+       "head -c 48 /dev/urandom > " + d.path() + "/t.tkey && chmod 600 " + d.path() + "/t.tkey"});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  // Vhosts a.test and b.test on `ip`:`tls_port`; `probe_port` is the harness's readiness port.
+  auto config = [&](const std::string& ip, int tls_port, int probe_port, const std::string& extra) {
+    const std::string p = std::to_string(tls_port);
+    std::string c = "Listen " + ip + ":" + p + " https\n";
+    if (probe_port != tls_port) c += "Listen 127.0.0.1:" + std::to_string(probe_port) + "\n";
+    c += "DocumentRoot htdocs\nErrorLog logs/error_log\nLogLevel info\nPidFile "
+         "logs/tern.pid\nStartServers 1\nThreadsPerChild 2\nMinSpareThreads 1\n" +
+         extra;
+    for (const char* name : {"a", "b"}) {
+      c += "<VirtualHost *:" + p + ">\nServerName " + name + ".test\nSSLEngine on\n" +
+           "SSLCertificateFile " + cert(std::string(name) + ".pem") + "\nSSLCertificateKeyFile " +
+           cert(std::string(name) + ".key") + "\n</VirtualHost>\n";
+    }
+    return c;
+  };
+  auto get = [&](const std::string& ip, int port, const std::string& args) {
+    return run_process(
+        {"/bin/sh", "-c",
+         "printf 'GET /index.html HTTP/1.0\\r\\nHost: a.test\\r\\n\\r\\n' | openssl s_client "
+         "-connect " +
+             ip + ":" + std::to_string(port) + " -CAfile " + cert("ca.pem") +
+             " -ign_eof -servername a.test " + args + " 2>&1"},
+        30000);
+  };
+  for (const std::string version : {"-tls1_3", "-tls1_2"}) {
+    for (const bool with_file : {true, false}) {
+      const std::string extra =
+          with_file ? "SSLSessionTicketKeyFile " + d.path() + "/t.tkey\n" : std::string();
+      Server one;
+      Server two;
+      one.put("index.html", "hello\n");
+      two.put("index.html", "hello\n");
+      int tls_port = 0;
+      ASSERT_TRUE(one.start_config([&](int port) {
+        tls_port = port;
+        return config("127.0.0.1", port, port, extra);
+      })) << one.log();
+      ASSERT_TRUE(two.start_config([&](int port) {
+        return config("127.0.0.2", tls_port, port, extra);
+      })) << two.log();
+      const std::string sess = d.path() + "/sess" + version + (with_file ? "f" : "n") + ".pem";
+      ProcessResult first = get("127.0.0.1", tls_port, version + " -sess_out " + sess);
+      ASSERT_NE(first.output.find("HTTP/1.1 200 OK"), std::string::npos) << first.output;
+      ProcessResult second = get("127.0.0.2", tls_port, version + " -sess_in " + sess);
+      ASSERT_NE(second.output.find("HTTP/1.1 200 OK"), std::string::npos)
+          << second.output << two.log();
+      EXPECT_EQ(reused(second), with_file) << version << " " << with_file << "\n" << second.output;
+    }
+  }
+}
+
 // SSLProtocol of the vhost SNI names applies (the ClientHello callback switches before
 // the version is chosen); another vhost on the same address keeps TLS 1.2.
 TEST_F(TlsSessionTest, ProtocolOfTheSniVhost) {
@@ -330,6 +391,21 @@ TEST_F(TlsSessionTest, Listen443IsHttpsByDefault) {
   // SSLEngine off keeps it plain too.
   r = check("Listen 127.0.0.1:443\nDocumentRoot htdocs\nSSLEngine off\n" + certs);
   EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// A key file shorter than 48 bytes is refused when the configuration loads, with where.
+TEST_F(TlsSessionTest, ShortTicketKeyFileIsRefused) {
+  TempDir d;
+  const std::string key = d.write("short.tkey", "only 20 bytes here..");
+  ProcessResult r =
+      check("Listen 127.0.0.1:" + std::to_string(free_port()) +
+            " https\nDocumentRoot htdocs\nSSLEngine on\nSSLCertificateFile " + cert("a.pem") +
+            "\nSSLCertificateKeyFile " + cert("a.key") + "\nSSLSessionTicketKeyFile " + key + "\n");
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("t.conf:6: SSLSessionTicketKeyFile: Failed to load ticket key"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("20 bytes read, 48 needed"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -75,8 +75,9 @@ struct SslConfig final : ModuleConfig {
   SslSetting<std::string> ca_path;              // SSLCACertificatePath (resolved path)
   // SSLSessionCache (main server only; absent: none) and SSLSessionCacheTimeout.
   SslSetting<ssl::SessionCacheConfig> session_cache;
-  SslSetting<long> session_cache_timeout;  // absent: 300 s
-  SslSetting<bool> session_tickets;        // SSLSessionTickets (absent: on)
+  SslSetting<long> session_cache_timeout;   // absent: 300 s
+  SslSetting<bool> session_tickets;         // SSLSessionTickets (absent: on)
+  SslSetting<std::string> ticket_key_file;  // SSLSessionTicketKeyFile (resolved path)
 
   // SSLSessionCacheTimeout's value, or the default.
   long cache_timeout() const {

@@ -168,8 +168,14 @@ bool configure_context(SSL_CTX* ctx, const SslConfig& cfg, const TlsContextShare
   if (!apply_verify(ctx, cfg, err)) return false;
   set_session_id_context(ctx, shared.vhost_id);
   ssl::apply_session_cache(ctx, cfg.session_cache.value, shared.cache, cfg.cache_timeout());
-  ssl::apply_session_tickets(ctx, !cfg.session_tickets.set || cfg.session_tickets.value,
-                             shared.keys);
+  const bool tickets = !cfg.session_tickets.set || cfg.session_tickets.value;
+  ssl::apply_session_tickets(ctx, tickets, shared.keys);
+  if (tickets && cfg.ticket_key_file.set) {
+    if (std::string e = ssl::apply_ticket_key_file(ctx, cfg.ticket_key_file.value); !e.empty()) {
+      *err = at_setting(cfg.ticket_key_file, "SSLSessionTicketKeyFile", e);
+      return false;
+    }
+  }
   for (const SslConfCmdAt& c : cfg.conf_cmds) {
     std::string e = ssl::apply_openssl_conf_cmds(ctx, {c.cmd}, shared.vhost_id);
     if (!e.empty()) {

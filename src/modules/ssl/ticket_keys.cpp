@@ -9,6 +9,8 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -42,40 +44,102 @@ int ctx_index() {
   return idx;
 }
 
-bool init_hmac(EVP_MAC_CTX* hctx, const TicketKey& key) {
+// Keys a ticket's cipher (AES-CBC with `aes`) and HMAC-SHA256 (with `hmac`); when
+// encrypting, also writes the key's name and a fresh IV. False on failure.
+bool init_ticket_crypto(const EVP_CIPHER* cipher, const uint8_t* aes, const uint8_t* hmac,
+                        size_t hmac_len, const uint8_t* name, unsigned char key_name[16],
+                        unsigned char* iv, EVP_CIPHER_CTX* cctx, EVP_MAC_CTX* hctx, int enc) {
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};
-  return EVP_MAC_init(hctx, key.hmac, sizeof key.hmac, params) == 1;
+  if (enc) {
+    std::memcpy(key_name, name, 16);
+    if (RAND_bytes(iv, EVP_MAX_IV_LENGTH) != 1 ||
+        EVP_EncryptInit_ex(cctx, cipher, nullptr, aes, iv) != 1) {
+      return false;
+    }
+  } else if (EVP_DecryptInit_ex(cctx, cipher, nullptr, aes, iv) != 1) {
+    return false;
+  }
+  return EVP_MAC_init(hctx, hmac, hmac_len, params) == 1;
 }
 
+// SSLSessionTicketKeyFile's key, owned by the SSL_CTX (ex_data, freed and wiped with it).
+struct FileTicketKey {
+  uint8_t name[16];
+  uint8_t hmac[16];
+  uint8_t aes[16];
+};
+
+void free_file_key(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  if (ptr == nullptr) return;
+  OPENSSL_cleanse(ptr, sizeof(FileTicketKey));
+  delete static_cast<FileTicketKey*>(ptr);
+}
+
+int file_key_index() {
+  static const int idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, free_file_key);
+  return idx;
+}
+
+// The ticket callback of every context. OpenSSL calls the one of the context the
+// connection started with, even after SNI switched it, so the key is looked up on the
+// context in use: its SSLSessionTicketKeyFile (mod_ssl's ssl_callback_SessionTicket: one
+// key, AES-128), else the shared rotating keys (AES-256).
 int ticket_callback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP_CIPHER_CTX* cctx,
                     EVP_MAC_CTX* hctx, int enc) {
-  auto* keys = static_cast<TicketKeys*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
+  SSL_CTX* ctx = SSL_get_SSL_CTX(ssl);
+  if (const auto* fk =
+          static_cast<const FileTicketKey*>(SSL_CTX_get_ex_data(ctx, file_key_index()))) {
+    if (!enc && CRYPTO_memcmp(key_name, fk->name, sizeof fk->name) != 0) return 0;
+    return init_ticket_crypto(EVP_aes_128_cbc(), fk->aes, fk->hmac, sizeof fk->hmac, fk->name,
+                              key_name, iv, cctx, hctx, enc)
+               ? 1
+               : -1;
+  }
+  auto* keys = static_cast<TicketKeys*>(SSL_CTX_get_ex_data(ctx, ctx_index()));
   if (!keys) return enc ? -1 : 0;
   TicketKey key;
   int rc = 1;
   if (enc) {
     if (!keys->encryption_key(&key)) return -1;
-    std::memcpy(key_name, key.name, sizeof key.name);
-    if (RAND_bytes(iv, EVP_MAX_IV_LENGTH) != 1 ||
-        EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1) {
-      rc = -1;
-    }
   } else {
     uint8_t name[16];
     std::memcpy(name, key_name, sizeof name);
-    rc = keys->decryption_key(name, &key);
-    if (rc != 0 && EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1) {
-      rc = -1;
-    }
+    rc = keys->decryption_key(name, &key);  // 0: unknown (a full handshake)
   }
-  if (rc > 0 && !init_hmac(hctx, key)) rc = -1;
+  if (rc != 0 && !init_ticket_crypto(EVP_aes_256_cbc(), key.aes, key.hmac, sizeof key.hmac,
+                                     key.name, key_name, iv, cctx, hctx, enc)) {
+    rc = -1;
+  }
   OPENSSL_cleanse(&key, sizeof key);
   return rc;
 }
 
 }  // namespace
+
+std::string apply_ticket_key_file(SSL_CTX* ctx, const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    return "Failed to load ticket key: " + path + " (" + std::strerror(errno) + ")";
+  }
+  auto key = std::make_unique<FileTicketKey>();
+  static_assert(sizeof(FileTicketKey) == 48);
+  const size_t got = std::fread(key.get(), 1, sizeof(FileTicketKey), f);
+  std::fclose(f);
+  if (got != sizeof(FileTicketKey)) {
+    OPENSSL_cleanse(key.get(), sizeof(FileTicketKey));
+    return "Failed to load ticket key: " + path + " (" + std::to_string(got) +
+           " bytes read, 48 needed)";
+  }
+  if (SSL_CTX_set_ex_data(ctx, file_key_index(), key.get()) != 1) {
+    OPENSSL_cleanse(key.get(), sizeof(FileTicketKey));
+    return "Failed to install ticket key: " + path;
+  }
+  key.release();  // the SSL_CTX owns it now (free_file_key)
+  SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_callback);
+  return "";
+}
 
 int64_t ticket_rotation_period(long session_timeout) {
   return std::max<int64_t>(session_timeout, 1);

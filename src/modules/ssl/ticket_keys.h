@@ -73,4 +73,11 @@ class TicketKeys {
 // may switch to by SNI.
 void apply_session_tickets(SSL_CTX* ctx, bool on, TicketKeys* keys);
 
+// SSLSessionTicketKeyFile: makes ctx encrypt and accept tickets with the key in the first
+// 48 bytes of `path` (mod_ssl's layout: 16 bytes of key name, 16 of HMAC-SHA256 secret, 16
+// of AES-128-CBC key), instead of the shared rotating keys; servers that share the file
+// resume each other's tickets. Read once (the control process, before privileges drop);
+// a new file takes effect on restart. "" or mod_ssl's error text.
+std::string apply_ticket_key_file(SSL_CTX* ctx, const std::string& path);
+
 }  // namespace tern::ssl
