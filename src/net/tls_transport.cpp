@@ -1,7 +1,5 @@
 #include "net/tls_transport.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -10,12 +8,15 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <utility>
 
 namespace tern {
 
 namespace {
 
-constexpr size_t kRecord = 16384;  // TLS's largest record payload
+constexpr size_t kRecord = 16384;          // TLS's largest record payload
+constexpr size_t kBatchMax = 4 * kRecord;  // plaintext encrypted per writev call, at most
 
 TlsTransport* transport_of(const SSL* ssl) {
   return static_cast<TlsTransport*>(SSL_get_app_data(ssl));
@@ -72,13 +73,25 @@ void take_error(char* buf, size_t len) {
   ERR_error_string_n(e, buf, len);
 }
 
-// The socket BIO, with its read wrapped to note whether a read of the socket came back
-// full (OpenSSL's read-ahead asked for all the room it had: more may wait in the socket)
-// or short (the socket is drained). A BIO callback would see the same, but OpenSSL then
-// calls it around every BIO_ctrl as well (about 1,000 instructions per request).
+// The socket BIO, with its write able to gather records (below) and its read wrapped to
+// note whether a read of the socket came back full (OpenSSL's read-ahead asked for all the room it
+// had: more may wait in the socket) or short (the socket is drained). A BIO callback would see the
+// same, but OpenSSL then calls it around every BIO_ctrl as well (about 1,000 instructions per
+// request).
 enum class SocketRead { kNone, kShort, kFull };
 thread_local SocketRead t_socket_read = SocketRead::kNone;  // since the worker last asked
 int (*g_socket_read)(BIO*, char*, int) = nullptr;
+
+// While a worker runs TlsTransport::writev, the records OpenSSL writes are gathered here
+// and sent with one send() at the end of the call (null otherwise: the socket directly).
+thread_local std::string* t_batch = nullptr;
+int (*g_socket_write)(BIO*, const char*, int) = nullptr;
+
+int write_batching(BIO* b, const char* buf, int len) {
+  if (t_batch == nullptr) return g_socket_write(b, buf, len);
+  t_batch->append(buf, static_cast<size_t>(len));
+  return len;
+}
 
 int read_noting_drain(BIO* b, char* buf, int len) {
   const int n = g_socket_read(b, buf, len);
@@ -90,10 +103,12 @@ const BIO_METHOD* socket_method() {
   static BIO_METHOD* const method = [] {
     const BIO_METHOD* s = BIO_s_socket();
     g_socket_read = BIO_meth_get_read(s);
+    g_socket_write = BIO_meth_get_write(s);
     BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
                                  "tern socket");
-    if (m == nullptr || g_socket_read == nullptr) return static_cast<BIO_METHOD*>(nullptr);
-    BIO_meth_set_write(m, BIO_meth_get_write(s));
+    if (m == nullptr || g_socket_read == nullptr || g_socket_write == nullptr)
+      return static_cast<BIO_METHOD*>(nullptr);
+    BIO_meth_set_write(m, write_batching);
     BIO_meth_set_read(m, read_noting_drain);
     BIO_meth_set_puts(m, BIO_meth_get_puts(s));
     BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(s));
@@ -114,7 +129,8 @@ void prepare_tls_context(SSL_CTX* ctx) {
 
 TlsTransport::~TlsTransport() {
   if (ssl_ == nullptr) return;
-  if (done_ && !broken_ && !shut_) {
+  // Records still unsent: the response is cut, and a close_notify would hide that.
+  if (done_ && !broken_ && !shut_ && !pending_) {
     ERR_clear_error();
     SSL_shutdown(ssl_);  // one try, non-blocking: close_notify when the socket takes it
   }
@@ -284,23 +300,27 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     }
   }
   if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPIPE};
-  // OpenSSL writes each record with its own write(): while more follows, or this call
-  // makes several records, the socket is corked so the kernel sends full segments (one
-  // receive path and one wake-up of the peer per 64 KiB, not per record), as nginx's
-  // tcp_nopush does. Uncorked when a call without `more` has written everything.
-  if (!corked_) {
-    size_t offered = 0;
-    for (const iovec& v : iov) offered += v.iov_len;
-    if (more || offered > kRecord) set_cork(true);
+  // Records of bytes accepted by an earlier call that the socket did not take yet: the
+  // caller offers those bytes again (the retry contract); they count once sent.
+  if (pending_) {
+    IoResult f = send_pending(more);
+    if (f.status != IoStatus::kOk) return f;
+    return IoResult{IoStatus::kOk, std::exchange(pending_plain_, 0), 0};
   }
+  // OpenSSL writes every record with its own BIO write: gathered in the worker's batch,
+  // the records of this call leave in one send() (MSG_MORE while more follows), so the
+  // kernel sends full segments and the peer wakes once per call, not once per record.
+  static thread_local std::string batch;
+  batch.clear();
+  t_batch = &batch;
   // Small buffers are gathered into one record; a buffer of a record or more goes as it is.
-  // The split depends only on the bytes offered, so a retry after WANT_WRITE offers OpenSSL
-  // the same record again.
+  // The split depends only on the bytes offered, so a retry offers the same records again.
   char gather[kRecord];
   size_t total = 0;
   size_t i = 0;
   size_t off = 0;
-  while (i < iov.size()) {
+  IoResult failed{IoStatus::kOk, 0, 0};
+  while (i < iov.size() && total < kBatchMax && failed.status == IoStatus::kOk) {
     const char* base = static_cast<const char*>(iov[i].iov_base);
     if (off == iov[i].iov_len) {
       ++i;
@@ -311,9 +331,8 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     size_t len;
     if (iov[i].iov_len - off >= kRecord) {
       p = base + off;
-      len = iov[i].iov_len - off;
-      ++i;
-      off = 0;
+      len = std::min(iov[i].iov_len - off, kBatchMax - total);
+      off += len;
     } else {
       len = 0;
       while (i < iov.size() && len < kRecord) {
@@ -335,17 +354,53 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       size_t n = 0;
       int r = SSL_write_ex(ssl_, p + done, len - done, &n);
       if (r != 1) {
-        if (total == 0) return failed_io(r, "SSL write failed");
-        // What went out counts; the wait (or the error) shows again on the next call.
-        ERR_clear_error();
-        return IoResult{IoStatus::kOk, total, 0};
+        failed = failed_io(r, "SSL write failed");
+        break;
       }
       done += n;
       total += n;
     }
   }
-  if (corked_ && !more) set_cork(false);
-  return IoResult{IoStatus::kOk, total, 0};
+  t_batch = nullptr;
+  if (total == 0) return failed.status == IoStatus::kOk ? IoResult{IoStatus::kOk, 0, 0} : failed;
+  // What OpenSSL accepted is sent, or kept for the retry, before an error shows on the
+  // next call.
+  size_t sent = 0;
+  IoResult f = send_all(batch, &sent, more);
+  if (f.status == IoStatus::kOk) return IoResult{IoStatus::kOk, total, 0};
+  if (f.status == IoStatus::kWouldBlock) {
+    pending_ = std::make_unique<std::string>(batch, sent);
+    pending_plain_ = static_cast<uint32_t>(total);
+  }
+  return f;
+}
+
+IoResult TlsTransport::send_all(std::string_view out, size_t* sent, bool more) {
+  while (*sent < out.size()) {
+    ssize_t n =
+        ::send(fd(), out.data() + *sent, out.size() - *sent, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+    if (n > 0) {
+      *sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return IoResult{IoStatus::kWouldBlock, 0, 0};
+    }
+    broken_ = true;
+    return IoResult{IoStatus::kError, 0, n < 0 ? errno : EPIPE};
+  }
+  return IoResult{IoStatus::kOk, 0, 0};
+}
+
+IoResult TlsTransport::send_pending(bool more) {
+  size_t sent = pending_sent_;
+  IoResult f = send_all(*pending_, &sent, more);
+  pending_sent_ = static_cast<uint32_t>(sent);
+  if (f.status != IoStatus::kOk) return f;
+  pending_.reset();
+  pending_sent_ = 0;
+  return f;
 }
 
 void TlsTransport::release_buffers() {
@@ -356,18 +411,12 @@ void TlsTransport::note_socket_read() {
   if (t_socket_read != SocketRead::kNone) socket_drained_ = t_socket_read == SocketRead::kShort;
 }
 
-void TlsTransport::set_cork(bool on) {
-  const int v = on ? 1 : 0;
-  // A failure only costs the coalescing (for instance on a socket that is not TCP).
-  ::setsockopt(fd(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
-  corked_ = on;
-}
-
 IoResult TlsTransport::send_file(int, uint64_t, size_t) {
   return IoResult{IoStatus::kError, 0, EOPNOTSUPP};
 }
 
 void TlsTransport::shutdown_write() {
+  if (pending_ && send_pending(false).status != IoStatus::kOk) broken_ = true;
   if (ssl_ != nullptr && done_ && !broken_ && !shut_) {
     ERR_clear_error();
     SSL_shutdown(ssl_);

@@ -9,6 +9,8 @@
 #include <openssl/ssl.h>
 
 #include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "net/transport.h"
@@ -50,9 +52,10 @@ class TlsTransport final : public Transport {
 
   // SSL_read_ex: decrypted bytes; kEof on close_notify or the peer's close.
   IoResult read(std::span<char> buf) override;
-  // SSL_write_ex of the buffers, small ones gathered into records of up to 16 KiB; the
-  // socket is corked while `more` follows or a call makes several records. A retry after
-  // kWouldBlock must offer the same bytes again (the connection does).
+  // SSL_write_ex of up to 64 KiB of the buffers, small ones gathered into records of up to
+  // 16 KiB; the call's records leave in one send(). Records the socket does not take are
+  // kept and the call returns kWouldBlock: a retry must offer the same bytes again (the
+  // connection does), and they count once their records are out.
   IoResult writev(std::span<const iovec> iov, bool more) override;
   // Not available (no kernel TLS): kError EOPNOTSUPP.
   IoResult send_file(int file_fd, uint64_t offset, size_t len) override;
@@ -87,8 +90,11 @@ class TlsTransport final : public Transport {
   IoResult failed_io(int r, const char* what);
   // After an SSL call: if it read the socket, whether that read drained it.
   void note_socket_read();
-  // TCP_CORK on or off (see writev).
-  void set_cork(bool on);
+  // Sends `out` from offset *sent on (advancing it; MSG_MORE when `more`): kOk once all of
+  // it is out, kWouldBlock, or kError (the session is then broken).
+  IoResult send_all(std::string_view out, size_t* sent, bool more);
+  // Sends what is left of pending_: kOk once all of it is out (pending_ is then freed).
+  IoResult send_pending(bool more);
   // Logs one line about this connection through the factory.
   void log_failure(const char* what, const char* detail);
 
@@ -101,7 +107,11 @@ class TlsTransport final : public Transport {
   bool shut_ = false;           // close_notify sent
   bool renegotiating_ = false;  // the peer tried to renegotiate: the connection ends
   bool socket_drained_ = true;  // the last read of the socket came back short
-  bool corked_ = false;         // TCP_CORK is on (writev)
+  // Records of bytes writev accepted that the socket did not take yet (null: none), how
+  // much of them went out, and how many plaintext bytes they carry.
+  std::unique_ptr<std::string> pending_;
+  uint32_t pending_sent_ = 0;
+  uint32_t pending_plain_ = 0;
 };
 
 // Makes the TLS transports of one listen address.

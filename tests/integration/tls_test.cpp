@@ -68,6 +68,43 @@ TEST_F(TlsTest, OneMebibyteFileAndLargePostToCgi) {
   EXPECT_NE(r.output.find("body=3145728"), std::string::npos) << r.output;
 }
 
+// A slow reader with a small receive buffer: the server's writes stop on a full socket
+// again and again, with records already encrypted but not sent; every byte still arrives
+// once and in order, over a keep-alive connection that then answers a second request.
+TEST_F(TlsTest, SlowReaderGetsEveryByteOfLargeResponses) {
+  Server s;
+  std::string big(3 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i * 13 % 26);
+  const std::string file = s.put("big.bin", big);
+  ASSERT_TRUE(start_tls(s)) << s.log();
+  ProcessResult r = python(
+      "import hashlib, socket, ssl, sys, time\n"
+      "want = hashlib.sha256(open(sys.argv[3], 'rb').read()).hexdigest()\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+      "raw = socket.socket()\n"
+      "raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)\n"
+      "raw.settimeout(30)\n"
+      "raw.connect(('127.0.0.1', int(sys.argv[1])))\n"
+      "c = ctx.wrap_socket(raw, server_hostname='a.test')\n"
+      "def get(path, slow):\n"
+      "    c.sendall(('GET ' + path + ' HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n').encode())\n"
+      "    buf = b''\n"
+      "    while b'\\r\\n\\r\\n' not in buf: buf += c.recv(65536)\n"
+      "    head, _, body = buf.partition(b'\\r\\n\\r\\n')\n"
+      "    n = [int(l.split(b':')[1]) for l in head.split(b'\\r\\n') if "
+      "l.lower().startswith(b'content-length:')][0]\n"
+      "    reads = 0\n"
+      "    while len(body) < n:\n"
+      "        body += c.recv(4096 if slow else 65536)\n"
+      "        reads += 1\n"
+      "        if slow and reads % 64 == 0: time.sleep(0.01)\n"
+      "    return hashlib.sha256(body).hexdigest() == want, len(body)\n"
+      "print(*get('/big.bin', True))\n"
+      "print(*get('/big.bin', False))\n",
+      {std::to_string(s.port()), cert("ca.pem"), file});
+  EXPECT_EQ(r.output, "True 3145728\nTrue 3145728\n") << s.log();
+}
+
 TEST_F(TlsTest, UrlsTernBuildsSayHttps) {
   Server s;
   ASSERT_TRUE(start_tls(s)) << s.log();
