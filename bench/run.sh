@@ -85,8 +85,8 @@
 # session), resumed handshakes (`s_time -reuse`: TLS 1.3 tickets; the share of
 # connections the server resumed is printed from s_time's per-connection 'r'/'*'),
 # ECDSA and RSA each; 600 B and 1 MiB keep-alive over TLS (wrk -t1 -c64, ECDSA).
-# best = the better of nginx and h2o. Last line: fresh ECDSA instances of tern and nginx
-# (KeepAliveTimeout 600 for both), bench/hold_idle.py --tls holds TLS_IDLE_CONNECTIONS
+# best = the better of nginx and h2o. Last line: fresh ECDSA instances of tern (MPM
+# defaults) and nginx (KeepAliveTimeout 600 for both), bench/hold_idle.py --tls holds TLS_IDLE_CONNECTIONS
 # (1000) idle TLS keep-alive connections after one request each; RSS growth of the
 # server tree / its sockets' growth. ROWS_DURATION and ROWS_RUNS as for the rows part;
 # about 6 x 3 x RUNS x DURATION + warm-ups: 4 min 40 s by default.
