@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -218,6 +219,37 @@ TEST_F(StaplingTest, ResponderDownStillServes) {
   EXPECT_NE(r.output.find("Verify return code: 0 (ok)"), std::string::npos) << r.output;
 }
 
+// How many times `needle` occurs in `hay`.
+size_t count_of(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(StaplingTest, RefreshesBeforeExpiryAndAcrossAGracefulRestart) {
+  auto responder = start_responder();
+  Server s;
+  ASSERT_TRUE(start_stapling(s, std::string(kStapling) + "SSLStaplingStandardCacheTimeout 2\n"))
+      << s.log();
+  const std::string fetched = "OCSP response for /CN=a.test from";
+  EXPECT_NE(stapled(s, "a.test").find("Cert Status: good"), std::string::npos);
+  // Stapled for 2 s, so fetched again before then.
+  ASSERT_TRUE(wait_until([&] { return count_of(s.read("logs/error_log"), fetched) >= 2; },
+                         std::chrono::seconds(20)))
+      << s.read("logs/error_log");
+  // A graceful restart gives the new generation's certificates to the fetcher; the shared
+  // store (and its responses) is kept, so stapling goes on.
+  const size_t before = count_of(s.read("logs/error_log"), fetched);
+  ::kill(s.pid(), SIGUSR1);
+  ASSERT_TRUE(wait_until(
+      [&] { return s.read("logs/error_log").find("Doing graceful restart") != std::string::npos; },
+      std::chrono::seconds(20)));
+  ASSERT_TRUE(wait_until([&] { return count_of(s.read("logs/error_log"), fetched) > before; },
+                         std::chrono::seconds(20)))
+      << s.read("logs/error_log");
+  EXPECT_NE(stapled(s, "a.test").find("Cert Status: good"), std::string::npos);
+}
+
 TEST_F(StaplingTest, UseStaplingWithoutCacheIsRefused) {
   TempDir d;
   d.write("htdocs/index.html", "x");
@@ -234,7 +266,9 @@ TEST_F(StaplingTest, UseStaplingWithoutCacheIsRefused) {
       << r.output;
   // With the cache it loads.
   d.write("t.conf",
-          slurp(d.path() + "/t.conf") + "SSLStaplingCache shmcb:logs/ssl_stapling(32768)\n");
+          slurp(d.path() + "/t.conf") +
+              "SSLStaplingCache shmcb:logs/ssl_stapling(32768)\nSSLStaplingFakeTryLater off\n"
+              "SSLStaplingReturnResponderErrors off\nSSLStaplingResponseMaxAge 900\n");
   r = run_process({TERN_BINARY, "-t", "-d", d.path(), "-f", "t.conf"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
