@@ -221,6 +221,7 @@ void Control::spawn(int slot) {
     return;
   }
   if (pid == 0) {
+    stapler_.close_sockets_in_child();
     install_child_signals();
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     std::string err;

@@ -71,6 +71,10 @@ void OcspFetcher::set_targets(std::vector<std::shared_ptr<const StaplingTarget>>
   }
 }
 
+void OcspFetcher::close_sockets_in_child() {
+  for (auto& j : jobs_) j->fd.reset();  // the OpenSSL objects stay unused until _exit
+}
+
 bool OcspFetcher::busy() const {
   return std::any_of(jobs_.begin(), jobs_.end(),
                      [](const std::unique_ptr<Job>& j) { return j->state != Job::State::kIdle; });

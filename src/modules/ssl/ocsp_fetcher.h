@@ -36,6 +36,9 @@ class OcspFetcher {
   // Advances every request without blocking; `now_ms` is a monotonic clock. Call it often
   // (the control process does every tick).
   void service(int64_t now_ms);
+  // In a child just forked: closes the copies of in-flight queries' sockets (the child
+  // never uses them; they would keep the responder's connection open).
+  void close_sockets_in_child();
   // True while a request is in flight (tests and the loop's tick choice).
   bool busy() const;
 
