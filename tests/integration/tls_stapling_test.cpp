@@ -23,7 +23,9 @@ namespace {
 
 class StaplingTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  // A fresh PKI and responder port for each test: a responder's port may be held in
+  // TIME_WAIT after it stops, and `openssl ocsp` cannot bind it again then.
+  void SetUp() override {
     ocsp_port_ = free_port();
     const std::string aia =
         "\nauthorityInfoAccess=OCSP;URI:http://127.0.0.1:" + std::to_string(ocsp_port_) + "/";
@@ -47,7 +49,7 @@ class StaplingTest : public ::testing::Test {
              "$(s revoked) >> index.txt\n"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
   }
-  static void TearDownTestSuite() {
+  void TearDown() override {
     delete certs_;
     certs_ = nullptr;
   }
