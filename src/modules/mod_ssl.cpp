@@ -344,6 +344,76 @@ std::string set_pass_phrase_dialog(BuildState&, const Cmd& c) {
          "' is not supported by tern (builtin or exec:path are accepted, without effect)";
 }
 
+// ---- OCSP stapling (modules/ssl/stapling_config.h) ----
+
+std::string set_stapling_cache(BuildState& st, const Cmd& c) {
+  if (st.in_vhost) return "SSLStaplingCache cannot occur within <VirtualHost> section";
+  ssl::SessionCacheConfig cc;
+  if (std::string err = ssl::parse_stapling_cache(c.args[0].text, &cc); !err.empty())
+    return bare(err, "SSLStaplingCache");
+  SslConfig& s = server_ssl(st);
+  s.stapling_cache.value = cc;
+  mark(s.stapling_cache, c);
+  return "";
+}
+
+// An on|off stapling switch.
+std::string set_stapling_flag(BuildState& st, const Cmd& c, SslSetting<bool> SslConfig::*field) {
+  bool on = false;
+  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
+  SslConfig& s = server_ssl(st);
+  (s.*field).value = on;
+  mark(s.*field, c);
+  return "";
+}
+
+// A seconds argument of a stapling directive.
+std::string set_stapling_seconds(BuildState& st, const Cmd& c, SslSetting<long> SslConfig::*field) {
+  long v = 0;
+  std::string err = ssl::parse_stapling_seconds(c.name, c.args[0].text, &v);
+  if (!err.empty()) return bare(err, c.name);
+  SslConfig& s = server_ssl(st);
+  (s.*field).value = v;
+  mark(s.*field, c);
+  return "";
+}
+
+std::string set_use_stapling(BuildState& st, const Cmd& c) {
+  return set_stapling_flag(st, c, &SslConfig::use_stapling);
+}
+std::string set_stapling_return_errors(BuildState& st, const Cmd& c) {
+  return set_stapling_flag(st, c, &SslConfig::stapling_return_errors);
+}
+// Accepted without effect: no handshake waits for the responder, so there is never a
+// failed query to fake a tryLater answer for.
+std::string set_stapling_fake_try_later(BuildState& st, const Cmd& c) {
+  return set_stapling_flag(st, c, &SslConfig::stapling_fake_try_later);
+}
+std::string set_stapling_responder_timeout(BuildState& st, const Cmd& c) {
+  return set_stapling_seconds(st, c, &SslConfig::stapling_responder_timeout);
+}
+std::string set_stapling_standard_timeout(BuildState& st, const Cmd& c) {
+  return set_stapling_seconds(st, c, &SslConfig::stapling_standard_timeout);
+}
+std::string set_stapling_error_timeout(BuildState& st, const Cmd& c) {
+  return set_stapling_seconds(st, c, &SslConfig::stapling_error_timeout);
+}
+std::string set_stapling_time_skew(BuildState& st, const Cmd& c) {
+  return set_stapling_seconds(st, c, &SslConfig::stapling_time_skew);
+}
+std::string set_stapling_max_age(BuildState& st, const Cmd& c) {
+  return set_stapling_seconds(st, c, &SslConfig::stapling_max_age);
+}
+
+std::string set_stapling_force_url(BuildState& st, const Cmd& c) {
+  if (std::string err = ssl::parse_stapling_force_url(c.args[0].text); !err.empty())
+    return bare(err, "SSLStaplingForceURL");
+  SslConfig& s = server_ssl(st);
+  s.stapling_force_url.value = c.args[0].text;
+  mark(s.stapling_force_url, c);
+  return "";
+}
+
 const DirectiveSpec kDirectives[] = {
     {"SSLEngine", kCtxServer, Args::kTake1, set_ssl_engine, "SSL switch for the protocol engine",
      kMod, kOverrideNone},
@@ -391,6 +461,26 @@ const DirectiveSpec kDirectives[] = {
      "SSL Pseudo Random Number Generator (PRNG) seeding source", kMod, kOverrideNone},
     {"SSLPassPhraseDialog", kCtxServer, Args::kTake1, set_pass_phrase_dialog,
      "SSL dialog mechanism for the pass phrase query", kMod, kOverrideNone},
+    {"SSLStaplingCache", kCtxServer, Args::kTake1, set_stapling_cache,
+     "SSL Stapling Response Cache storage", kMod, kOverrideNone},
+    {"SSLUseStapling", kCtxServer, Args::kFlag, set_use_stapling,
+     "SSL switch for the OCSP Stapling protocol", kMod, kOverrideNone},
+    {"SSLStaplingResponseTimeSkew", kCtxServer, Args::kTake1, set_stapling_time_skew,
+     "SSL stapling option for maximum time difference in OCSP responses", kMod, kOverrideNone},
+    {"SSLStaplingResponderTimeout", kCtxServer, Args::kTake1, set_stapling_responder_timeout,
+     "SSL stapling option for OCSP responder timeout", kMod, kOverrideNone},
+    {"SSLStaplingResponseMaxAge", kCtxServer, Args::kTake1, set_stapling_max_age,
+     "SSL stapling option for maximum age of OCSP responses", kMod, kOverrideNone},
+    {"SSLStaplingStandardCacheTimeout", kCtxServer, Args::kTake1, set_stapling_standard_timeout,
+     "SSL stapling option for normal OCSP Response Cache Lifetime", kMod, kOverrideNone},
+    {"SSLStaplingReturnResponderErrors", kCtxServer, Args::kFlag, set_stapling_return_errors,
+     "SSL stapling switch to return Status Errors Back to Client", kMod, kOverrideNone},
+    {"SSLStaplingFakeTryLater", kCtxServer, Args::kFlag, set_stapling_fake_try_later,
+     "SSL stapling switch to send tryLater response to client on error", kMod, kOverrideNone},
+    {"SSLStaplingErrorCacheTimeout", kCtxServer, Args::kTake1, set_stapling_error_timeout,
+     "SSL stapling option for OCSP Response Error Cache Lifetime", kMod, kOverrideNone},
+    {"SSLStaplingForceURL", kCtxServer, Args::kTake1, set_stapling_force_url,
+     "SSL stapling option to Force the OCSP Stapling URL", kMod, kOverrideNone},
 };
 
 }  // namespace

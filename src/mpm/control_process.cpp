@@ -13,6 +13,7 @@
 #include <string>
 
 #include "log/error_log.h"
+#include "modules/ssl/ocsp_fetcher.h"
 #include "mpm/child.h"
 #include "mpm/clock.h"
 #include "mpm/signals.h"
@@ -23,6 +24,7 @@
 #include "server/privileges.h"
 #include "server/scoreboard.h"
 #include "server/server_root.h"
+#include "server/tls_ports.h"
 #include "server/tls_sessions.h"
 
 namespace tern {
@@ -97,6 +99,8 @@ class Control {
   std::unique_ptr<Scoreboard> sb_;
   // TLS session cache and ticket keys: made before the first fork, kept across generations.
   TlsSessions tls_sessions_;
+  // OCSP stapling: responses fetched here, between ticks, never inside a handshake.
+  ssl::OcspFetcher stapler_;
   std::vector<SlotInfo> slots_;
   uint32_t generation_ = 0;
   int spawn_rate_ = 1;
@@ -145,6 +149,10 @@ bool Control::prepare(std::shared_ptr<const Config> config, Generation* out, std
 
 void Control::apply(Generation g) {
   gen_ = std::move(g);
+  if (const TlsPorts* tls = gen_.root->tls())
+    stapler_.set_targets(tls->stapling_targets(), tls->stapling_cache());
+  else
+    stapler_.set_targets({}, nullptr);
   // AcceptFilter, on every listen socket (kept ones too: a reload may change it), by the
   // protocol of its Listen (fds_ follows config->listens).
   const std::vector<ListenSpec>& listens = gen_.config->listens;
@@ -213,6 +221,7 @@ void Control::spawn(int slot) {
     return;
   }
   if (pid == 0) {
+    stapler_.close_sockets_in_child();
     install_child_signals();
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
     std::string err;
@@ -525,7 +534,8 @@ int Control::run() {
       maintenance(now);
       next_maintenance = now + kMaintenanceMs;
     }
-    sleep_ms(kTickMs);
+    stapler_.service(now);
+    sleep_ms(stapler_.busy() ? kTickMs / 10 : kTickMs);
   }
 }
 

@@ -46,6 +46,8 @@ class ServerRoot {
                                            const Scoreboard& scoreboard, std::string* error,
                                            TlsSessions* tls_sessions = nullptr);
 
+  // The TLS contexts and factories (null before build or without TLS).
+  const TlsPorts* tls() const { return tls_.get(); }
   // The configuration the root was built from.
   const Config& config() const { return *config_; }
   // The top handler the connections call (the main server's, with virtual hosts).

@@ -117,8 +117,30 @@ void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_
       errors->push_back(err);
       continue;
     }
+    if (SslConfig::value_or(sc->use_stapling, false) &&
+        !enable_stapling(*sc, site_ctx_[s].get(), errors)) {
+      failed[s] = true;
+      continue;
+    }
     prepare_tls_context(site_ctx_[s].get());
   }
+}
+
+bool TlsPorts::enable_stapling(const SslConfig& sc, SSL_CTX* ctx,
+                               std::vector<std::string>* errors) {
+  const std::string at = where(sc.use_stapling.file, sc.use_stapling.line) + ": SSLUseStapling: ";
+  if (!stapling_cache_) {
+    // mod_ssl's AH01958, refused at start-up as httpd does.
+    errors->push_back(at +
+                      "SSLStapling: no stapling cache available [Hint: SSLStaplingCache "
+                      "shmcb:path(size) in the main server]");
+    return false;
+  }
+  std::vector<std::string> warnings;
+  stapling_.push_back(
+      ssl::enable_stapling(ctx, sc, stapling_cache_.get(), &stapling_targets_, &warnings));
+  for (const std::string& w : warnings) ErrorLog::write(LogLevel::kWarn, "ssl", at + w);
+  return true;
 }
 
 std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std::string>* errors,
@@ -134,6 +156,7 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
   }
   tp->cache_ = sessions->cache();
   tp->keys_ = sessions->keys();
+  tp->stapling_cache_ = sessions->stapling_cache();
   std::vector<bool> failed;
   tp->build_contexts(config, t.on_tls, failed, errors);
   // Each TLS address: its default context (its first server with one) and its factory.

@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "http/vhost_select.h"
+#include "modules/ssl/ocsp_stapling.h"
 #include "modules/ssl/ssl_context.h"
 #include "net/tls_transport.h"
 
@@ -38,7 +39,18 @@ class TlsPorts {
     return site < site_ctx_.size() ? site_ctx_[site].get() : nullptr;
   }
 
+  // The certificates whose OCSP status the control process fetches (SSLUseStapling on),
+  // and the store their responses go to (null: no SSLStaplingCache).
+  const std::vector<std::shared_ptr<const ssl::StaplingTarget>>& stapling_targets() const {
+    return stapling_targets_;
+  }
+  const std::shared_ptr<ssl::SessionCache>& stapling_cache() const { return stapling_cache_; }
+
  private:
+  // Installs stapling on `ctx` (server `sc`, SSLUseStapling on); false with the error in
+  // *errors when there is no SSLStaplingCache. Certificates without a responder are warned
+  // about and skipped.
+  bool enable_stapling(const SslConfig& sc, SSL_CTX* ctx, std::vector<std::string>* errors);
   // Builds the context of every site that is TLS (`on_tls`: the site serves on a TLS
   // address); failed[s] is set for a site whose context failed (its error in *errors).
   void build_contexts(const Config& config, const std::vector<bool>& on_tls,
@@ -49,6 +61,9 @@ class TlsPorts {
   VhostSelector selector_;
   std::shared_ptr<ssl::SessionCache> cache_;  // outlive the contexts that use them
   std::shared_ptr<ssl::TicketKeys> keys_;
+  std::shared_ptr<ssl::SessionCache> stapling_cache_;
+  std::vector<std::unique_ptr<ssl::StaplingContext>> stapling_;  // the status callbacks' args
+  std::vector<std::shared_ptr<const ssl::StaplingTarget>> stapling_targets_;
   std::vector<SslCtxPtr> site_ctx_;                              // by site index
   std::vector<SSL_CTX*> default_ctx_;                            // by listen index
   std::vector<std::unique_ptr<TlsTransportFactory>> factories_;  // by listen index

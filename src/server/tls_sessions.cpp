@@ -17,6 +17,26 @@ bool any_ssl(const Config& config) {
 
 }  // namespace
 
+bool TlsSessions::prepare_stapling(const SslConfig* top, std::string* err) {
+  if (top == nullptr || !top->stapling_cache.set) {
+    stapling_.reset();
+    stapling_size_ = 0;
+    return true;
+  }
+  const size_t size = top->stapling_cache.value.size;
+  if (stapling_ && stapling_size_ == size) return true;  // kept: its responses stay valid
+  std::string e;
+  std::unique_ptr<ssl::SessionCache> c = ssl::SessionCache::create(size, &e);
+  if (!c) {
+    *err = top->stapling_cache.file + ":" + std::to_string(top->stapling_cache.line) +
+           ": SSLStaplingCache: " + e;
+    return false;
+  }
+  stapling_ = std::move(c);
+  stapling_size_ = size;
+  return true;
+}
+
 bool TlsSessions::prepare(const Config& config, std::string* err) {
   if (!any_ssl(config)) return true;  // kept: a later generation with TLS may resume them
   const SslConfig* top = ssl_config(config);
@@ -35,6 +55,7 @@ bool TlsSessions::prepare(const Config& config, std::string* err) {
     cache_ = std::move(c);
     cache_size_ = cc.size;
   }
+  if (!prepare_stapling(top, err)) return false;
   const int64_t period =
       ssl::ticket_rotation_period(top ? top->cache_timeout() : ssl::kDefaultSessionCacheTimeout);
   if (!keys_ || keys_period_ != period) {

@@ -16,23 +16,33 @@
 
 namespace tern {
 
+struct SslConfig;
+
 // The shared session cache and ticket keys of the running server.
 class TlsSessions {
  public:
-  // Makes or keeps the cache and keys `config` asks for (the main server's SSLSessionCache
-  // and SSLSessionCacheTimeout; keys whenever any server has an SSL directive). False with
-  // *err set ("FILE:LINE: SSLSessionCache: message") when shared memory cannot be mapped.
+  // Makes or keeps the cache and keys `config` asks for (the main server's SSLSessionCache,
+  // SSLSessionCacheTimeout and SSLStaplingCache; keys whenever any server has an SSL directive).
+  // False with *err set ("FILE:LINE: SSLSessionCache: message") when shared memory cannot be
+  // mapped.
   bool prepare(const Config& config, std::string* err);
   // The shmcb store, or null (SSLSessionCache none / nonenotnull / absent).
   const std::shared_ptr<ssl::SessionCache>& cache() const { return cache_; }
   // The ticket keys, or null (no TLS configured).
   const std::shared_ptr<ssl::TicketKeys>& keys() const { return keys_; }
+  // SSLStaplingCache's store (OCSP responses), or null (none configured).
+  const std::shared_ptr<ssl::SessionCache>& stapling_cache() const { return stapling_; }
 
  private:
+  // Makes or keeps SSLStaplingCache's store (`top`: the main server's settings).
+  bool prepare_stapling(const SslConfig* top, std::string* err);
+
   std::shared_ptr<ssl::SessionCache> cache_;
   size_t cache_size_ = 0;
   std::shared_ptr<ssl::TicketKeys> keys_;
   int64_t keys_period_ = 0;
+  std::shared_ptr<ssl::SessionCache> stapling_;
+  size_t stapling_size_ = 0;
 };
 
 }  // namespace tern

@@ -15,6 +15,7 @@
 #include "modules/ssl/ssl_ciphers.h"
 #include "modules/ssl/ssl_conf_cmd.h"
 #include "modules/ssl/ssl_protocols.h"
+#include "modules/ssl/stapling_config.h"
 
 namespace tern {
 
@@ -78,11 +79,25 @@ struct SslConfig final : ModuleConfig {
   SslSetting<long> session_cache_timeout;   // absent: 300 s
   SslSetting<bool> session_tickets;         // SSLSessionTickets (absent: on)
   SslSetting<std::string> ticket_key_file;  // SSLSessionTicketKeyFile (resolved path)
+  // OCSP stapling (stapling_config.h): SSLUseStapling (absent: off), SSLStaplingCache (main
+  // server only), the SSLStapling* timeouts in seconds and switches (absent: mod_ssl's).
+  SslSetting<bool> use_stapling;
+  SslSetting<ssl::SessionCacheConfig> stapling_cache;
+  SslSetting<long> stapling_responder_timeout, stapling_standard_timeout, stapling_error_timeout,
+      stapling_time_skew, stapling_max_age;
+  SslSetting<bool> stapling_return_errors, stapling_fake_try_later;
+  SslSetting<std::string> stapling_force_url;
 
   // SSLSessionCacheTimeout's value, or the default.
   long cache_timeout() const {
     return session_cache_timeout.set ? session_cache_timeout.value
                                      : ssl::kDefaultSessionCacheTimeout;
+  }
+
+  // A setting's value, or `def` when absent.
+  template <class T>
+  static T value_or(const SslSetting<T>& s, T def) {
+    return s.set ? s.value : def;
   }
 
   // SSLEngine on in this server.
