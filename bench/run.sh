@@ -86,10 +86,11 @@
 # connections the server resumed is printed from s_time's per-connection 'r'/'*'),
 # ECDSA and RSA each; 600 B and 1 MiB keep-alive over TLS (wrk -t1 -c64, ECDSA).
 # best = the better of nginx and h2o. Last line: fresh ECDSA instances of tern (MPM
-# defaults) and nginx (KeepAliveTimeout 600 for both), bench/hold_idle.py --tls holds TLS_IDLE_CONNECTIONS
-# (1000) idle TLS keep-alive connections after one request each; RSS growth of the
-# server tree / its sockets' growth. ROWS_DURATION and ROWS_RUNS as for the rows part;
-# about 6 x 3 x RUNS x DURATION + warm-ups: 4 min 40 s by default.
+# defaults) and nginx (KeepAliveTimeout 600 for both); bench/hold_idle.py --tls holds
+# TLS_IDLE_CONNECTIONS (1000), then 3000 (fresh instances), idle TLS keep-alive
+# connections after one request each; RSS growth of the server tree per connection for
+# both, and the marginal cost. ROWS_DURATION and ROWS_RUNS as for the rows part; about
+# 6 x 3 x RUNS x DURATION + warm-ups + 1 min for the memory line: 5 min 40 s by default.
 # Rows part (bench/rows.sh), issue 12's table. Files of exactly 600 B (index.html),
 # 4 KiB (f4k.html), 64 KiB (f64k.html) and 1 MiB (f1m.html), all .html so that every
 # server types them text/html. Rows: 600 B keep-alive, 4 KiB keep-alive, 600 B with

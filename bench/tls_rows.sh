@@ -164,28 +164,38 @@ tls_table_line() {
 }
 
 # Memory per idle TLS keep-alive connection: on fresh ECDSA instances of tern and nginx,
-# bench/hold_idle.py --tls holds TLS_IDLE_CONNECTIONS connections idle after one request
-# each; prints the server tree's RSS growth per connection it holds.
+# bench/hold_idle.py --tls holds N = TLS_IDLE_CONNECTIONS connections idle after one
+# request each, then (on another fresh instance) 3N; prints the server tree's RSS growth
+# per connection for N, and the marginal cost: (RSS growth at 3N - at N) / 2N. The
+# marginal figure leaves out one-time costs (a worker thread's first TLS connection warms
+# its malloc arena and stack; tern has many worker threads, nginx one).
 tls_memory_line() {
-  local s port out
-  printf 'Idle TLS keep-alive connections (%s, after one 600 B request each, RSS growth of' \
-    "$TLS_IDLE_CONNECTIONS"
-  printf ' the server tree / its sockets'"'"' growth, 2 s after the last answer):'
+  local s port out n k
+  local -A grow=() held=()
+  printf 'Idle TLS keep-alive connections (after one 600 B request each; RSS growth of the'
+  printf ' server tree, 2 s after the last answer):'
   for s in tern nginx; do
     [ -n "${BIN[$s]:-}" ] || continue
-    # Long keep-alive for both: the connections must all still be open when counted.
-    # tern with its MPM defaults, as in the rows: the one-child bench configuration
-    # admits only 8 + 100 x 8 = 808 connections (AsyncRequestWorkerFactor), and the
-    # rest would wait in the backlog.
-    TERN_CONFIG=mpm-defaults TLS_KEEPALIVE=600 tls_start "${s}_ec"
-    port=${URL[${s}_ec]#https://127.0.0.1:}
-    port=${port%%/*}
-    out=$(taskset -c "$CLIENT_CPU" timeout 300 python3 "$BENCH_DIR/hold_idle.py" "$port" \
-      "$TLS_IDLE_CONNECTIONS" --tls --seconds 2 --pid "${PID[${s}_ec]}" 2>&1 || true)
-    echo "   $s: $(tr '\n' ' ' <<<"$out")" >&2
-    printf ' %s %s B (%s held, RSS %s -> %s KiB);' "$s" "$(kv rss_per_conn_bytes <<<"$out")" \
-      "$(kv server_conns <<<"$out")" "$(kv rss_before_kib <<<"$out")" "$(kv rss_after_kib <<<"$out")"
-    stop_tree "${PID[${s}_ec]}"
+    for k in 1 3; do
+      n=$((TLS_IDLE_CONNECTIONS * k))
+      # Long keep-alive for both: the connections must all still be open when counted.
+      # tern with its MPM defaults, as in the rows: the one-child bench configuration
+      # admits only 8 + 100 x 8 = 808 connections (AsyncRequestWorkerFactor), and the
+      # rest would wait in the backlog.
+      TERN_CONFIG=mpm-defaults TLS_KEEPALIVE=600 tls_start "${s}_ec"
+      port=${URL[${s}_ec]#https://127.0.0.1:}
+      port=${port%%/*}
+      out=$(taskset -c "$CLIENT_CPU" timeout 600 python3 "$BENCH_DIR/hold_idle.py" "$port" \
+        "$n" --tls --seconds 2 --pid "${PID[${s}_ec]}" 2>&1 || true)
+      echo "   $s ($n): $(tr '\n' ' ' <<<"$out")" >&2
+      grow[$k]=$(($(kv rss_after_kib <<<"$out") - $(kv rss_before_kib <<<"$out")))
+      held[$k]=$(kv server_conns <<<"$out")
+      stop_tree "${PID[${s}_ec]}"
+    done
+    printf ' %s: %s B per connection with %s held, %s B with %s held, marginal %s B;' "$s" \
+      "$((grow[1] * 1024 / (held[1] > 0 ? held[1] : 1)))" "${held[1]}" \
+      "$((grow[3] * 1024 / (held[3] > 0 ? held[3] : 1)))" "${held[3]}" \
+      "$(((grow[3] - grow[1]) * 1024 / (held[3] - held[1] > 0 ? held[3] - held[1] : 1)))"
   done
   echo
 }
