@@ -256,10 +256,35 @@ TEST_F(StaticFileTest, FifoIsForbiddenAndDoesNotBlock) {
   EXPECT_EQ(get("/pipe").status, 403);
 }
 
+// As root, file permissions do not apply (CI runs as root): the lookups then run with
+// the effective uid of nobody, as a server child after `User`, and root comes back after.
+class AsNobodyIfRoot {
+ public:
+  AsNobodyIfRoot() : was_root_(::geteuid() == 0) {
+    if (was_root_) switched_ = ::seteuid(65534) == 0;
+  }
+  ~AsNobodyIfRoot() {
+    if (switched_) (void)!::seteuid(0);
+  }
+  bool ok() const { return !was_root_ || switched_; }
+
+ private:
+  bool was_root_;
+  bool switched_ = false;
+};
+
 TEST_F(StaticFileTest, PermissionDenied) {
-  if (geteuid() == 0) GTEST_SKIP() << "root ignores file permissions";
   write("secret.txt", "s");
+  ASSERT_EQ(chmod((root_ + "/secret.txt").c_str(), 0644), 0);
+  ASSERT_EQ(chmod(root_.c_str(), 0755), 0);  // mkdtemp's 0700 would refuse nobody first
+  {
+    AsNobodyIfRoot as;
+    ASSERT_TRUE(as.ok());
+    EXPECT_EQ(get("/secret.txt").status, 200);  // readable: the permission is the cause below
+  }
   ASSERT_EQ(chmod((root_ + "/secret.txt").c_str(), 0), 0);
+  AsNobodyIfRoot as;
+  ASSERT_TRUE(as.ok());
   EXPECT_EQ(get("/secret.txt").status, 403);
 }
 
