@@ -200,7 +200,9 @@ HandshakeStatus TlsTransport::handshake() {
     BIO* bio = method != nullptr ? BIO_new(method) : nullptr;
     if (ssl_ == nullptr || bio == nullptr) {
       BIO_free(bio);
-      ERR_clear_error();
+      char detail[256];
+      take_error(detail, sizeof detail);
+      log_failure("SSL handshake failed", detail);
       return HandshakeStatus::kFailed;
     }
     BIO_set_fd(bio, fd(), BIO_NOCLOSE);
@@ -307,12 +309,16 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     if (f.status != IoStatus::kOk) return f;
     return IoResult{IoStatus::kOk, std::exchange(pending_plain_, 0), 0};
   }
-  // OpenSSL writes every record with its own BIO write: gathered in the worker's batch,
-  // the records of this call leave in one send() (MSG_MORE while more follows), so the
-  // kernel sends full segments and the peer wakes once per call, not once per record.
+  // OpenSSL writes every record with its own BIO write. When this call makes several,
+  // they are gathered in the worker's batch and leave in one send() (MSG_MORE while more
+  // follows), so the kernel sends full segments and the peer wakes once per call, not once
+  // per record. A call of one record (a small response) goes to the socket directly:
+  // OpenSSL keeps it across WANT_WRITE itself, and no copy is made.
+  size_t offered = 0;
+  for (const iovec& v : iov) offered += v.iov_len;
   static thread_local std::string batch;
   batch.clear();
-  t_batch = &batch;
+  t_batch = offered > kRecord ? &batch : nullptr;
   // Small buffers are gathered into one record; a buffer of a record or more goes as it is.
   // The split depends only on the bytes offered, so a retry offers the same records again.
   char gather[kRecord];
@@ -361,8 +367,10 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       total += n;
     }
   }
+  const bool batched = t_batch != nullptr;
   t_batch = nullptr;
   if (total == 0) return failed.status == IoStatus::kOk ? IoResult{IoStatus::kOk, 0, 0} : failed;
+  if (!batched) return IoResult{IoStatus::kOk, total, 0};  // in the socket, or kept by OpenSSL
   // What OpenSSL accepted is sent, or kept for the retry, before an error shows on the
   // next call.
   size_t sent = 0;
