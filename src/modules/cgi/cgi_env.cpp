@@ -189,7 +189,6 @@ std::vector<std::string> build_cgi_env(const CgiEnvInput& in) {
   add(env, "REMOTE_PORT", std::to_string(ctx.client_port));
   if (in.remote_user != nullptr) add(env, "REMOTE_USER", *in.remote_user);
   if (!in.auth_type.empty()) add(env, "AUTH_TYPE", in.auth_type);
-  if (ctx.scheme == "https") add(env, "HTTPS", "on");  // mod_ssl
   // ap_add_cgi_vars.
   add(env, "GATEWAY_INTERFACE", "CGI/1.1");
   add(env, "SERVER_PROTOCOL",
