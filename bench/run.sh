@@ -467,7 +467,7 @@ wait_ready() {
   local url=$1 pid=$2 size
   for _ in $(seq 100); do
     kill -0 "$pid" 2>/dev/null || return 1
-    size=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "$url" || true)
+    size=$(curl -sk -o /dev/null -w '%{http_code} %{size_download}' "$url" || true)
     [ "$size" = "200 600" ] && return 0
     sleep 0.1
   done
@@ -736,18 +736,19 @@ EOF
   SERVER_CMD=("${BIN[apache2]}" -f "$dir/httpd.conf" -D FOREGROUND)
 }
 
-# Configures, starts (pinned to $SERVER_CPU) and checks server $1; records its
-# URL and pid in URL[$1] and PID[$1]. It then waits, idle, for its turns.
+# Configures (with config_$1, or the function $2), starts (pinned to $SERVER_CPU) and
+# checks server $1 on scheme $3 (http); records its URL and pid in URL[$1] and PID[$1].
+# It then waits, idle, for its turns.
 declare -A URL=() PID=()
 start_server() {
-  local name=$1 port dir pid url f
+  local name=$1 config=${2:-config_$1} scheme=${3:-http} port dir pid url f
   port=$(free_port)
   dir=$TMP/$name
   rm -rf "$dir"
   mkdir -p "$dir"
   [ -z "$RUN_USER" ] || chown "$RUN_USER:$RUN_GROUP" "$dir"
-  "config_$name" "$port" "$dir"
-  url=http://127.0.0.1:$port/index.html
+  "$config" "$port" "$dir"
+  url=$scheme://127.0.0.1:$port/index.html
   echo "== $name: ${SERVER_CMD[*]} (CPU $SERVER_CPU), port $port" >&2
   if [ -n "${CGROUP[$name]:-}" ]; then
     # The shell joins the cgroup, then becomes the server: every process it starts

@@ -70,32 +70,10 @@ for _s in "${TLS_SERVERS[@]}"; do
   done
 done
 
-# Starts server instance $1 (NAME_KEY) pinned to the server CPU; waits until it answers
-# the 600-byte file over TLS; records URL and PID.
+# Starts server instance $1 (NAME_KEY) with its TLS configuration, pinned to the server
+# CPU; waits until it answers the 600-byte file over TLS; records URL and PID.
 tls_start() {
-  local inst=$1 port dir pid url got
-  port=$(free_port)
-  dir=$TMP/$inst
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  [ -z "$RUN_USER" ] || chown "$RUN_USER:$RUN_GROUP" "$dir"
-  "config_tls_$inst" "$port" "$dir"
-  url=https://127.0.0.1:$port/index.html
-  echo "== $inst: ${SERVER_CMD[*]} (CPU $SERVER_CPU), port $port" >&2
-  taskset -c "$SERVER_CPU" "${SERVER_CMD[@]}" >"$dir/stdout" 2>"$dir/stderr" &
-  pid=$!
-  STARTED+=("$pid")
-  for _ in $(seq 100); do
-    got=$(curl -sk -o /dev/null -w '%{http_code} %{size_download}' "$url" || true)
-    [ "$got" = "200 600" ] && break
-    sleep 0.1
-  done
-  if [ "$got" != "200 600" ]; then
-    cat "$dir"/std* "$dir/error.log" >&2 2>/dev/null || true
-    die "$inst did not serve index.html over TLS on port $port"
-  fi
-  URL[$inst]=$url
-  PID[$inst]=$pid
+  start_server "$1" "config_tls_$1" https
 }
 
 # One measured handshake run: TLS_STIME_CLIENTS `openssl s_time` processes (-new: a full
