@@ -119,14 +119,11 @@ int ticket_callback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP
 }  // namespace
 
 std::string apply_ticket_key_file(SSL_CTX* ctx, const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    return "Failed to load ticket key: " + path + " (" + std::strerror(errno) + ")";
-  }
+  const std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!f) return "Failed to load ticket key: " + path + " (" + std::strerror(errno) + ")";
   auto key = std::make_unique<FileTicketKey>();
   static_assert(sizeof(FileTicketKey) == 48);
-  const size_t got = std::fread(key.get(), 1, sizeof(FileTicketKey), f);
-  std::fclose(f);
+  const size_t got = std::fread(key.get(), 1, sizeof(FileTicketKey), f.get());
   if (got != sizeof(FileTicketKey)) {
     OPENSSL_cleanse(key.get(), sizeof(FileTicketKey));
     return "Failed to load ticket key: " + path + " (" + std::to_string(got) +
