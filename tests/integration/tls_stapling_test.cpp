@@ -26,7 +26,8 @@ class StaplingTest : public ::testing::Test {
   // A fresh PKI and responder port for each test: a responder's port may be held in
   // TIME_WAIT after it stops, and `openssl ocsp` cannot bind it again then.
   void SetUp() override {
-    ocsp_port_ = free_port();
+    ocsp_port_ = responder_port();
+    ASSERT_NE(ocsp_port_, 0) << "no free port below the ephemeral range";
     const std::string aia =
         "\nauthorityInfoAccess=OCSP;URI:http://127.0.0.1:" + std::to_string(ocsp_port_) + "/";
     TestLeaf good = leaf_for_host("good", "a.test");
@@ -54,6 +55,24 @@ class StaplingTest : public ::testing::Test {
     certs_ = nullptr;
   }
   static std::string cert(const std::string& name) { return certs_->path() + "/" + name; }
+
+  // A port for `openssl ocsp`, which listens on every address: one below the kernel's
+  // ephemeral range (32768 and up by default), so no client socket or free_port() server of
+  // a test running at the same time can hold it, and that binds on every address now; 0 if
+  // none is found.
+  static int responder_port() {
+    const int start = 20000 + static_cast<int>(::getpid() % 12000);
+    for (int i = 0; i < 12000; ++i) {
+      const int port = 20000 + (start - 20000 + i * 7919) % 12000;
+      UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));  // dual-stack: v4 too
+      sockaddr_in6 a{};
+      a.sin6_family = AF_INET6;
+      a.sin6_addr = in6addr_any;
+      a.sin6_port = htons(static_cast<uint16_t>(port));
+      if (fd && ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) return port;
+    }
+    return 0;
+  }
 
   // A local OCSP responder on ocsp_port_ for the test CA (bounded: at most 50 requests,
   // answers valid one day; killed with the fixture).
