@@ -425,8 +425,10 @@ bool Control::wait_children(int64_t timeout_ms) {
     reap(false);
     if (live_children() == 0) return true;
     if (end > 0 && monotonic_ms() >= end) return false;
-    if (take_control_request() == ControlRequest::kStop) {
-      stop_pending_ = true;  // a stop cuts the wait short and is acted on next
+    // A stop cuts the wait short and is acted on next; any other request (a graceful
+    // stop during a restart's wait) stays pending for the main loop.
+    if (take_stop_request()) {
+      stop_pending_ = true;
       return false;
     }
     sleep_ms(kTickMs / 2);

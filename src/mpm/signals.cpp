@@ -63,12 +63,16 @@ void install_control_signals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
+bool take_stop_request() {
+  // A stop absorbs the weaker requests pending with it.
+  if (!g_stop.exchange(false)) return false;
+  g_graceful_stop = g_restart = g_graceful = false;
+  return true;
+}
+
 ControlRequest take_control_request() {
   // A stronger request absorbs the weaker ones pending with it.
-  if (g_stop.exchange(false)) {
-    g_graceful_stop = g_restart = g_graceful = false;
-    return ControlRequest::kStop;
-  }
+  if (take_stop_request()) return ControlRequest::kStop;
   if (g_graceful_stop.exchange(false)) {
     g_restart = g_graceful = false;
     return ControlRequest::kGracefulStop;

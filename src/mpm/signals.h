@@ -21,6 +21,10 @@ void install_control_signals();
 // beats graceful restart) and clears it; kNone when none is pending.
 ControlRequest take_control_request();
 
+// Takes a pending stop (SIGTERM / SIGINT) only, clearing the weaker requests it absorbs;
+// false, with every other pending request left for take_control_request(), when none is.
+bool take_stop_request();
+
 // Installs a child's handlers: SIGTERM/SIGINT/SIGHUP stop at once, SIGUSR1 and
 // SIGWINCH stop gracefully (both through stop_child()); SIGCHLD default, SIGPIPE ignored.
 void install_child_signals();

@@ -406,7 +406,7 @@ TEST(Control, GracefulStopFinishesInFlightDownloads) {
   // downloads, and must end as soon as they are done, not at the timeout.
   ASSERT_TRUE(
       s.start("StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 64\nKeepAliveTimeout 30\n"
-              "GracefulShutdownTimeout 100\n"))
+              "GracefulShutdownTimeout 100\nLogLevel debug\n"))
       << s.log();
   Client idle(s.port());  // an idle keep-alive connection must not hold the stop
   ASSERT_TRUE(idle.send(get("/small.txt")));
@@ -419,15 +419,17 @@ TEST(Control, GracefulStopFinishesInFlightDownloads) {
   ::kill(s.pid(), SIGWINCH);
   // While the downloads are still in flight the door is already shut: a new
   // client is refused rather than queued in a backlog nobody will serve.
-  EXPECT_TRUE(wait_until([&] { return !Client(s.port()).connected(); }));
-  EXPECT_TRUE(idle.wait_closed());
+  // On failure the error log says how far the stop got (a failure once seen under TSan).
+  EXPECT_TRUE(wait_until([&] { return !Client(s.port()).connected(); }))
+      << s.read("logs/error_log");
+  EXPECT_TRUE(idle.wait_closed()) << s.read("logs/error_log");
   for (Client* c : {&a, &b}) {
     auto r = c->read_response(false, 60000);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->body.size(), kSize);
   }
   auto done = Clock::now();
-  EXPECT_EQ(s.stop(0, 60000), 0);       // already stopping: wait for the exit
+  EXPECT_EQ(s.stop(0, 60000), 0) << s.read("logs/error_log");  // already stopping: wait
   EXPECT_LT(Clock::now() - done, 30s);  // long before GracefulShutdownTimeout
   EXPECT_FALSE(Client(s.port()).connected());
 }
