@@ -94,6 +94,33 @@ void render_status_auto(const StatusSnapshot& s, std::string& out) {
   line(out, "StarvationClosed", static_cast<int64_t>(s.starvation_closed));
   line(out, "AcceptErrors", static_cast<int64_t>(s.accept_errors));
   line(out, "AdmissionClosed", static_cast<int64_t>(s.admission_closed));
+  if (s.tls_cache) render_tls_cache_auto(*s.tls_cache, out);
+}
+
+void render_tls_cache_auto(const TlsCacheStatus& c, std::string& out) {
+  auto n = [&](std::string_view key, uint64_t v) { line(out, key, static_cast<int64_t>(v)); };
+  // mod_ssl's status hook: a title line, then shmcb's keys in shmcb's order.
+  out.append("TLSSessionCacheStatus\n");
+  line(out, "CacheType", "SHMCB");
+  n("CacheSharedMemory", c.shared_memory);
+  n("CacheCurrentEntries", c.entries);
+  n("CacheSubcaches", 1);
+  n("CacheIndexesPerSubcaches", c.index_slots);
+  if (c.has_oldest) {
+    line(out, "CacheTimeLeftOldestAvg", c.oldest_left_s);
+    line(out, "CacheTimeLeftOldestMin", c.oldest_left_s);
+    line(out, "CacheTimeLeftOldestMax", c.oldest_left_s);
+  }
+  line(out, "CacheIndexUsage", std::to_string(tls_cache_index_pct(c)) + "%");
+  line(out, "CacheUsage", std::to_string(tls_cache_data_pct(c)) + "%");
+  n("CacheStoreCount", c.stores);
+  n("CacheReplaceCount", c.replaces);
+  n("CacheExpireCount", c.expired);
+  n("CacheDiscardCount", c.discarded);
+  n("CacheRetrieveHitCount", c.retrieve_hits);
+  n("CacheRetrieveMissCount", c.retrieve_misses);
+  n("CacheRemoveHitCount", c.remove_hits);
+  n("CacheRemoveMissCount", c.remove_misses);
 }
 
 }  // namespace tern

@@ -104,6 +104,7 @@ void StatusHandler::handle(const Request& req, const RequestContext& ctx, Respon
   StatusSnapshot s = take_snapshot(sb_, info_, workers);
   s.host = host_name(req, ctx);
   s.via = ctx.local_ip;
+  if (tls_cache_) s.tls_cache = tls_cache_();
   history_.observe(s);
   std::string body;
   if (form_ == StatusForm::kMetrics) {

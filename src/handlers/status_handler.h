@@ -2,6 +2,8 @@
 // `SetHandler server-status` and `SetHandler metrics`: the scoreboard as httpd's
 // status page (HTML, ?auto), as JSON (?json) and as Prometheus metrics.
 
+#include <functional>
+#include <optional>
 #include <string_view>
 
 #include "config/config.h"
@@ -48,12 +50,18 @@ class StatusHandler : public Handler {
   // The samples behind the chart.
   const StatusHistory& history() const { return history_; }
 
+  // Where the SSL/TLS session cache section's figures come from (mod_ssl's status hook);
+  // unset or returning nullopt: no section. Set before the handler serves.
+  using TlsCacheSource = std::function<std::optional<TlsCacheStatus>()>;
+  void set_tls_cache_source(TlsCacheSource source) { tls_cache_ = std::move(source); }
+
  private:
   const Scoreboard& sb_;
   StatusInfo info_;
   StatusForm form_;
   const Handler* errors_;
   mutable StatusHistory history_;
+  TlsCacheSource tls_cache_;
 };
 
 }  // namespace tern

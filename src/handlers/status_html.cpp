@@ -324,6 +324,43 @@ void chart(const std::vector<HistorySample>& history, std::string& out) {
   });
 }
 
+// mod_ssl's status hook, in its words: the shared session cache.
+void tls_cache_section(const TlsCacheStatus& c, std::string& out) {
+  auto b = [&](uint64_t v) { out.append("<b>").append(std::to_string(v)).append("</b>"); };
+  out.append("<hr>\n<h2>SSL/TLS Session Cache Status:</h2>\n<p>cache type: <b>SHMCB</b>, ");
+  out.append("shared memory: ");
+  b(c.shared_memory);
+  out.append(" bytes, current entries: ");
+  b(c.entries);
+  out.append("<br>subcaches: <b>1</b>, indexes per subcache: ");
+  b(c.index_slots);
+  out.append("<br>");
+  if (c.has_oldest) {
+    const std::string left = std::to_string(c.oldest_left_s);
+    out.append("time left on oldest entries' objects: avg: <b>" + left +
+               "</b> seconds, (range: " + left + "..." + left + ")<br>");
+  }
+  out.append("index usage: <b>" + std::to_string(tls_cache_index_pct(c)) +
+             "%</b>, cache usage: <b>" + std::to_string(tls_cache_data_pct(c)) + "%</b><br>");
+  out.append("total entries stored since starting: ");
+  b(c.stores);
+  out.append("<br>total entries replaced since starting: ");
+  b(c.replaces);
+  out.append("<br>total entries expired since starting: ");
+  b(c.expired);
+  out.append("<br>total (pre-expiry) entries scrolled out of the cache: ");
+  b(c.discarded);
+  out.append("<br>total retrieves since starting: ");
+  b(c.retrieve_hits);
+  out.append(" hit, ");
+  b(c.retrieve_misses);
+  out.append(" miss<br>total removes since starting: ");
+  b(c.remove_hits);
+  out.append(" hit, ");
+  b(c.remove_misses);
+  out.append(" miss</p>\n");
+}
+
 }  // namespace
 
 void render_status_html(const StatusSnapshot& s, const std::vector<HistorySample>& history,
@@ -346,6 +383,7 @@ void render_status_html(const StatusSnapshot& s, const std::vector<HistorySample
   if (tables) process_table(s, out);
   scoreboard_grid(s, out);
   if (tables && s.info->extended_status) worker_table(s, out);
+  if (s.tls_cache) tls_cache_section(*s.tls_cache, out);
   out.append("</body></html>\n");
 }
 

@@ -212,6 +212,26 @@ void render_status_json(const StatusSnapshot& s, const std::vector<HistorySample
     j.close('}');
   }
   j.close(']');
+  if (s.tls_cache) {
+    const TlsCacheStatus& c = *s.tls_cache;
+    j.open("tls_session_cache", '{');
+    j.num("shared_memory", c.shared_memory);
+    j.num("entries", c.entries);
+    j.num("index_used", c.index_used);
+    j.num("index_slots", c.index_slots);
+    j.num("data_used", c.data_used);
+    j.num("data_bytes", c.data_bytes);
+    if (c.has_oldest) j.num("oldest_seconds_left", c.oldest_left_s);
+    j.num("stores", c.stores);
+    j.num("replaces", c.replaces);
+    j.num("expired", c.expired);
+    j.num("discarded", c.discarded);
+    j.num("retrieve_hits", c.retrieve_hits);
+    j.num("retrieve_misses", c.retrieve_misses);
+    j.num("remove_hits", c.remove_hits);
+    j.num("remove_misses", c.remove_misses);
+    j.close('}');
+  }
   j.open("history", '[');
   for (const HistorySample& h : history) {
     j.open("", '{');

@@ -107,6 +107,24 @@ void render_status_metrics(const StatusSnapshot& s, std::string& out) {
     for (char c : s.scoreboard) n += c == k.key;
     sample(out, "tern_scoreboard_slots", std::string("state=\"") + k.name + "\"", n);
   }
+  if (const auto& c = s.tls_cache) {
+    gauge(out, "tern_tls_session_cache_entries", "TLS sessions held in SSLSessionCache.",
+          static_cast<int64_t>(c->entries));
+    gauge(out, "tern_tls_session_cache_bytes_used", "Bytes of SSLSessionCache's data area in use.",
+          static_cast<int64_t>(c->data_used));
+    gauge(out, "tern_tls_session_cache_bytes", "Size of SSLSessionCache's data area.",
+          static_cast<int64_t>(c->data_bytes));
+    counter(out, "tern_tls_session_cache_stores_total", "Sessions stored.", c->stores);
+    counter(out, "tern_tls_session_cache_expired_total", "Sessions expired.", c->expired);
+    counter(out, "tern_tls_session_cache_discarded_total",
+            "Sessions scrolled out of the cache before they expired.", c->discarded);
+    family(out, "tern_tls_session_cache_retrieves_total", "counter",
+           "Session lookups for resumption, by result.");
+    sample(out, "tern_tls_session_cache_retrieves_total", "result=\"hit\"",
+           static_cast<int64_t>(c->retrieve_hits));
+    sample(out, "tern_tls_session_cache_retrieves_total", "result=\"miss\"",
+           static_cast<int64_t>(c->retrieve_misses));
+  }
 }
 
 }  // namespace tern

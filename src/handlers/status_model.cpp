@@ -253,4 +253,12 @@ StatusSnapshot take_snapshot(const Scoreboard& sb, const StatusInfo& info, bool 
   return s;
 }
 
+int tls_cache_index_pct(const TlsCacheStatus& c) {
+  return c.index_slots == 0 ? 0 : static_cast<int>(c.index_used * 100 / c.index_slots);
+}
+
+int tls_cache_data_pct(const TlsCacheStatus& c) {
+  return c.data_bytes == 0 ? 0 : static_cast<int>(c.data_used * 100 / c.data_bytes);
+}
+
 }  // namespace tern

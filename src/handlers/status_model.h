@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,19 @@ struct ProcessRow {
   double cpu_user = 0, cpu_system = 0;  // seconds
 };
 
+// SSLSessionCache's shared store, as mod_ssl's status hook reports shmcb's. tern's store is
+// one ring: one "subcache" whose index slots are all of the cache's.
+struct TlsCacheStatus {
+  uint64_t shared_memory = 0;  // SSLSessionCache's size in bytes
+  uint64_t entries = 0;        // sessions held
+  uint64_t index_used = 0, index_slots = 0;
+  uint64_t data_used = 0, data_bytes = 0;
+  int64_t oldest_left_s = 0;  // seconds left to the oldest entry
+  bool has_oldest = false;    // false when the cache is empty
+  uint64_t stores = 0, replaces = 0, expired = 0, discarded = 0;
+  uint64_t retrieve_hits = 0, retrieve_misses = 0, remove_hits = 0, remove_misses = 0;
+};
+
 // Everything the renderers show.
 struct StatusSnapshot {
   const StatusInfo* info = nullptr;
@@ -82,7 +96,8 @@ struct StatusSnapshot {
   uint64_t accepted = 0, starvation_closed = 0, accept_errors = 0, admission_closed = 0;
   std::string scoreboard;  // one status key per slot×thread (ServerLimit × ThreadLimit)
   std::vector<ProcessRow> procs;
-  std::vector<WorkerRow> workers;  // ExtendedStatus: slots that served or serve something
+  std::vector<WorkerRow> workers;           // ExtendedStatus: slots that served or serve something
+  std::optional<TlsCacheStatus> tls_cache;  // SSLSessionCache shmcb configured
 };
 
 // Copies the scoreboard into a snapshot; worker rows only when `with_workers`.

@@ -1,5 +1,6 @@
 #include "server/server_root.h"
 
+#include <ctime>
 #include <map>
 
 #include "handlers/server_header.h"
@@ -14,6 +15,7 @@
 #include "net/plain_transport.h"
 #include "server/scoreboard.h"
 #include "server/tls_ports.h"
+#include "server/tls_sessions.h"
 #include "server/vhost_dump.h"
 
 namespace tern {
@@ -74,6 +76,14 @@ std::unique_ptr<ServerRoot> ServerRoot::build(std::shared_ptr<const Config> conf
   if (!root->tls_) {
     *error = tls_errors.front();
     return nullptr;
+  }
+  if (tls_sessions != nullptr && tls_sessions->cache()) {
+    // mod_ssl's status hook: the shared session cache's section (made by TlsPorts::build).
+    auto source = [cache = tls_sessions->cache()]() -> std::optional<TlsCacheStatus> {
+      return tls_cache_status(*cache, static_cast<int64_t>(std::time(nullptr)));
+    };
+    root->status_->set_tls_cache_source(source);
+    root->metrics_->set_tls_cache_source(source);
   }
   root->tls_http_.resize(config->listens.size());
   for (size_t i = 0; i < config->listens.size(); ++i) {

@@ -71,4 +71,26 @@ bool TlsSessions::prepare(const Config& config, std::string* err) {
   return true;
 }
 
+TlsCacheStatus tls_cache_status(ssl::SessionCache& cache, int64_t now) {
+  const ssl::SessionCacheStats st = cache.stats();
+  TlsCacheStatus c;
+  c.shared_memory = cache.bytes();
+  c.entries = st.entries;
+  c.index_used = st.index_used;
+  c.index_slots = st.index_slots;
+  c.data_used = st.data_used;
+  c.data_bytes = st.data_bytes;
+  c.has_oldest = st.oldest_expires != 0;
+  c.oldest_left_s = c.has_oldest ? st.oldest_expires - now : 0;
+  c.stores = st.stores;
+  c.replaces = st.replaces;
+  c.expired = st.expired;
+  c.discarded = st.evictions;
+  c.retrieve_hits = st.hits;
+  c.retrieve_misses = st.misses;
+  c.remove_hits = st.removes;
+  c.remove_misses = st.remove_misses;
+  return c;
+}
+
 }  // namespace tern

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "handlers/status_model.h"
 #include "modules/ssl/session_cache.h"
 #include "modules/ssl/ticket_keys.h"
 
@@ -44,5 +45,9 @@ class TlsSessions {
   std::shared_ptr<ssl::SessionCache> stapling_;
   size_t stapling_size_ = 0;
 };
+
+// SSLSessionCache's figures for server-status (mod_ssl's status hook) at `now`, seconds
+// since the epoch.
+TlsCacheStatus tls_cache_status(ssl::SessionCache& cache, int64_t now);
 
 }  // namespace tern

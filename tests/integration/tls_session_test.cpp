@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -160,6 +161,69 @@ INSTANTIATE_TEST_SUITE_P(
                                  "SSLSessionTickets off\nSSLSessionCache shmcb:logs/scache(512000)",
                                  "-tls1_3"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// server-status shows SSLSessionCache's store as mod_ssl's status hook does: ?auto's
+// "TLSSessionCacheStatus" with shmcb's keys in httpd 2.4's order (as Debian's apache2
+// 2.4.71 prints them), counting the store of a full handshake and the hit of a resumption.
+TEST_F(TlsSessionTest, ServerStatusShowsTheSessionCache) {
+  Server s;
+  ASSERT_TRUE(start(s,
+                    "SSLSessionTickets off\nSSLSessionCache shmcb:logs/scache(512000)\n"
+                    "<Location /server-status>\nSetHandler server-status\n</Location>"))
+      << s.log();
+  const std::string sess = s.root().path() + "/sess.pem";
+  ProcessResult first = s_client(s, "-tls1_2 -servername a.test -sess_out " + sess);
+  ASSERT_NE(first.output.find("HTTP/1.1 200 OK"), std::string::npos) << first.output;
+  ProcessResult second;
+  ASSERT_TRUE(answered_with_session(s, "-tls1_2", sess, &second)) << second.output;
+  ASSERT_TRUE(reused(second)) << second.output;
+  const std::string cmd =
+      "printf 'GET /server-status?auto HTTP/1.0\\r\\nHost: a.test\\r\\n\\r\\n' | openssl "
+      "s_client -quiet -connect 127.0.0.1:" +
+      std::to_string(s.port()) + " -CAfile " + cert("ca.pem") + " -servername a.test 2>/dev/null";
+  const std::string out = run_process({"/bin/sh", "-c", cmd}, 30000).output;
+  const size_t at = out.find("\nTLSSessionCacheStatus\n");
+  ASSERT_NE(at, std::string::npos) << out;
+  std::vector<std::string> keys;
+  std::map<std::string, std::string> value;
+  for (size_t pos = at + 23; pos < out.size();) {
+    size_t nl = out.find('\n', pos);
+    if (nl == std::string::npos) nl = out.size();
+    const std::string line = out.substr(pos, nl - pos);
+    pos = nl + 1;
+    const size_t colon = line.find(": ");
+    if (colon == std::string::npos) break;
+    keys.push_back(line.substr(0, colon));
+    value[keys.back()] = line.substr(colon + 2);
+  }
+  const std::vector<std::string> httpd_keys = {"CacheType",
+                                               "CacheSharedMemory",
+                                               "CacheCurrentEntries",
+                                               "CacheSubcaches",
+                                               "CacheIndexesPerSubcaches",
+                                               "CacheTimeLeftOldestAvg",
+                                               "CacheTimeLeftOldestMin",
+                                               "CacheTimeLeftOldestMax",
+                                               "CacheIndexUsage",
+                                               "CacheUsage",
+                                               "CacheStoreCount",
+                                               "CacheReplaceCount",
+                                               "CacheExpireCount",
+                                               "CacheDiscardCount",
+                                               "CacheRetrieveHitCount",
+                                               "CacheRetrieveMissCount",
+                                               "CacheRemoveHitCount",
+                                               "CacheRemoveMissCount"};
+  EXPECT_EQ(keys, httpd_keys) << out;
+  EXPECT_EQ(value["CacheType"], "SHMCB");
+  EXPECT_EQ(value["CacheSharedMemory"], "512000");
+  EXPECT_GE(std::stoi(value["CacheStoreCount"]), 1) << out;
+  EXPECT_GE(std::stoi(value["CacheCurrentEntries"]), 1) << out;
+  EXPECT_GE(std::stoi(value["CacheRetrieveHitCount"]), 1) << out;
+  const int left = std::stoi(value["CacheTimeLeftOldestMin"]);
+  EXPECT_GT(left, 0) << out;
+  EXPECT_LE(left, 300) << out;  // SSLSessionCacheTimeout's default
+}
 
 class ResumeAcrossGraceful : public TlsSessionTest,
                              public ::testing::WithParamInterface<ResumeCase> {};

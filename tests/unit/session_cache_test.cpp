@@ -72,10 +72,20 @@ TEST(SslSessionCacheStore, StoresExpiresAndRemoves) {
   ASSERT_TRUE(cache->store(bytes("id-4"), bytes("old"), 2000, 1000));
   ASSERT_TRUE(cache->store(bytes("id-4"), bytes("new"), 2000, 1000));
   EXPECT_EQ(cache->retrieve(bytes("id-4"), 1000), bytes("new"));
+  cache->remove(bytes("never-stored"));
   SessionCacheStats s = cache->stats();
   EXPECT_EQ(s.entries, 1u);
   EXPECT_EQ(s.stores, 4u);
+  EXPECT_EQ(s.replaces, 1u);
   EXPECT_EQ(s.expired, 1u);
+  EXPECT_EQ(s.hits, 3u);
+  EXPECT_EQ(s.misses, 3u);  // id-2 expired, id-3 never stored, id-1 removed
+  EXPECT_EQ(s.removes, 1u);
+  EXPECT_EQ(s.remove_misses, 1u);
+  // The stores dropped the removed and expired entries ahead of them: only id-4 is left.
+  EXPECT_EQ(s.index_used, 1u);
+  EXPECT_EQ(s.data_used, 7u);  // "id-4" + "new"
+  EXPECT_EQ(s.oldest_expires, 2000);
 }
 
 TEST(SslSessionCacheStore, FullCacheEvictsOldestAndWrapsIntact) {

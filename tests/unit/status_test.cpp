@@ -307,6 +307,77 @@ TEST_F(StatusSnapshotTest, LimitCountersInEveryForm) {
       << html;
 }
 
+// mod_ssl's status hook: SSLSessionCache's figures in every form, in shmcb's words; no
+// section without a cache.
+TEST_F(StatusSnapshotTest, TlsSessionCacheInEveryForm) {
+  StatusSnapshot s = take_snapshot(*sb, info, true);
+  std::string none;
+  render_status_auto(s, none);
+  render_status_html(s, {}, true, none);
+  render_status_json(s, {}, none);
+  render_status_metrics(s, none);
+  EXPECT_EQ(none.find("TLSSessionCache"), std::string::npos);
+  EXPECT_EQ(none.find("Session Cache"), std::string::npos);
+  EXPECT_EQ(none.find("tls_session_cache"), std::string::npos);
+  TlsCacheStatus c;
+  c.shared_memory = 512000;
+  c.entries = 6;
+  c.index_used = 7;
+  c.index_slots = 200;
+  c.data_used = 1000;
+  c.data_bytes = 3000;
+  c.has_oldest = true;
+  c.oldest_left_s = 286;
+  c.stores = 9;
+  c.replaces = 1;
+  c.expired = 2;
+  c.discarded = 3;
+  c.retrieve_hits = 4;
+  c.retrieve_misses = 5;
+  c.remove_hits = 6;
+  c.remove_misses = 8;
+  s.tls_cache = c;
+  std::string a;
+  render_status_auto(s, a);
+  EXPECT_NE(a.find("\nAdmissionClosed: 0\nTLSSessionCacheStatus\nCacheType: SHMCB\n"
+                   "CacheSharedMemory: 512000\nCacheCurrentEntries: 6\nCacheSubcaches: 1\n"
+                   "CacheIndexesPerSubcaches: 200\nCacheTimeLeftOldestAvg: 286\n"
+                   "CacheTimeLeftOldestMin: 286\nCacheTimeLeftOldestMax: 286\n"
+                   "CacheIndexUsage: 3%\nCacheUsage: 33%\nCacheStoreCount: 9\n"
+                   "CacheReplaceCount: 1\nCacheExpireCount: 2\nCacheDiscardCount: 3\n"
+                   "CacheRetrieveHitCount: 4\nCacheRetrieveMissCount: 5\n"
+                   "CacheRemoveHitCount: 6\nCacheRemoveMissCount: 8\n"),
+            std::string::npos)
+      << a;
+  std::string html;
+  render_status_html(s, {}, false, html);
+  EXPECT_NE(html.find("SSL/TLS Session Cache Status:"), std::string::npos) << html;
+  EXPECT_NE(html.find("time left on oldest entries' objects: avg: <b>286</b> seconds, (range: "
+                      "286...286)<br>index usage: <b>3%</b>, cache usage: <b>33%</b><br>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("total retrieves since starting: <b>4</b> hit, <b>5</b> miss<br>"),
+            std::string::npos)
+      << html;
+  EXPECT_LT(html.find("Session Cache"), html.find("</body>"));
+  std::string json;
+  render_status_json(s, {}, json);
+  EXPECT_NE(json.find("\"tls_session_cache\":{\"shared_memory\":512000,\"entries\":6,"),
+            std::string::npos)
+      << json;
+  EXPECT_EQ(json.find(",}"), std::string::npos);
+  std::string m;
+  render_status_metrics(s, m);
+  EXPECT_NE(m.find("tern_tls_session_cache_retrieves_total{result=\"miss\"} 5\n"),
+            std::string::npos)
+      << m;
+  // An empty cache has no oldest entry: the time-left keys are left out, as shmcb does.
+  s.tls_cache->has_oldest = false;
+  a.clear();
+  render_status_auto(s, a);
+  EXPECT_EQ(a.find("CacheTimeLeftOldest"), std::string::npos) << a;
+}
+
 TEST_F(StatusSnapshotTest, HandlerForms) {
   StatusHandler h(*sb, info, StatusForm::kServerStatus);
   Request req;

@@ -231,7 +231,10 @@ bool SessionCache::store(std::span<const uint8_t> id, std::span<const uint8_t> d
   size_t need = id.size() + der.size();
   if (id.empty() || need > hdr_->data_size) return false;
   uint32_t hash = fnv1a(id);
-  if (IndexEntry* old = find_locked(id, hash)) old->removed = 1;
+  if (IndexEntry* old = find_locked(id, hash)) {
+    old->removed = 1;
+    hdr_->counters.replaces++;
+  }
   while (hdr_->idx_count > 0) {
     const IndexEntry& head = index_[hdr_->idx_first];
     if (!head.removed && head.expires > now) break;
@@ -282,6 +285,8 @@ void SessionCache::remove(std::span<const uint8_t> id) {
   if (IndexEntry* e = find_locked(id, fnv1a(id))) {
     e->removed = 1;
     hdr_->counters.removes++;
+  } else {
+    hdr_->counters.remove_misses++;
   }
 }
 
@@ -293,8 +298,11 @@ SessionCacheStats SessionCache::stats() {
   for (uint32_t i = 0; i < hdr_->idx_count; ++i) {
     if (!index_[(hdr_->idx_first + i) % hdr_->index_cap].removed) s.entries++;
   }
+  s.index_used = hdr_->idx_count;
   s.index_slots = hdr_->index_cap;
+  s.data_used = hdr_->data_used;
   s.data_bytes = hdr_->data_size;
+  s.oldest_expires = hdr_->idx_count > 0 ? index_[hdr_->idx_first].expires : 0;
   return s;
 }
 

@@ -46,10 +46,15 @@ std::string parse_ssl_session_cache_timeout(const std::string& arg, long* second
 // Counters for server-status.
 struct SessionCacheStats {
   uint64_t stores = 0, hits = 0, misses = 0, removes = 0, evictions = 0, expired = 0;
-  uint64_t resets = 0;  // times a dead lock owner forced a reset
+  uint64_t replaces = 0;       // stores under an id already present
+  uint64_t remove_misses = 0;  // removes of an id not present
+  uint64_t resets = 0;         // times a dead lock owner forced a reset
   uint32_t entries = 0;
+  uint32_t index_used = 0;  // index slots in use (removed entries hold theirs until evicted)
   uint32_t index_slots = 0;
-  uint32_t data_bytes = 0;  // capacity of the data area
+  uint32_t data_used = 0;      // bytes of the data area in use
+  uint32_t data_bytes = 0;     // capacity of the data area
+  int64_t oldest_expires = 0;  // expiry (seconds since the epoch) of the oldest entry; 0: none
 };
 
 // The shared session store. Create it in the control process before fork(); every method
@@ -69,6 +74,8 @@ class SessionCache {
   void remove(std::span<const uint8_t> id);
   // A snapshot of the counters.
   SessionCacheStats stats();
+  // The size of the shared mapping (SSLSessionCache's size) in bytes.
+  size_t bytes() const { return shm_->size(); }
 
   // The cache's lock (tests use it to die while holding it).
   pthread_mutex_t* mutex_for_test();
