@@ -163,6 +163,9 @@ class Listener {
   // Workers waiting for work or busy on their current batch for less than
   // starvation_ms: the "idle workers" of AsyncRequestWorkerFactor (see README).
   int available_workers(int64_t now) const;
+  // Workers running or runnable now (state R in /proc): at work, or woken and waiting for
+  // a CPU. Fewer than the gate's base means the running ones are blocked (stuck).
+  int runnable_workers() const;
   void relieve_starvation(int64_t now);
   // Opens or closes the door: the listen sockets in or out of the workers' set. Any thread.
   void set_listening(bool on);
@@ -221,6 +224,7 @@ class Listener {
   // Per worker: when it took its current batch (monotonic ms), 0 while it waits.
   struct alignas(64) BusySince {
     std::atomic<int64_t> ms{0};
+    std::atomic<pid_t> tid{0};  // the worker's thread id, for its state in /proc
   };
   std::unique_ptr<BusySince[]> busy_since_;
   std::mutex listen_mu_;                // guards set_listening's epoll changes

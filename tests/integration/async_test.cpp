@@ -1,8 +1,11 @@
 // The event MPM's promise: no worker waits on a client. Slow readers, slow
 // senders and lingering closes are held by the listener.
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.h"
+#include "net/unique_fd.h"
 
 namespace tern::test {
 namespace {
@@ -249,6 +253,54 @@ TEST(Async, FewWorkersManyConnectionsEveryRequestAnswered) {
   size_t at = status->body.find("StarvationClosed: ");
   ASSERT_NE(at, std::string::npos) << status->body;
   EXPECT_LE(retried.load(), std::atoi(status->body.c_str() + at + 18)) << status->body;
+}
+
+// The run gate lets one worker per CPU take work; when those are stuck in a blocking call
+// (here open() of an AuthUserFile that is a FIFO with no writer, as httpd's would be) the
+// listener lets more workers run, so other clients are still answered. It does so only
+// when no worker is runnable: busy workers on a shared CPU are not stuck.
+TEST(Async, WorkersStuckInABlockingOpenDoNotHoldUpOtherClients) {
+  Server s;
+  s.put("small.txt", "small\n");
+  s.put("locked/a.txt", "locked\n");
+  const std::string fifo = s.root().path() + "/users.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  cpu_set_t cpus;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof cpus, &cpus), 0);
+  const int stuck = CPU_COUNT(&cpus) + 1;  // more than the gate's base: lending is needed
+  ASSERT_TRUE(s.start("StartServers 1\nMinSpareThreads 1\nMaxSpareThreads 256\nThreadsPerChild " +
+                      std::to_string(stuck + 4) +
+                      "\n<Location /locked>\nAuthType Basic\nAuthName x\nAuthUserFile " + fifo +
+                      "\nRequire valid-user\n</Location>\n"))
+      << s.log();
+  std::vector<std::unique_ptr<Client>> blocked;
+  for (int i = 0; i < stuck; ++i) {
+    blocked.push_back(std::make_unique<Client>(s.port()));
+    ASSERT_TRUE(
+        blocked.back()->send("GET /locked/a.txt HTTP/1.1\r\nHost: localhost\r\n"
+                             "Authorization: Basic dTpw\r\n\r\n"));
+  }
+  // Every blocked request holds a worker in open(); the next client is still answered.
+  const auto t0 = Clock::now();
+  Client other(s.port());
+  ASSERT_TRUE(other.send(get("/small.txt")));
+  auto r = other.read_response(false, 10000);
+  ASSERT_TRUE(r) << s.log();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(Clock::now() - t0, 5s);
+  // A writer lets the opens finish; a FIFO is not a regular file, so the user file is
+  // refused as httpd refuses it (500, "not a regular file"). A writer
+  // that opens and closes at once releases the readers waiting then; later ones need
+  // another, so writers come until every blocked client is answered.
+  const auto until = Clock::now() + 20s;
+  for (auto& c : blocked) {
+    while (!c->wait_readable(50) && Clock::now() < until) {
+      UniqueFd w(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));  // ENXIO: no reader
+    }
+    auto b = c->read_response(false, 10000);
+    ASSERT_TRUE(b) << s.log();
+    EXPECT_EQ(b->status, 500);
+  }
 }
 
 TEST(Async, AdmissionClosesTheDoorAboveTheBoundAndReopensPromptly) {
