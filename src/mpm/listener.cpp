@@ -18,6 +18,7 @@ namespace tern {
 
 namespace {
 constexpr int kWorkerEvents = 16;
+constexpr int kAcceptsPerEvent = 4;  // connections a worker takes per listen-socket event
 constexpr int64_t kAdmissionRecheckMs = 10;
 // A standing-by child looks this often whether a lower child stopped accepting.
 constexpr int64_t kStandbyRecheckMs = 50;
@@ -501,12 +502,18 @@ ConnEntry* Listener::accept_one(size_t port, bool door_open_only) {
 }
 
 void Listener::accept_and_serve(size_t port, Worker& w) {
-  ConnEntry* c = accept_one(port, true);  // the door may have closed since the event
-  if (!c) return;
-  check_admission(c->phase_start_ms);
-  // The request is usually there already: this thread reads and answers it now, with
-  // no hand-off to another thread; if not, the hand-back registers the connection.
-  serve(c, w);
+  // A few connections per event: when clients arrive faster than they are served, the
+  // next one is already in the backlog, and taking it now saves an epoll_wait per
+  // connection (0.99 → 0.26 on the `Connection: close` row, with 2.5 % of accept4
+  // calls finding the backlog empty). The bound keeps the batch's other events prompt.
+  for (int i = 0; i < kAcceptsPerEvent; ++i) {
+    ConnEntry* c = accept_one(port, true);  // the door may have closed meanwhile
+    if (!c) return;
+    check_admission(c->phase_start_ms);
+    // The request is usually there already: this thread reads and answers it now, with
+    // no hand-off to another thread; if not, the hand-back registers the connection.
+    serve(c, w);
+  }
 }
 
 void Listener::check_admission(int64_t now) {
