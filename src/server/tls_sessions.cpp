@@ -17,45 +17,43 @@ bool any_ssl(const Config& config) {
 
 }  // namespace
 
-bool TlsSessions::prepare_stapling(const SslConfig* top, std::string* err) {
-  if (top == nullptr || !top->stapling_cache.set) {
-    stapling_.reset();
-    stapling_size_ = 0;
+namespace {
+
+// Keeps `store` when it already has SSL{Session,Stapling}Cache's size (its entries stay
+// valid across the generation), makes it when `wanted` and absent or resized, drops it when
+// not wanted. False with *err ("FILE:LINE: DIRECTIVE: message") when the memory cannot be
+// mapped.
+bool keep_or_make(std::shared_ptr<ssl::SessionCache>& store, bool wanted,
+                  const SslSetting<ssl::SessionCacheConfig>& setting, const char* directive,
+                  std::string* err) {
+  if (!wanted) {
+    store.reset();
     return true;
   }
-  const size_t size = top->stapling_cache.value.size;
-  if (stapling_ && stapling_size_ == size) return true;  // kept: its responses stay valid
+  const size_t size = setting.value.size;
+  if (store && store->bytes() == size) return true;
   std::string e;
   std::unique_ptr<ssl::SessionCache> c = ssl::SessionCache::create(size, &e);
   if (!c) {
-    *err = top->stapling_cache.file + ":" + std::to_string(top->stapling_cache.line) +
-           ": SSLStaplingCache: " + e;
+    *err = setting.file + ":" + std::to_string(setting.line) + ": " + directive + ": " + e;
     return false;
   }
-  stapling_ = std::move(c);
-  stapling_size_ = size;
+  store = std::move(c);
   return true;
 }
+
+}  // namespace
 
 bool TlsSessions::prepare(const Config& config, std::string* err) {
   if (!any_ssl(config)) return true;  // kept: a later generation with TLS may resume them
   const SslConfig* top = ssl_config(config);
-  const ssl::SessionCacheConfig cc = top ? top->session_cache.value : ssl::SessionCacheConfig{};
-  if (cc.kind != ssl::SessionCacheConfig::Kind::kShmcb) {
-    cache_.reset();
-    cache_size_ = 0;
-  } else if (!cache_ || cache_size_ != cc.size) {
-    std::string e;
-    std::unique_ptr<ssl::SessionCache> c = ssl::SessionCache::create(cc.size, &e);
-    if (!c) {
-      *err = top->session_cache.file + ":" + std::to_string(top->session_cache.line) +
-             ": SSLSessionCache: " + e;
-      return false;
-    }
-    cache_ = std::move(c);
-    cache_size_ = cc.size;
-  }
-  if (!prepare_stapling(top, err)) return false;
+  static const SslSetting<ssl::SessionCacheConfig> kAbsent;
+  const auto& session = top ? top->session_cache : kAbsent;
+  const auto& stapling = top ? top->stapling_cache : kAbsent;
+  if (!keep_or_make(cache_, session.value.kind == ssl::SessionCacheConfig::Kind::kShmcb, session,
+                    "SSLSessionCache", err) ||
+      !keep_or_make(stapling_, stapling.set, stapling, "SSLStaplingCache", err))
+    return false;
   const int64_t period =
       ssl::ticket_rotation_period(top ? top->cache_timeout() : ssl::kDefaultSessionCacheTimeout);
   if (!keys_ || keys_period_ != period) {

@@ -35,15 +35,10 @@ class TlsSessions {
   const std::shared_ptr<ssl::SessionCache>& stapling_cache() const { return stapling_; }
 
  private:
-  // Makes or keeps SSLStaplingCache's store (`top`: the main server's settings).
-  bool prepare_stapling(const SslConfig* top, std::string* err);
-
   std::shared_ptr<ssl::SessionCache> cache_;
-  size_t cache_size_ = 0;
   std::shared_ptr<ssl::TicketKeys> keys_;
   int64_t keys_period_ = 0;
   std::shared_ptr<ssl::SessionCache> stapling_;
-  size_t stapling_size_ = 0;
 };
 
 // SSLSessionCache's figures for server-status (mod_ssl's status hook) at `now`, seconds
