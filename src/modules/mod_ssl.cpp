@@ -202,13 +202,18 @@ std::string set_cipher_suite(BuildState& st, const Cmd& c) {
   return "";
 }
 
-std::string set_honor_cipher_order(BuildState& st, const Cmd& c) {
+// An on|off directive into `field` of the server's SslConfig.
+std::string set_ssl_flag(BuildState& st, const Cmd& c, SslSetting<bool> SslConfig::*field) {
   bool on = false;
   if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
   SslConfig& s = server_ssl(st);
-  s.honor_cipher_order.value = on;
-  mark(s.honor_cipher_order, c);
+  (s.*field).value = on;
+  mark(s.*field, c);
   return "";
+}
+
+std::string set_honor_cipher_order(BuildState& st, const Cmd& c) {
+  return set_ssl_flag(st, c, &SslConfig::honor_cipher_order);
 }
 
 std::string set_openssl_conf_cmd(BuildState& st, const Cmd& c) {
@@ -311,12 +316,7 @@ std::string set_session_cache_timeout(BuildState& st, const Cmd& c) {
 }
 
 std::string set_session_tickets(BuildState& st, const Cmd& c) {
-  bool on = true;
-  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
-  SslConfig& s = server_ssl(st);
-  s.session_tickets.value = on;
-  mark(s.session_tickets, c);
-  return "";
+  return set_ssl_flag(st, c, &SslConfig::session_tickets);
 }
 
 std::string set_compression(BuildState&, const Cmd& c) {
@@ -357,16 +357,6 @@ std::string set_stapling_cache(BuildState& st, const Cmd& c) {
   return "";
 }
 
-// An on|off stapling switch.
-std::string set_stapling_flag(BuildState& st, const Cmd& c, SslSetting<bool> SslConfig::*field) {
-  bool on = false;
-  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
-  SslConfig& s = server_ssl(st);
-  (s.*field).value = on;
-  mark(s.*field, c);
-  return "";
-}
-
 // A seconds argument of a stapling directive.
 std::string set_stapling_seconds(BuildState& st, const Cmd& c, SslSetting<long> SslConfig::*field) {
   long v = 0;
@@ -379,15 +369,15 @@ std::string set_stapling_seconds(BuildState& st, const Cmd& c, SslSetting<long> 
 }
 
 std::string set_use_stapling(BuildState& st, const Cmd& c) {
-  return set_stapling_flag(st, c, &SslConfig::use_stapling);
+  return set_ssl_flag(st, c, &SslConfig::use_stapling);
 }
 std::string set_stapling_return_errors(BuildState& st, const Cmd& c) {
-  return set_stapling_flag(st, c, &SslConfig::stapling_return_errors);
+  return set_ssl_flag(st, c, &SslConfig::stapling_return_errors);
 }
 // Accepted without effect: no handshake waits for the responder, so there is never a
 // failed query to fake a tryLater answer for.
 std::string set_stapling_fake_try_later(BuildState& st, const Cmd& c) {
-  return set_stapling_flag(st, c, &SslConfig::stapling_fake_try_later);
+  return set_ssl_flag(st, c, &SslConfig::stapling_fake_try_later);
 }
 std::string set_stapling_responder_timeout(BuildState& st, const Cmd& c) {
   return set_stapling_seconds(st, c, &SslConfig::stapling_responder_timeout);

@@ -17,8 +17,6 @@
 
 namespace tern {
 
-struct SslConfig;
-
 // The shared session cache and ticket keys of the running server.
 class TlsSessions {
  public:
