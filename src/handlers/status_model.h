@@ -75,6 +75,10 @@ struct TlsCacheStatus {
   uint64_t retrieve_hits = 0, retrieve_misses = 0, remove_hits = 0, remove_misses = 0;
 };
 
+// shmcb's "index usage" and "cache usage" percentages (integer, rounded down).
+int tls_cache_index_pct(const TlsCacheStatus& c);
+int tls_cache_data_pct(const TlsCacheStatus& c);
+
 // Everything the renderers show.
 struct StatusSnapshot {
   const StatusInfo* info = nullptr;

@@ -23,9 +23,6 @@ void render_status_metrics(const StatusSnapshot& s, std::string& out);
 
 // mod_ssl's session cache section of ?auto ("TLSSessionCacheStatus" and shmcb's keys).
 void render_tls_cache_auto(const TlsCacheStatus& c, std::string& out);
-// shmcb's "index usage" and "cache usage" percentages (integer, rounded down).
-int tls_cache_index_pct(const TlsCacheStatus& c);
-int tls_cache_data_pct(const TlsCacheStatus& c);
 
 // Appends `text` as a JSON string literal (quotes included) to `out`.
 void append_json_string(std::string& out, std::string_view text);
