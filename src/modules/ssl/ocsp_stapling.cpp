@@ -108,7 +108,11 @@ std::shared_ptr<StaplingTarget> target_of(SSL_CTX* ctx, const SslConfig& cfg,
   }
   unsigned char* der = nullptr;
   const int n = i2d_OCSP_CERTID(t->cid, &der);
-  if (n <= 0) return nullptr;
+  if (n <= 0) {
+    *warning = "ssl_stapling_init_cert: can't encode the CertID (" + t->name +
+               "): OCSP stapling is off for it";
+    return nullptr;
+  }
   SHA1(der, static_cast<size_t>(n), t->key.data());
   OPENSSL_free(der);
   t->responder_timeout =
