@@ -106,7 +106,6 @@ uint64_t HttpConnection::park_progress() const {
 }
 
 void HttpConnection::release_buffers(WorkerContext& w) {
-  transport().release_buffers();
   if (!ex_) return;
   release_exchange(static_cast<WorkerScratch&>(w.state_for(*proto_)));
 }

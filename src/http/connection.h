@@ -160,6 +160,9 @@ class HttpConnection : public Connection {
   bool drain_linger() override;
   // Gives the exchange back when it holds no input (before idling).
   void release_buffers(WorkerContext& w) override;
+  // The transport's record buffers (TLS).
+  bool has_idle_memory() const override { return transport().holds_buffers(); }
+  void release_idle_memory() override { transport().release_buffers(); }
   int fd() const override { return transport().fd(); }
   uint64_t phase_bytes() const override { return phase_bytes_; }
   uint32_t phase_serial() const override { return phase_serial_; }

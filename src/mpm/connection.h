@@ -93,6 +93,11 @@ class Connection {
   virtual bool drain_linger() = 0;
   // Before an idle wait: gives borrowed per-worker buffers back to `w`.
   virtual void release_buffers(WorkerContext& w) = 0;
+  // True when the connection may hold memory that release_idle_memory() frees.
+  virtual bool has_idle_memory() const { return false; }
+  // Idle a while (keep-alive): frees what can be made again when bytes come (TLS record
+  // buffers). Called by the listener while it holds the connection in its queue.
+  virtual void release_idle_memory() {}
   // The client socket.
   virtual int fd() const = 0;
   // Bytes received in the current read phase (RequestReadTimeout's MinRate).

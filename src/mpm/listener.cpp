@@ -96,6 +96,7 @@ Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings&
       read_body_q_(0, true),
       park_q_(0, true),
       handshake_q_(0, true),
+      idle_memory_q_(settings.idle_release_ms),
       scoreboard_(scoreboard),
       slot_(slot),
       counts_(scoreboard.process(slot)),
@@ -250,8 +251,7 @@ void Listener::worker_loop(int index) {
           c->missed_event = true;
           continue;
         }
-        c->queue->remove(c);
-        count(c->wait, -1);
+        unqueue(c);
       }
       serve(c, w);
     }
@@ -316,8 +316,21 @@ void Listener::unwatch(ConnEntry* c, int fd) {
   }
 }
 
+void Listener::unqueue(ConnEntry* c) {
+  if (c->queue) c->queue->remove(c);
+  if (c->idle_memory.queue) idle_memory_q_.remove(&c->idle_memory);
+  count(c->wait, -1);
+}
+
 void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
-  if (next == ConnWait::kKeepAlive && w) c->c().release_buffers(w->ctx);
+  // Idle: per-worker buffers go back now. What the connection can make again (TLS record
+  // buffers) is freed by the listener once the connection has been idle idle_release_ms:
+  // a client that sends its next request sooner (a page's next resource, a load test)
+  // does not pay a free and a fresh allocation per request.
+  const bool idle = next == ConnWait::kKeepAlive && w;
+  if (idle) c->c().release_buffers(w->ctx);
+  const bool release_later = idle && c->c().has_idle_memory();
+  if (release_later && settings_.idle_release_ms <= 0) c->c().release_idle_memory();
   // While a graceful stop drains, a response that was already sent with
   // keep-alive leaves the connection open: its client may be sending the next
   // request right now, which will be answered with `Connection: close`.
@@ -334,7 +347,8 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
     set_tcp_nodelay(c->c().fd());
     c->nodelay = true;
   }
-  int64_t deadline = deadline_for(c, next, monotonic_ms());
+  const int64_t now = monotonic_ms();
+  int64_t deadline = deadline_for(c, next, now);
   bool wake = false;
   bool failed = false;
   {
@@ -342,6 +356,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
     c->wait = next;
     queue_for(next)->insert(c, deadline);
     count(next, +1);
+    if (release_later && settings_.idle_release_ms > 0) idle_memory_q_.push(&c->idle_memory, now);
     int fd = c->c().fd();
     // Registered once, edge-triggered for both directions: a hand-back costs no
     // epoll_ctl (it did with EPOLLONESHOT, one per request). Only when an event
@@ -358,8 +373,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
     }
     c->missed_event = false;
     if (err != 0) {
-      queue_for(next)->remove(c);
-      count(next, -1);
+      unqueue(c);
       failed = true;
     } else {
       c->registered = true;
@@ -560,7 +574,7 @@ void Listener::expire(int64_t now) {
     for (TimeoutQueue* q : all_queues()) {
       while (TimeoutLink* l = q->pop_expired(now)) {
         auto* c = static_cast<ConnEntry*>(l);
-        count(c->wait, -1);
+        unqueue(c);
         if (c->wait == ConnWait::kKeepAlive || c->wait == ConnWait::kLinger ||
             c->wait == ConnWait::kHandshake) {
           idle.push_back(c);  // nothing to say to the client: closed here
@@ -736,8 +750,7 @@ void Listener::relieve_starvation(int64_t now) {
     for (int i = 0; i < kStarvationClosePerPass; ++i) {
       TimeoutLink* l = keep_alive_q_.front();
       if (!l) break;
-      keep_alive_q_.remove(l);
-      count(ConnWait::kKeepAlive, -1);
+      unqueue(static_cast<ConnEntry*>(l));
       victims.push_back(static_cast<ConnEntry*>(l));
     }
   }
@@ -757,12 +770,27 @@ void Listener::close_idle_keep_alive() {
   {
     std::lock_guard lk(mu_);
     while (TimeoutLink* l = keep_alive_q_.front()) {
-      keep_alive_q_.remove(l);
-      count(ConnWait::kKeepAlive, -1);
+      unqueue(static_cast<ConnEntry*>(l));
       idle.push_back(static_cast<ConnEntry*>(l));
     }
   }
   for (ConnEntry* c : idle) close_entry(c);
+}
+
+void Listener::release_idle_memory(int64_t now) {
+  // Under mu_, so no worker takes a connection while its memory is freed; in short batches,
+  // so workers waiting for the lock (to take or hand back a connection) are not held long.
+  constexpr int kBatch = 32;
+  for (bool more = true; more;) {
+    std::lock_guard lk(mu_);
+    more = false;
+    for (int i = 0; i < kBatch; ++i) {
+      TimeoutLink* l = idle_memory_q_.pop_expired(now);
+      if (!l) break;
+      static_cast<IdleMemoryLink*>(l)->owner->c().release_idle_memory();
+      more = i == kBatch - 1;
+    }
+  }
 }
 
 int Listener::next_timeout_ms(int64_t now) {
@@ -771,6 +799,7 @@ int Listener::next_timeout_ms(int64_t now) {
   for (TimeoutQueue* q : all_queues()) {
     if (TimeoutLink* l = q->front()) wake = std::min(wake, l->deadline_ms);
   }
+  if (TimeoutLink* l = idle_memory_q_.front()) wake = std::min(wake, l->deadline_ms);
   if (int64_t b = accept_backoff_until_.load(); b > now) wake = std::min(wake, b);
   if (pending_since_ != 0) wake = std::min(wake, now + settings_.lend_ms);
   // A running worker is on a batch: look again soon, in case it is stuck.
@@ -820,6 +849,7 @@ void Listener::run() {
     }
     now = monotonic_ms();
     expire(now);
+    release_idle_memory(now);
     relieve_starvation(now);
     update_admission(now);
   }
@@ -832,9 +862,8 @@ void Listener::run() {
   std::lock_guard lk(mu_);
   for (TimeoutQueue* q : all_queues()) {
     while (TimeoutLink* l = q->front()) {
-      q->remove(l);
       auto* c = static_cast<ConnEntry*>(l);
-      count(c->wait, -1);
+      unqueue(c);
       pool_.release(c);
       counts_.connections--;
     }

@@ -38,8 +38,11 @@ struct ListenerSettings {
   int64_t linger_max_ms = 30000;   // httpd MAX_SECS_TO_LINGER
   int64_t graceful_timeout_ms = 0;     // 0 = wait for in-flight work forever
   int64_t keep_alive_drain_ms = 2000;  // graceful stop: idle keep-alive kept at most this long
-  uint64_t max_connections = 0;        // MaxConnectionsPerChild: stop gracefully after; 0 = never
-  bool exclusive_accept = false;       // EPOLLEXCLUSIVE on the listen fds (several children)
+  // Idle keep-alive this long: the listener frees what the connection can make again (TLS
+  // record buffers); 0 = at once, on the worker, when the connection goes idle.
+  int64_t idle_release_ms = 1000;
+  uint64_t max_connections = 0;   // MaxConnectionsPerChild: stop gracefully after; 0 = never
+  bool exclusive_accept = false;  // EPOLLEXCLUSIVE on the listen fds (several children)
   // At most this many children of a generation accept at once (the lowest slots whose
   // door admission leaves open); the others stand by. 0 = every child accepts.
   int accepting_children = 0;
@@ -52,12 +55,25 @@ struct ListenPort {
   const ConnectionFactory* protocol = nullptr;  // outlives the listener
 };
 
+struct ConnEntry;
+
+// The link of a connection in the listener's second queue (idle memory to free), beside
+// the one its wait's queue uses.
+struct IdleMemoryLink : TimeoutLink {
+  ConnEntry* owner = nullptr;
+};
+
 // A connection as the listener knows it. Entries live in a pool and are never
 // freed while the process runs (type-stable memory): a worker holding a stale
 // epoll event for a closed connection still reads a valid entry, finds it in no
 // queue, and skips it.
 struct ConnEntry : TimeoutLink {
+  ConnEntry() { idle_memory.owner = this; }
+  ConnEntry(const ConnEntry&) = delete;
+  ConnEntry& operator=(const ConnEntry&) = delete;
   ConnectionSlot conn;  // empty while the entry is free
+  // In the idle-memory queue while idle keep-alive holds memory to free (under mu_).
+  IdleMemoryLink idle_memory;
   ConnWait wait = ConnWait::kReadHead;
   int watched[ConnectionHost::kMaxWatched] = {-1, -1};  // extra fds that schedule it
   bool registered = false;     // in the connection epoll set (under Listener::mu_ while in use)
@@ -176,6 +192,11 @@ class Listener {
   // Writes the summaries that are due of the rate-limited limit warnings.
   void report_limits(int64_t now);
   void close_idle_keep_alive();
+  // Frees the memory of connections idle for idle_release_ms (TLS record buffers).
+  void release_idle_memory(int64_t now);
+  // Under mu_: `c` leaves its wait's queue (a worker or the listener takes it) and the
+  // idle-memory queue.
+  void unqueue(ConnEntry* c);
   int next_timeout_ms(int64_t now);
   TimeoutQueue* queue_for(ConnWait w);
   void count(ConnWait w, int delta);
@@ -204,6 +225,7 @@ class Listener {
   TimeoutQueue read_body_q_;
   TimeoutQueue park_q_;
   TimeoutQueue handshake_q_;
+  TimeoutQueue idle_memory_q_;  // keep-alive connections with memory to free (not a wait)
   Scoreboard& scoreboard_;
   int slot_;
   ProcessScore& counts_;

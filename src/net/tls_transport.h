@@ -77,6 +77,8 @@ class TlsTransport final : public Transport {
   // SSL_free_buffers: an idle connection keeps no record buffers (OpenSSL refuses while it
   // holds unread bytes).
   void release_buffers() override;
+  // A TLS session (not a plaintext request on the TLS port).
+  bool holds_buffers() const override { return ssl_ != nullptr && !plain_; }
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 

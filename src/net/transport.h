@@ -84,9 +84,11 @@ class Transport {
   virtual HandshakeStatus handshake() { return HandshakeStatus::kDone; }
   // Bytes taken from the socket so far (a handshake's progress, for MinRate).
   virtual uint64_t raw_bytes_read() const { return 0; }
-  // The connection goes idle (keep-alive): frees what the transport can make again when
-  // the next bytes come (TLS record buffers).
+  // The connection has been idle a while (keep-alive): frees what the transport can make
+  // again when the next bytes come (TLS record buffers).
   virtual void release_buffers() {}
+  // True when release_buffers() may have something to free.
+  virtual bool holds_buffers() const { return false; }
   // The site the TLS server name (SNI) chose (the factory's index), or -1: none.
   virtual int sni_site() const { return -1; }
   // mod_ssl's variable `name` of this connection (SSL_PROTOCOL, SSL_CIPHER, SSL_TLS_SNI,

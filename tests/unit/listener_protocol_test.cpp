@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -29,6 +30,11 @@ struct Shared {
   std::atomic<int> parked_pipe_read{-1};  // the read end the last "park" watched
   std::atomic<int> timeouts{0};
   std::atomic<bool> timeout_on_listener{false};
+  std::atomic<int> idle_releases{0};  // release_idle_memory calls
+  std::atomic<bool> release_off_listener{false};
+  std::atomic<int64_t> last_release_ns{0};  // steady clock
+  std::atomic<int> freed_now{0};            // live connections whose memory is freed
+  std::atomic<bool> freed_twice{false};     // freed again with no run in between
   std::thread::id listener_thread;
 };
 
@@ -39,10 +45,13 @@ class LineConn : public Connection {
  public:
   LineConn(UniqueFd fd, Shared* shared) : fd_(std::move(fd)), shared_(shared) {}
   ~LineConn() override {
+    if (freed_) --shared_->freed_now;
     if (pipe_r_ >= 0) ::close(pipe_r_);
     if (pipe_w_ >= 0) ::close(pipe_w_);
   }
   ConnWait run(WorkerContext& w) override {
+    if (freed_) --shared_->freed_now;
+    freed_ = false;
     if (pipe_r_ >= 0) {
       char buf[64];
       ssize_t n = ::read(pipe_r_, buf, sizeof buf);
@@ -86,6 +95,16 @@ class LineConn : public Connection {
   }
   bool drain_linger() override { return true; }
   void release_buffers(WorkerContext&) override {}
+  bool has_idle_memory() const override { return true; }
+  void release_idle_memory() override {
+    if (std::this_thread::get_id() != shared_->listener_thread)
+      shared_->release_off_listener = true;
+    shared_->last_release_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    ++shared_->idle_releases;
+    if (freed_) shared_->freed_twice = true;
+    if (!freed_) ++shared_->freed_now;
+    freed_ = true;
+  }
   int fd() const override { return fd_.get(); }
   uint64_t phase_bytes() const override { return 0; }
   uint32_t phase_serial() const override { return 0; }
@@ -100,6 +119,7 @@ class LineConn : public Connection {
   int pipe_w_ = -1;
   int64_t park_ms_ = 60000;
   int lines_ = 0;
+  bool freed_ = false;  // release_idle_memory ran since the last run
 };
 
 class LineProtocol : public ConnectionFactory {
@@ -136,6 +156,7 @@ class ListenerProtocol : public ::testing::Test {
     ls.threads = 2;
     ls.keep_alive_timeout_ms = 30000;
     ls.header = ReadTimeoutRule{1, 0, 0};
+    ls.idle_release_ms = kIdleReleaseMs;
     listener_ = std::make_unique<Listener>(std::vector<ListenPort>{{lfd_, &proto_}}, ls, *sb_, 0);
     thread_ = std::thread([this] {
       shared_.listener_thread = std::this_thread::get_id();
@@ -172,6 +193,7 @@ class ListenerProtocol : public ::testing::Test {
     ASSERT_EQ(::write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size()));
   }
 
+  static constexpr int64_t kIdleReleaseMs = 150;
   Shared shared_;
   LineProtocol proto_{&shared_};
   std::unique_ptr<Scoreboard> sb_;
@@ -228,6 +250,59 @@ TEST_F(ListenerProtocol, ReadDeadlineRunsOnAWorker) {
   EXPECT_EQ(line(fd), "timeout\n");
   EXPECT_FALSE(shared_.timeout_on_listener.load());
   ::close(fd);
+}
+
+TEST_F(ListenerProtocol, IdleMemoryIsFreedByTheListenerOnceTheConnectionHasIdled) {
+  int fd = connect_client();
+  const auto sent = std::chrono::steady_clock::now();
+  send(fd, "hello\n");
+  EXPECT_EQ(line(fd), "hello\n");
+  for (int spin = 0; shared_.idle_releases.load() == 0 && spin < 10000; ++spin) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(shared_.idle_releases.load(), 1);
+  EXPECT_FALSE(shared_.release_off_listener.load());
+  // Not before the connection has been idle kIdleReleaseMs (its answer came after `sent`).
+  EXPECT_GE(shared_.last_release_ns.load() - sent.time_since_epoch().count(),
+            kIdleReleaseMs * 1000000);
+  // The connection goes on after its memory was freed, and is freed again after its next idle.
+  send(fd, "again\n");
+  EXPECT_EQ(line(fd), "again\n");
+  for (int spin = 0; shared_.idle_releases.load() < 2 && spin < 10000; ++spin) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(shared_.idle_releases.load(), 2);
+  ::close(fd);
+}
+
+TEST_F(ListenerProtocol, ConnectionsClosedOrTakenBeforeTheirIdleDelayAreNotFreed) {
+  // Connections that close, or are served again, while their release is pending leave the
+  // release queue with their wait's queue: a stale entry would be freed through an empty
+  // slot (a crash), twice, or after its reuse by another connection.
+  for (int i = 0; i < 20; ++i) {
+    int fd = connect_client();
+    send(fd, "x\n");
+    EXPECT_EQ(line(fd), "x\n");
+    send(fd, "y\n");
+    EXPECT_EQ(line(fd), "y\n");
+    ::close(fd);
+  }
+  // Their entries are reused by new connections: each of these idles once and is freed once.
+  std::vector<int> fds;
+  for (int i = 0; i < 8; ++i) {
+    fds.push_back(connect_client());
+    send(fds.back(), "z\n");
+    EXPECT_EQ(line(fds.back()), "z\n");
+  }
+  for (int spin = 0; shared_.freed_now.load() != 8 && spin < 10000; ++spin) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(shared_.freed_now.load(), 8);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2 * kIdleReleaseMs));
+  EXPECT_EQ(shared_.freed_now.load(), 8);
+  EXPECT_FALSE(shared_.freed_twice.load());
+  EXPECT_FALSE(shared_.release_off_listener.load());
+  for (int fd : fds) ::close(fd);
 }
 
 }  // namespace
