@@ -10,13 +10,14 @@
 namespace tern::chars {
 
 enum : uint8_t {
-  kTchar = 1,        // RFC 9110 token character
-  kVchar = 2,        // visible ASCII, %x21-7E
-  kObsText = 4,      // %x80-FF
-  kHex = 8,          // HEXDIG
-  kUnreserved = 16,  // RFC 3986 unreserved
-  kSubDelim = 32,    // RFC 3986 sub-delims
-  kDigit = 64,       // DIGIT
+  kTchar = 1,          // RFC 9110 token character
+  kVchar = 2,          // visible ASCII, %x21-7E
+  kObsText = 4,        // %x80-FF
+  kHex = 8,            // HEXDIG
+  kUnreserved = 16,    // RFC 3986 unreserved
+  kSubDelim = 32,      // RFC 3986 sub-delims
+  kDigit = 64,         // DIGIT
+  kTargetPunct = 128,  // ":@/?%": with kUnreserved and kSubDelim, an origin-form target's bytes
 };
 
 // The class bits of every byte value.
@@ -25,6 +26,7 @@ inline constexpr std::array<uint8_t, 256> kTable = [] {
   constexpr std::string_view kTokenPunct = "!#$%&'*+-.^_`|~";
   constexpr std::string_view kSubDelims = "!$&'()*+,;=";
   constexpr std::string_view kUnreservedPunct = "-._~";
+  constexpr std::string_view kTargetPuncts = ":@/?%";
   for (int c = 0; c < 256; ++c) {
     uint8_t v = 0;
     const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -37,6 +39,7 @@ inline constexpr std::array<uint8_t, 256> kTable = [] {
     if (kTokenPunct.find(static_cast<char>(c)) != std::string_view::npos) v |= kTchar;
     if (kSubDelims.find(static_cast<char>(c)) != std::string_view::npos) v |= kSubDelim;
     if (kUnreservedPunct.find(static_cast<char>(c)) != std::string_view::npos) v |= kUnreserved;
+    if (kTargetPuncts.find(static_cast<char>(c)) != std::string_view::npos) v |= kTargetPunct;
     t[c] = v;
   }
   return t;

@@ -1,6 +1,8 @@
 #include "http/request_parser.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "http/char_class.h"
 #include "http/head_fields.h"
@@ -21,6 +23,28 @@
 
 namespace tern {
 namespace {
+
+// True when every byte of `s` is SP to "~" or HTAB (a field value without obs-text). Eight
+// bytes at a time: a word with no byte below SP and none above "~" needs no closer look; the
+// test may flag a good word (a borrow or carry), never miss a bad one.
+bool printable_ascii_or_tab(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+    const uint64_t above_tilde = ((w + kOnes * 1) | w) & kHigh;
+    if ((below_space | above_tilde) == 0) continue;
+    break;
+  }
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!chars::is(c, chars::kVchar) && c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
 
 RequestParser* self(llhttp_t* p) {
   return static_cast<RequestParser*>(p->data);
@@ -84,6 +108,7 @@ void RequestParser::reset() {
   input_ = {};
   fed_ = fed_limit_ = method_scanned_ = 0;
   method_ = url_ = version_ = Span{};
+  method_code_ = 0;
   headers_complete_ = method_pending_ = false;
   user_status_ = 0;
   user_reason_ = "";
@@ -211,6 +236,10 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
   input_ = input;
   const size_t stop = scanner_.scan(input, scan_limits_);
   fed_limit_ = stop;
+  if (fed_ == 0 && !method_pending_ && scanner_.state() == HeadScanner::State::kHeadEnd &&
+      simple_head(input)) {
+    return finish_head(req);
+  }
   if (method_pending_) {
     const HeadResult r = classify_method(input.substr(0, stop));
     if (r.status != ParseStatus::kNeedMore) return r;
@@ -223,6 +252,7 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
         return fail(400, "malformed request head");
       }
       fed_ = at;
+      method_code_ = llhttp_.method;
       return finish_head(req);
     }
     if (err != HPE_OK) return map_llhttp_error(err);
@@ -259,7 +289,7 @@ HeadResult RequestParser::finish_head(Request& req) {
   req.version_minor = in[version_.begin + 2] - '0';
   req.request_line = std::string_view(in.data() + rl_begin, rl_end - rl_begin);
   req.method_name = std::string_view(in.data() + method_.begin, method_.end - method_.begin);
-  req.method = map_method(llhttp_.method);
+  req.method = map_method(method_code_);
   req.target = std::string_view(in.data() + url_.begin, url_.end - url_.begin);
 
   ParsedTarget target;
@@ -301,6 +331,61 @@ HeadResult RequestParser::finish_head(Request& req) {
   finished_ = true;
   result_ = HeadResult{ParseStatus::kDone, head_end};
   return result_;
+}
+
+bool RequestParser::simple_head(std::string_view in) {
+  const char* d = in.data();
+  const size_t begin = scanner_.request_line_begin();
+  const size_t end = scanner_.request_line_end();
+  const std::string_view line(d + begin, end - begin);
+  size_t method_len;
+  uint8_t code;
+  if (line.starts_with("GET ")) {
+    method_len = 3;
+    code = HTTP_GET;
+  } else if (line.starts_with("HEAD ")) {
+    method_len = 4;
+    code = HTTP_HEAD;
+  } else if (line.starts_with("POST ")) {
+    method_len = 4;
+    code = HTTP_POST;
+  } else {
+    return false;
+  }
+  // method SP "/"… SP "HTTP/1.x"
+  constexpr size_t kVersionLen = 8;
+  if (line.size() < method_len + 2 + 1 + kVersionLen) return false;
+  const size_t target_end = line.size() - kVersionLen - 1;
+  const std::string_view version = line.substr(target_end + 1);
+  if (line[target_end] != ' ' || (version != "HTTP/1.1" && version != "HTTP/1.0")) return false;
+  if (line[method_len + 1] != '/') return false;
+  for (size_t i = method_len + 1; i < target_end; ++i) {
+    if (!chars::is(line[i], chars::kUnreserved | chars::kSubDelim | chars::kTargetPunct)) {
+      return false;
+    }
+  }
+  size_t start = end + 2;
+  for (const size_t line_end : scanner_.field_line_ends()) {
+    size_t colon = start;
+    while (colon < line_end && chars::is(d[colon], chars::kTchar)) ++colon;
+    if (colon == start || colon == line_end || d[colon] != ':') return false;
+    // The fields llhttp interprets (framing, connection options) are left to it.
+    const std::string_view name(d + start, colon - start);
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+        iequals(name, "connection") || iequals(name, "upgrade") ||
+        iequals(name, "proxy-connection")) {
+      return false;
+    }
+    if (!printable_ascii_or_tab(std::string_view(d + colon + 1, line_end - colon - 1))) {
+      return false;
+    }
+    start = line_end + 2;
+  }
+  method_code_ = code;
+  method_ = Span{begin, begin + method_len, true};
+  url_ = Span{begin + method_len + 1, begin + target_end, true};
+  version_ = Span{begin + target_end + 6, end, true};
+  return true;
 }
 
 BodyResult RequestParser::parse_body(std::string_view input, std::string* out) {

@@ -1,7 +1,8 @@
 #pragma once
 // tern's incremental HTTP/1.x request parser: llhttp (strict, no lenient flags) tokenizes the
-// head; tern adds the checks llhttp leaves out and decodes bodies itself. Error statuses:
-// 400, 413, 414, 417, 431, 501, 505 (see the table in request_parser.cpp).
+// head (a common head that arrives whole is checked in one pass of tern's instead, accepting
+// only what llhttp accepts); tern adds the checks llhttp leaves out and decodes bodies itself.
+// Error statuses: 400, 413, 414, 417, 431, 501, 505 (see the table in request_parser.cpp).
 
 #include <string>
 #include <string_view>
@@ -62,6 +63,12 @@ class RequestParser {
   HeadResult map_llhttp_error(llhttp_errno_t err);
   HeadResult classify_method(std::string_view input);
   HeadResult finish_head(Request& req);
+  // The common head, checked in one pass instead of by llhttp: a whole head in the first
+  // input, GET, HEAD or POST, an origin-form target of RFC 3986 path and query bytes,
+  // HTTP/1.1 or HTTP/1.0, and field lines `token: value` of visible ASCII, SP and HTAB whose
+  // names llhttp gives no meaning of its own. True: the spans are set as llhttp's callbacks
+  // would have set them (llhttp accepts every such head); false: llhttp parses it.
+  bool simple_head(std::string_view in);
   int check_version(const char*& reason) const;
 
   ParserLimits limits_;
@@ -74,6 +81,7 @@ class RequestParser {
   size_t fed_limit_ = 0;       // where the current llhttp_execute stops
   size_t method_scanned_ = 0;  // classify_method's progress (offset)
   Span method_, url_, version_;
+  uint8_t method_code_ = 0;  // llhttp's method number (llhttp_.method, or simple_head's)
   bool headers_complete_ = false;
   bool method_pending_ = false;  // llhttp rejected the method; classifying it (501 vs 400)
   int user_status_ = 0;          // status set by a callback returning HPE_USER

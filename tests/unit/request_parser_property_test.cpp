@@ -275,5 +275,71 @@ TEST(RequestParserProperty, TrickyStreamsParseTheSameAtEverySplit) {
   }
 }
 
+// The parser checks a common head in one pass and leaves every other head to llhttp; only a
+// head complete in the first input takes that path. So a head parsed whole (one pass when
+// it qualifies) and the same head cut after its first byte (llhttp) must give the same
+// outcome. Heads that qualify are mutated a few bytes at a time around what qualifies:
+// methods, target and value bytes, separators, the fields llhttp interprets, line ends.
+TEST(RequestParserProperty, OnePassHeadsParseAsLlhttpDoes) {
+  Gen g(20261201);
+  static constexpr std::string_view kNear = " \t\r\n:/?#%\"<>\\^`{|}[]@!$&'()*+,;=-._~HhTtPp01";
+  static constexpr std::string_view kSpecial[] = {"Content-Length: 5",
+                                                  "content-length: 0",
+                                                  "Transfer-Encoding: chunked",
+                                                  "TRANSFER-ENCODING: gzip",
+                                                  "Connection: keep-alive",
+                                                  "connection: close",
+                                                  "Upgrade: websocket",
+                                                  "Proxy-Connection: x",
+                                                  "Content-Length: 1x",
+                                                  "Expect: 100-continue",
+                                                  "Host: a",
+                                                  "X-Content-Length: 1"};
+  static constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "GETS", "get"};
+  int accepted = 0;
+  int refused = 0;
+  for (int iter = 0; iter < 60000; ++iter) {
+    std::string head(kMethods[g.below(4) == 0 ? g.below(std::size(kMethods)) : g.below(3)]);
+    head += " /" + g.segment();
+    if (g.chance(50)) head += "/" + g.segment();
+    if (g.chance(30)) head += "?" + g.segment() + "=" + g.segment();
+    head += g.chance(80) ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n";
+    if (g.chance(90)) head += "Host: " + g.host() + "\r\n";
+    for (size_t n = g.below(5); n > 0; --n) {
+      if (g.chance(15)) {
+        head += std::string(kSpecial[g.below(std::size(kSpecial))]) + "\r\n";
+      } else {
+        head += g.token(12) + ":" + (g.chance(70) ? " " : "") + g.field_value() + "\r\n";
+      }
+    }
+    head += "\r\n";
+    for (size_t m = g.below(4); m > 0; --m) {
+      const size_t at = g.below(head.size());
+      const char c = g.chance(70) ? g.pick(kNear) : static_cast<char>(g.below(256));
+      switch (g.below(3)) {
+        case 0:
+          head[at] = c;
+          break;
+        case 1:
+          head.insert(head.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        default:
+          head.erase(at, 1);
+          break;
+      }
+    }
+    const auto whole = drive(head, {});
+    ASSERT_EQ(drive(head, {1}), whole) << head;
+    if (!whole.empty() && whole.front().error_status == 0) {
+      ++accepted;
+    } else {
+      ++refused;
+    }
+  }
+  // Both sides of the boundary were exercised.
+  EXPECT_GT(accepted, 6000);
+  EXPECT_GT(refused, 6000);
+}
+
 }  // namespace
 }  // namespace tern
