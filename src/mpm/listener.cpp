@@ -326,11 +326,15 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
   // Idle: per-worker buffers go back now. What the connection can make again (TLS record
   // buffers) is freed by the listener once the connection has been idle idle_release_ms:
   // a client that sends its next request sooner (a page's next resource, a load test)
-  // does not pay a free and a fresh allocation per request.
+  // does not pay a free and a fresh allocation per request. A wait within a request (a
+  // slow client's head or body, a handshake, a parked task) frees them at once, so slow
+  // clients hold none; a write wait keeps them (OpenSSL holds the unsent record).
   const bool idle = next == ConnWait::kKeepAlive && w;
   if (idle) c->c().release_buffers(w->ctx);
-  const bool release_later = idle && c->c().has_idle_memory();
-  if (release_later && settings_.idle_release_ms <= 0) c->c().release_idle_memory();
+  const bool holds =
+      w && next != ConnWait::kClose && next != ConnWait::kWrite && c->c().has_idle_memory();
+  const bool release_later = holds && idle && settings_.idle_release_ms > 0;
+  if (holds && !release_later) c->c().release_idle_memory();
   // While a graceful stop drains, a response that was already sent with
   // keep-alive leaves the connection open: its client may be sending the next
   // request right now, which will be answered with `Connection: close`.
@@ -356,7 +360,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
     c->wait = next;
     queue_for(next)->insert(c, deadline);
     count(next, +1);
-    if (release_later && settings_.idle_release_ms > 0) idle_memory_q_.push(&c->idle_memory, now);
+    if (release_later) idle_memory_q_.push(&c->idle_memory, now);
     int fd = c->c().fd();
     // Registered once, edge-triggered for both directions: a hand-back costs no
     // epoll_ctl (it did with EPOLLONESHOT, one per request). Only when an event

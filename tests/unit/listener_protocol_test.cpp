@@ -30,11 +30,12 @@ struct Shared {
   std::atomic<int> parked_pipe_read{-1};  // the read end the last "park" watched
   std::atomic<int> timeouts{0};
   std::atomic<bool> timeout_on_listener{false};
-  std::atomic<int> idle_releases{0};  // release_idle_memory calls
-  std::atomic<bool> release_off_listener{false};
-  std::atomic<int64_t> last_release_ns{0};  // steady clock
-  std::atomic<int> freed_now{0};            // live connections whose memory is freed
-  std::atomic<bool> freed_twice{false};     // freed again with no run in between
+  std::atomic<int> idle_releases{0};              // release_idle_memory calls in keep-alive
+  std::atomic<int> in_request_releases{0};        // release_idle_memory calls in other waits
+  std::atomic<bool> release_off_listener{false};  // freed by the wrong thread for its wait
+  std::atomic<int64_t> last_release_ns{0};        // steady clock
+  std::atomic<int> freed_now{0};                  // live connections whose memory is freed
+  std::atomic<bool> freed_twice{false};           // freed again with no run in between
   std::thread::id listener_thread;
 };
 
@@ -52,6 +53,10 @@ class LineConn : public Connection {
   ConnWait run(WorkerContext& w) override {
     if (freed_) --shared_->freed_now;
     freed_ = false;
+    waits_ = run_line(w);
+    return waits_;
+  }
+  ConnWait run_line(WorkerContext& w) {
     if (pipe_r_ >= 0) {
       char buf[64];
       ssize_t n = ::read(pipe_r_, buf, sizeof buf);
@@ -97,10 +102,16 @@ class LineConn : public Connection {
   void release_buffers(WorkerContext&) override {}
   bool has_idle_memory() const override { return true; }
   void release_idle_memory() override {
-    if (std::this_thread::get_id() != shared_->listener_thread)
-      shared_->release_off_listener = true;
-    shared_->last_release_ns = std::chrono::steady_clock::now().time_since_epoch().count();
-    ++shared_->idle_releases;
+    // Keep-alive memory is freed by the listener; a wait within a request's frees at once,
+    // on the worker that hands the connection back.
+    const bool on_listener = std::this_thread::get_id() == shared_->listener_thread;
+    if (on_listener != (waits_ == ConnWait::kKeepAlive)) shared_->release_off_listener = true;
+    if (waits_ == ConnWait::kKeepAlive) {
+      shared_->last_release_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+      ++shared_->idle_releases;
+    } else {
+      ++shared_->in_request_releases;
+    }
     if (freed_) shared_->freed_twice = true;
     if (!freed_) ++shared_->freed_now;
     freed_ = true;
@@ -119,7 +130,8 @@ class LineConn : public Connection {
   int pipe_w_ = -1;
   int64_t park_ms_ = 60000;
   int lines_ = 0;
-  bool freed_ = false;  // release_idle_memory ran since the last run
+  bool freed_ = false;                    // release_idle_memory ran since the last run
+  ConnWait waits_ = ConnWait::kReadHead;  // what the last run returned
 };
 
 class LineProtocol : public ConnectionFactory {
@@ -262,9 +274,10 @@ TEST_F(ListenerProtocol, IdleMemoryIsFreedByTheListenerOnceTheConnectionHasIdled
   }
   ASSERT_EQ(shared_.idle_releases.load(), 1);
   EXPECT_FALSE(shared_.release_off_listener.load());
-  // Not before the connection has been idle kIdleReleaseMs (its answer came after `sent`).
+  // Not before the connection has been idle kIdleReleaseMs (its answer came after `sent`;
+  // the listener's clock counts whole milliseconds, so the bound allows for a truncated one).
   EXPECT_GE(shared_.last_release_ns.load() - sent.time_since_epoch().count(),
-            kIdleReleaseMs * 1000000);
+            (kIdleReleaseMs - 1) * 1000000);
   // The connection goes on after its memory was freed, and is freed again after its next idle.
   send(fd, "again\n");
   EXPECT_EQ(line(fd), "again\n");
@@ -303,6 +316,20 @@ TEST_F(ListenerProtocol, ConnectionsClosedOrTakenBeforeTheirIdleDelayAreNotFreed
   EXPECT_FALSE(shared_.freed_twice.load());
   EXPECT_FALSE(shared_.release_off_listener.load());
   for (int fd : fds) ::close(fd);
+}
+
+TEST_F(ListenerProtocol, AWaitWithinARequestFreesIdleMemoryAtOnce) {
+  // A client that has sent nothing yet waits in its head phase (a slow client): its memory
+  // is freed by the worker as it hands the connection back, not a second later.
+  int fd = connect_client();
+  for (int spin = 0; shared_.in_request_releases.load() == 0 && spin < 10000; ++spin) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_GE(shared_.in_request_releases.load(), 1);
+  EXPECT_EQ(shared_.idle_releases.load(), 0);
+  EXPECT_FALSE(shared_.release_off_listener.load());
+  EXPECT_EQ(line(fd), "timeout\n");  // then the head's deadline (header=1) closes it
+  ::close(fd);
 }
 
 }  // namespace
