@@ -163,6 +163,7 @@ class HttpConnection : public Connection {
   // The transport's record buffers (TLS).
   bool has_idle_memory() const override { return transport().holds_buffers(); }
   void release_idle_memory() override { transport().release_buffers(); }
+  void keep_idle_memory() override { transport().keep_buffers(); }
   int fd() const override { return transport().fd(); }
   uint64_t phase_bytes() const override { return phase_bytes_; }
   uint32_t phase_serial() const override { return phase_serial_; }

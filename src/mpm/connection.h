@@ -98,6 +98,9 @@ class Connection {
   // Idle a while (keep-alive): frees what can be made again when bytes come (TLS record
   // buffers). Called by the listener while it holds the connection in its queue.
   virtual void release_idle_memory() {}
+  // Taken by a worker before its idle memory was released (a busy connection): keep that
+  // memory between requests until the next release_idle_memory().
+  virtual void keep_idle_memory() {}
   // The client socket.
   virtual int fd() const = 0;
   // Bytes received in the current read phase (RequestReadTimeout's MinRate).

@@ -1,5 +1,6 @@
 #include "mpm/listener.h"
 
+#include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -243,6 +244,7 @@ void Listener::worker_loop(int index) {
         continue;
       }
       auto* c = static_cast<ConnEntry*>(tag);
+      bool busy = false;
       {
         std::lock_guard lk(mu_);
         if (!c->queue) {
@@ -251,8 +253,10 @@ void Listener::worker_loop(int index) {
           c->missed_event = true;
           continue;
         }
-        unqueue(c);
+        busy = unqueue(c);
       }
+      // Back within idle_release_ms of its last request: the connection keeps its buffers.
+      if (busy) c->c().keep_idle_memory();
       serve(c, w);
     }
     last_free_ms_.store(coarse_monotonic_ms(), std::memory_order_relaxed);
@@ -316,10 +320,12 @@ void Listener::unwatch(ConnEntry* c, int fd) {
   }
 }
 
-void Listener::unqueue(ConnEntry* c) {
+bool Listener::unqueue(ConnEntry* c) {
   if (c->queue) c->queue->remove(c);
-  if (c->idle_memory.queue) idle_memory_q_.remove(&c->idle_memory);
+  const bool idle_memory = c->idle_memory.queue != nullptr;
+  if (idle_memory) idle_memory_q_.remove(&c->idle_memory);
   count(c->wait, -1);
+  return idle_memory;
 }
 
 void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
@@ -781,10 +787,16 @@ void Listener::close_idle_keep_alive() {
   for (ConnEntry* c : idle) close_entry(c);
 }
 
+namespace {
+// Connections whose memory one pass of release_idle_memory frees before it trims the heap.
+constexpr int kTrimAfterReleases = 16;
+}  // namespace
+
 void Listener::release_idle_memory(int64_t now) {
   // Under mu_, so no worker takes a connection while its memory is freed; in short batches,
   // so workers waiting for the lock (to take or hand back a connection) are not held long.
   constexpr int kBatch = 32;
+  int released = 0;
   for (bool more = true; more;) {
     std::lock_guard lk(mu_);
     more = false;
@@ -792,8 +804,21 @@ void Listener::release_idle_memory(int64_t now) {
       TimeoutLink* l = idle_memory_q_.pop_expired(now);
       if (!l) break;
       static_cast<IdleMemoryLink*>(l)->owner->c().release_idle_memory();
+      ++released;
       more = i == kBatch - 1;
     }
+  }
+  // Connections that went idle together (a burst of clients, each done after a page) free
+  // their buffers together, and malloc keeps what it freed: the free pages go back to the
+  // kernel, or the memory of a burst would stay with the process (about 10 KB more per idle
+  // TLS connection, bench/hold_idle.py). Once a burst's releases are done (none pending),
+  // or at most once a second while they go on; not for a few, whose memory is reused.
+  released_since_trim_ += released;
+  if (released_since_trim_ >= kTrimAfterReleases &&
+      (idle_memory_q_.size() == 0 || now - last_trim_ms_ >= 1000)) {
+    ::malloc_trim(0);
+    released_since_trim_ = 0;
+    last_trim_ms_ = now;
   }
 }
 

@@ -195,8 +195,8 @@ class Listener {
   // Frees the memory of connections idle for idle_release_ms (TLS record buffers).
   void release_idle_memory(int64_t now);
   // Under mu_: `c` leaves its wait's queue (a worker or the listener takes it) and the
-  // idle-memory queue.
-  void unqueue(ConnEntry* c);
+  // idle-memory queue; true when it was in the latter (idle, its memory not yet released).
+  bool unqueue(ConnEntry* c);
   int next_timeout_ms(int64_t now);
   TimeoutQueue* queue_for(ConnWait w);
   void count(ConnWait w, int delta);
@@ -225,7 +225,9 @@ class Listener {
   TimeoutQueue read_body_q_;
   TimeoutQueue park_q_;
   TimeoutQueue handshake_q_;
-  TimeoutQueue idle_memory_q_;  // keep-alive connections with memory to free (not a wait)
+  TimeoutQueue idle_memory_q_;   // keep-alive connections with memory to free (not a wait)
+  int released_since_trim_ = 0;  // listener thread: idle memory freed since the last trim
+  int64_t last_trim_ms_ = 0;     // listener thread: the last malloc_trim
   Scoreboard& scoreboard_;
   int slot_;
   ProcessScore& counts_;

@@ -412,7 +412,18 @@ IoResult TlsTransport::send_pending(bool more) {
 }
 
 void TlsTransport::release_buffers() {
-  if (ssl_ != nullptr && !plain_) SSL_free_buffers(ssl_);
+  if (ssl_ == nullptr || plain_) return;
+  SSL_free_buffers(ssl_);
+  if (!frugal_) {
+    SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
+    frugal_ = true;
+  }
+}
+
+void TlsTransport::keep_buffers() {
+  if (ssl_ == nullptr || plain_ || !frugal_) return;
+  SSL_clear_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
+  frugal_ = false;
 }
 
 void TlsTransport::note_socket_read() {

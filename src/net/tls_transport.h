@@ -79,6 +79,8 @@ class TlsTransport final : public Transport {
   void release_buffers() override;
   // A TLS session (not a plaintext request on the TLS port).
   bool holds_buffers() const override { return ssl_ != nullptr && !plain_; }
+  // Turns SSL_MODE_RELEASE_BUFFERS off until the next release_buffers() turns it on again.
+  void keep_buffers() override;
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 
@@ -104,6 +106,7 @@ class TlsTransport final : public Transport {
   const TlsTransportFactory* factory_;
   int site_ = -1;
   bool plain_ = false;          // plaintext HTTP on the TLS port
+  bool frugal_ = true;          // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
   bool done_ = false;           // the first handshake completed
   bool broken_ = false;         // a fatal error: no close_notify any more
   bool shut_ = false;           // close_notify sent

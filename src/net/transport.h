@@ -89,6 +89,9 @@ class Transport {
   virtual void release_buffers() {}
   // True when release_buffers() may have something to free.
   virtual bool holds_buffers() const { return false; }
+  // The connection is busy (its next request came before its buffers were released): keep
+  // them between requests until release_buffers().
+  virtual void keep_buffers() {}
   // The site the TLS server name (SNI) chose (the factory's index), or -1: none.
   virtual int sni_site() const { return -1; }
   // mod_ssl's variable `name` of this connection (SSL_PROTOCOL, SSL_CIPHER, SSL_TLS_SNI,

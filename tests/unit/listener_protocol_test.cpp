@@ -32,6 +32,7 @@ struct Shared {
   std::atomic<bool> timeout_on_listener{false};
   std::atomic<int> idle_releases{0};              // release_idle_memory calls in keep-alive
   std::atomic<int> in_request_releases{0};        // release_idle_memory calls in other waits
+  std::atomic<int> kept{0};                       // keep_idle_memory calls
   std::atomic<bool> release_off_listener{false};  // freed by the wrong thread for its wait
   std::atomic<int64_t> last_release_ns{0};        // steady clock
   std::atomic<int> freed_now{0};                  // live connections whose memory is freed
@@ -101,6 +102,7 @@ class LineConn : public Connection {
   bool drain_linger() override { return true; }
   void release_buffers(WorkerContext&) override {}
   bool has_idle_memory() const override { return true; }
+  void keep_idle_memory() override { ++shared_->kept; }
   void release_idle_memory() override {
     // Keep-alive memory is freed by the listener; a wait within a request's frees at once,
     // on the worker that hands the connection back.
@@ -329,6 +331,37 @@ TEST_F(ListenerProtocol, AWaitWithinARequestFreesIdleMemoryAtOnce) {
   EXPECT_EQ(shared_.idle_releases.load(), 0);
   EXPECT_FALSE(shared_.release_off_listener.load());
   EXPECT_EQ(line(fd), "timeout\n");  // then the head's deadline (header=1) closes it
+  ::close(fd);
+}
+
+TEST_F(ListenerProtocol, AConnectionBackBeforeItsReleaseKeepsItsMemory) {
+  // The next request before kIdleReleaseMs: the worker that takes the connection tells it
+  // to keep its memory (TLS: record buffers kept between requests). A round that took the
+  // idle delay or longer on a loaded machine proves nothing, so up to 20 rounds are tried.
+  int fd = connect_client();
+  bool quick = false;
+  for (int round = 0; round < 20 && !quick; ++round) {
+    const auto t0 = std::chrono::steady_clock::now();
+    send(fd, "a\n");
+    ASSERT_EQ(line(fd), "a\n");
+    const int kept_before = shared_.kept.load();
+    send(fd, "b\n");
+    ASSERT_EQ(line(fd), "b\n");
+    // The "a" wait began after t0; "b" was taken before its answer came.
+    quick = std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(kIdleReleaseMs - 10);
+    if (quick) {
+      EXPECT_EQ(shared_.kept.load(), kept_before + 1);
+    }
+  }
+  // A connection freed after its idle delay is not "kept" when it comes back.
+  for (int spin = 0; shared_.idle_releases.load() == 0 && spin < 10000; ++spin) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_GE(shared_.idle_releases.load(), 1);
+  const int kept_before = shared_.kept.load();
+  send(fd, "c\n");
+  EXPECT_EQ(line(fd), "c\n");
+  EXPECT_EQ(shared_.kept.load(), kept_before);
   ::close(fd);
 }
 

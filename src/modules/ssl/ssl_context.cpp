@@ -208,10 +208,11 @@ SslCtxPtr build_server_context(const SslConfig& cfg, const std::string& where,
   // OpenSSL 3 refuses client-initiated renegotiation unless allowed; none at all here.
   SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
   SSL_CTX_clear_options(c, SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
-  // No SSL_MODE_RELEASE_BUFFERS: it frees and allocates both record buffers for every
-  // request. The MPM frees them instead when the connection waits (Listener::hand_back): at
-  // once for a slow client's read waits, after 1 s of keep-alive.
-  SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // SSL_MODE_RELEASE_BUFFERS (record buffers freed whenever they empty) holds for a new
+  // connection; a busy one turns it off (TlsTransport::keep_buffers), as it would allocate and
+  // free both buffers for every request, and the MPM frees them when it waits.
+  SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                          SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_CTX_set_cipher_list(c, kDefaultCiphers);
   SSL_CTX_set_dh_auto(c, 1);
   SSL_CTX_set_alpn_select_cb(c, select_alpn, nullptr);
