@@ -46,6 +46,14 @@ bool printable_ascii_or_tab(std::string_view s) {
   return true;
 }
 
+// The colon ending the field name of the line [line, end) of `d`: a token then ":" (no
+// whitespace before the colon, RFC 9112 §5.1), or npos.
+size_t field_colon(const char* d, size_t line, size_t end) {
+  size_t colon = line;
+  while (colon < end && chars::is(d[colon], chars::kTchar)) ++colon;
+  return colon == line || colon == end || d[colon] != ':' ? std::string_view::npos : colon;
+}
+
 RequestParser* self(llhttp_t* p) {
   return static_cast<RequestParser*>(p->data);
 }
@@ -237,8 +245,8 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
   const size_t stop = scanner_.scan(input, scan_limits_);
   fed_limit_ = stop;
   if (fed_ == 0 && !method_pending_ && scanner_.state() == HeadScanner::State::kHeadEnd &&
-      simple_head(input)) {
-    return finish_head(req);
+      simple_head(input, req)) {
+    return finish_head(req, true);
   }
   if (method_pending_) {
     const HeadResult r = classify_method(input.substr(0, stop));
@@ -253,7 +261,7 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
       }
       fed_ = at;
       method_code_ = llhttp_.method;
-      return finish_head(req);
+      return finish_head(req, false);
     }
     if (err != HPE_OK) return map_llhttp_error(err);
     fed_ = stop;
@@ -270,9 +278,9 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
   return {ParseStatus::kNeedMore};
 }
 
-HeadResult RequestParser::finish_head(Request& req) {
+HeadResult RequestParser::finish_head(Request& req, bool fields_split) {
   const std::string_view in = input_;
-  req.clear();
+  if (!fields_split) req.clear();
   if (!method_.seen || !url_.seen || !version_.seen) {
     return fail(400, "request line without HTTP version");
   }
@@ -303,18 +311,18 @@ HeadResult RequestParser::finish_head(Request& req) {
 
   // llhttp accepted every field line (name ":" value, no obs-fold: the scanner refuses it),
   // so a field is its line split at the first colon; the scanner knows where lines end.
-  const char* d = in.data();
-  size_t line = rl_end + 2;
-  for (const size_t end : scanner_.field_line_ends()) {
-    size_t colon = line;
-    while (colon < end && chars::is(d[colon], chars::kTchar)) ++colon;
-    // llhttp accepts whitespace between the name and the colon; RFC 9112 §5.1 requires 400.
-    if (colon == line || colon == end || d[colon] != ':') {
-      return fail(400, "invalid header field name");
+  // simple_head split them already while it checked them.
+  if (!fields_split) {
+    const char* d = in.data();
+    size_t line = rl_end + 2;
+    for (const size_t end : scanner_.field_line_ends()) {
+      // llhttp accepts whitespace between the name and the colon; RFC 9112 §5.1 requires 400.
+      const size_t colon = field_colon(d, line, end);
+      if (colon == std::string_view::npos) return fail(400, "invalid header field name");
+      req.headers.push_back({std::string_view(d + line, colon - line),
+                             chars::trim_ows(std::string_view(d + colon + 1, end - colon - 1))});
+      line = end + 2;
     }
-    req.headers.push_back({std::string_view(d + line, colon - line),
-                           chars::trim_ows(std::string_view(d + colon + 1, end - colon - 1))});
-    line = end + 2;
   }
 
   const HeadCheck check = apply_header_semantics(
@@ -333,7 +341,7 @@ HeadResult RequestParser::finish_head(Request& req) {
   return result_;
 }
 
-bool RequestParser::simple_head(std::string_view in) {
+bool RequestParser::simple_head(std::string_view in, Request& req) {
   const char* d = in.data();
   const size_t begin = scanner_.request_line_begin();
   const size_t end = scanner_.request_line_end();
@@ -364,11 +372,11 @@ bool RequestParser::simple_head(std::string_view in) {
       return false;
     }
   }
+  req.clear();
   size_t start = end + 2;
   for (const size_t line_end : scanner_.field_line_ends()) {
-    size_t colon = start;
-    while (colon < line_end && chars::is(d[colon], chars::kTchar)) ++colon;
-    if (colon == start || colon == line_end || d[colon] != ':') return false;
+    const size_t colon = field_colon(d, start, line_end);
+    if (colon == std::string_view::npos) return false;
     // The fields llhttp interprets (framing, connection options) are left to it.
     const std::string_view name(d + start, colon - start);
     if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
@@ -376,9 +384,9 @@ bool RequestParser::simple_head(std::string_view in) {
         iequals(name, "proxy-connection")) {
       return false;
     }
-    if (!printable_ascii_or_tab(std::string_view(d + colon + 1, line_end - colon - 1))) {
-      return false;
-    }
+    const std::string_view value(d + colon + 1, line_end - colon - 1);
+    if (!printable_ascii_or_tab(value)) return false;
+    req.headers.push_back({name, chars::trim_ows(value)});
     start = line_end + 2;
   }
   method_code_ = code;

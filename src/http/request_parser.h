@@ -62,13 +62,16 @@ class RequestParser {
   HeadResult fail(int status, const char* reason, size_t consumed = 0);
   HeadResult map_llhttp_error(llhttp_errno_t err);
   HeadResult classify_method(std::string_view input);
-  HeadResult finish_head(Request& req);
+  // Fills `req` from the parsed head; `fields_split`: simple_head already cleared `req` and
+  // split the field lines into it.
+  HeadResult finish_head(Request& req, bool fields_split);
   // The common head, checked in one pass instead of by llhttp: a whole head in the first
   // input, GET, HEAD or POST, an origin-form target of RFC 3986 path and query bytes,
   // HTTP/1.1 or HTTP/1.0, and field lines `token: value` of visible ASCII, SP and HTAB whose
   // names llhttp gives no meaning of its own. True: the spans are set as llhttp's callbacks
-  // would have set them (llhttp accepts every such head); false: llhttp parses it.
-  bool simple_head(std::string_view in);
+  // would have set them (llhttp accepts every such head) and the fields are in `req`;
+  // false: llhttp parses it (`req` is cleared again then).
+  bool simple_head(std::string_view in, Request& req);
   int check_version(const char*& reason) const;
 
   ParserLimits limits_;
