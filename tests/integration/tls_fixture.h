@@ -87,6 +87,13 @@ class TlsTest : public ::testing::Test {
     argv.back() += " 2>&1";
     return run_process(argv, 30000);
   }
+  // The start of a Python TLS client for python(code, {port, ca.pem}): `c` is a connection
+  // to the port, verified against the test CA, with SNI a.test.
+  static constexpr const char* kPythonClientForA =
+      "import socket, ssl, sys, time\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+      "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+      "c = ctx.wrap_socket(raw, server_hostname='a.test')\n";
   // Runs a Python 3 script with arguments.
   static ProcessResult python(const std::string& code, std::vector<std::string> args = {}) {
     TempDir d;

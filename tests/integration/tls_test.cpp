@@ -235,23 +235,20 @@ TEST_F(TlsTest, PipelinedRequestsInOneRecordAreAllAnswered) {
   ASSERT_TRUE(start_tls(s)) << s.log();
   // Three requests in one write (one TLS record): the server must not wait for the socket
   // after the first, as the rest is already decrypted inside OpenSSL.
-  ProcessResult r = python(
-      "import socket, ssl, sys\n"
-      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-      "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-      "c = ctx.wrap_socket(raw, server_hostname='a.test')\n"
-      "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
-      "c.sendall(req * 2 + b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
-      "close\\r\\n\\r\\n')\n"
-      "c.settimeout(20)\n"
-      "data = b''\n"
-      "while True:\n"
-      "    b = c.recv(65536)\n"
-      "    if not b: break\n"
-      "    data += b\n"
-      "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
-      "data.count(b'in dir'))\n",
-      {std::to_string(s.port()), cert("ca.pem")});
+  ProcessResult r =
+      python(std::string(kPythonClientForA) +
+                 "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
+                 "c.sendall(req * 2 + b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
+                 "close\\r\\n\\r\\n')\n"
+                 "c.settimeout(20)\n"
+                 "data = b''\n"
+                 "while True:\n"
+                 "    b = c.recv(65536)\n"
+                 "    if not b: break\n"
+                 "    data += b\n"
+                 "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
+                 "data.count(b'in dir'))\n",
+             {std::to_string(s.port()), cert("ca.pem")});
   EXPECT_EQ(r.output, "3 2 1\n") << r.output;
 }
 
@@ -261,27 +258,23 @@ TEST_F(TlsTest, KeepAliveGoesOnAfterTheIdleConnectionsRecordBuffersWereFreed) {
   // The listener frees an idle connection's record buffers after about 1 s (README,
   // KeepAlive): the requests after each pause, one and then two pipelined in one record,
   // are read into new buffers.
-  ProcessResult r = python(
-      "import socket, ssl, sys, time\n"
-      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-      "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-      "c = ctx.wrap_socket(raw, server_hostname='a.test')\n"
-      "c.settimeout(20)\n"
-      "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
-      "def answers(n):\n"
-      "    data = b''\n"
-      "    while data.count(b'hello over tls') < n:\n"
-      "        b = c.recv(65536)\n"
-      "        if not b: break\n"
-      "        data += b\n"
-      "    return data.count(b'HTTP/1.1 200 OK')\n"
-      "got = []\n"
-      "for n in (1, 1, 2):\n"
-      "    c.sendall(req * n)\n"
-      "    got.append(answers(n))\n"
-      "    time.sleep(1.6)\n"
-      "print(got)\n",
-      {std::to_string(s.port()), cert("ca.pem")});
+  ProcessResult r = python(std::string(kPythonClientForA) +
+                               "c.settimeout(20)\n"
+                               "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
+                               "def answers(n):\n"
+                               "    data = b''\n"
+                               "    while data.count(b'hello over tls') < n:\n"
+                               "        b = c.recv(65536)\n"
+                               "        if not b: break\n"
+                               "        data += b\n"
+                               "    return data.count(b'HTTP/1.1 200 OK')\n"
+                               "got = []\n"
+                               "for n in (1, 1, 2):\n"
+                               "    c.sendall(req * n)\n"
+                               "    got.append(answers(n))\n"
+                               "    time.sleep(1.6)\n"
+                               "print(got)\n",
+                           {std::to_string(s.port()), cert("ca.pem")});
   EXPECT_EQ(r.output, "[1, 1, 2]\n") << r.output << s.log();
 }
 
