@@ -87,7 +87,8 @@ struct RequireRule {
     kAny,
     kValidUser,
     kUser,
-    kSslVerifyClient  // mod_ssl's `Require ssl-verify-client`
+    kSslVerifyClient,  // mod_ssl's `Require ssl-verify-client`
+    kSsl               // mod_ssl's `Require ssl`: the request came over TLS
   } kind = Kind::kAllGranted;
   bool negated = false;               // `Require not …`
   std::vector<std::string> ips;       // kIp: addresses and CIDR blocks as written

@@ -125,8 +125,20 @@ bool ConfigParser::allowed_here(const DirectiveSpec& spec, const std::string& fi
     return true;
   }
   if (allowed_in_context(spec.name, spec.contexts, ctx)) return true;
-  return fail(file, line, shown,
-              std::string(shown) + " cannot occur within " + enclosing_section() + " section");
+  return fail(file, line, shown, context_error(shown, spec.name));
+}
+
+std::string ConfigParser::context_error(std::string_view shown, std::string_view name) const {
+  const unsigned ctx = context();
+  // A server-wide directive in <VirtualHost>: its handler's ap_check_cmd_context words.
+  if (ctx == kCtxVirtualHost && is_global_only(name))
+    return std::string(shown) + " cannot occur within <VirtualHost> section";
+  // Otherwise httpd's invoke_cmd refuses it before its handler runs, naming the section
+  // that holds it (a section by its opening word without '>', as httpd's cmd->name).
+  std::string cmd(shown);
+  if (cmd.starts_with('<') && cmd.ends_with('>')) cmd.pop_back();
+  if (ctx == kCtxServer) return cmd + " not allowed here";
+  return cmd + " not allowed in " + enclosing_section() + " context";
 }
 
 bool ConfigParser::ignore(const IgnoredDirective& d, const std::string& file, int line,
@@ -136,8 +148,7 @@ bool ConfigParser::ignore(const IgnoredDirective& d, const std::string& file, in
   if (m != nullptr && !module_allows(spec, file, line, d.name)) return false;
   if (st_.in_htaccess) return fail(file, line, d.name, std::string(d.name) + " not allowed here");
   if (!allowed_in_context(d.name, d.contexts, context()))
-    return fail(file, line, d.name,
-                std::string(d.name) + " cannot occur within " + enclosing_section() + " section");
+    return fail(file, line, d.name, context_error(d.name, d.name));
   Cmd cmd{std::string(d.name), args, file, line, context()};
   const std::string err = check_args(spec, cmd);
   if (!err.empty()) return fail(file, line, d.name, std::string(d.name) + " " + err);

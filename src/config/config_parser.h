@@ -86,6 +86,10 @@ class ConfigParser {
   // (config/vhost_build.h) and returns true; outside returns false.
   bool record(std::string (*apply)(BuildState&, const Cmd&), const Cmd& cmd);
   std::string enclosing_section() const;
+  // httpd's words for directive `name` (shown as `shown`) where the current context does
+  // not allow it: "X not allowed here", "X not allowed in <Section> context", or "X cannot
+  // occur within <VirtualHost> section" for a server-wide one.
+  std::string context_error(std::string_view shown, std::string_view name) const;
   std::string unknown_directive_message(std::string_view name) const;
 
   BuildState& st_;

@@ -44,6 +44,8 @@ std::string check_args(const DirectiveSpec& spec, const Cmd& cmd) {
   switch (spec.args) {
     case Args::kNone:
       return n == 0 ? "" : "takes no arguments";
+    case Args::kIgnored:
+      return "";
     case Args::kTake1:
       return n == 1 ? "" : "takes one argument";
     case Args::kTake2:

@@ -11,8 +11,9 @@
 
 namespace tern::cfg {
 
-// How many arguments a directive takes (httpd's TAKE1, TAKE12, ITERATE, FLAG, …).
-enum class Args { kNone, kTake1, kTake2, kTake12, kTake23, kIterate, kIterate2, kFlag };
+// How many arguments a directive takes (httpd's TAKE1, TAKE12, ITERATE, FLAG, …);
+// kIgnored: any, unread (httpd 2.4 accepts and ignores words after SSLRequireSSL).
+enum class Args { kNone, kTake1, kTake2, kTake12, kTake23, kIterate, kIterate2, kFlag, kIgnored };
 
 // Applies one directive to the state; returns an error message or "".
 using Setter = std::string (*)(BuildState&, const Cmd&);

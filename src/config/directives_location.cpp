@@ -143,16 +143,20 @@ std::string set_require(BuildState& st, const Cmd& c) {
       r.kind = RequireRule::Kind::kUser;  // no names: never granted (as httpd)
       for (size_t k = i + 1; k < c.args.size(); ++k) r.users.push_back(c.args[k].text);
     }
-  } else if (iequals(provider, "ssl-verify-client")) {
-    // mod_ssl's provider: unknown to httpd unless ssl_module is loaded.
+  } else if (iequals(provider, "ssl-verify-client") || iequals(provider, "ssl")) {
+    // mod_ssl's providers: unknown to httpd unless ssl_module is loaded.
     const Module* m = find_module("ssl_module");
     if (m == nullptr || !st.modules.active(*m))
       return "Unknown Authz provider: " + shorten(provider);
-    r.kind = RequireRule::Kind::kSslVerifyClient;  // httpd ignores any arguments
+    const bool verify = iequals(provider, "ssl-verify-client");
+    if (nargs != 0)
+      return verify ? "'Require ssl-verify-client' does not take arguments"
+                    : "'Require ssl' does not take arguments";
+    r.kind = verify ? RequireRule::Kind::kSslVerifyClient : RequireRule::Kind::kSsl;
   } else {
     return "authorization provider '" + shorten(provider) +
-           "' is not supported by tern (all, ip, local, user, valid-user, ssl-verify-client "
-           "and not are)";
+           "' is not supported by tern (all, ip, local, user, valid-user, ssl, "
+           "ssl-verify-client and not are)";
   }
   if (r.negated) {
     if (st.require_stack.empty())

@@ -192,10 +192,14 @@ std::string set_server_alias(BuildState& st, const Cmd& c) {
 bool allowed_in_context(std::string_view name, unsigned contexts, unsigned ctx) {
   if (ctx != kCtxVirtualHost) return (contexts & ctx) != 0;
   if ((contexts & (kCtxServer | kCtxVirtualHost)) == 0) return false;
+  return !is_global_only(name);
+}
+
+bool is_global_only(std::string_view name) {
   for (std::string_view g : kGlobalOnly) {
-    if (iequals(g, name)) return false;
+    if (iequals(g, name)) return true;
   }
-  return true;
+  return false;
 }
 
 std::string_view main_server_only(std::string_view name) {

@@ -23,6 +23,10 @@ std::string set_server_alias(BuildState&, const Cmd&);
 // directives that httpd does not limit to the main server.
 bool allowed_in_context(std::string_view name, unsigned contexts, unsigned ctx);
 
+// True for a directive httpd allows only in the main server (GLOBAL_ONLY in its handler):
+// in <VirtualHost> it is "cannot occur within <VirtualHost> section".
+bool is_global_only(std::string_view name);
+
 // Parses one <VirtualHost> address ("*", "*:80", "_default_", "10.0.0.1:8080",
 // "[::1]:8080", "host:port", "addr:*") into `out` (a host name resolves to each of its
 // addresses); an error message or "".

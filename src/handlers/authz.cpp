@@ -183,6 +183,9 @@ AuthzResult CompiledRequire::eval_leaf(const Node& node, const Input& in) {
       // mod_ssl's ssl_authz_verify_client_check: a certificate that verified (GENEROUS,
       // optional_no_ca's acceptance of an unverified one, is not enough).
       return in.client_verify == "SUCCESS" ? AuthzResult::kGranted : AuthzResult::kDenied;
+    case Kind::kSsl:
+      // mod_ssl's ssl_authz_require_ssl_check.
+      return in.tls ? AuthzResult::kGranted : AuthzResult::kDenied;
     case Kind::kAllDenied:
     case Kind::kAll:
     case Kind::kAny:
@@ -231,9 +234,10 @@ AuthzResult CompiledRequire::eval(const Node& node, const Input& in) {
 
 AuthzResult CompiledRequire::check(std::string_view client_ip, std::string_view local_ip,
                                    const std::optional<std::string>& user,
-                                   std::string_view client_verify) const {
+                                   std::string_view client_verify, bool tls) const {
   Input in;
   in.client_verify = client_verify;
+  in.tls = tls;
   in.client = parse_ip_address(client_ip);
   in.local = parse_ip_address(local_ip);
   in.user = &user;

@@ -42,10 +42,11 @@ class CompiledRequire {
   static std::optional<CompiledRequire> compile(const RequireRule& rule, std::string* error);
   // httpd's apply_authz_sections for the request from `client_ip` to `local_ip` by
   // `user` (nullopt: no user authenticated yet, httpd's r->user == NULL).
-  // `client_verify` is the connection's SSL_CLIENT_VERIFY ("" on a plain connection).
+  // `client_verify` is the connection's SSL_CLIENT_VERIFY ("" on a plain connection);
+  // `tls`: the request came over TLS.
   AuthzResult check(std::string_view client_ip, std::string_view local_ip,
-                    const std::optional<std::string>& user,
-                    std::string_view client_verify = {}) const;
+                    const std::optional<std::string>& user, std::string_view client_verify = {},
+                    bool tls = false) const;
   // True when check() without a user grants (httpd: a neutral or denied result at the
   // top is a 403).
   bool allows(std::string_view client_ip, std::string_view local_ip) const;
@@ -67,6 +68,7 @@ class CompiledRequire {
     std::optional<std::array<uint8_t, 16>> local;
     const std::optional<std::string>* user = nullptr;
     std::string_view client_verify;  // SSL_CLIENT_VERIFY, "" without TLS
+    bool tls = false;                // the request came over TLS
   };
   static bool compile_node(const RequireRule& rule, Node& node, std::string* error);
   static AuthzResult eval(const Node& node, const Input& in);

@@ -71,7 +71,7 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   // Only the active modules' hooks run (with LoadModule lines: those it names).
   for (const Module* m : all_modules()) {
     if (m->hooks != nullptr && module_enabled(config->active_modules, m->name))
-      h->add_hooks(m->hooks, m->phases);
+      h->add_hooks(m->hooks, m->phases, m->first_phases);
   }
   // mod_negotiation's MultiViews reads the same types; its type_checker runs first (as
   // httpd's APR_HOOK_FIRST), before mod_mime's.
@@ -105,20 +105,28 @@ void SiteHandler::register_named_handler(std::string name, const Handler* h) {
   handlers_.push_back(named_.back().get());
 }
 
-void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases) {
-  if (phases & phase_bit(Phase::kTranslateName)) translate_.push_back(hooks);
-  if (phases & phase_bit(Phase::kMapToStorage)) storage_.push_back(hooks);
-  if (phases & phase_bit(Phase::kAccessChecker)) access_.push_back(hooks);
-  if (phases & phase_bit(Phase::kFixups)) fixups_.push_back(hooks);
-  if (phases & phase_bit(Phase::kHandler)) handlers_.push_back(hooks);
-  if (phases & phase_bit(Phase::kPostReadRequest)) post_read_.push_back(hooks);
-  if (phases & phase_bit(Phase::kHeaderParser)) header_parser_.push_back(hooks);
-  if (phases & phase_bit(Phase::kCheckUserId)) check_user_.push_back(hooks);
-  if (phases & phase_bit(Phase::kAuthChecker)) auth_checker_.push_back(hooks);
-  if (phases & phase_bit(Phase::kAccessCheckerEx)) access_ex_.push_back(hooks);
-  if (phases & phase_bit(Phase::kTypeChecker)) type_checker_.push_back(hooks);
-  if (phases & phase_bit(Phase::kInsertFilter)) insert_filter_.push_back(hooks);
-  if (phases & phase_bit(Phase::kOutputFilter)) output_filter_.push_back(hooks);
+void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases, unsigned first_phases) {
+  const auto add = [&](std::vector<const ModuleHooks*>& list, Phase p) {
+    if ((phases & phase_bit(p)) == 0) return;
+    if ((first_phases & phase_bit(p)) != 0) {
+      list.insert(list.begin(), hooks);
+    } else {
+      list.push_back(hooks);
+    }
+  };
+  add(translate_, Phase::kTranslateName);
+  add(storage_, Phase::kMapToStorage);
+  add(access_, Phase::kAccessChecker);
+  add(fixups_, Phase::kFixups);
+  add(handlers_, Phase::kHandler);
+  add(post_read_, Phase::kPostReadRequest);
+  add(header_parser_, Phase::kHeaderParser);
+  add(check_user_, Phase::kCheckUserId);
+  add(auth_checker_, Phase::kAuthChecker);
+  add(access_ex_, Phase::kAccessCheckerEx);
+  add(type_checker_, Phase::kTypeChecker);
+  add(insert_filter_, Phase::kInsertFilter);
+  add(output_filter_, Phase::kOutputFilter);
 }
 
 int SiteHandler::NamedHook::handler(RequestRec& r) const {
@@ -279,9 +287,7 @@ int SiteHandler::CoreHooks::fixups(RequestRec& r) const {
 void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
-  // httpd's ap_satisfies switch: under mod_access_compat's `Satisfy Any`, a client that
-  // Order/Allow/Deny let in skips authentication and authorization (access_compat.h).
-  int rc = satisfy_any_granted(r) ? kOk : run_access(r);
+  int rc = run_access(r);
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
   ErrorExtras e;
@@ -336,8 +342,14 @@ bool SiteHandler::retype(RequestRec& r) const {
 }
 
 int SiteHandler::run_access(RequestRec& r) const {
+  // httpd's ap_satisfies switch. Satisfy All (or none): every access_checker hook
+  // (Order/Allow/Deny, SSLRequireSSL) must let the request in, then Require decides.
+  // Satisfy Any (mod_access_compat): a request they all let in skips authentication and
+  // authorization; one that any of them refuses is left to Require and authentication.
+  const bool any = r.dir != nullptr && satisfies(*r.dir) == Satisfy::kAny;
   int rc = run_all(access_, r, &ModuleHooks::access_checker);
-  if (rc != kOk) return rc;
+  if (any && rc == kOk) return kOk;
+  if (!any && rc != kOk) return rc;
   // httpd without authz_core answers every request 500 (AH00025); tern serves it, as no
   // Require can be configured then.
   if (access_ex_.empty()) return kOk;

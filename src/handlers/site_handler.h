@@ -50,7 +50,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   // Adds `hooks` (not owned; must outlive this object) for the phases in `phases`
   // (phase_bit()), after those already added (core's translate_name and map_to_storage
   // still run after them); for hooks with server-wide state.
-  void add_hooks(const ModuleHooks* hooks, unsigned phases);
+  void add_hooks(const ModuleHooks* hooks, unsigned phases, unsigned first_phases = 0);
   // Where problems at request time (an unknown SetHandler name) are reported;
   // default: standard error.
   void set_error_logger(std::function<void(std::string_view)> log);
@@ -108,7 +108,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
-  // httpd's access and authentication steps (Satisfy All): access_checker, then
+  // httpd's access and authentication steps, by the scope's Satisfy: access_checker, then
   // access_checker_ex, and when that asks for a user check_user_id and auth_checker;
   // kOk or the status that ends the request.
   int run_access(RequestRec& r) const;

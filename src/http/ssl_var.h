@@ -15,4 +15,7 @@ namespace tern {
 // unknown (mod_ssl answers "" for those too).
 std::string ssl_var(const Transport* t, std::string_view name);
 
+// True when the connection `t` (null: none) is TLS (mod_ssl's modssl_request_is_tls).
+bool is_tls(const Transport* t);
+
 }  // namespace tern

@@ -115,11 +115,6 @@ int check_host_access(const RequestRec& r) {
   return 403;
 }
 
-bool satisfy_any_granted(const RequestRec& r) {
-  if (r.dir == nullptr || satisfies(*r.dir) != Satisfy::kAny) return false;
-  return check_host_access(r) == kOk;
-}
-
 namespace cfg {
 
 namespace {
@@ -226,12 +221,12 @@ const DirectiveSpec kDirectives[] = {
 
 namespace {
 
-// access_checker (httpd's check_dir_access). Under Satisfy Any the pipeline asks
-// satisfy_any_granted() before the access phase instead (access_compat.h).
+// access_checker (httpd's check_dir_access), under either Satisfy: what a refusal means
+// is the pipeline's ap_satisfies switch (SiteHandler::run_access).
 class AccessCompatHooks final : public ModuleHooks {
  public:
   int access_checker(RequestRec& r) const override {
-    if (r.dir == nullptr || satisfies(*r.dir) == Satisfy::kAny) return kDeclined;
+    if (r.dir == nullptr) return kDeclined;
     return check_host_access(r);
   }
 };

@@ -84,8 +84,8 @@ int AuthzCoreHooks::authorize(RequestRec& r, bool after_authn) {
   const std::string verify = c->require->needs_client_verify()
                                  ? ssl_var(r.ctx.transport, "SSL_CLIENT_VERIFY")
                                  : std::string();
-  const AuthzResult result =
-      c->require->check(r.ctx.client_ip, r.ctx.local_ip, r.resp.user, verify);
+  const AuthzResult result = c->require->check(r.ctx.client_ip, r.ctx.local_ip, r.resp.user, verify,
+                                               is_tls(r.ctx.transport));
   switch (result) {
     case AuthzResult::kGranted:
       return kOk;

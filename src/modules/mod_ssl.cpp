@@ -1,5 +1,6 @@
 // ssl_module (mod_ssl.c): its directives, per server (main or <VirtualHost>) and, for
-// SSLOptions, per directory; the request hook is modules/ssl/ssl_fixup.h. The contexts are built
+// SSLOptions and SSLRequireSSL, per directory; the request hooks are in
+// modules/ssl/ssl_request_hooks.h. The contexts are built
 // from them by modules/ssl/ssl_context.h; the listen addresses that serve TLS by
 // server/tls_ports.h.
 
@@ -11,12 +12,12 @@
 #include "modules/module.h"
 #include "modules/registry.h"
 #include "modules/ssl/ssl_config.h"
-// The request side (SSLOptions, SSLVHostSNIPolicy, SSLStrictSNIVHostCheck, the fixup).
+// The request side (SSLOptions, SSLRequireSSL, SSLVHostSNIPolicy, SSLStrictSNIVHostCheck).
 #include "config/dir_scope.h"
 #include "modules/dir_configs.h"
 #include "modules/ssl/sni_policy.h"
-#include "modules/ssl/ssl_fixup.h"
 #include "modules/ssl/ssl_options.h"
+#include "modules/ssl/ssl_request_hooks.h"
 
 namespace tern {
 
@@ -142,6 +143,13 @@ std::string set_ssl_options(BuildState& st, const Cmd& c) {
   std::vector<std::string> words;
   for (const Word& w : c.args) words.push_back(w.text);
   return ssl::apply_ssl_options(cfg::dir_scope<ssl::SslDirConfig>(st, ssl_module), words);
+}
+
+// SSLRequireSSL: from this scope down, only requests over TLS (mod_ssl's bSSLRequired; a
+// nested scope cannot turn it off). httpd 2.4 ignores any arguments, and so does tern.
+std::string set_require_ssl(BuildState& st, const Cmd&) {
+  cfg::dir_scope<ssl::SslDirConfig>(st, ssl_module).require_ssl = true;
+  return "";
 }
 
 std::string set_sni_policy(BuildState& st, const Cmd& c) {
@@ -416,6 +424,9 @@ const DirectiveSpec kDirectives[] = {
     // The request side.
     {"SSLOptions", kCtxServer | kCtxDir, Args::kIterate, set_ssl_options,
      "Set one or more options to configure the SSL engine", kMod, kOverrideOptions},
+    {"SSLRequireSSL", kCtxDir | kCtxHtaccess, Args::kIgnored, set_require_ssl,
+     "Require the SSL protocol for the per-directory context (no arguments)", kMod,
+     kOverrideAuthConfig},
     {"SSLVHostSNIPolicy", kCtxServer, Args::kTake1, set_sni_policy,
      "Set compatibility policy for SNI client access to virtual hosts", kMod, kOverrideNone},
     {"SSLStrictSNIVHostCheck", kCtxServer, Args::kFlag, set_strict_sni,
@@ -479,8 +490,10 @@ const Module ssl_module{
     .name = kMod,
     .source = "mod_ssl.c",
     .directives = kDirectives,
-    .hooks = &ssl::ssl_fixup_hooks(),
-    .phases = phase_bit(Phase::kFixups),
+    .hooks = &ssl::ssl_request_hooks(),
+    .phases = phase_bit(Phase::kAccessChecker) | phase_bit(Phase::kCheckUserId) |
+              phase_bit(Phase::kFixups),
+    .first_phases = phase_bit(Phase::kCheckUserId),
 };
 
 }  // namespace modules

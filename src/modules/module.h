@@ -92,6 +92,9 @@ struct RequestRec {
   std::string err_headers;
   // httpd's note "variant-list": the HTML list of variants a 300 or 406 page shows.
   std::string variant_list;
+  // httpd's note "ssl-access-forbidden": SSLRequireSSL refused the request in the access
+  // phase (under `Satisfy Any`, SSLOptions +StrictRequire refuses it again later).
+  bool ssl_access_forbidden = false;
 };
 
 // The request phases a module can hook, in httpd's order.
@@ -168,6 +171,9 @@ struct Module {
   // a cache) are added by the composition root instead.
   const ModuleHooks* hooks = nullptr;
   unsigned phases = 0;  // bitmask of phase_bit() for the phases `hooks` takes part in
+  // Of `phases`, those where the hook runs before every other module's (APR_HOOK_FIRST);
+  // the others run in module order.
+  unsigned first_phases = 0;
   // Registered ahead of its implementation (its directives do not exist yet, or are
   // ignored): <IfModule> and `-l` do not report it, so no section meant for httpd's
   // module is read by tern.

@@ -64,11 +64,6 @@ class AccessCompatVersusApache : public ::testing::Test {
     ASSERT_TRUE(tern_.start("ServerName 127.0.0.1\n" + conf)) << tern_.log();
   }
 
-  int status(int port, const std::string& path) {
-    auto r = fetch(port, http_request("GET", path));
-    return r ? r->status : -1;
-  }
-
   ApacheServer apache_;
   Server tern_;
 };
@@ -76,13 +71,10 @@ class AccessCompatVersusApache : public ::testing::Test {
 TEST_F(AccessCompatVersusApache, SameStatusesAndLogLines) {
   for (const Case& c : kCases) {
     SCOPED_TRACE(c.name);
-    const std::string path = std::string("/") + c.name + "/f";
-    const int a = status(apache_.port(), path);
-    EXPECT_EQ(a, c.expected) << apache_.log();
-    EXPECT_EQ(status(tern_.port(), path), a) << tern_.read("logs/error_log");
+    expect_same_status(apache_, tern_, std::string("/") + c.name + "/f", c.expected);
   }
-  EXPECT_EQ(status(apache_.port(), "/top/f"), 200);
-  EXPECT_EQ(status(tern_.port(), "/top/f"), 200);
+  EXPECT_EQ(get_status(apache_.port(), "/top/f"), 200);
+  EXPECT_EQ(get_status(tern_.port(), "/top/f"), 200);
   // A denial names the file, as httpd's AH01797 does.
   for (const Case& c : kCases) {
     if (c.expected != 403 ||

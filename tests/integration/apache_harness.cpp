@@ -181,6 +181,18 @@ std::string http_request(const std::string& method, const std::string& target,
   return req + "\r\n" + body;
 }
 
+int get_status(int port, const std::string& target, const std::vector<std::string>& headers) {
+  auto r = fetch(port, http_request("GET", target, headers));
+  return r ? r->status : -1;
+}
+
+void expect_same_status(const ApacheServer& apache, const Server& tern, const std::string& target,
+                        int expected, const std::vector<std::string>& headers) {
+  const int a = get_status(apache.port(), target, headers);
+  EXPECT_EQ(a, expected) << apache.log();
+  EXPECT_EQ(get_status(tern.port(), target, headers), a) << tern.read("logs/error_log");
+}
+
 std::map<std::string, std::string> headers_map(const Response& r) {
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : r.headers) {

@@ -113,6 +113,15 @@ std::string http_request(const std::string& method, const std::string& target,
                          const std::vector<std::string>& headers = {},
                          const std::string& body = "");
 
+// The status of a GET of `target` (with `headers`, as http_request) on 127.0.0.1:`port`;
+// -1 when no answer came.
+int get_status(int port, const std::string& target, const std::vector<std::string>& headers = {});
+
+// GETs `target` (with `headers`) from `apache` and from `tern`: gtest expectations that
+// apache answers `expected` and tern the same, each failure with that server's log.
+void expect_same_status(const ApacheServer& apache, const Server& tern, const std::string& target,
+                        int expected, const std::vector<std::string>& headers = {});
+
 // The response's headers by lower-cased name (repeated headers joined with ", ").
 std::map<std::string, std::string> headers_map(const Response& r);
 

@@ -165,6 +165,31 @@ TEST_F(TlsEnvTest, SslOptionsErrorsAndHtaccessNeedAllowOverrideOptions) {
   EXPECT_EQ(parse_env(r.output).count("SSL_PROTOCOL"), 0u) << r.output;
 }
 
+// Over TLS, SSLRequireSSL and `Require ssl` let the request in and `Require not ssl`
+// refuses it (the plain-connection side beside Debian's apache2 is in
+// ssl_require_apache_compare_test.cpp).
+TEST_F(TlsEnvTest, SslRequireSslAndRequireSslGrantTlsRequests) {
+  Server s;
+  for (const char* f : {"r/f", "strict/f", "rs/f", "ns/f"}) s.put(f, "file\n");
+  ASSERT_TRUE(start(s,
+                    "<Location /r>\nSSLRequireSSL\n</Location>\n<Location /strict>\n"
+                    "SSLRequireSSL\nSSLOptions +StrictRequire\nSatisfy Any\nRequire all denied\n"
+                    "</Location>\n<Location /rs>\nRequire ssl\n</Location>\n<Location /ns>\n"
+                    "<RequireAll>\nRequire all granted\nRequire not ssl\n</RequireAll>\n"
+                    "</Location>\n"))
+      << s.log();
+  const auto code = [&](const std::string& path) {
+    ProcessResult r = get(s, "a.test", path, {"-o", "/dev/null", "-w", "%{http_code}"});
+    return r.exit_code == 0 ? std::atoi(r.output.c_str()) : -1;
+  };
+  EXPECT_EQ(code("/r/f"), 200) << s.log();
+  // Satisfy Any over TLS: the access checkers pass, so Require is not asked.
+  EXPECT_EQ(code("/strict/f"), 200) << s.log();
+  EXPECT_EQ(code("/rs/f"), 200) << s.log();
+  EXPECT_EQ(code("/ns/f"), 403) << s.log();
+  EXPECT_EQ(s.log().find("AH02219"), std::string::npos) << s.log();
+}
+
 // %{VAR}x: mod_ssl's variables; "-" on a plain connection and for an unknown name.
 TEST_F(TlsEnvTest, LogFormatXDirective) {
   Server s;

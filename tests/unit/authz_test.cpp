@@ -218,5 +218,20 @@ TEST(Authz, SslVerifyClientProvider) {
   EXPECT_EQ(any.check("192.168.0.1", "", none, "FAILED:x"), AuthzResult::kDenied);
 }
 
+// mod_ssl's `Require ssl`: granted only for a request that came over TLS.
+TEST(Authz, SslProvider) {
+  const std::optional<std::string> none;
+  CompiledRequire r = compile(leaf(Kind::kSsl));
+  EXPECT_FALSE(r.needs_client_verify());
+  EXPECT_EQ(r.check("1.2.3.4", "", none, "", true), AuthzResult::kGranted);
+  EXPECT_EQ(r.check("1.2.3.4", "", none, "", false), AuthzResult::kDenied);
+  EXPECT_EQ(r.check("1.2.3.4", "", none), AuthzResult::kDenied);
+  // `Require not ssl` inside RequireAll: plain connections only.
+  CompiledRequire plain_only =
+      compile(group(Kind::kAll, {leaf(Kind::kAllGranted), leaf(Kind::kSsl, {}, true)}));
+  EXPECT_EQ(plain_only.check("1.2.3.4", "", none, "", false), AuthzResult::kGranted);
+  EXPECT_EQ(plain_only.check("1.2.3.4", "", none, "", true), AuthzResult::kDenied);
+}
+
 }  // namespace
 }  // namespace tern

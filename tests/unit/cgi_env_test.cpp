@@ -110,7 +110,7 @@ TEST(CgiEnv, PassAuthAndHttps) {
   Fixture f;
   f.in.pass_auth = true;
   f.ctx.scheme = "https";
-  // HTTPS comes from mod_ssl's fixup (ssl_fixup.cpp), in the request's environment.
+  // HTTPS comes from mod_ssl's fixup (ssl_request_hooks.cpp), in the request's environment.
   const std::vector<std::pair<std::string, std::string>> request_env = {{"HTTPS", "on"}};
   f.in.request_env = &request_env;
   auto m = as_map(build_cgi_env(f.in));

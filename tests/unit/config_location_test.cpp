@@ -145,7 +145,7 @@ TEST_F(ConfigLocation, RequireArgumentErrors) {
   EXPECT_EQ(err("Require local 1\n"), p + "'Require local' takes no arguments");
   EXPECT_EQ(err("Require group staff\n"),
             p + "authorization provider 'group' is not supported by tern (all, ip, local, user, "
-                "valid-user, ssl-verify-client and not are)");
+                "valid-user, ssl, ssl-verify-client and not are)");
   EXPECT_EQ(err("Require\n"), p + "Require requires at least one argument");
 }
 
@@ -184,14 +184,14 @@ TEST_F(ConfigLocation, IncludedFileAndConditionalsInsideLocation) {
   EXPECT_EQ(c->sections[0].require->kind, Kind::kIp);
   dir.write("listen.conf", "Listen 99\n");
   EXPECT_EQ(err("<Location /s>\nInclude listen.conf\n</Location>\n"),
-            dir.path() + "/listen.conf:1: Listen: Listen cannot occur within <Location> section");
+            dir.path() + "/listen.conf:1: Listen: Listen not allowed in <Location> context");
 }
 
 TEST_F(ConfigLocation, SectionsOnlyWhereAllowed) {
   EXPECT_EQ(err("<RequireAll>\nRequire local\n<Location /a>\n</Location>\n</RequireAll>\n"),
-            "t.conf:3: <Location>: <Location> cannot occur within <RequireAll> section");
+            "t.conf:3: <Location>: <Location not allowed in <RequireAll> context");
   EXPECT_EQ(err("<Location /a>\nErrorDocument 404 /x\n</Location>\n"),
-            "t.conf:2: ErrorDocument: ErrorDocument cannot occur within <Location> section");
+            "t.conf:2: ErrorDocument: ErrorDocument not allowed in <Location> context");
 }
 
 }  // namespace

@@ -152,7 +152,7 @@ TEST_F(ConfigModulesTest, IgnoredDirectivesWarnOnceEach) {
             std::string::npos);
   EXPECT_NE(load("Listen 8080\nMutex\n").error.find("t.conf:2: Mutex: "), std::string::npos);
   EXPECT_NE(load("Listen 8080\n<Location /a>\nMutex default\n</Location>\n")
-                .error.find("cannot occur within <Location> section"),
+                .error.find("Mutex not allowed in <Location> context"),
             std::string::npos);
   EXPECT_NE(load(std::string(kMpm) + "Listen 8080\nScriptSock x\n")
                 .error.find("Invalid command 'ScriptSock'"),

@@ -78,14 +78,14 @@ TEST_F(ConfigParser, UnsupportedSectionsAreErrors) {
 
 TEST_F(ConfigParser, ContextIsEnforced) {
   EXPECT_EQ(err("<Location /a>\nListen 81\n</Location>\n"),
-            "t.conf:2: Listen: Listen cannot occur within <Location> section");
+            "t.conf:2: Listen: Listen not allowed in <Location> context");
   EXPECT_EQ(err("<Location /a>\n<Location /b>\n</Location>\n</Location>\n"),
-            "t.conf:2: <Location>: <Location> cannot occur within <Location> section");
+            "t.conf:2: <Location>: <Location not allowed in <Location> context");
   EXPECT_EQ(err("<Location /a>\n<RequireAll>\nSetHandler x\n</RequireAll>\n</Location>\n"),
-            "t.conf:3: SetHandler: SetHandler cannot occur within <RequireAll> section");
+            "t.conf:3: SetHandler: SetHandler not allowed in <RequireAll> context");
   // Conditionals are transparent: the context is the enclosing Location.
   EXPECT_EQ(err("<Location /a>\n<IfModule status_module>\nListen 81\n</IfModule>\n</Location>\n"),
-            "t.conf:3: Listen: Listen cannot occur within <Location> section");
+            "t.conf:3: Listen: Listen not allowed in <Location> context");
 }
 
 TEST_F(ConfigParser, ArgumentCountErrors) {

@@ -102,7 +102,7 @@ TEST_F(VhostConfig, GlobalOnlyDirectivesAreRefusedInside) {
   EXPECT_EQ(err("<VirtualHost *:80>\n<VirtualHost *:81>\n</VirtualHost>\n</VirtualHost>\n"),
             "t.conf:2: <VirtualHost>: <VirtualHost> cannot occur within <VirtualHost> section");
   EXPECT_EQ(err("<Location />\n<VirtualHost *:80>\n</VirtualHost>\n</Location>\n"),
-            "t.conf:2: <VirtualHost>: <VirtualHost> cannot occur within <Location> section");
+            "t.conf:2: <VirtualHost>: <VirtualHost not allowed in <Location> context");
 }
 
 TEST_F(VhostConfig, ServerAliasOnlyInsideAVirtualHost) {

@@ -261,7 +261,7 @@ TEST_F(ModDeflate, DirectivesCheckedAsHttpd) {
   EXPECT_NE(err("SetOutputFilter INCLUDES\n").find("only DEFLATE"), std::string::npos);
   EXPECT_NE(err("DeflateFilterNote ratio r\n").find("not supported"), std::string::npos);
   EXPECT_NE(err("<Location /x>\nDeflateCompressionLevel 5\n</Location>\n")
-                .find("cannot occur within <Location>"),
+                .find("DeflateCompressionLevel not allowed in <Location> context"),
             std::string::npos);
   ok("DeflateCompressionLevel 9\nDeflateWindowSize 10\nDeflateMemLevel 2\n"
      "DeflateBufferSize 4096\nDeflateAlterETag NoChange\n"

@@ -11,6 +11,7 @@ std::unique_ptr<ModuleConfig> SslDirConfig::merge(const ModuleConfig& add_base) 
     m->options = (options & ~m->del) | m->add;
     m->relative = relative;  // stays relative only when the parent was
   }
+  m->require_ssl = require_ssl || a.require_ssl;
   return m;
 }
 

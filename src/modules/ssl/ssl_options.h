@@ -1,5 +1,5 @@
 #pragma once
-// mod_ssl's per-directory SSLOptions (ssl_cmd_SSLOptions, ssl_config_perdir_merge): the
+// mod_ssl's per-directory SSLOptions and SSLRequireSSL (ssl_config_perdir_merge): the
 // option bits of one scope (server, <VirtualHost>, <Directory>, <Files>, <Location>,
 // .htaccess) with its +/- changes, merged along the scopes as mod_ssl does.
 
@@ -21,13 +21,14 @@ enum SslOpt : unsigned {
 
 // One scope's SSLOptions (httpd's SSLDirConfigRec: nOptions, nOptionsAdd, nOptionsDel).
 struct SslDirConfig final : ModuleConfig {
-  unsigned options = 0;  // the options in force here
-  unsigned add = 0;      // what this scope (and its parents' relative sets) add
-  unsigned del = 0;      // … and remove
-  bool relative = true;  // SSL_OPT_RELSET: only +/- forms so far (or no SSLOptions at all)
+  unsigned options = 0;      // the options in force here
+  unsigned add = 0;          // what this scope (and its parents' relative sets) add
+  unsigned del = 0;          // … and remove
+  bool relative = true;      // SSL_OPT_RELSET: only +/- forms so far (or no SSLOptions at all)
+  bool require_ssl = false;  // SSLRequireSSL here or in an enclosing scope (bSSLRequired)
 
   // ssl_config_perdir_merge: a relative scope applies its +/- to the parent's options, an
-  // absolute one replaces them.
+  // absolute one replaces them; SSLRequireSSL is inherited.
   std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const override;
 };
 

@@ -1,5 +1,8 @@
-#include "modules/ssl/ssl_fixup.h"
+#include "modules/ssl/ssl_request_hooks.h"
 
+#include "log/error_log.h"
+
+#include "http/ssl_var.h"
 #include "modules/dir_configs.h"
 #include "modules/registry.h"
 #include "modules/ssl/ssl_options.h"
@@ -14,18 +17,47 @@ namespace ssl {
 
 namespace {
 
-// mod_ssl's ssl_hook_Fixup: HTTPS and SSL_TLS_SNI on every TLS request; the standard
-// variables with +StdEnvVars, the certificates (PEM) with +ExportCertData.
-class SslFixupHooks final : public ModuleHooks {
+// The request's SSLOptions and SSLRequireSSL (null where no scope sets any).
+const SslDirConfig* dir_config_of(const RequestRec& r) {
+  static const int index = module_index(modules::ssl_module);
+  return r.dir != nullptr ? dir_config<SslDirConfig>(*r.dir, index) : nullptr;
+}
+
+class SslRequestHooks final : public ModuleHooks {
  public:
+  // ssl_hook_Access: SSLRequireSSL refuses a request that did not come over TLS (AH02219),
+  // and notes it for +StrictRequire.
+  int access_checker(RequestRec& r) const override {
+    const SslDirConfig* dc = dir_config_of(r);
+    if (dc == nullptr || !dc->require_ssl || is_tls(r.ctx.transport)) return kDeclined;
+    if (ErrorLog::enabled(LogLevel::kError)) {
+      ErrorLog::write(LogLevel::kError, "ssl",
+                      "[client " + std::string(r.ctx.client_ip) + ":" +
+                          std::to_string(r.ctx.client_port) + "] AH02219: access to " + r.filename +
+                          " failed, reason: SSL connection required");
+    }
+    r.ssl_access_forbidden = true;
+    return 403;
+  }
+
+  // ssl_hook_UserCheck (APR_HOOK_FIRST): with +StrictRequire, a request SSLRequireSSL
+  // refused stays refused when `Satisfy Any` asks for authentication instead.
+  int check_user_id(RequestRec& r) const override {
+    const SslDirConfig* dc = dir_config_of(r);
+    if (r.ssl_access_forbidden && dc != nullptr && (dc->options & kOptStrictRequire) != 0)
+      return 403;
+    return kDeclined;
+  }
+
+  // ssl_hook_Fixup: HTTPS and SSL_TLS_SNI on every TLS request; the standard variables
+  // with +StdEnvVars, the certificates (PEM) with +ExportCertData.
   int fixups(RequestRec& r) const override {
+    if (!is_tls(r.ctx.transport)) return kDeclined;
     const Transport* t = r.ctx.transport;
-    if (t == nullptr || t->scheme() != "https") return kDeclined;
     r.resp.set_env("HTTPS", "on");
     std::string v;
     if (t->tls_var("SSL_TLS_SNI", &v)) r.resp.set_env("SSL_TLS_SNI", v);
-    static const int index = module_index(modules::ssl_module);
-    const SslDirConfig* dc = r.dir != nullptr ? dir_config<SslDirConfig>(*r.dir, index) : nullptr;
+    const SslDirConfig* dc = dir_config_of(r);
     const unsigned opts = dc != nullptr ? dc->options : 0;
     if ((opts & kOptStdEnvVars) != 0) {
       // modssl_var_extract_dns: the DN components (a repeated one as _CN_1, _CN_2, …).
@@ -68,8 +100,8 @@ class SslFixupHooks final : public ModuleHooks {
 
 }  // namespace
 
-const ModuleHooks& ssl_fixup_hooks() {
-  static const SslFixupHooks hooks;
+const ModuleHooks& ssl_request_hooks() {
+  static const SslRequestHooks hooks;
   return hooks;
 }
 
