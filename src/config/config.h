@@ -64,7 +64,9 @@ struct CustomLogSpec {
 // One `ErrorDocument code action` directive.
 struct ErrorDocumentSpec {
   int status = 0;
-  enum class Kind { kLocalPath, kRedirect, kText } kind = Kind::kText;
+  // kDefault: `ErrorDocument code default`, the built-in page again where an enclosing
+  // scope set another.
+  enum class Kind { kLocalPath, kRedirect, kText, kDefault } kind = Kind::kText;
   std::string value;  // URL path, absolute URL, or literal text (quotes removed)
 };
 

@@ -29,7 +29,6 @@ std::string set_server_tokens(BuildState&, const Cmd&);
 std::string set_enable_sendfile(BuildState&, const Cmd&);
 std::string set_max_ranges(BuildState&, const Cmd&);
 std::string set_trace_enable(BuildState&, const Cmd&);
-std::string set_error_document(BuildState&, const Cmd&);
 std::string set_request_read_timeout(BuildState&, const Cmd&);
 
 // mod_so (directives_so.cpp): LoadModule activates a built-in module (module_set.h).

@@ -214,34 +214,6 @@ std::string set_trace_enable(BuildState& st, const Cmd& c) {
   return "";
 }
 
-std::string set_error_document(BuildState& st, const Cmd& c) {
-  long long code = 0;
-  std::string err = parse_int(arg(c, 0), 400, 599, code);
-  if (!err.empty()) return "unsupported HTTP response code " + shorten(arg(c, 0)) + " (400..599)";
-  const Word& w = c.args[1];
-  auto& docs = st.cfg.error_documents;
-  std::erase_if(docs, [&](const ErrorDocumentSpec& d) { return d.status == code; });
-  if (!w.quoted && iequals(w.text, "default")) return "";
-  ErrorDocumentSpec d;
-  d.status = static_cast<int>(code);
-  d.value = w.text;
-  if (w.quoted) {
-    d.kind = ErrorDocumentSpec::Kind::kText;
-  } else if (!w.text.empty() && w.text.front() == '/') {
-    d.kind = ErrorDocumentSpec::Kind::kLocalPath;
-  } else if (w.text.starts_with("http://") || w.text.starts_with("https://")) {
-    d.kind = ErrorDocumentSpec::Kind::kRedirect;
-    std::string_view authority = std::string_view(w.text).substr(w.text.find("://") + 3);
-    authority = authority.substr(0, authority.find_first_of("/?#"));
-    std::string herr = validate_host_port(authority);
-    if (!herr.empty()) return "URL " + shorten(w.text) + ": " + herr;
-  } else {
-    d.kind = ErrorDocumentSpec::Kind::kText;
-  }
-  docs.push_back(std::move(d));
-  return "";
-}
-
 namespace {
 
 // Parses "20", "20-40" into initial/max seconds.

@@ -268,8 +268,8 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
   }
   if (status_forbids_body(status)) return;
 
-  const ErrorDocumentSpec* doc = nullptr;
-  if (status >= 400) {
+  const ErrorDocumentSpec* doc = extras.document;
+  if (doc == nullptr && status >= 400) {
     for (const ErrorDocumentSpec& d : documents_) {
       if (d.status == status) doc = &d;  // the last one configured wins
     }
@@ -290,6 +290,8 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
         resp.add_header("Content-Type", kHtmlType);
         resp.append_body(doc->value);
         return;
+      case ErrorDocumentSpec::Kind::kDefault:
+        break;  // the built-in page
     }
   }
   render_built_in(status, req, extras, resp);

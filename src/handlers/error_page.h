@@ -26,6 +26,9 @@ struct ErrorExtras {
   std::string_view www_authenticate;
   // 400: httpd's note "error-notes" (HTML), added to the built-in page's paragraph.
   std::string_view error_notes;
+  // The ErrorDocument the request's directory sets for the status (kind kDefault: the
+  // built-in page); null: the server's ErrorDocument applies.
+  const ErrorDocumentSpec* document = nullptr;
 };
 
 // Built-in pages prepared once; immutable and shared by all threads afterwards.
@@ -36,7 +39,8 @@ class ErrorPages {
   ErrorPages(const Config& config, const MimeTable* mime);
 
   // Replaces `resp` (status, fields, body) with the response for `status`:
-  // ErrorDocument first (local file, 302 to an external URL, or text), else the built-in
+  // ErrorDocument first (extras.document, else the server's: local file, 302 to an external
+  // URL, or text), else the built-in
   // page (text/html; charset=iso-8859-1) with ServerSignature's line. Keeps resp.env. Sets
   // close_connection for statuses after which httpd drops the connection (400, 408, 411, 413, 414,
   // 431, 500, 501, 503).

@@ -11,6 +11,7 @@
 #include "modules/autoindex.h"
 #include "modules/core_content_type.h"
 #include "modules/core_dir.h"
+#include "modules/core_error_document.h"
 #include "modules/registry.h"
 
 namespace tern {
@@ -140,9 +141,10 @@ void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
 }
 
 void SiteHandler::render_error(int status, const Request* req, const ErrorExtras& extras,
-                               Response& resp) const {
+                               Response& resp, const DirConfigs* dir) const {
   ErrorExtras e = extras;
   if (status == 405 && e.allow.empty()) e.allow = allow_;
+  if (dir != nullptr && status >= 400) e.document = dir_error_document(*dir, status);
   pages_->render(status, req, e, resp);
 }
 
@@ -244,7 +246,7 @@ bool SiteHandler::run_translate(RequestRec& r) const {
   if (rc == kOk) return true;
   ErrorExtras e;
   e.location = r.location;  // a redirect's target (mod_alias's Redirect*)
-  render_error(rc, &r.req, e, r.resp);
+  render_error(rc, &r.req, e, r.resp, r.dir);
   return false;
 }
 
@@ -296,7 +298,7 @@ void SiteHandler::run_phases(RequestRec& r) const {
   if (rc != kOk) {
     e.location = r.location;
     if (rc == 401) e.www_authenticate = r.www_authenticate;
-    render_error(rc, &req, e, resp);
+    render_error(rc, &req, e, resp, r.dir);
     return;
   }
   run_handler(r);
@@ -310,7 +312,7 @@ void SiteHandler::run_handler(RequestRec& r) const {
       ErrorExtras e;
       e.headers = r.err_headers;
       e.variant_list = r.variant_list;
-      render_error(rc, &r.req, e, r.resp);
+      render_error(rc, &r.req, e, r.resp, r.dir);
     } else if (r.resp.task || r.resp.status < 400) {
       run_output_filters(r);  // not for an error page the handler rendered
     }
@@ -320,7 +322,7 @@ void SiteHandler::run_handler(RequestRec& r) const {
   std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
                     std::string(r.url_path);
   log_(msg);
-  render_error(500, &r.req, {}, r.resp);
+  render_error(500, &r.req, {}, r.resp, r.dir);
 }
 
 bool SiteHandler::retype(RequestRec& r) const {
@@ -439,7 +441,7 @@ void SiteHandler::default_handler(RequestRec& rec) const {
         ErrorExtras e;
         e.headers = rec.err_headers;
         e.variant_list = rec.variant_list;
-        render_error(status, &req, e, resp);
+        render_error(status, &req, e, resp, rec.dir);
         return;
       }
       serve_file(rec);
@@ -451,26 +453,26 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       if (config_->trace_enable) {
         // httpd's TraceEnable on refuses a request body (413).
         if (req.has_body()) {
-          render_error(413, &req, {}, resp);
+          render_error(413, &req, {}, resp, rec.dir);
           return;
         }
         handle_trace(req, resp);
         return;
       }
-      render_error(405, &req, {}, resp);
+      render_error(405, &req, {}, resp, rec.dir);
       return;
     case Method::kPost:
     case Method::kPut:
     case Method::kDelete:
     case Method::kPatch:
     case Method::kConnect:
-      render_error(405, &req, {}, resp);
+      render_error(405, &req, {}, resp, rec.dir);
       return;
     case Method::kOther:
-      render_error(501, &req, {}, resp);
+      render_error(501, &req, {}, resp, rec.dir);
       return;
   }
-  render_error(500, &req, {}, resp);
+  render_error(500, &req, {}, resp, rec.dir);
 }
 
 bool SiteHandler::run_output_filters(RequestRec& r) const {
@@ -529,7 +531,7 @@ void SiteHandler::serve_file(RequestRec& rec) const {
   e.location = r.location;
   e.headers = rec.err_headers;  // mod_negotiation's Vary, TCN, Content-Location
   if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
-  render_error(r.status, &req, e, resp);
+  render_error(r.status, &req, e, resp, rec.dir);
 }
 
 }  // namespace tern

@@ -131,8 +131,10 @@ class SiteHandler : public Handler, public RequestPipeline {
   // A GET/HEAD of a directory without an index file: kOk (listed) or an error status.
   int directory_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
-  void render_error(int status, const Request* req, const ErrorExtras& extras,
-                    Response& resp) const;
+  // The error response for `status`: the ErrorDocument `dir` (the request's merged
+  // sections, null before the walk) sets for it, else the server's, else the built-in page.
+  void render_error(int status, const Request* req, const ErrorExtras& extras, Response& resp,
+                    const DirConfigs* dir = nullptr) const;
 
   std::shared_ptr<const Config> config_;
   MimeTable mime_;

@@ -6,6 +6,7 @@
 #include "modules/cgi/cgi_directives.h"
 #include "modules/core_content_type.h"
 #include "modules/core_dir.h"
+#include "modules/core_error_document.h"
 #include "modules/core_options.h"
 #include "modules/deflate/filter_directives.h"
 #include "modules/dir_configs.h"
@@ -73,7 +74,7 @@ const DirectiveSpec kDirectives[] = {
     {"CGIPassAuth", kCtxServer, Args::kFlag, set_cgi_pass_auth,
      "Enables passing HTTP authorization headers to scripts as CGI variables", kMod,
      kOverrideAuthConfig},
-    {"ErrorDocument", kCtxServer, Args::kTake2, set_error_document,
+    {"ErrorDocument", kCtxServer | kCtxDir, Args::kTake2, set_error_document,
      "What the server will return to the client in case of an error", kMod, kOverrideFileInfo},
     {"ExtendedStatus", kCtxServer, Args::kFlag, set_extended_status,
      "Keep track of extended status information for each request", kMod, kOverrideNone},
@@ -188,6 +189,12 @@ std::unique_ptr<ModuleConfig> CoreDirConfig::merge(const ModuleConfig& add_base)
   if (add.allow_override_list) merged->allow_override_list = add.allow_override_list;
   if (add.force_type) merged->force_type = add.force_type;
   if (add.default_charset) merged->default_charset = add.default_charset;
+  // httpd's apr_hash_overlay of response_code_exprs: per status, the nested scope wins.
+  for (const ErrorDocumentSpec& d : add.error_documents) {
+    std::erase_if(merged->error_documents,
+                  [&](const ErrorDocumentSpec& e) { return e.status == d.status; });
+    merged->error_documents.push_back(d);
+  }
   return merged;
 }
 

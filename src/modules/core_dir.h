@@ -1,11 +1,13 @@
 #pragma once
-// core_module's per-directory configuration: SetHandler, Options, AllowOverride and
-// AllowOverrideList, merged as httpd's merge_core_dir_configs.
+// core_module's per-directory configuration: SetHandler, Options, AllowOverride,
+// AllowOverrideList, ForceType, AddDefaultCharset and ErrorDocument, merged as httpd's
+// merge_core_dir_configs.
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "modules/module.h"
 
 namespace tern {
@@ -43,6 +45,9 @@ struct CoreDirConfig final : ModuleConfig {
   // charset, "" for Off); unset: inherited (core_content_type.h).
   std::optional<std::string> force_type;
   std::optional<std::string> default_charset;
+  // ErrorDocument entries of this scope, one per status (kDefault included); a nested
+  // scope's entry replaces the enclosing one's for its status (core_error_document.h).
+  std::vector<ErrorDocumentSpec> error_documents;
   // The later section's values win where it sets them; Options as httpd merges them.
   std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const override;
 };

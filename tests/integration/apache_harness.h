@@ -36,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "harness.h"
 
 namespace tern::test {
@@ -121,6 +123,20 @@ int get_status(int port, const std::string& target, const std::vector<std::strin
 // apache answers `expected` and tern the same, each failure with that server's log.
 void expect_same_status(const ApacheServer& apache, const Server& tern, const std::string& target,
                         int expected, const std::vector<std::string>& headers = {});
+
+// Writes the same tree under both DocumentRoots (`put_tree(apache)`, `put_tree(tern)`),
+// then starts apache with `config(its DocumentRoot)` and tern with ServerName 127.0.0.1
+// and `config(its DocumentRoot)`: a fatal failure (with the server's log) when one fails.
+template <class PutTree, class MakeConfig>
+void start_side_by_side(ApacheServer& apache, Server& tern, PutTree put_tree, MakeConfig config) {
+  ASSERT_TRUE(ApacheServer::available())
+      << "apache2-bin is missing: scripts/deps.sh test installs it";
+  put_tree(apache);
+  put_tree(tern);
+  ASSERT_TRUE(apache.start(config(apache.root().path() + "/htdocs"))) << apache.log();
+  ASSERT_TRUE(tern.start("ServerName 127.0.0.1\n" + config(tern.root().path() + "/htdocs")))
+      << tern.log();
+}
 
 // The response's headers by lower-cased name (repeated headers joined with ", ").
 std::map<std::string, std::string> headers_map(const Response& r);

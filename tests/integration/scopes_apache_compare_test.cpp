@@ -67,14 +67,8 @@ void put_tree(S& s) {
 class ScopesVersusApache : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(ApacheServer::available())
-        << "apache2-bin is missing: scripts/deps.sh test installs it";
-    put_tree(apache_);
-    put_tree(tern_);
-    ASSERT_TRUE(apache_.start(scopes_config(apache_.root().path() + "/htdocs"))) << apache_.log();
-    ASSERT_TRUE(
-        tern_.start("ServerName 127.0.0.1\n" + scopes_config(tern_.root().path() + "/htdocs")))
-        << tern_.log();
+    start_side_by_side(
+        apache_, tern_, [](auto& s) { put_tree(s); }, scopes_config);
   }
 
   // The same GET to both servers; compares status, Content-Type and body; returns the status.

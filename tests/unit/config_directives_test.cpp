@@ -331,26 +331,51 @@ TEST_F(ConfigDirectives, ErrorDocument) {
          "ErrorDocument 500 http://example.com/oops\n"
          "ErrorDocument 403 \"Go away\"\n"
          "ErrorDocument 503 busy\n"
-         "ErrorDocument 502 \"/not/a/path\"\n"
+         "ErrorDocument 502 \"/quoted/path\"\n"
          "ErrorDocument 404 /other.html\n"
-         "ErrorDocument 503 default\n");
+         "ErrorDocument 503 default\n"
+         "ErrorDocument 410 mailto:webmaster@example.com\n"
+         "ErrorDocument 401 https://example.com/login\n");
   using K = ErrorDocumentSpec::Kind;
-  ASSERT_EQ(c->error_documents.size(), 4u);
+  ASSERT_EQ(c->error_documents.size(), 5u);
   EXPECT_EQ(c->error_documents[0].status, 500);
   EXPECT_EQ(c->error_documents[0].kind, K::kRedirect);
   EXPECT_EQ(c->error_documents[0].value, "http://example.com/oops");
   EXPECT_EQ(c->error_documents[1].status, 403);
   EXPECT_EQ(c->error_documents[1].kind, K::kText);
   EXPECT_EQ(c->error_documents[1].value, "Go away");
+  // httpd's heuristic ignores the quotes: no space and a leading '/' make a local URL.
   EXPECT_EQ(c->error_documents[2].status, 502);
-  EXPECT_EQ(c->error_documents[2].kind, K::kText);
+  EXPECT_EQ(c->error_documents[2].kind, K::kLocalPath);
   EXPECT_EQ(c->error_documents[3].status, 404);
   EXPECT_EQ(c->error_documents[3].kind, K::kLocalPath);
   EXPECT_EQ(c->error_documents[3].value, "/other.html");
+  EXPECT_EQ(c->error_documents[4].status, 410);  // any scheme is a URL (ap_is_url)
+  EXPECT_EQ(c->error_documents[4].kind, K::kRedirect);
+  // A full URL for 401 would lose the challenge: ignored, as httpd's AH00113.
+  ASSERT_EQ(c->warnings.size(), 1u);
+  EXPECT_EQ(c->warnings[0],
+            "t.conf:9: cannot use a full URL in a 401 ErrorDocument directive --- ignoring!");
   EXPECT_EQ(err("ErrorDocument 200 /x\n"),
             "t.conf:1: ErrorDocument: unsupported HTTP response code 200 (400..599)");
   EXPECT_EQ(err("ErrorDocument abc /x\n"),
             "t.conf:1: ErrorDocument: unsupported HTTP response code abc (400..599)");
+}
+
+TEST_F(ConfigDirectives, ErrorDocumentInSectionsAndHtaccess) {
+  // Sections keep their own entries (core's per-directory configuration); the server's
+  // list holds only the server level's.
+  auto c =
+      ok("ErrorDocument 404 /top.html\n"
+         "<Directory /srv>\nErrorDocument 404 \"in srv\"\nErrorDocument 403 default\n"
+         "</Directory>\n"
+         "<Location /x>\nErrorDocument 500 /x.html\n</Location>\n"
+         "<Files \"*.php\">\nErrorDocument 404 /php.html\n</Files>\n");
+  ASSERT_EQ(c->error_documents.size(), 1u);
+  EXPECT_EQ(c->error_documents[0].value, "/top.html");
+  EXPECT_EQ(c->sections.size(), 3u);
+  EXPECT_EQ(err("<Directory /srv>\nErrorDocument 99 /x\n</Directory>\n"),
+            "t.conf:2: ErrorDocument: unsupported HTTP response code 99 (400..599)");
 }
 
 TEST_F(ConfigDirectives, RequestReadTimeout) {

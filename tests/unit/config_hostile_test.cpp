@@ -264,7 +264,7 @@ TEST_F(ConfigHostile, ErrorDocumentUrlNeedsAHostName) {
   EXPECT_EQ(r.config->error_documents.size(), 1u);
   EXPECT_TRUE(has(err("ErrorDocument 404 http://a..b/x\n"),
                   "t.conf:1: ErrorDocument: URL http://a..b/x: 'a..b' is not a valid host"));
-  // Quoted, it is text: anything goes.
+  // With a space it is text (httpd's heuristic): anything goes.
   EXPECT_NE(ok("ErrorDocument 404 \"http://a..b/ is gone\"\n").config, nullptr);
 }
 

@@ -190,8 +190,9 @@ TEST_F(ConfigLocation, IncludedFileAndConditionalsInsideLocation) {
 TEST_F(ConfigLocation, SectionsOnlyWhereAllowed) {
   EXPECT_EQ(err("<RequireAll>\nRequire local\n<Location /a>\n</Location>\n</RequireAll>\n"),
             "t.conf:3: <Location>: <Location not allowed in <RequireAll> context");
-  EXPECT_EQ(err("<Location /a>\nErrorDocument 404 /x\n</Location>\n"),
-            "t.conf:2: ErrorDocument: ErrorDocument not allowed in <Location> context");
+  EXPECT_EQ(err("<Location /a>\nServerAdmin root@example.com\n</Location>\n"),
+            "t.conf:2: ServerAdmin: ServerAdmin not allowed in <Location> context");
+  EXPECT_NE(ok("<Location /a>\nErrorDocument 404 /x\n</Location>\n"), nullptr);
 }
 
 }  // namespace
