@@ -97,23 +97,6 @@ std::string_view message(int status) {
   }
 }
 
-bool drops_connection(int status) {
-  switch (status) {
-    case 400:
-    case 408:
-    case 411:
-    case 413:
-    case 414:
-    case 431:
-    case 500:
-    case 501:
-    case 503:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::string_view method_of(const Request* req, const ErrorExtras& extras) {
   if (!extras.method.empty()) return extras.method;
   if (req != nullptr) return req->method_name;
@@ -132,6 +115,23 @@ void append_variable(std::string& out, int status, const Request* req, const Err
 }
 
 }  // namespace
+
+bool drops_connection(int status) {
+  switch (status) {
+    case 400:
+    case 408:
+    case 411:
+    case 413:
+    case 414:
+    case 431:
+    case 500:
+    case 501:
+    case 503:
+      return true;
+    default:
+      return false;
+  }
+}
 
 void append_html_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
@@ -200,6 +200,14 @@ ErrorPages::ErrorPages(const Config& config, const MimeTable* mime)
   }
 }
 
+const ErrorDocumentSpec* ErrorPages::server_document(int status) const {
+  const ErrorDocumentSpec* doc = nullptr;
+  for (const ErrorDocumentSpec& d : documents_) {
+    if (d.status == status) doc = &d;  // the last one configured wins
+  }
+  return doc;
+}
+
 const ErrorPages::Page& ErrorPages::page(int status) const {
   if (status >= kFirst && status <= kLast) {
     const Page& p = pages_[static_cast<size_t>(status - kFirst)];
@@ -218,7 +226,7 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
   resp.add_header("Content-Type", kHtmlType);
   // httpd's add_optional_notes: a 400's "error-notes" go inside its paragraph.
   const bool noted = status == 400 && !extras.error_notes.empty();
-  if (signature_ != ServerSignature::kOff || noted) {
+  if (signature_ != ServerSignature::kOff || noted || extras.recursive_error != 0) {
     std::string body = p.head;
     if (p.variable) {
       append_variable(body, status, req, extras);
@@ -226,6 +234,18 @@ void ErrorPages::render_built_in(int status, const Request* req, const ErrorExtr
     }
     if (size_t at = body.find("</p>\n"); noted && at != std::string::npos)
       body.insert(at, extras.error_notes);
+    if (extras.recursive_error != 0) {
+      // httpd's ap_send_error_response for an ErrorDocument whose own request failed.
+      body.resize(body.size() - kPageEnd.size());
+      char num[4];
+      std::to_chars(num, num + 3, extras.recursive_error);
+      body.append("<p>Additionally, a ").append(num, 3).append(" ");
+      body.append(reason_phrase(extras.recursive_error));
+      body.append(
+          "\nerror was encountered while trying to use an ErrorDocument to handle the "
+          "request.</p>\n");
+      body.append(kPageEnd);
+    }
     if (signature_ != ServerSignature::kOff) {
       // httpd's ap_send_error_response: ap_psignature("<hr>\n", r) before the page's end.
       body.resize(body.size() - kPageEnd.size());
@@ -269,11 +289,7 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
   if (status_forbids_body(status)) return;
 
   const ErrorDocumentSpec* doc = extras.document;
-  if (doc == nullptr && status >= 400) {
-    for (const ErrorDocumentSpec& d : documents_) {
-      if (d.status == status) doc = &d;  // the last one configured wins
-    }
-  }
+  if (doc == nullptr && status >= 400) doc = server_document(status);
   if (doc != nullptr) {
     switch (doc->kind) {
       case ErrorDocumentSpec::Kind::kLocalPath:

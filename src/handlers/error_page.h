@@ -29,7 +29,14 @@ struct ErrorExtras {
   // The ErrorDocument the request's directory sets for the status (kind kDefault: the
   // built-in page); null: the server's ErrorDocument applies.
   const ErrorDocumentSpec* document = nullptr;
+  // The status whose ErrorDocument request failed (httpd's recursive_error): the
+  // built-in page notes it ("Additionally, a … error was encountered"); 0: none.
+  int recursive_error = 0;
 };
+
+// True for the statuses after which httpd drops the connection (400, 408, 411, 413,
+// 414, 431, 500, 501, 503).
+bool drops_connection(int status);
 
 // Built-in pages prepared once; immutable and shared by all threads afterwards.
 class ErrorPages {
@@ -45,6 +52,9 @@ class ErrorPages {
   // close_connection for statuses after which httpd drops the connection (400, 408, 411, 413, 414,
   // 431, 500, 501, 503).
   void render(int status, const Request* req, const ErrorExtras& extras, Response& resp) const;
+
+  // The server level's ErrorDocument for `status` (the last one configured), or null.
+  const ErrorDocumentSpec* server_document(int status) const;
 
   // The built-in body for `status` as prepared (method/location parts left empty).
   std::string_view built_in_body(int status) const;

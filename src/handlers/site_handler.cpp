@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <ctime>
 
@@ -9,6 +11,7 @@
 #include "log/error_log.h"
 #include "modules/access_compat.h"
 #include "modules/autoindex.h"
+#include "modules/cgi/cgi_redirect.h"
 #include "modules/core_content_type.h"
 #include "modules/core_dir.h"
 #include "modules/core_error_document.h"
@@ -93,7 +96,8 @@ std::unique_ptr<SiteHandler> SiteHandler::create(std::shared_ptr<const Config> c
   h->static_options_.cache = &h->file_cache_;
   h->static_options_.max_ranges = h->config_->max_ranges;
   h->static_options_.server_name = h->config_->server_name;
-  h->allow_ = h->config_->trace_enable ? "GET, HEAD, OPTIONS, TRACE" : "GET, HEAD, OPTIONS";
+  h->allow_ =
+      h->config_->trace_enable ? "GET, HEAD, POST, OPTIONS, TRACE" : "GET, HEAD, POST, OPTIONS";
   h->log_ = [](std::string_view msg) {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(msg.size()), msg.data());
   };
@@ -140,12 +144,74 @@ void SiteHandler::set_error_logger(std::function<void(std::string_view)> log) {
   log_ = std::move(log);
 }
 
+namespace {
+
+// `ErrorDocument N default`: what an ErrorDocument's failing request answers with.
+const ErrorDocumentSpec kBuiltInPage{0, ErrorDocumentSpec::Kind::kDefault, {}};
+
+}  // namespace
+
 void SiteHandler::render_error(int status, const Request* req, const ErrorExtras& extras,
-                               Response& resp, const DirConfigs* dir) const {
+                               Response& resp, const RequestRec* r) const {
   ErrorExtras e = extras;
   if (status == 405 && e.allow.empty()) e.allow = allow_;
-  if (dir != nullptr && status >= 400) e.document = dir_error_document(*dir, status);
+  if (r != nullptr && status >= 400) {
+    // An ErrorDocument's own request that fails gets the built-in page (no redirect
+    // again); error_document_redirect answers with the original error instead.
+    if (r->error_status != 0) {
+      e.document = &kBuiltInPage;
+    } else {
+      if (r->dir != nullptr) e.document = dir_error_document(*r->dir, status);
+      if (e.document == nullptr) e.document = pages_->server_document(status);
+      if (e.document != nullptr && e.document->kind == ErrorDocumentSpec::Kind::kLocalPath &&
+          !status_forbids_body(status)) {
+        error_document_redirect(status, e.document->value, *r, e);
+        return;
+      }
+    }
+  }
   pages_->render(status, req, e, resp);
+}
+
+void SiteHandler::error_document_redirect(int status, std::string_view url, const RequestRec& r,
+                                          const ErrorExtras& extras) const {
+  Response& resp = r.resp;
+  // The request as a GET of `url` (httpd: the method becomes GET; no body). Its
+  // conditions and ranges are dropped: an error document is never a 304 or a 206
+  // (httpd's no_local_copy; its byterange filter serves only a 200).
+  RedirectRequest copy(r.req, r.ctx);
+  Request get = copy.make_get(url);
+  std::erase_if(get.headers, [](const HeaderField& f) {
+    return iequals(f.name, "Range") || iequals(f.name, "If-Range") || iequals(f.name, "If-Match") ||
+           iequals(f.name, "If-None-Match") || iequals(f.name, "If-Modified-Since") ||
+           iequals(f.name, "If-Unmodified-Since");
+  });
+  // httpd's rename_original_env: the request's variables become REDIRECT_*, with the
+  // method (ap_die's REQUEST_METHOD) and the status; CGI's REDIRECT_URL and
+  // REDIRECT_QUERY_STRING name the original URL (ap_add_cgi_vars with r->prev).
+  resp.clear_keep_env();
+  for (auto& [name, value] : resp.env) name.insert(0, "REDIRECT_");
+  resp.set_env("REDIRECT_REQUEST_METHOD", r.req.method_name);
+  resp.set_env("REDIRECT_STATUS", std::to_string(status));
+  resp.set_env("REDIRECT_URL", r.url_path);
+  if (r.req.has_query) resp.set_env("REDIRECT_QUERY_STRING", r.req.query);
+  if (r.redirects + 1 > kMaxInternalRedirects) {
+    internal_redirect(get, copy.ctx(), r.redirects + 1, resp);  // logs AH00124, answers 500
+    return;
+  }
+  process(get, copy.ctx(), resp, r.redirects + 1, status);
+  if (resp.task) return;  // a script answers; without a Status field, with `status`
+  if (resp.status == 200) {
+    resp.status = status;
+    resp.close_connection = resp.close_connection || drops_connection(status);
+    return;
+  }
+  // The document's request failed: the original error's built-in page, noting it (httpd
+  // sends it for the first failing request of the chain).
+  ErrorExtras e = extras;
+  e.recursive_error = status;
+  e.document = &kBuiltInPage;
+  pages_->render(status, &r.req, e, resp);
 }
 
 void SiteHandler::error(int status, const Request* req, const RequestContext& ctx,
@@ -201,8 +267,8 @@ void SiteHandler::error_page(int status, const Request& req, std::string_view lo
 }
 
 void SiteHandler::process(const Request& req, const RequestContext& ctx, Response& resp,
-                          int redirects) const {
-  resp.clear();
+                          int redirects, int error_status) const {
+  if (error_status == 0) resp.clear();  // an ErrorDocument's request keeps REDIRECT_*
   if (req.path == "*") {
     if (req.method == Method::kOptions) {
       resp.add_header("Allow", allow_);
@@ -217,10 +283,13 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
     return;
   }
   // httpd decodes and normalises the URL before translate_name (ap_unescape_url,
-  // ap_getparents); each request of a thread reuses these buffers' capacity. An internal
-  // redirect runs from a task's step, never inside another request's phases.
-  thread_local std::string filename;
-  thread_local std::string url_path;
+  // ap_getparents); each request of a thread reuses these buffers' capacity, one pair per
+  // redirect depth: an ErrorDocument's request runs inside its original's phases.
+  thread_local std::array<std::string, kMaxInternalRedirects + 1> filenames;
+  thread_local std::array<std::string, kMaxInternalRedirects + 1> url_paths;
+  const size_t depth = static_cast<size_t>(std::clamp(redirects, 0, kMaxInternalRedirects));
+  std::string& filename = filenames[depth];
+  std::string& url_path = url_paths[depth];
   int status = resolve_path(req.path, {}, filename, url_path);
   if (status != 0) {
     render_error(status, &req, {}, resp);
@@ -228,6 +297,7 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
   }
   RequestRec r{req, ctx,       resp, *config_, filename, url_path, {}, {},    {}, nullptr,
                {},  redirects, this, {},       {},       {},       {}, false, {}, {}};
+  r.error_status = error_status;
   if (!run_translate(r)) return;
   run_phases(r);
 }
@@ -246,7 +316,7 @@ bool SiteHandler::run_translate(RequestRec& r) const {
   if (rc == kOk) return true;
   ErrorExtras e;
   e.location = r.location;  // a redirect's target (mod_alias's Redirect*)
-  render_error(rc, &r.req, e, r.resp, r.dir);
+  render_error(rc, &r.req, e, r.resp, &r);
   return false;
 }
 
@@ -298,7 +368,7 @@ void SiteHandler::run_phases(RequestRec& r) const {
   if (rc != kOk) {
     e.location = r.location;
     if (rc == 401) e.www_authenticate = r.www_authenticate;
-    render_error(rc, &req, e, resp, r.dir);
+    render_error(rc, &req, e, resp, &r);
     return;
   }
   run_handler(r);
@@ -312,7 +382,7 @@ void SiteHandler::run_handler(RequestRec& r) const {
       ErrorExtras e;
       e.headers = r.err_headers;
       e.variant_list = r.variant_list;
-      render_error(rc, &r.req, e, r.resp, r.dir);
+      render_error(rc, &r.req, e, r.resp, &r);
     } else if (r.resp.task || r.resp.status < 400) {
       run_output_filters(r);  // not for an error page the handler rendered
     }
@@ -322,7 +392,7 @@ void SiteHandler::run_handler(RequestRec& r) const {
   std::string msg = "SetHandler: no handler named '" + std::string(r.handler) + "' for " +
                     std::string(r.url_path);
   log_(msg);
-  render_error(500, &r.req, {}, r.resp, r.dir);
+  render_error(500, &r.req, {}, r.resp, &r);
 }
 
 bool SiteHandler::retype(RequestRec& r) const {
@@ -437,11 +507,12 @@ void SiteHandler::default_handler(RequestRec& rec) const {
   switch (req.method) {
     case Method::kGet:
     case Method::kHead:
+    case Method::kPost:  // httpd delivers a file to POST too (core's deliver_script)
       if (const int status = negotiate_index(rec); status != 0) {
         ErrorExtras e;
         e.headers = rec.err_headers;
         e.variant_list = rec.variant_list;
-        render_error(status, &req, e, resp, rec.dir);
+        render_error(status, &req, e, resp, &rec);
         return;
       }
       serve_file(rec);
@@ -453,26 +524,25 @@ void SiteHandler::default_handler(RequestRec& rec) const {
       if (config_->trace_enable) {
         // httpd's TraceEnable on refuses a request body (413).
         if (req.has_body()) {
-          render_error(413, &req, {}, resp, rec.dir);
+          render_error(413, &req, {}, resp, &rec);
           return;
         }
         handle_trace(req, resp);
         return;
       }
-      render_error(405, &req, {}, resp, rec.dir);
+      render_error(405, &req, {}, resp, &rec);
       return;
-    case Method::kPost:
     case Method::kPut:
     case Method::kDelete:
     case Method::kPatch:
     case Method::kConnect:
-      render_error(405, &req, {}, resp, rec.dir);
+      render_error(405, &req, {}, resp, &rec);
       return;
     case Method::kOther:
-      render_error(501, &req, {}, resp, rec.dir);
+      render_error(501, &req, {}, resp, &rec);
       return;
   }
-  render_error(500, &req, {}, resp, rec.dir);
+  render_error(500, &req, {}, resp, &rec);
 }
 
 bool SiteHandler::run_output_filters(RequestRec& r) const {
@@ -516,6 +586,7 @@ void SiteHandler::serve_file(RequestRec& rec) const {
     r.status = directory_handler(rec);
     if (r.status == kOk) return;
   }
+  if (r.status == 412) return;  // answered without a body, as httpd's default handler
   if (r.status == 200 || r.status == 206 || r.status == 304) {
     if (r.status == 304 || run_output_filters(rec) || !defer_ranges) return;
     // No filter took the body: serve the ranges now, keeping the Vary a filter added.
@@ -525,13 +596,13 @@ void SiteHandler::serve_file(RequestRec& rec) const {
     r = serve_resolved(req, rec.ctx, static_options_, now, rec.filename, rec.url_path, meta, &typer,
                        resp);
     if (!vary.empty() && r.status != 304) resp.add_header("Vary", vary);
-    if (r.status == 200 || r.status == 206 || r.status == 304) return;
+    if (r.status == 200 || r.status == 206 || r.status == 304 || r.status == 412) return;
   }
   ErrorExtras e;
   e.location = r.location;
   e.headers = rec.err_headers;  // mod_negotiation's Vary, TCN, Content-Location
   if (r.status == 416) e.entity_length = static_cast<int64_t>(r.entity_length);
-  render_error(r.status, &req, e, resp, rec.dir);
+  render_error(r.status, &req, e, resp, &rec);
 }
 
 }  // namespace tern

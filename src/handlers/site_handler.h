@@ -64,7 +64,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   void error_page(int status, const Request& req, std::string_view location,
                   Response& resp) const override;
 
-  // The Allow value for static resources ("GET, HEAD, OPTIONS" [+ ", TRACE"]).
+  // The Allow value for static resources ("GET, HEAD, POST, OPTIONS" [+ ", TRACE"]).
   std::string_view allow() const { return allow_; }
 
  private:
@@ -104,7 +104,15 @@ class SiteHandler : public Handler, public RequestPipeline {
     const SiteHandler* site_;
   };
 
-  void process(const Request& req, const RequestContext& ctx, Response& resp, int redirects) const;
+  // Answers `req` through every phase as the `redirects`-th internal redirect; for an
+  // ErrorDocument's request, `error_status` is the status it answers for (else 0).
+  void process(const Request& req, const RequestContext& ctx, Response& resp, int redirects,
+               int error_status = 0) const;
+  // httpd's ap_die for a local ErrorDocument URL: answers `status` with a GET of `url`
+  // run through every phase (the error's status kept, a script's Status aside); when that
+  // request fails, with the built-in page of `status` noting the failure.
+  void error_document_redirect(int status, std::string_view url, const RequestRec& r,
+                               const ErrorExtras& extras) const;
   // The run-first phases before the handler; false when one answered (error page set).
   bool run_translate(RequestRec& r) const;
   void run_phases(RequestRec& r) const;
@@ -131,10 +139,11 @@ class SiteHandler : public Handler, public RequestPipeline {
   // A GET/HEAD of a directory without an index file: kOk (listed) or an error status.
   int directory_handler(RequestRec& r) const;
   void handle_trace(const Request& req, Response& resp) const;
-  // The error response for `status`: the ErrorDocument `dir` (the request's merged
-  // sections, null before the walk) sets for it, else the server's, else the built-in page.
+  // The error response for `status`: the ErrorDocument the request's merged sections set
+  // for it (`r`, null before the walk), else the server's, else the built-in page; a local
+  // URL is an internal redirect when `r` is given, else the file under DocumentRoot.
   void render_error(int status, const Request* req, const ErrorExtras& extras, Response& resp,
-                    const DirConfigs* dir = nullptr) const;
+                    const RequestRec* r = nullptr) const;
 
   std::shared_ptr<const Config> config_;
   MimeTable mime_;

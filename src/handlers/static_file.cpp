@@ -117,6 +117,10 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     return result;
   }
   if (pre != 0) {
+    // httpd's default handler sets r->status and sends no body: the file's fields stay
+    // and no ErrorDocument applies.
+    resp.clear_body();
+    resp.status = pre;
     result.status = pre;
     return result;
   }

@@ -26,7 +26,8 @@ struct StaticOptions {
 
 // The outcome of serve_static.
 struct StaticResult {
-  // 200, 206 or 304: `resp` is complete. Anything else: render the error page for it
+  // 200, 206, 304 or 412 (a failed If-Match or If-Unmodified-Since, no body, as httpd's
+  // default handler): `resp` is complete. Anything else: render the error page for it
   // (301 with `location`; 416 with Content-Range `bytes */entity_length`).
   int status = 200;
   uint64_t entity_length = 0;

@@ -95,6 +95,9 @@ struct RequestRec {
   // httpd's note "ssl-access-forbidden": SSLRequireSSL refused the request in the access
   // phase (under `Satisfy Any`, SSLOptions +StrictRequire refuses it again later).
   bool ssl_access_forbidden = false;
+  // The status an ErrorDocument's request answers for (httpd's r->prev->status): its own
+  // errors get the built-in page, a script without Status answers with it; 0 otherwise.
+  int error_status = 0;
 };
 
 // The request phases a module can hook, in httpd's order.

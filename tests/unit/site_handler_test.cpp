@@ -123,19 +123,22 @@ TEST_F(SiteHandlerTest, ErrorStatuses) {
 
 TEST_F(SiteHandlerTest, Methods) {
   auto h = make();
-  for (auto [m, n] : {std::pair{Method::kPost, "POST"}, std::pair{Method::kPut, "PUT"},
-                      std::pair{Method::kDelete, "DELETE"}, std::pair{Method::kPatch, "PATCH"},
-                      std::pair{Method::kTrace, "TRACE"}, std::pair{Method::kConnect, "CONNECT"}}) {
+  for (auto [m, n] : {std::pair{Method::kPut, "PUT"}, std::pair{Method::kDelete, "DELETE"},
+                      std::pair{Method::kPatch, "PATCH"}, std::pair{Method::kTrace, "TRACE"},
+                      std::pair{Method::kConnect, "CONNECT"}}) {
     EXPECT_EQ(run(*h, m, n, "/a.txt").status, 405) << n;
-    EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, OPTIONS") << n;
+    EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, POST, OPTIONS") << n;
   }
+  // httpd's default handler delivers a file to POST as to GET.
+  EXPECT_EQ(run(*h, Method::kPost, "POST", "/a.txt").status, 200);
+  EXPECT_EQ(resp_.body_length(), 26u);
   EXPECT_EQ(run(*h, Method::kOther, "BREW", "/a.txt").status, 501);
   EXPECT_NE(mem_body().find("BREW not supported"), std::string::npos);
   EXPECT_EQ(run(*h, Method::kOptions, "OPTIONS", "/a.txt").status, 200);
-  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, POST, OPTIONS");
   EXPECT_EQ(resp_.body_length(), 0u);
   EXPECT_EQ(run(*h, Method::kOptions, "OPTIONS", "*").status, 200);
-  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, POST, OPTIONS");
   EXPECT_EQ(resp_.body_length(), 0u);
 }
 
@@ -153,8 +156,8 @@ TEST_F(SiteHandlerTest, TraceEnabled) {
   EXPECT_EQ(resp_.status, 200);
   EXPECT_EQ(resp_.header("Content-Type"), "message/http");
   EXPECT_EQ(mem_body(), "TRACE / HTTP/1.1\r\nHost: example.com\r\nX-A: 1\r\n\r\n");
-  EXPECT_EQ(run(*h, Method::kPost, "POST", "/").status, 405);
-  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, OPTIONS, TRACE");
+  EXPECT_EQ(run(*h, Method::kPut, "PUT", "/").status, 405);
+  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, POST, OPTIONS, TRACE");
   req_.method = Method::kTrace;
   req_.method_name = "TRACE";
   req_.content_length = 3;
@@ -170,9 +173,10 @@ TEST_F(SiteHandlerTest, ConditionalAndRanges) {
                 .status,
             304);
   EXPECT_EQ(resp_.body_length(), 0u);
+  // httpd answers a failed precondition on a file with its fields and no body.
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt", {{"If-Match", "\"x\""}}).status, 412);
-  EXPECT_NE(mem_body().find("412 Precondition Failed"), std::string::npos);
-  EXPECT_FALSE(resp_.header("ETag").has_value());
+  EXPECT_EQ(resp_.body_length(), 0u);
+  EXPECT_TRUE(resp_.header("ETag").has_value());
   EXPECT_EQ(run(*h, Method::kGet, "GET", "/a.txt", {{"Range", "bytes=0-4"}}).status, 206);
   EXPECT_EQ(resp_.header("Content-Range"), "bytes 0-4/26");
   EXPECT_EQ(resp_.body_length(), 5u);
@@ -191,7 +195,7 @@ TEST_F(SiteHandlerTest, ErrorMethodUsesPages) {
   EXPECT_EQ(resp_.status, 503);
   EXPECT_EQ(mem_body(), "busy");
   h->error(405, nullptr, ctx_, resp_);
-  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(resp_.header("Allow"), "GET, HEAD, POST, OPTIONS");
   h->error(400, nullptr, ctx_, resp_);
   EXPECT_TRUE(resp_.close_connection);
 }

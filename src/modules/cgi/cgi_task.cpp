@@ -205,7 +205,8 @@ bool CgiTask::start_response(TaskIo& io) {
     return true;
   }
   Response& r = io.response();
-  r.status = h.status;
+  const int status = h.has_status ? h.status : params_.default_status;
+  r.status = status;
   r.reason = h.reason;
   if (!h.content_type.empty()) {
     // core's AddDefaultCharset applies to a script's text/plain and text/html too.
@@ -214,7 +215,7 @@ bool CgiTask::start_response(TaskIo& io) {
   }
   if (!h.location.empty()) r.add_header("Location", h.location);
   for (const auto& [name, value] : h.fields) r.add_header(name, value);
-  if (status_forbids_body(h.status)) {
+  if (status_forbids_body(status)) {
     mode_ = Mode::kDiscard;
     return true;
   }

@@ -27,6 +27,9 @@ struct CgiTaskParams {
   const RequestPipeline* pipeline = nullptr;
   int redirects = 0;            // internal redirects that led to this request
   std::string default_charset;  // AddDefaultCharset in effect ("" when Off)
+  // The status of a response without a Status field: 200, or for an ErrorDocument's
+  // script the error's (httpd keeps r->status across the redirect).
+  int default_status = 200;
 };
 
 // Drives one script from its spawn to its end.
