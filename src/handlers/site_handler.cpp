@@ -255,6 +255,7 @@ void SiteHandler::internal_redirect(const Request& req, const RequestContext& ct
     render_error(500, &req, {}, resp);
     return;
   }
+  resp.clear_keep_env();
   process(req, ctx, resp, redirects);
 }
 
@@ -268,7 +269,7 @@ void SiteHandler::error_page(int status, const Request& req, std::string_view lo
 
 void SiteHandler::process(const Request& req, const RequestContext& ctx, Response& resp,
                           int redirects, int error_status) const {
-  if (error_status == 0) resp.clear();  // an ErrorDocument's request keeps REDIRECT_*
+  if (redirects == 0) resp.clear();  // a redirect's request keeps its REDIRECT_* variables
   if (req.path == "*") {
     if (req.method == Method::kOptions) {
       resp.add_header("Allow", allow_);

@@ -57,6 +57,7 @@ class CgiVersusApache : public ::testing::Test {
          "Content-Type: text/x-tea\\r\\nX-Brew: green\\r\\n\\r\\nshort and stout\\n'\n"},
         {"away.sh", "#!/bin/sh\nprintf 'Location: http://example.com/elsewhere\\r\\n\\r\\n'\n"},
         {"local.sh", "#!/bin/sh\nprintf 'Location: /hello.txt\\r\\n\\r\\n'\n"},
+        {"localenv.sh", "#!/bin/sh\nprintf 'Location: /cgi-bin/env.sh/more?q=2\\r\\n\\r\\n'\n"},
         {"echo.sh",
          "#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\r\\n\\r\\n'\n"
          "cat\n"},
@@ -92,7 +93,8 @@ class CgiVersusApache : public ::testing::Test {
       }
     }
     // DOCUMENT_ROOT and PATH_TRANSLATED are under each server's own htdocs.
-    for (const char* key : {"DOCUMENT_ROOT", "PATH_TRANSLATED"}) {
+    for (const char* key : {"DOCUMENT_ROOT", "PATH_TRANSLATED", "REDIRECT_DOCUMENT_ROOT",
+                            "REDIRECT_PATH_TRANSLATED"}) {
       auto it = env.find(key);
       if (it == env.end()) continue;
       for (std::string name : {"<apache>", "<tern>"}) {
@@ -158,6 +160,35 @@ TEST_F(CgiVersusApache, LocalLocationIsServedInternally) {
   EXPECT_EQ(t.status, a.status);
   EXPECT_EQ(t.body, a.body);
   EXPECT_EQ(headers_map(t).count("location"), 0u);
+}
+
+// httpd's ap_internal_redirect_handler: the target's environment has the first
+// request's variables renamed REDIRECT_* (its CGI variables among them), REDIRECT_STATUS
+// and the original URL; the target is a GET without the body.
+TEST_F(CgiVersusApache, LocalLocationTargetSeesTheRedirectVariables) {
+  auto [a, t] = both("POST", "/cgi-bin/localenv.sh/p%20i?orig=1",
+                     {"X-Custom-Field: custom value", "Content-Type: text/plain"}, "posted");
+  ASSERT_EQ(a.status, 200) << a.body;
+  ASSERT_EQ(t.status, 200) << t.body << tern_.read("logs/error_log");
+  auto ea = env_of(a);
+  auto et = env_of(t);
+  EXPECT_EQ(ea["REDIRECT_STATUS"], "200");
+  EXPECT_EQ(ea["REQUEST_METHOD"], "GET");
+  for (const auto& [k, v] : ea) {
+    if (process_variable(k) || process_variable(k.substr(k.rfind("REDIRECT_", 0) == 0 ? 9 : 0))) {
+      continue;
+    }
+    ASSERT_TRUE(et.count(k)) << "tern lacks " << k << " (apache: " << v << ")";
+    if (kPresenceOnly.count(k) ||
+        kPresenceOnly.count(k.substr(k.rfind("REDIRECT_", 0) == 0 ? 9 : 0))) {
+      continue;
+    }
+    EXPECT_EQ(et[k], v) << k;
+  }
+  for (const auto& [k, v] : et) {
+    if (process_variable(k)) continue;
+    EXPECT_TRUE(ea.count(k)) << "tern sets " << k << "=" << v << ", apache does not";
+  }
 }
 
 TEST_F(CgiVersusApache, RequestBodyReachesStdin) {

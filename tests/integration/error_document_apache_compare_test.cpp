@@ -55,7 +55,7 @@ std::string error_document_config(const std::string& d) {
 constexpr const char* kNotFoundScript =
     "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
     "for v in REDIRECT_STATUS REDIRECT_URL REDIRECT_QUERY_STRING REDIRECT_REQUEST_METHOD "
-    "REQUEST_METHOD QUERY_STRING REDIRECT_HANDLER; do eval echo \"$v=\\$$v\"; done\n";
+    "REQUEST_METHOD QUERY_STRING REQUEST_URI REDIRECT_HANDLER; do eval echo \"$v=\\$$v\"; done\n";
 constexpr const char* kStatusScript =
     "#!/bin/sh\nprintf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nfine\\n'\n";
 
@@ -195,6 +195,8 @@ TEST_F(ErrorDocumentVersusApache, ScriptAnswersWithTheErrorStatus) {
   Response r = compare("/script/missing.txt?a=1");
   EXPECT_EQ(r.status, 404);
   EXPECT_NE(r.body.find("REDIRECT_STATUS=404\n"), std::string::npos) << r.body;
+  // REQUEST_URI is the original request line's (httpd's original_uri).
+  EXPECT_NE(r.body.find("REQUEST_URI=/script/missing.txt?a=1\n"), std::string::npos) << r.body;
   r = compare("/script/miss%20ing.txt");  // REDIRECT_URL is the decoded path
   EXPECT_NE(r.body.find("REDIRECT_URL=/script/miss ing.txt\n"), std::string::npos) << r.body;
   r = compare("/script/missing.txt", {}, "POST");

@@ -56,6 +56,17 @@ struct Fixture {
   }
 };
 
+// An internal redirect's request keeps the original request line: REQUEST_URI names
+// what the client asked for (httpd's original_uri), not the redirect's target.
+TEST(CgiEnv, RequestUriIsTheRequestLinesTarget) {
+  Fixture f;
+  f.req.request_line = "GET /old/page%20x?q=1 HTTP/1.1";
+  EXPECT_EQ(as_map(build_cgi_env(f.in)).find("REQUEST_URI")->second, "/old/page%20x?q=1");
+  f.req.request_line = "";
+  EXPECT_EQ(as_map(build_cgi_env(f.in)).find("REQUEST_URI")->second,
+            "/cgi-bin/env.sh/extra%20x?a=1&b");
+}
+
 TEST(CgiEnv, HttpdCommonAndCgiVariables) {
   Fixture f;
   auto m = as_map(build_cgi_env(f.in));

@@ -80,6 +80,16 @@ std::vector<std::string> with_request_env(
   return out;
 }
 
+// httpd's original_uri: the target of the request line, which an internal redirect keeps
+// (the target itself when there is no line).
+std::string_view original_uri(const Request& req) {
+  std::string_view line = req.request_line;
+  const size_t first = line.find(' ');
+  if (first == std::string_view::npos) return req.target;
+  line.remove_prefix(first + 1);
+  return line.substr(0, line.find(' '));
+}
+
 }  // namespace
 
 std::string cgi_http_var_name(std::string_view name) {
@@ -195,7 +205,7 @@ std::vector<std::string> build_cgi_env(const CgiEnvInput& in) {
       "HTTP/" + std::to_string(req.version_major) + "." + std::to_string(req.version_minor));
   add(env, "REQUEST_METHOD", req.method_name);
   add(env, "QUERY_STRING", req.query);
-  add(env, "REQUEST_URI", req.target);
+  add(env, "REQUEST_URI", original_uri(req));
   add(env, "SCRIPT_NAME", in.script_name);
   if (!in.path_info.empty()) {
     add(env, "PATH_INFO", in.path_info);

@@ -258,6 +258,8 @@ int CgiHandler::run_script(RequestRec& r, const std::string& script,
   p.pipeline = r.pipeline;
   p.redirects = r.redirects;
   if (r.error_status != 0) p.default_status = r.error_status;
+  p.env = std::move(spec.env);
+  p.url_path = r.url_path;
   if (r.dir != nullptr) p.default_charset = std::string(dir_default_charset(*r.dir));
   r.resp.task = std::make_unique<CgiTask>(std::move(*proc), std::move(p), req, ctx);
   return 0;

@@ -268,8 +268,17 @@ TaskStep CgiTask::finish(TaskIo& io) {
         params_.pipeline->error_page(302, req_.original(), location_, local);
         if (!local.header("Location")) local.add_header("Location", location_);
       } else {
-        // httpd's ap_internal_redirect_handler: the new request runs every phase; the
-        // pipeline refuses it (500) beyond LimitInternalRecursion.
+        // httpd's ap_internal_redirect_handler: the new request runs every phase with
+        // the script's variables renamed REDIRECT_* (rename_original_env) and the
+        // status; the pipeline refuses it (500) beyond LimitInternalRecursion.
+        local.env.reserve(params_.env.size() + 2);
+        for (const std::string& var : params_.env) {
+          const size_t eq = var.find('=');
+          local.env.emplace_back("REDIRECT_" + var.substr(0, eq),
+                                 eq == std::string::npos ? std::string() : var.substr(eq + 1));
+        }
+        local.set_env("REDIRECT_STATUS", "200");
+        local.set_env("REDIRECT_URL", params_.url_path);  // ap_add_cgi_vars: r->prev->uri
         params_.pipeline->internal_redirect(req_.make_get(location_), req_.ctx(),
                                             params_.redirects + 1, local);
       }

@@ -30,6 +30,10 @@ struct CgiTaskParams {
   // The status of a response without a Status field: 200, or for an ErrorDocument's
   // script the error's (httpd keeps r->status across the redirect).
   int default_status = 200;
+  // The script's environment ("NAME=value") and the request's decoded path: a local
+  // redirect's request gets them as httpd's REDIRECT_* variables.
+  std::vector<std::string> env;
+  std::string url_path;
 };
 
 // Drives one script from its spawn to its end.
