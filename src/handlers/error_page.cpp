@@ -272,6 +272,7 @@ void ErrorPages::render(int status, const Request* req, const ErrorExtras& extra
                         Response& resp) const {
   resp.clear_keep_env();
   resp.status = status;
+  resp.error_page = true;
   resp.close_connection = drops_connection(status);
   if (status >= 300 && status < 400 && !extras.location.empty())
     resp.add_header("Location", extras.location);

@@ -132,6 +132,14 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases, unsigned 
   add(type_checker_, Phase::kTypeChecker);
   add(insert_filter_, Phase::kInsertFilter);
   add(output_filter_, Phase::kOutputFilter);
+  add(head_fixup_, Phase::kHeadFixup);
+}
+
+void SiteHandler::attach_head_fixup(const DirConfigs* dir, Response& resp) const {
+  if (resp.head_fixup) return;  // an internal redirect's own request set it
+  for (const ModuleHooks* hook : head_fixup_) {
+    if ((resp.head_fixup = hook->head_fixup(*config_, dir))) return;
+  }
 }
 
 int SiteHandler::NamedHook::handler(RequestRec& r) const {
@@ -219,6 +227,7 @@ void SiteHandler::error(int status, const Request* req, const RequestContext& ct
   ErrorExtras e;
   e.error_notes = ctx.error_notes;
   render_error(status, req, e, resp);
+  if (!head_fixup_.empty()) attach_head_fixup(nullptr, resp);
 }
 
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {
@@ -237,6 +246,8 @@ void SiteHandler::handle_trace(const Request& req, Response& resp) const {
 
 void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response& resp) const {
   process(req, ctx, resp, 0);
+  // A request answered before its scope was known (OPTIONS *, a bad path): the server's.
+  if (!head_fixup_.empty()) attach_head_fixup(nullptr, resp);
 }
 
 void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx, int redirects,
@@ -299,8 +310,8 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
   RequestRec r{req, ctx,       resp, *config_, filename, url_path, {}, {},    {}, nullptr,
                {},  redirects, this, {},       {},       {},       {}, false, {}, {}};
   r.error_status = error_status;
-  if (!run_translate(r)) return;
-  run_phases(r);
+  if (run_translate(r)) run_phases(r);
+  if (!head_fixup_.empty()) attach_head_fixup(r.dir, resp);
 }
 
 bool SiteHandler::run_translate(RequestRec& r) const {

@@ -134,6 +134,9 @@ class SiteHandler : public Handler, public RequestPipeline {
   int negotiate_index(RequestRec& r) const;
   // The output filters over a handler's response; true when one transformed the body.
   bool run_output_filters(RequestRec& r) const;
+  // Gives `resp` the head edit of the scope `dir` (null: the server level's) unless it has
+  // one already (set by the innermost request of an internal redirect).
+  void attach_head_fixup(const DirConfigs* dir, Response& resp) const;
   // Static files (GET/HEAD) through the output filters, ranges after them.
   void serve_file(RequestRec& r) const;
   // A GET/HEAD of a directory without an index file: kOk (listed) or an error status.
@@ -164,6 +167,7 @@ class SiteHandler : public Handler, public RequestPipeline {
   std::vector<const ModuleHooks*> type_checker_;   // type_checker hooks
   std::vector<const ModuleHooks*> insert_filter_;  // insert_filter hooks
   std::vector<const ModuleHooks*> output_filter_;  // output_filter hooks
+  std::vector<const ModuleHooks*> head_fixup_;     // head_fixup hooks
   std::vector<std::unique_ptr<NamedHook>> named_;
   DefaultHook default_hook_{this};
   CoreHooks core_hooks_{this};

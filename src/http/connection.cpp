@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "http/head_fixup.h"
 #include "http/http_date.h"
 #include "http/special_env.h"
 #include "http/task_state.h"
@@ -501,6 +502,7 @@ void HttpConnection::build_head(WorkerScratch& w, const ConnectionEnv& env, cons
   bool no_body = status_forbids_body(resp.status);
   if (no_body) resp.clear_body();
   uint64_t length = resp.body_length();
+  if (resp.head_fixup) resp.head_fixup->apply({req, &transport(), request_start_us_}, resp);
   // Response::chunked: Transfer-Encoding: chunked for HTTP/1.1, a close-delimited body for
   // HTTP/1.0 (and unparsed requests), which cannot take chunked framing (RFC 9112 §6.1).
   apply_special_env(req, resp);

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "http/connection.h"
+#include "http/head_fixup.h"
 #include "http/task_state.h"
 
 namespace tern {
@@ -130,6 +131,9 @@ void HttpTaskIo::commit_head(bool final) {
   Framing framing = Framing::kNone;
   uint64_t length = 0;
   const bool no_body = status_forbids_body(resp.status);
+  if (resp.head_fixup) {
+    resp.head_fixup->apply({&req, &c_.transport(), c_.request_start_us_, true}, resp);
+  }
   c_.apply_special_env(&req, resp);
   if (no_body) {
     t_.pending.clear();
@@ -192,6 +196,7 @@ ConnWait HttpConnection::start_task(WorkerScratch& w, const ConnectionEnv& env, 
   t.resp.user = std::move(from.user);
   t.resp.auth_type = std::move(from.auth_type);
   t.resp.env = std::move(from.env);
+  t.resp.head_fixup = std::move(from.head_fixup);
   if (from.close_connection) close_after_ = true;
   from.clear();
   // The request must outlive its bytes in the input buffer, which the body reads reuse.

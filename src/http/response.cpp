@@ -149,6 +149,8 @@ void Response::clear_keep_env() {
   clear_body();
   close_connection = false;
   chunked = false;
+  head_fixup.reset();
+  error_page = false;
 }
 
 std::string_view reason_phrase(int status) {

@@ -17,6 +17,7 @@
 namespace tern {
 
 class ResponseTask;
+class HeadFixup;
 
 // One piece of the body: bytes of `Response::body_mem`, of `Response::shared_mem` (a memory
 // chunk with `shared` set) or of `Response::file`. Read memory chunks with Response::memory().
@@ -69,6 +70,12 @@ class Response {
   // r->ap_auth_type, "Basic"); read by the access log's %u and CGI.
   std::optional<std::string> user;
   std::string auth_type;
+  // The scope's last edit of the head (mod_headers), run when the connection serialises
+  // it; null on the fast path. Set once per request, by the innermost request that ran.
+  std::shared_ptr<const HeadFixup> head_fixup;
+  // The response is an error page (httpd's ap_send_error_response: only the fields of
+  // `Header always` apply to it, not those of `Header onsuccess`).
+  bool error_page = false;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);

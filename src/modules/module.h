@@ -13,6 +13,7 @@
 #include "config/module_config.h"
 #include "http/content_meta.h"
 #include "http/handler.h"
+#include "http/head_fixup.h"
 
 namespace tern {
 
@@ -116,6 +117,7 @@ enum class Phase : unsigned {
   kLogTransaction,   // after the response (mod_log_config, in the connection)
   kInsertFilter,     // before the handler: will an output filter transform the body? (run-all)
   kOutputFilter,     // after the handler: transforms r.resp's head and body (run-all)
+  kHeadFixup,        // after every phase, error pages too: the scope's last head edit
 };
 
 // A module's request hooks (httpd's ap_hook_*). A phase the module does not take part
@@ -156,6 +158,16 @@ class ModuleHooks {
   // transformed (e.g. compressed, or wrapped in a task), kDeclined otherwise (the head
   // may still have changed: Vary).
   virtual int output_filter(RequestRec&) const { return kDeclined; }
+  // After the request's phases, whatever they answered (an error page too): the edit of
+  // the response head this module makes in the request's scope — `dir` is the merged
+  // per-directory configuration, null when the request failed before it was known (the
+  // server level's applies then); null when the module has nothing to change there.
+  virtual std::shared_ptr<const HeadFixup> head_fixup(const Config& server,
+                                                      const DirConfigs* dir) const {
+    (void)server;
+    (void)dir;
+    return nullptr;
+  }
 };
 
 // The descriptor of one module. Constant data, defined next to its directive table.

@@ -35,6 +35,7 @@ extern const Module access_compat_module;
 extern const Module autoindex_module;
 extern const Module ssl_module;
 extern const Module socache_shmcb_module;
+extern const Module headers_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -56,7 +57,7 @@ const Module* const kModules[] = {
     &modules::authz_user_module,    &modules::setenvif_module,
     &modules::access_compat_module, &modules::autoindex_module,
     &modules::negotiation_module,   &modules::ssl_module,
-    &modules::socache_shmcb_module,
+    &modules::socache_shmcb_module, &modules::headers_module,
 };
 
 }  // namespace

@@ -153,6 +153,11 @@ int Regex::group_number(std::string_view name) const {
 
 RegexResult Regex::match(std::string_view subject, std::span<RegexCapture> captures,
                          int* failure) const {
+  return match_at(subject, 0, false, captures, failure);
+}
+
+RegexResult Regex::match_at(std::string_view subject, size_t start, bool nonempty_anchored,
+                            std::span<RegexCapture> captures, int* failure) const {
   for (RegexCapture& c : captures) c = RegexCapture{};
   ThreadMatchState& ts = thread_state();
   pcre2_match_data* md =
@@ -162,8 +167,9 @@ RegexResult Regex::match(std::string_view subject, std::span<RegexCapture> captu
     return RegexResult::kFailed;
   }
   const auto* src = reinterpret_cast<PCRE2_SPTR>(subject.data() ? subject.data() : "");
-  const uint32_t opts = jit_ ? 0 : PCRE2_NO_JIT;
-  int rc = pcre2_match(code_.get(), src, subject.size(), 0, opts, md, ts.context());
+  uint32_t opts = jit_ ? 0 : PCRE2_NO_JIT;
+  if (nonempty_anchored) opts |= PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED;
+  int rc = pcre2_match(code_.get(), src, subject.size(), start, opts, md, ts.context());
   RegexResult result = RegexResult::kMatch;
   if (rc == PCRE2_ERROR_NOMATCH) {
     result = RegexResult::kNoMatch;

@@ -83,6 +83,11 @@ class Regex {
   // kFailed sets `*failure` to the PCRE2 code (see regex_failure_text).
   RegexResult match(std::string_view subject, std::span<RegexCapture> captures = {},
                     int* failure = nullptr) const;
+  // As match(), from byte `start` of `subject` (lookbehind and ^ still see the whole
+  // subject); `nonempty_anchored` asks for a non-empty match at `start` itself (PCRE2's
+  // NOTEMPTY_ATSTART|ANCHORED: the step after an empty match in a global replace).
+  RegexResult match_at(std::string_view subject, size_t start, bool nonempty_anchored,
+                       std::span<RegexCapture> captures, int* failure = nullptr) const;
 
   // The source text as written.
   const std::string& pattern() const { return pattern_; }
