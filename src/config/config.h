@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/module_config.h"
+#include "config/rewrite_spec.h"
 #include "util/regex.h"
 
 namespace tern {
@@ -263,6 +264,8 @@ struct Config {
   std::vector<ScriptAliasSpec> script_aliases;
   // Redirect, RedirectMatch, RedirectTemp, RedirectPermanent in file order (issue 11).
   std::vector<RedirectSpec> redirects;
+  // mod_rewrite's rules of this server (a <VirtualHost> starts without the main's).
+  RewriteServerConfig rewrite;
   std::optional<std::chrono::milliseconds> cgi_script_timeout;  // unset: Timeout
   bool cgi_pass_auth = false;
 

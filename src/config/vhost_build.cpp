@@ -88,6 +88,7 @@ void build_vhosts(BuildState& st) {
     v.cfg.custom_logs.clear();
     v.cfg.script_aliases.clear();
     v.cfg.redirects.clear();
+    v.cfg.rewrite = {};  // mod_rewrite: no RewriteOptions Inherit, so nothing is inherited
     v.cfg.server_module_dir.clear();
     v.cfg.warnings.clear();
     v.directory_index_set = false;

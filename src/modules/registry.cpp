@@ -36,6 +36,7 @@ extern const Module autoindex_module;
 extern const Module ssl_module;
 extern const Module socache_shmcb_module;
 extern const Module headers_module;
+extern const Module rewrite_module;
 // A module defined elsewhere: declare it here and append it to kModules below.
 }  // namespace modules
 
@@ -58,6 +59,7 @@ const Module* const kModules[] = {
     &modules::access_compat_module, &modules::autoindex_module,
     &modules::negotiation_module,   &modules::ssl_module,
     &modules::socache_shmcb_module, &modules::headers_module,
+    &modules::rewrite_module,
 };
 
 }  // namespace

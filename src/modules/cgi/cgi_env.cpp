@@ -1,5 +1,7 @@
 #include "modules/cgi/cgi_env.h"
 
+#include "http/server_url.h"
+
 #include <charconv>
 
 namespace tern {
@@ -107,40 +109,7 @@ std::string cgi_http_var_name(std::string_view name) {
 }
 
 void cgi_server_name_port(const CgiEnvInput& in, std::string* name, uint16_t* port) {
-  std::string_view host = in.req->host;
-  std::string_view port_text;
-  if (!host.empty() && host.front() == '[') {
-    size_t close = host.find(']');
-    if (close != std::string_view::npos) {
-      if (close + 1 < host.size() && host[close + 1] == ':') port_text = host.substr(close + 2);
-      host = host.substr(1, close - 1);
-    }
-  } else {
-    size_t colon = host.rfind(':');
-    if (colon != std::string_view::npos) {
-      port_text = host.substr(colon + 1);
-      host = host.substr(0, colon);
-    }
-  }
-  while (!host.empty() && host.back() == '.') host.remove_suffix(1);  // httpd: trailing dots
-  *port = 0;
-  if (!host.empty()) {
-    name->assign(host);
-    for (char& c : *name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    if (!port_text.empty()) {
-      uint16_t p = 0;
-      auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), p);
-      if (ec == std::errc() && end == port_text.data() + port_text.size()) *port = p;
-    }
-  } else {
-    name->assign(!in.server_name.empty() ? in.server_name : in.ctx->local_ip);
-  }
-  if (name->find(':') != std::string::npos)
-    *name = "[" + *name + "]";  // ap_get_server_name_for_url
-  if (*port == 0) *port = in.server_name_port;
-  if (*port == 0) *port = in.ctx->scheme == "https" ? 443 : 80;
+  request_server_name_port(*in.req, *in.ctx, in.server_name, in.server_name_port, name, port);
 }
 
 std::vector<std::string> build_cgi_env(const CgiEnvInput& in) {

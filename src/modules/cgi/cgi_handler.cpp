@@ -10,6 +10,7 @@
 #include "handlers/server_header.h"
 #include "handlers/server_signature.h"
 #include "http/path_resolve.h"
+#include "http/server_url.h"
 #include "log/error_log.h"
 #include "modules/alias/alias_map.h"
 #include "modules/cgi/cgi_env.h"
@@ -106,15 +107,7 @@ std::vector<std::string> cgi_argv(std::string_view argv0, std::string_view query
 
 CgiHandler::CgiHandler(std::shared_ptr<const Config> config) : config_(std::move(config)) {
   software_ = server_header_value(config_->server_tokens);
-  std::string_view name = config_->server_name;
-  size_t colon = name.rfind(':');
-  size_t bracket = name.rfind(']');
-  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket) &&
-      name.find(':') == colon) {
-    server_port_ = static_cast<uint16_t>(std::atoi(std::string(name.substr(colon + 1)).c_str()));
-    name = name.substr(0, colon);
-  }
-  server_name_ = std::string(name);
+  split_server_name(config_->server_name, &server_name_, &server_port_);
   if (server_name_.empty()) {
     char host[256] = {};
     if (::gethostname(host, sizeof(host) - 1) == 0) server_name_ = host;
