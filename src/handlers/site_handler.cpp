@@ -138,7 +138,10 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases, unsigned 
 void SiteHandler::attach_head_fixup(const DirConfigs* dir, Response& resp) const {
   if (resp.head_fixup) return;  // an internal redirect's own request set it
   for (const ModuleHooks* hook : head_fixup_) {
-    if ((resp.head_fixup = hook->head_fixup(*config_, dir))) return;
+    if (auto fixup = hook->head_fixup(*config_, dir)) {
+      resp.head_fixup = std::move(fixup);
+      return;
+    }
   }
 }
 
@@ -246,8 +249,6 @@ void SiteHandler::handle_trace(const Request& req, Response& resp) const {
 
 void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response& resp) const {
   process(req, ctx, resp, 0);
-  // A request answered before its scope was known (OPTIONS *, a bad path): the server's.
-  if (!head_fixup_.empty()) attach_head_fixup(nullptr, resp);
 }
 
 void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx, int redirects,
@@ -281,17 +282,23 @@ void SiteHandler::error_page(int status, const Request& req, std::string_view lo
 void SiteHandler::process(const Request& req, const RequestContext& ctx, Response& resp,
                           int redirects, int error_status) const {
   if (redirects == 0) resp.clear();  // a redirect's request keeps its REDIRECT_* variables
+  // A request answered before its scope is known gets the server level's head edit.
+  const auto answered = [&] {
+    if (!head_fixup_.empty()) attach_head_fixup(nullptr, resp);
+  };
   if (req.path == "*") {
     if (req.method == Method::kOptions) {
       resp.add_header("Allow", allow_);
-      return;
+    } else {
+      render_error(400, &req, {}, resp);
     }
-    render_error(400, &req, {}, resp);
+    answered();
     return;
   }
   // CONNECT carries an authority, not a path: a static server does not tunnel (405 + Allow).
   if (req.method == Method::kConnect) {
     render_error(405, &req, {}, resp);
+    answered();
     return;
   }
   // httpd decodes and normalises the URL before translate_name (ap_unescape_url,
@@ -305,6 +312,7 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
   int status = resolve_path(req.path, {}, filename, url_path);
   if (status != 0) {
     render_error(status, &req, {}, resp);
+    answered();
     return;
   }
   RequestRec r{req, ctx,       resp, *config_, filename, url_path, {}, {},    {}, nullptr,

@@ -70,15 +70,21 @@ class HeadersHooks final : public ModuleHooks {
   std::shared_ptr<const HeadFixup> head_fixup(const Config& server,
                                               const DirConfigs* dir) const override {
     static const auto index = static_cast<size_t>(module_index(headers_module));
+    // The common case, no `Header` in the scope, touches no reference count.
+    const ModuleConfig* raw = nullptr;
+    if (dir != nullptr) {
+      if (index < dir->size()) raw = (*dir)[index].get();
+    } else if (index < server.server_module_dir.size()) {
+      raw = server.server_module_dir[index].get();
+    }
+    const auto* conf = static_cast<const HeadersDirConfig*>(raw);
+    if (conf == nullptr || (conf->always.empty() && conf->onsuccess.empty())) return nullptr;
     std::shared_ptr<const ModuleConfig> slot;
     if (dir != nullptr) {
-      if (index < dir->size()) slot = (*dir)[index];
-    } else if (index < server.server_module_dir.size()) {
+      slot = (*dir)[index];
+    } else {
       slot = server.server_module_dir[index];
     }
-    if (!slot) return nullptr;
-    const auto* conf = static_cast<const HeadersDirConfig*>(slot.get());
-    if (conf->always.empty() && conf->onsuccess.empty()) return nullptr;
     return std::shared_ptr<const HeadFixup>(slot, conf);  // keeps the configuration alive
   }
 };
