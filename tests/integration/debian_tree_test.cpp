@@ -236,3 +236,171 @@ TEST_F(DebianTree, SslSiteAsDebiansApache2) {
 
 }  // namespace
 }  // namespace tern::test
+
+namespace tern::test {
+namespace {
+
+// certbot's options-ssl-apache.conf (certbot 2.x), which `certbot --apache` includes in
+// every vhost it makes; its comments as certbot writes them.
+constexpr const char* kCertbotOptions =
+    "# This file contains important security parameters. If you modify this file\n"
+    "# manually, Certbot will be unable to automatically provide future security\n"
+    "# updates.\n\n"
+    "SSLEngine on\n\n"
+    "# Intermediate configuration, tweak to your needs\n"
+    "SSLProtocol             all -SSLv3 -TLSv1 -TLSv1.1\n"
+    "SSLCipherSuite          ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"
+    "ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384\n"
+    "SSLHonorCipherOrder     off\n"
+    "SSLSessionTickets       off\n\n"
+    "SSLOptions +StrictRequire\n\n"
+    "# Add vhost name to log entries:\n"
+    "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-agent}i\\\"\" "
+    "vhost_combined\n"
+    "LogFormat \"%v %h %l %u %t \\\"%r\\\" %>s %b\" vhost_common\n\n"
+    "#CustomLog /var/log/apache2/access.log vhost_combined\n"
+    "#LogLevel warn\n"
+    "#ErrorLog /var/log/apache2/error.log\n\n"
+    "# Always ensure Cookies have \"Secure\" set (JAH 2012/1)\n"
+    "#Header edit Set-Cookie (?i)^(.*)(;\\s*secure)?\?((\\s*;)?(.*)) \"$1; Secure$3$4\"\n";
+
+// The port-80 vhost after `certbot --apache --redirect` (its RewriteCond/RewriteRule lines).
+constexpr const char* kCertbotHttpSite =
+    "<VirtualHost *:80>\n"
+    "\tServerName example.com\n"
+    "\tServerAlias www.example.com\n"
+    "\tDocumentRoot /var/www/html\n"
+    "\tErrorLog ${APACHE_LOG_DIR}/error.log\n"
+    "\tCustomLog ${APACHE_LOG_DIR}/access.log combined\n"
+    "RewriteEngine on\n"
+    "RewriteCond %{SERVER_NAME} =www.example.com [OR]\n"
+    "RewriteCond %{SERVER_NAME} =example.com\n"
+    "RewriteRule ^ https://%{SERVER_NAME}%{REQUEST_URI} [END,NE,R=permanent]\n"
+    "</VirtualHost>\n";
+
+// The vhost certbot makes from it (example-le-ssl.conf), with `--hsts`; the snakeoil
+// certificate stands in for Let's Encrypt's.
+std::string certbot_tls_site(const std::string& options) {
+  return "<IfModule mod_ssl.c>\n"
+         "<VirtualHost *:443>\n"
+         "\tServerName example.com\n"
+         "\tServerAlias www.example.com\n"
+         "\tDocumentRoot /var/www/html\n"
+         "\tErrorLog ${APACHE_LOG_DIR}/error.log\n"
+         "\tCustomLog ${APACHE_LOG_DIR}/access.log combined\n"
+         "Include " +
+         options +
+         "\n"
+         "Header always set Strict-Transport-Security \"max-age=31536000\"\n"
+         "SSLCertificateFile /etc/ssl/certs/ssl-cert-snakeoil.pem\n"
+         "SSLCertificateKeyFile /etc/ssl/private/ssl-cert-snakeoil.key\n"
+         "</VirtualHost>\n"
+         "</IfModule>\n";
+}
+
+// `curl -k -i` through --resolve: the status line and the named field's value.
+std::pair<std::string, std::string> curl_field(const std::vector<std::string>& args,
+                                               const std::string& field) {
+  std::vector<std::string> all{"-k", "-i", "-s"};
+  all.insert(all.end(), args.begin(), args.end());
+  const std::string out = curl(all).output;
+  const size_t end = out.find("\r\n\r\n");
+  const std::string head = out.substr(0, end == std::string::npos ? 0 : end);
+  std::string value;
+  std::string lower = head;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t at = lower.find("\r\n" + field + ": ");
+  if (at != std::string::npos) {
+    value = head.substr(at + field.size() + 4, head.find("\r\n", at + 2) - at - field.size() - 4);
+  }
+  return {head.substr(0, head.find("\r\n")), value};
+}
+
+// A site certbot manages (a2enmod ssl rewrite headers, its two vhosts and its options
+// file, untouched but for the ports): -t passes, the port-80 vhost redirects to https and
+// the TLS vhost sends HSTS — as Debian's apache2 does on the same copy.
+TEST_F(DebianTree, CertbotSiteAsDebiansApache2) {
+  ASSERT_TRUE(fs::exists("/etc/ssl/certs/ssl-cert-snakeoil.pem"))
+      << "no snakeoil certificate: scripts/deps.sh test makes it";
+  enable_ssl(tree());
+  for (const char* f : {"rewrite.load", "headers.load"}) {
+    if (!fs::exists(tree() + "/mods-enabled/" + f))
+      fs::create_symlink(std::string("../mods-available/") + f, tree() + "/mods-enabled/" + f);
+  }
+  const std::string options = dir_.path() + "/letsencrypt/options-ssl-apache.conf";
+  fs::create_directories(dir_.path() + "/letsencrypt");
+  std::ofstream(options) << kCertbotOptions;
+  std::ofstream(tree() + "/sites-available/example.com.conf") << kCertbotHttpSite;
+  std::ofstream(tree() + "/sites-available/example.com-le-ssl.conf") << certbot_tls_site(options);
+  for (const char* s : {"example.com.conf", "example.com-le-ssl.conf"}) {
+    fs::create_symlink(std::string("../sites-available/") + s, tree() + "/sites-enabled/" + s);
+  }
+  ProcessResult r = tern({"-t", "-d", tree(), "-f", "apache2.conf"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Syntax OK"), std::string::npos) << r.output;
+
+  const int ports[2] = {free_port(), free_port()};
+  const int tls_ports[2] = {free_port(), free_port()};
+  const std::string apache_tree = dir_.path() + "/apache-copy";
+  fs::copy(tree(), apache_tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  const std::string trees[2] = {apache_tree, tree()};
+  for (int i = 0; i < 2; ++i) {
+    const std::string p = std::to_string(ports[i]), tp = std::to_string(tls_ports[i]);
+    replace_in_file(trees[i] + "/ports.conf", "Listen 80\n", "Listen 127.0.0.1:" + p + "\n");
+    replace_in_file(trees[i] + "/ports.conf", "Listen 443\n", "Listen 127.0.0.1:" + tp + "\n");
+    for (const char* site : {"000-default.conf", "example.com.conf"}) {
+      replace_in_file(trees[i] + "/sites-available/" + site, "*:80>", "*:" + p + ">");
+    }
+    for (const char* site : {"default-ssl.conf", "example.com-le-ssl.conf"}) {
+      replace_in_file(trees[i] + "/sites-available/" + site, "*:443>", "*:" + tp + ">");
+    }
+  }
+  const std::string apache_dir = dir_.path() + "/apache";
+  for (const char* d : {"run", "lock", "log"}) fs::create_directories(apache_dir + "/" + d);
+  std::vector<std::string> argv{"/usr/bin/env"};
+  for (const std::string& e : envvars(apache_dir)) argv.push_back(e);
+  argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
+  BackgroundProcess apache(argv);
+  auto tern_server = start(TERN_BINARY, {});
+  if (!wait_port(tls_ports[0])) {
+    const ProcessResult a = apache.finish(SIGTERM, 5000);
+    FAIL() << "httpd did not listen; exit " << a.exit_code << ": " << a.output
+           << slurp(apache_dir + "/log/error.log");
+  }
+  ASSERT_TRUE(wait_port(tls_ports[1])) << slurp(dir_.path() + "/log/error.log");
+  // Port 80: certbot's redirect for its names, the default site for any other.
+  for (const std::string host : {"example.com", "www.example.com", "other.example"}) {
+    SCOPED_TRACE(host);
+    const std::string req = http_request("GET", "/some/page?q=1", {"Host: " + host});
+    auto a = fetch(ports[0], req);
+    auto t = fetch(ports[1], req);
+    ASSERT_TRUE(a && t);
+    EXPECT_EQ(t->status, a->status) << t->body;
+    EXPECT_EQ(headers_map(*t)["location"], headers_map(*a)["location"]);
+    if (host != "other.example") {
+      EXPECT_EQ(a->status, 301);
+      EXPECT_EQ(headers_map(*a)["location"], "https://" + host + "/some/page?q=1");
+    }
+  }
+  // Port 443: the certbot vhost by SNI, with HSTS on answers and errors alike.
+  for (const char* path : {"/", "/nonexistent"}) {
+    SCOPED_TRACE(path);
+    std::pair<std::string, std::string> answers[2];
+    for (int i = 0; i < 2; ++i) {
+      const std::string tp = std::to_string(tls_ports[i]);
+      answers[i] = curl_field(
+          {"--resolve", "example.com:" + tp + ":127.0.0.1", "https://example.com:" + tp + path},
+          "strict-transport-security");
+    }
+    ASSERT_FALSE(answers[0].first.empty());
+    EXPECT_EQ(answers[1].first, answers[0].first);
+    EXPECT_EQ(answers[0].second, "max-age=31536000");
+    EXPECT_EQ(answers[1].second, answers[0].second);
+  }
+  EXPECT_EQ(apache.finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(tern_server->finish(SIGTERM).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace tern::test
