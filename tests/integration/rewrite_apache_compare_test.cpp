@@ -77,6 +77,8 @@ TEST_F(RewriteVersusApache, RedirectsWithBackReferencesAndQueries) {
   EXPECT_EQ(compare("/old/x/y").status, 301);
   Response e = compare("/esc/a%20b~c");  // the decoded capture escaped again
   EXPECT_EQ(headers_map(e)["location"], "http://127.0.0.1/dest/a%20b~c?k=1");
+  e = compare("/esc/a%7Cb;c");  // ap_escape_uri: lower-case hex, ';' kept
+  EXPECT_EQ(headers_map(e)["location"], "http://127.0.0.1/dest/a%7cb;c?k=1");
   // httpd 2.4.60 (CVE-2024-38474): a '?' brought in by a back-reference is refused.
   EXPECT_EQ(compare("/esc/a%3Fb").status, 403);
   Response r = compare("/q?a=1&id=42");

@@ -9,6 +9,7 @@
 #include "config/config_values.h"
 #include "http/server_url.h"
 #include "log/error_log.h"
+#include "modules/alias/redirect_map.h"
 
 namespace tern {
 namespace {
@@ -240,33 +241,34 @@ bool cond_holds(const RewriteCondSpec& c, const Expander& x, const Backrefs& rul
   return c.negate ? !rc : rc;
 }
 
-// httpd's ap_escape_uri (ap_os_escape_path, partial): what a path may not hold, as %XX.
-std::string escape_path(std::string_view s) {
-  static constexpr std::string_view kKeep = "$-_.+!*'(),:@&=/~";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-        kKeep.find(ch) != std::string_view::npos) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
-  }
-  return out;
-}
-
-// The length of "scheme://" when `s` is an absolute URI (httpd's is_absolute_uri), else 0.
+// The length of the scheme part of `s` ("https://", "mailto:") when it is an absolute URI
+// by httpd's is_absolute_uri (its list of schemes), else 0.
 size_t absolute_prefix(std::string_view s) {
-  for (std::string_view scheme : {"http://", "https://", "ftp://", "ws://", "wss://"}) {
+  static constexpr std::string_view kSchemes[] = {
+      "ajp://",  "balancer://", "fcgi://",  "ftp://",  "gopher://", "h2://",
+      "h2c://",  "http://",     "https://", "ldap://", "mailto:",   "news:",
+      "nntp://", "scgi://",     "uwsgi://", "ws://",   "wss://"};
+  for (std::string_view scheme : kSchemes) {
     if (s.size() > scheme.size() && iequals(s.substr(0, scheme.size()), scheme)) {
       return scheme.size();
     }
   }
   return 0;
+}
+
+// httpd's escape_absolute_uri: after the scheme and host (after the scheme alone when it
+// has no authority), what ap_escape_uri escapes.
+std::string escape_absolute(const std::string& url, size_t scheme) {
+  if (scheme == 0) return url;
+  size_t from = scheme;
+  if (url[scheme - 1] == '/') {
+    from = url.find('/', scheme);
+    if (from == std::string::npos || from + 1 >= url.size()) return url;
+    ++from;
+  }
+  std::string out = url.substr(0, from);
+  append_os_escaped_path(out, std::string_view(url).substr(from));
+  return out;
 }
 
 }  // namespace
@@ -275,16 +277,16 @@ RewriteResult apply_rewrite_rules(std::span<const RewriteRuleSpec> rules, const 
   const Expander x(r);
   // httpd's r->filename (what each rule's pattern sees: the URL-path, then a redirect's
   // qualified URL), r->args and r->status as the walk changes them.
-  std::string uri(r.url_path);
+  std::string_view uri = r.url_path;
+  std::string redirected;  // owns `uri` once a rule redirected
   std::optional<std::string> args;
   if (r.req->has_query) args = std::string(r.req->query);
   int redirect = 0;
   bool noescape = false;
   for (const RewriteRuleSpec& rule : rules) {
     Backrefs rb;
-    const std::string subject = uri;
-    rb.subject = subject;
-    const bool matched = rule.pattern->match(subject, rb.caps) == RegexResult::kMatch;
+    rb.subject = uri;
+    const bool matched = rule.pattern->match(uri, rb.caps) == RegexResult::kMatch;
     if (matched == rule.negate) continue;
     rb.set = !rule.negate;
     Backrefs cb;
@@ -342,7 +344,8 @@ RewriteResult apply_rewrite_rules(std::span<const RewriteRuleSpec> rules, const 
         if (target.empty() || target.front() != '/') url.push_back('/');
         target = url + target;
       }
-      uri = std::move(target);
+      redirected = std::move(target);
+      uri = redirected;
       redirect = rule.status;
       noescape = rule.noescape;
     }
@@ -351,19 +354,16 @@ RewriteResult apply_rewrite_rules(std::span<const RewriteRuleSpec> rules, const 
   if (redirect == 0) return {};
   // hook_uri2file: escaped unless [NE] (escape_absolute_uri), the query appended (escaped
   // only when a rule changed it).
-  std::string location = uri;
-  const size_t scheme = absolute_prefix(location);
-  if (!noescape && scheme != 0) {
-    const size_t path = location.find('/', scheme);
-    if (path != std::string::npos && path + 1 < location.size()) {
-      location =
-          location.substr(0, path + 1) + escape_path(std::string_view(location).substr(path + 1));
-    }
-  }
+  // `redirected` is qualified, so absolute.
+  std::string location =
+      noescape ? redirected : escape_absolute(redirected, absolute_prefix(redirected));
   if (args) {
-    const bool unchanged = r.req->has_query && *args == r.req->query;
     location += '?';
-    location += noescape || unchanged ? *args : escape_path(*args);
+    if (noescape || (r.req->has_query && *args == r.req->query)) {
+      location += *args;
+    } else {
+      append_os_escaped_path(location, *args);
+    }
   }
   return {redirect, std::move(location)};
 }
