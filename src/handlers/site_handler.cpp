@@ -136,7 +136,7 @@ void SiteHandler::add_hooks(const ModuleHooks* hooks, unsigned phases, unsigned 
 }
 
 void SiteHandler::attach_head_fixup(const DirConfigs* dir, Response& resp) const {
-  if (resp.head_fixup) return;  // an internal redirect's own request set it
+  if (head_fixup_.empty() || resp.head_fixup) return;  // set by an internal redirect's request
   for (const ModuleHooks* hook : head_fixup_) {
     if (auto fixup = hook->head_fixup(*config_, dir)) {
       resp.head_fixup = std::move(fixup);
@@ -206,11 +206,7 @@ void SiteHandler::error_document_redirect(int status, std::string_view url, cons
   resp.set_env("REDIRECT_STATUS", std::to_string(status));
   resp.set_env("REDIRECT_URL", r.url_path);
   if (r.req.has_query) resp.set_env("REDIRECT_QUERY_STRING", r.req.query);
-  if (r.redirects + 1 > kMaxInternalRedirects) {
-    internal_redirect(get, copy.ctx(), r.redirects + 1, resp);  // logs AH00124, answers 500
-    return;
-  }
-  process(get, copy.ctx(), resp, r.redirects + 1, status);
+  redirect(get, copy.ctx(), resp, r.redirects + 1, status);  // AH00124 and a 500 past the limit
   if (resp.task) return;  // a script answers; without a Status field, with `status`
   if (resp.status == 200) {
     resp.status = status;
@@ -230,7 +226,7 @@ void SiteHandler::error(int status, const Request* req, const RequestContext& ct
   ErrorExtras e;
   e.error_notes = ctx.error_notes;
   render_error(status, req, e, resp);
-  if (!head_fixup_.empty()) attach_head_fixup(nullptr, resp);
+  attach_head_fixup(nullptr, resp);
 }
 
 void SiteHandler::handle_trace(const Request& req, Response& resp) const {
@@ -253,6 +249,11 @@ void SiteHandler::handle(const Request& req, const RequestContext& ctx, Response
 
 void SiteHandler::internal_redirect(const Request& req, const RequestContext& ctx, int redirects,
                                     Response& resp) const {
+  redirect(req, ctx, resp, redirects, 0);
+}
+
+void SiteHandler::redirect(const Request& req, const RequestContext& ctx, Response& resp,
+                           int redirects, int error_status) const {
   if (redirects > kMaxInternalRedirects) {
     // httpd's ap_is_recursion_limit_exceeded, verbatim.
     std::string ip(ctx.client_ip);
@@ -268,7 +269,7 @@ void SiteHandler::internal_redirect(const Request& req, const RequestContext& ct
     return;
   }
   resp.clear_keep_env();
-  process(req, ctx, resp, redirects);
+  process(req, ctx, resp, redirects, error_status);
 }
 
 void SiteHandler::error_page(int status, const Request& req, std::string_view location,
@@ -283,9 +284,7 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
                           int redirects, int error_status) const {
   if (redirects == 0) resp.clear();  // a redirect's request keeps its REDIRECT_* variables
   // A request answered before its scope is known gets the server level's head edit.
-  const auto answered = [&] {
-    if (!head_fixup_.empty()) attach_head_fixup(nullptr, resp);
-  };
+  const auto answered = [&] { attach_head_fixup(nullptr, resp); };
   if (req.path == "*") {
     if (req.method == Method::kOptions) {
       resp.add_header("Allow", allow_);
@@ -319,7 +318,7 @@ void SiteHandler::process(const Request& req, const RequestContext& ctx, Respons
                {},  redirects, this, {},       {},       {},       {}, false, {}, {}};
   r.error_status = error_status;
   if (run_translate(r)) run_phases(r);
-  if (!head_fixup_.empty()) attach_head_fixup(r.dir, resp);
+  attach_head_fixup(r.dir, resp);
 }
 
 bool SiteHandler::run_translate(RequestRec& r) const {

@@ -106,6 +106,9 @@ class SiteHandler : public Handler, public RequestPipeline {
 
   // Answers `req` through every phase as the `redirects`-th internal redirect; for an
   // ErrorDocument's request, `error_status` is the status it answers for (else 0).
+  // internal_redirect's work; `error_status` as process()'s.
+  void redirect(const Request& req, const RequestContext& ctx, Response& resp, int redirects,
+                int error_status) const;
   void process(const Request& req, const RequestContext& ctx, Response& resp, int redirects,
                int error_status = 0) const;
   // httpd's ap_die for a local ErrorDocument URL: answers `status` with a GET of `url`
