@@ -165,6 +165,52 @@ void enable_ssl(const std::string& tree) {
                      tree + "/sites-enabled/default-ssl.conf");
 }
 
+// httpd (index 0) and tern (index 1) serving copies of the tree at `dir`/apache2 with
+// Debian's environment, only their ports changed: ports.conf's `Listen 80`/`Listen 443`
+// and the <VirtualHost *:80>/<VirtualHost *:443> lines of the named sites.
+struct TreePair {
+  int ports[2] = {};
+  int tls_ports[2] = {};
+  std::unique_ptr<BackgroundProcess> servers[2];
+};
+
+// Starts both servers of *out and waits until each listens on its TLS port (a fatal
+// failure, with what the server logged, when one does not).
+void start_tree_pair(const std::string& dir, const std::vector<std::string>& http_sites,
+                     const std::vector<std::string>& tls_sites, TreePair* out) {
+  const std::string trees[2] = {dir + "/apache-copy", dir + "/apache2"};
+  const std::string run_dirs[2] = {dir + "/apache", dir};
+  fs::copy(trees[1], trees[0], fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  for (int i = 0; i < 2; ++i) {
+    out->ports[i] = free_port();
+    out->tls_ports[i] = free_port();
+    const std::string p = std::to_string(out->ports[i]), tp = std::to_string(out->tls_ports[i]);
+    replace_in_file(trees[i] + "/ports.conf", "Listen 80\n", "Listen 127.0.0.1:" + p + "\n");
+    replace_in_file(trees[i] + "/ports.conf", "Listen 443\n", "Listen 127.0.0.1:" + tp + "\n");
+    for (const std::string& site : http_sites) {
+      replace_in_file(trees[i] + "/sites-available/" + site, "*:80>", "*:" + p + ">");
+    }
+    for (const std::string& site : tls_sites) {
+      replace_in_file(trees[i] + "/sites-available/" + site, "*:443>", "*:" + tp + ">");
+    }
+    // httpd gets run, lock and log directories of its own (a shared PidFile stops it).
+    for (const char* d : {"run", "lock", "log"}) fs::create_directories(run_dirs[i] + "/" + d);
+    std::vector<std::string> argv{"/usr/bin/env"};
+    for (const std::string& e : envvars(run_dirs[i])) argv.push_back(e);
+    argv.insert(argv.end(), {i == 0 ? std::string(kApacheBinary) : std::string(TERN_BINARY), "-d",
+                             trees[i], "-f", "apache2.conf"});
+    if (i == 0) argv.push_back("-DFOREGROUND");
+    out->servers[i] = std::make_unique<BackgroundProcess>(argv);
+  }
+  for (int i = 0; i < 2; ++i) {
+    if (!wait_port(out->tls_ports[i])) {
+      const ProcessResult r = out->servers[i]->finish(SIGTERM, 5000);
+      FAIL() << (i == 0 ? "httpd" : "tern") << " did not listen; exit " << r.exit_code << ": "
+             << r.output << slurp(run_dirs[i] + "/log/error.log");
+    }
+  }
+}
+
 // Status, Content-Type and body of `curl -k -i url`.
 struct HttpsAnswer {
   std::string status, content_type, body;
@@ -194,31 +240,10 @@ TEST_F(DebianTree, SslSiteAsDebiansApache2) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Syntax OK"), std::string::npos) << r.output;
 
-  const int ports[2] = {free_port(), free_port()};  // httpd, tern: plain
-  const int tls_ports[2] = {free_port(), free_port()};
-  const std::string apache_tree = dir_.path() + "/apache-copy";
-  fs::copy(tree(), apache_tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-  const std::string trees[2] = {apache_tree, tree()};
-  for (int i = 0; i < 2; ++i) {
-    const std::string p = std::to_string(ports[i]), tp = std::to_string(tls_ports[i]);
-    replace_in_file(trees[i] + "/ports.conf", "Listen 80\n", "Listen 127.0.0.1:" + p + "\n");
-    replace_in_file(trees[i] + "/ports.conf", "Listen 443\n", "Listen 127.0.0.1:" + tp + "\n");
-    replace_in_file(trees[i] + "/sites-available/000-default.conf", "*:80", "*:" + p);
-    replace_in_file(trees[i] + "/sites-available/default-ssl.conf", "*:443", "*:" + tp);
-  }
-  const std::string apache_dir = dir_.path() + "/apache";
-  for (const char* d : {"run", "lock", "log"}) fs::create_directories(apache_dir + "/" + d);
-  std::vector<std::string> argv{"/usr/bin/env"};
-  for (const std::string& e : envvars(apache_dir)) argv.push_back(e);
-  argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
-  BackgroundProcess apache(argv);
-  auto tern_server = start(TERN_BINARY, {});
-  if (!wait_port(tls_ports[0])) {
-    const ProcessResult a = apache.finish(SIGTERM, 5000);
-    FAIL() << "httpd did not listen; exit " << a.exit_code << ": " << a.output
-           << slurp(apache_dir + "/log/error.log");
-  }
-  ASSERT_TRUE(wait_port(tls_ports[1])) << slurp(dir_.path() + "/log/error.log");
+  TreePair pair;
+  start_tree_pair(dir_.path(), {"000-default.conf"}, {"default-ssl.conf"}, &pair);
+  if (HasFatalFailure()) return;
+  const int* tls_ports = pair.tls_ports;
   for (const char* path : {"/", "/index.html", "/nonexistent", "/icons/apache_pb.png"}) {
     SCOPED_TRACE(path);
     const HttpsAnswer a = https_get("https://127.0.0.1:" + std::to_string(tls_ports[0]) + path);
@@ -230,8 +255,8 @@ TEST_F(DebianTree, SslSiteAsDebiansApache2) {
       EXPECT_EQ(t.body, a.body);
     }
   }
-  EXPECT_EQ(apache.finish(SIGTERM).exit_code, 0);
-  EXPECT_EQ(tern_server->finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(pair.servers[0]->finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(pair.servers[1]->finish(SIGTERM).exit_code, 0);
 }
 
 }  // namespace
@@ -340,35 +365,12 @@ TEST_F(DebianTree, CertbotSiteAsDebiansApache2) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Syntax OK"), std::string::npos) << r.output;
 
-  const int ports[2] = {free_port(), free_port()};
-  const int tls_ports[2] = {free_port(), free_port()};
-  const std::string apache_tree = dir_.path() + "/apache-copy";
-  fs::copy(tree(), apache_tree, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-  const std::string trees[2] = {apache_tree, tree()};
-  for (int i = 0; i < 2; ++i) {
-    const std::string p = std::to_string(ports[i]), tp = std::to_string(tls_ports[i]);
-    replace_in_file(trees[i] + "/ports.conf", "Listen 80\n", "Listen 127.0.0.1:" + p + "\n");
-    replace_in_file(trees[i] + "/ports.conf", "Listen 443\n", "Listen 127.0.0.1:" + tp + "\n");
-    for (const char* site : {"000-default.conf", "example.com.conf"}) {
-      replace_in_file(trees[i] + "/sites-available/" + site, "*:80>", "*:" + p + ">");
-    }
-    for (const char* site : {"default-ssl.conf", "example.com-le-ssl.conf"}) {
-      replace_in_file(trees[i] + "/sites-available/" + site, "*:443>", "*:" + tp + ">");
-    }
-  }
-  const std::string apache_dir = dir_.path() + "/apache";
-  for (const char* d : {"run", "lock", "log"}) fs::create_directories(apache_dir + "/" + d);
-  std::vector<std::string> argv{"/usr/bin/env"};
-  for (const std::string& e : envvars(apache_dir)) argv.push_back(e);
-  argv.insert(argv.end(), {kApacheBinary, "-d", apache_tree, "-f", "apache2.conf", "-DFOREGROUND"});
-  BackgroundProcess apache(argv);
-  auto tern_server = start(TERN_BINARY, {});
-  if (!wait_port(tls_ports[0])) {
-    const ProcessResult a = apache.finish(SIGTERM, 5000);
-    FAIL() << "httpd did not listen; exit " << a.exit_code << ": " << a.output
-           << slurp(apache_dir + "/log/error.log");
-  }
-  ASSERT_TRUE(wait_port(tls_ports[1])) << slurp(dir_.path() + "/log/error.log");
+  TreePair pair;
+  start_tree_pair(dir_.path(), {"000-default.conf", "example.com.conf"},
+                  {"default-ssl.conf", "example.com-le-ssl.conf"}, &pair);
+  if (HasFatalFailure()) return;
+  const int* ports = pair.ports;
+  const int* tls_ports = pair.tls_ports;
   // Port 80: certbot's redirect for its names, the default site for any other.
   for (const std::string host : {"example.com", "www.example.com", "other.example"}) {
     SCOPED_TRACE(host);
@@ -398,8 +400,8 @@ TEST_F(DebianTree, CertbotSiteAsDebiansApache2) {
     EXPECT_EQ(answers[0].second, "max-age=31536000");
     EXPECT_EQ(answers[1].second, answers[0].second);
   }
-  EXPECT_EQ(apache.finish(SIGTERM).exit_code, 0);
-  EXPECT_EQ(tern_server->finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(pair.servers[0]->finish(SIGTERM).exit_code, 0);
+  EXPECT_EQ(pair.servers[1]->finish(SIGTERM).exit_code, 0);
 }
 
 }  // namespace
