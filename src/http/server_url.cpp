@@ -1,7 +1,6 @@
 #include "http/server_url.h"
 
 #include <charconv>
-#include <cstdlib>
 
 namespace tern {
 
@@ -44,16 +43,16 @@ void request_server_name_port(const Request& req, const RequestContext& ctx,
   if (*port == 0) *port = ctx.scheme == "https" ? 443 : 80;
 }
 
-void split_server_name(std::string_view name, std::string* host, uint16_t* port) {
+void split_server_name(std::string_view name, std::string_view* host, uint16_t* port) {
   *port = 0;
   size_t colon = name.rfind(':');
   size_t bracket = name.rfind(']');
   if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket) &&
       name.find(':') == colon) {
-    *port = static_cast<uint16_t>(std::atoi(std::string(name.substr(colon + 1)).c_str()));
+    std::from_chars(name.data() + colon + 1, name.data() + name.size(), *port);
     name = name.substr(0, colon);
   }
-  host->assign(name);
+  *host = name;
 }
 
 }  // namespace tern

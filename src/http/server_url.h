@@ -19,7 +19,8 @@ void request_server_name_port(const Request& req, const RequestContext& ctx,
                               std::string_view server_name, uint16_t server_name_port,
                               std::string* name, uint16_t* port);
 
-// Splits a ServerName value `host[:port]` into its host and port (0 when none).
-void split_server_name(std::string_view server_name, std::string* host, uint16_t* port);
+// Splits a ServerName value `host[:port]` into its host (a view into it) and port (0 when
+// none).
+void split_server_name(std::string_view server_name, std::string_view* host, uint16_t* port);
 
 }  // namespace tern

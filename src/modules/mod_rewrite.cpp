@@ -89,7 +89,7 @@ class RewriteHooks final : public ModuleHooks {
     const RewriteServerConfig& conf = r.server.rewrite;
     if (!conf.engine || conf.rules.empty()) return kDeclined;
     if (r.url_path.empty() || r.url_path.front() != '/') return kDeclined;
-    std::string host;
+    std::string_view host;
     uint16_t port = 0;
     split_server_name(r.server.server_name, &host, &port);
     RewriteRequest rr{

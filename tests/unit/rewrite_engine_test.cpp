@@ -47,5 +47,35 @@ TEST(RewriteParse, RefusesWhatTernDoesNotDo) {
   }
 }
 
+// Variable names are case-insensitive (httpd upper-cases them); a relative target is
+// qualified with the request's scheme, host and port.
+TEST(RewriteApply, VariablesAnyCaseAndQualifiedTargets) {
+  std::vector<RewriteRuleSpec> rules(2);
+  ASSERT_EQ(
+      parse_rewrite_rule(std::vector<std::string_view>{"^/a$", "https://%{server_name}/x", "[R]"},
+                         kRegexDefaultOptions, &rules[0]),
+      "");
+  ASSERT_EQ(parse_rewrite_rule(std::vector<std::string_view>{"^/b$", "/y|z;", "[R=301]"},
+                               kRegexDefaultOptions, &rules[1]),
+            "");
+  Request req;
+  req.host = "Example.COM:8080";
+  RequestContext ctx;
+  ctx.scheme = "http";
+  RewriteRequest r;
+  r.req = &req;
+  r.ctx = &ctx;
+  r.url_path = "/a";
+  RewriteResult res = apply_rewrite_rules(rules, r);
+  EXPECT_EQ(res.status, 302);
+  EXPECT_EQ(res.location, "https://example.com/x");
+  r.url_path = "/b";
+  res = apply_rewrite_rules(rules, r);
+  EXPECT_EQ(res.status, 301);
+  EXPECT_EQ(res.location, "http://example.com:8080/y%7cz;");
+  r.url_path = "/c";
+  EXPECT_EQ(apply_rewrite_rules(rules, r).status, 0);
+}
+
 }  // namespace
 }  // namespace tern

@@ -107,7 +107,9 @@ std::vector<std::string> cgi_argv(std::string_view argv0, std::string_view query
 
 CgiHandler::CgiHandler(std::shared_ptr<const Config> config) : config_(std::move(config)) {
   software_ = server_header_value(config_->server_tokens);
-  split_server_name(config_->server_name, &server_name_, &server_port_);
+  std::string_view host;
+  split_server_name(config_->server_name, &host, &server_port_);
+  server_name_ = std::string(host);
   if (server_name_.empty()) {
     char host[256] = {};
     if (::gethostname(host, sizeof(host) - 1) == 0) server_name_ = host;

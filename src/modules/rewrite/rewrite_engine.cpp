@@ -139,10 +139,8 @@ class Expander {
       const char* e = std::getenv(var.c_str());
       return e ? e : "";
     }
-    std::string n(name);
-    for (char& ch : n) {
-      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-    }
+    // httpd upper-cases the name: any case matches.
+    const auto is = [&](std::string_view var) { return iequals(name, var); };
     static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
         {"HTTP_HOST", "Host"},
         {"HTTP_USER_AGENT", "User-Agent"},
@@ -153,28 +151,28 @@ class Expander {
         {"HTTP_PROXY_CONNECTION", "Proxy-Connection"},
     };
     for (const auto& [var, field] : kHeaders) {
-      if (n == var) return header(field);
+      if (is(var)) return header(field);
     }
-    if (n == "SERVER_NAME" || n == "SERVER_PORT") {
+    if (is("SERVER_NAME") || is("SERVER_PORT")) {
       std::string host;
       uint16_t port = 0;
       request_server_name_port(req, ctx, r_.server_name, r_.server_name_port, &host, &port);
-      return n == "SERVER_NAME" ? host : std::to_string(port);
+      return is("SERVER_NAME") ? host : std::to_string(port);
     }
-    if (n == "HTTPS") return ctx.scheme == "https" ? "on" : "off";
-    if (n == "REQUEST_SCHEME") return std::string(ctx.scheme);
-    if (n == "REQUEST_URI") return std::string(r_.url_path);
-    if (n == "QUERY_STRING") return std::string(req.query);
-    if (n == "THE_REQUEST") return std::string(req.request_line);
-    if (n == "REQUEST_METHOD") return std::string(req.method_name);
-    if (n == "REMOTE_ADDR" || n == "REMOTE_HOST") return std::string(ctx.client_ip);
-    if (n == "REMOTE_PORT") return std::to_string(ctx.client_port);
-    if (n == "SERVER_ADDR") return std::string(ctx.local_ip);
-    if (n == "SERVER_PROTOCOL") {
+    if (is("HTTPS")) return ctx.scheme == "https" ? "on" : "off";
+    if (is("REQUEST_SCHEME")) return std::string(ctx.scheme);
+    if (is("REQUEST_URI")) return std::string(r_.url_path);
+    if (is("QUERY_STRING")) return std::string(req.query);
+    if (is("THE_REQUEST")) return std::string(req.request_line);
+    if (is("REQUEST_METHOD")) return std::string(req.method_name);
+    if (is("REMOTE_ADDR") || is("REMOTE_HOST")) return std::string(ctx.client_ip);
+    if (is("REMOTE_PORT")) return std::to_string(ctx.client_port);
+    if (is("SERVER_ADDR")) return std::string(ctx.local_ip);
+    if (is("SERVER_PROTOCOL")) {
       return "HTTP/" + std::to_string(req.version_major) + "." + std::to_string(req.version_minor);
     }
-    if (n == "DOCUMENT_ROOT") return std::string(r_.document_root);
-    if (n == "SERVER_ADMIN") return std::string(r_.server_admin);
+    if (is("DOCUMENT_ROOT")) return std::string(r_.document_root);
+    if (is("SERVER_ADMIN")) return std::string(r_.server_admin);
     return "";
   }
 
