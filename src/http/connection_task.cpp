@@ -132,7 +132,7 @@ void HttpTaskIo::commit_head(bool final) {
   uint64_t length = 0;
   const bool no_body = status_forbids_body(resp.status);
   if (resp.head_fixup) {
-    resp.head_fixup->apply({&req, &c_.transport(), c_.request_start_us_, true}, resp);
+    resp.head_fixup->apply({&req, &c_.transport(), c_.request_start_us_}, resp);
   }
   c_.apply_special_env(&req, resp);
   if (no_body) {

@@ -18,8 +18,6 @@ struct HeadFixupContext {
   const Request* req = nullptr;
   const Transport* transport = nullptr;
   int64_t request_start_us = 0;
-  // The fields are a CGI script's (httpd keeps most of them in err_headers_out).
-  bool script_fields = false;
 };
 
 // Edits resp.fields (and may read resp.env) once, when the connection builds the head.

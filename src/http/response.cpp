@@ -151,6 +151,7 @@ void Response::clear_keep_env() {
   chunked = false;
   head_fixup.reset();
   error_page = false;
+  script_fields = false;
 }
 
 std::string_view reason_phrase(int status) {

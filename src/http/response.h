@@ -76,6 +76,9 @@ class Response {
   // The response is an error page (httpd's ap_send_error_response: only the fields of
   // `Header always` apply to it, not those of `Header onsuccess`).
   bool error_page = false;
+  // The fields are a CGI script's header block (httpd keeps most of them in
+  // err_headers_out, where only `Header always` reaches them).
+  bool script_fields = false;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);

@@ -207,6 +207,7 @@ bool CgiTask::start_response(TaskIo& io) {
   Response& r = io.response();
   const int status = h.has_status ? h.status : params_.default_status;
   r.status = status;
+  r.script_fields = true;
   r.reason = h.reason;
   if (!h.content_type.empty()) {
     // core's AddDefaultCharset applies to a script's text/plain and text/html too.

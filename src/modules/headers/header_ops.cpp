@@ -418,7 +418,7 @@ void apply_header_ops(std::span<const HeaderOp> always, std::span<const HeaderOp
   // httpd's ap_scan_script_header_err keeps a script's fields in err_headers_out, except
   // those it gives a meaning (r->content_type, headers_out's framing and Location).
   const auto in_err = [&](const std::string& name) {
-    if (!ctx.script_fields) return false;
+    if (!resp.script_fields) return false;
     for (std::string_view own : {"Content-Type", "Location", "Content-Length", "Content-Range",
                                  "Transfer-Encoding", "Last-Modified", "Status"}) {
       if (iequals(name, own)) return false;
