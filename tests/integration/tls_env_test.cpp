@@ -18,26 +18,19 @@
 namespace tern::test {
 namespace {
 
-class TlsEnvTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    certs_ = make_test_pki("/O=tern test/CN=tern-test-ca",
-                           {leaf_for_host("a", "a.test", "/O=tern test"),
-                            leaf_for_host("b", "b.test", "/O=tern test"),
-                            leaf_for_host("alice", "alice", "/O=tern test"),
-                            {"inter", "/O=tern test/CN=tern-test-intermediate",
-                             "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign"}},
-                           &error)
-                 .release();
-    ASSERT_NE(certs_, nullptr) << error;
+class TlsEnvTest : public PkiSuite<TlsEnvTest> {
+ public:
+  // The suite's PKI (PkiSuite).
+  static std::string ca_subject() { return "/O=tern test/CN=tern-test-ca"; }
+  static std::vector<TestLeaf> leaves() {
+    return {leaf_for_host("a", "a.test", "/O=tern test"),
+            leaf_for_host("b", "b.test", "/O=tern test"),
+            leaf_for_host("alice", "alice", "/O=tern test"),
+            {"inter", "/O=tern test/CN=tern-test-intermediate",
+             "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign"}};
   }
-  static void TearDownTestSuite() {
-    delete certs_;
-    certs_ = nullptr;
-  }
-  static std::string cert(const std::string& name) { return certs_->path() + "/" + name; }
 
+ protected:
   // One TLS address: vhost a.test (default), b.test (its own certificate) and c.test
   // (a.test's certificate); `main` goes into the main server, `in_a` into a.test.
   static bool start(Server& s, const std::string& main, const std::string& in_a = "") {
@@ -77,11 +70,7 @@ class TlsEnvTest : public ::testing::Test {
     s.root().write(rel, kSortedEnvScript);
     ::chmod((s.root().path() + "/" + rel).c_str(), 0755);
   }
-
-  static TempDir* certs_;
 };
-
-TempDir* TlsEnvTest::certs_ = nullptr;
 
 // Debian's default-ssl.conf: +StdEnvVars for <FilesMatch> on CGI-like names and for the
 // <Directory> of the CGI scripts; elsewhere only HTTPS and SSL_TLS_SNI (ssl_hook_Fixup).

@@ -22,23 +22,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class TlsSessionTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    certs_ = make_test_pki("/CN=tern-test-ca",
-                           {leaf_for_host("a", "a.test"), leaf_for_host("b", "b.test"),
-                            TestLeaf{"client", "/CN=tern-client", "extendedKeyUsage=clientAuth"}},
-                           &error)
-                 .release();
-    ASSERT_NE(certs_, nullptr) << error;
+class TlsSessionTest : public PkiSuite<TlsSessionTest> {
+ public:
+  // The suite's PKI (PkiSuite).
+  static std::string ca_subject() { return "/CN=tern-test-ca"; }
+  static std::vector<TestLeaf> leaves() {
+    return {leaf_for_host("a", "a.test"), leaf_for_host("b", "b.test"),
+            TestLeaf{"client", "/CN=tern-client", "extendedKeyUsage=clientAuth"}};
   }
-  static void TearDownTestSuite() {
-    delete certs_;
-    certs_ = nullptr;
-  }
-  static std::string cert(const std::string& name) { return certs_->path() + "/" + name; }
 
+ protected:
   // One TLS address with vhosts a.test (default) and b.test; `main` goes into the main
   // server, `a` and `b` into the vhosts. The access log records the serving child (%P).
   static bool start(Server& s, const std::string& main, const std::string& a = "",
@@ -109,11 +102,7 @@ class TlsSessionTest : public ::testing::Test {
         10s);
     return lines.size() >= n ? std::stol(lines[n - 1]) : -1;
   }
-
-  static TempDir* certs_;
 };
-
-TempDir* TlsSessionTest::certs_ = nullptr;
 
 bool reused(const ProcessResult& r) {
   return r.output.find("\nReused, ") != std::string::npos;
