@@ -379,6 +379,10 @@ void SiteHandler::run_phases(RequestRec& r) const {
   const Request& req = r.req;
   Response& resp = r.resp;
   int rc = run_access(r);
+  if (rc == kSuspend) {
+    resp.client_auth = true;
+    return;
+  }
   if (rc == kOk) rc = run_first(type_checker_, r, &ModuleHooks::type_checker);
   if (rc == kOk || rc == kDeclined) rc = run_all(fixups_, r, &ModuleHooks::fixups);
   ErrorExtras e;
@@ -439,6 +443,7 @@ int SiteHandler::run_access(RequestRec& r) const {
   // authorization; one that any of them refuses is left to Require and authentication.
   const bool any = r.dir != nullptr && satisfies(*r.dir) == Satisfy::kAny;
   int rc = run_all(access_, r, &ModuleHooks::access_checker);
+  if (rc == kSuspend) return rc;
   if (any && rc == kOk) return kOk;
   if (!any && rc != kOk) return rc;
   // httpd without authz_core answers every request 500 (AH00025); tern serves it, as no

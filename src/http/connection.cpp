@@ -203,9 +203,25 @@ ConnWait HttpConnection::run_handshake() {
   return ConnWait::kReadHead;
 }
 
+ConnWait HttpConnection::run_client_auth() {
+  switch (transport().continue_client_auth()) {
+    case HandshakeStatus::kWouldBlock:
+      return ConnWait::kHandshake;
+    case HandshakeStatus::kDone:
+      client_auth_ = false;
+      return ConnWait::kReadHead;
+    default:
+      return ConnWait::kClose;
+  }
+}
+
 ConnWait HttpConnection::run(WorkerContext& wc) {
   if (handshaking_) {
     ConnWait next = run_handshake();
+    if (next != ConnWait::kReadHead) return next;
+  }
+  if (client_auth_) {
+    ConnWait next = run_client_auth();
     if (next != ConnWait::kReadHead) return next;
   }
   auto& w = static_cast<WorkerScratch&>(wc.state_for(*proto_));
@@ -307,6 +323,17 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
     resp.status = rejected;
   } else {
     handler(env).handle(req, context(), resp);
+    if (resp.client_auth) {
+      // mod_ssl's per-directory SSLVerifyClient: the client is asked for its certificate
+      // (held by the listener while it answers) and the request, still in the buffer, runs
+      // again from its head, this time with the certificate.
+      --requests_;
+      close_after_ = false;
+      ex.parser.reset();
+      client_auth_ = true;
+      ConnWait next = run_client_auth();
+      return next == ConnWait::kReadHead ? process_head(w, env) : next;
+    }
     // A response that takes time (CGI): the task reads the body and writes the response.
     if (resp.task) return start_task(w, env, hr.consumed);
   }

@@ -200,6 +200,9 @@ class HttpConnection : public Connection {
   ConnWait run_exchange(WorkerScratch& w, const ConnectionEnv& env);
   // Advances the transport's handshake: kClose, kHandshake (wait), or kReadHead (go on).
   ConnWait run_handshake();
+  // Advances a post-handshake authentication (client_auth_): kClose, kHandshake (wait), or
+  // kReadHead (answered: the retained head runs again).
+  ConnWait run_client_auth();
   void release_exchange(WorkerScratch& w);
   ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
   // Task mode (connection_task.cpp): a handler returned Response::task.
@@ -284,6 +287,7 @@ class HttpConnection : public Connection {
   bool input_drained_ = false;  // the last read() was short and the transport holds nothing
   bool handshaking_ = false;    // the transport's handshake (TLS) is not done yet
   bool plain_on_tls_ = false;   // a plaintext HTTP request came to a TLS port: 400, close
+  bool client_auth_ = false;    // waiting for the client's certificate; the head is kept
   int64_t request_start_us_ = 0;
 };
 

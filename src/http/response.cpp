@@ -152,6 +152,7 @@ void Response::clear_keep_env() {
   head_fixup.reset();
   error_page = false;
   script_fields = false;
+  client_auth = false;
 }
 
 std::string_view reason_phrase(int status) {

@@ -79,6 +79,10 @@ class Response {
   // The fields are a CGI script's header block (httpd keeps most of them in
   // err_headers_out, where only `Header always` reaches them).
   bool script_fields = false;
+  // No response: the request waits for the client's certificate (TLS 1.3 post-handshake
+  // authentication, mod_ssl's per-directory SSLVerifyClient); the connection asks for it and
+  // runs the request again from its head.
+  bool client_auth = false;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);

@@ -235,34 +235,49 @@ std::string set_openssl_conf_cmd(BuildState& st, const Cmd& c) {
   return "";
 }
 
-// SSLVerifyClient / SSLVerifyDepth inside a directory section: mod_ssl renegotiates (TLS
-// 1.2) or asks for post-handshake authentication (TLS 1.3) there; tern does neither.
-std::string refuse_per_directory(const Cmd& c) {
-  if ((c.ctx & (kCtxDir | kCtxHtaccess)) == 0) return "";
-  return "per-directory " + c.name +
-         " is not supported by tern (it needs a renegotiation or TLS 1.3 post-handshake "
-         "authentication): use it in the server or <VirtualHost> context";
-}
-
+// SSLVerifyClient none|optional|require|optional_no_ca: in the server context the virtual
+// host's handshake asks for the certificate; in a directory section (or .htaccess under
+// AuthConfig) the request asks for it afterwards (TLS 1.3 post-handshake authentication,
+// ssl_request_hooks.cpp), as mod_ssl's per-directory form.
 std::string set_verify_client(BuildState& st, const Cmd& c) {
-  if (std::string err = refuse_per_directory(c); !err.empty()) return err;
   ssl::VerifyClient v;
   std::string err = ssl::parse_ssl_verify_client(c.args[0].text, &v);
   if (!err.empty()) return bare(err, "SSLVerifyClient");
+  if ((c.ctx & (kCtxDir | kCtxHtaccess)) != 0) {
+    cfg::dir_scope<ssl::SslDirConfig>(st, ssl_module).verify_client = static_cast<int>(v);
+    return "";
+  }
   SslConfig& s = server_ssl(st);
   s.verify_client.value = v;
   mark(s.verify_client, c);
   return "";
 }
 
+// SSLVerifyDepth n: the server's, or a directory's (a smaller depth than the connection's
+// asks for the certificate again, as mod_ssl).
 std::string set_verify_depth(BuildState& st, const Cmd& c) {
-  if (std::string err = refuse_per_directory(c); !err.empty()) return err;
   int depth = 0;
   std::string err = ssl::parse_ssl_verify_depth(c.args[0].text, &depth);
   if (!err.empty()) return bare(err, "SSLVerifyDepth");
+  if ((c.ctx & (kCtxDir | kCtxHtaccess)) != 0) {
+    cfg::dir_scope<ssl::SslDirConfig>(st, ssl_module).verify_depth = depth;
+    return "";
+  }
   SslConfig& s = server_ssl(st);
   s.verify_depth.value = depth;
   mark(s.verify_depth, c);
+  return "";
+}
+
+// SSLUserName varname: the request's user (REMOTE_USER, %u) is that SSL variable's value
+// (mod_ssl: any variable ssl_var_lookup knows; tern: the SSL_* ones, else refused).
+std::string set_user_name(BuildState& st, const Cmd& c) {
+  const std::string& name = c.args[0].text;
+  if (name.rfind("SSL_", 0) != 0) {
+    return "tern takes only an SSL_* variable here (such as SSL_CLIENT_S_DN_CN), not '" + name +
+           "'";
+  }
+  cfg::dir_scope<ssl::SslDirConfig>(st, ssl_module).user_name = name;
   return "";
 }
 
@@ -443,6 +458,8 @@ const DirectiveSpec kDirectives[] = {
      "SSL Client verify type", kMod, kOverrideAuthConfig},
     {"SSLVerifyDepth", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_verify_depth,
      "SSL Client verify depth", kMod, kOverrideAuthConfig},
+    {"SSLUserName", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_user_name,
+     "Set user name to SSL variable value", kMod, kOverrideAuthConfig},
     {"SSLCACertificateFile", kCtxServer, Args::kTake1, set_ca_file, "SSL CA Certificate file", kMod,
      kOverrideNone},
     {"SSLCACertificatePath", kCtxServer, Args::kTake1, set_ca_path, "SSL CA Certificate path", kMod,

@@ -21,6 +21,10 @@ namespace tern {
 // taken), kDeclined (not mine), or an HTTP status (300..599: the request fails with it).
 inline constexpr int kOk = 0;
 inline constexpr int kDeclined = -1;
+// An access hook's third answer: the request cannot be decided before the client sends
+// more of the connection's own protocol (its certificate): the connection gets it, then
+// runs the request again (Response::client_auth).
+inline constexpr int kSuspend = -2;
 
 struct Config;
 

@@ -171,6 +171,54 @@ bool TlsTransport::tls_var(std::string_view name, std::string* out) const {
   return f(ssl_, name, out);
 }
 
+namespace {
+
+// During a post-handshake authentication: the client's Finished ends its answer (OpenSSL
+// reports no handshake-done event for it).
+void on_message(int write_p, int, int content_type, const void* buf, size_t len, SSL* ssl, void*) {
+  if (write_p || content_type != SSL3_RT_HANDSHAKE || len == 0) return;
+  if (static_cast<const unsigned char*>(buf)[0] != SSL3_MT_FINISHED) return;
+  if (auto* t = static_cast<TlsTransport*>(SSL_get_app_data(ssl))) t->on_client_auth_finished();
+}
+
+}  // namespace
+
+HandshakeStatus TlsTransport::continue_client_auth() {
+  if (ssl_ == nullptr || broken_ || plain_) return HandshakeStatus::kFailed;
+  if (!client_auth_) {
+    client_auth_ = true;
+    client_auth_finished_ = false;
+    SSL_set_msg_callback(ssl_, on_message);
+  }
+  const auto end = [this](HandshakeStatus s) {
+    client_auth_ = false;
+    SSL_set_msg_callback(ssl_, nullptr);
+    return s;
+  };
+  clear_errors();
+  errno = 0;
+  t_socket_read = SocketRead::kNone;
+  int r = SSL_do_handshake(ssl_);  // sends the CertificateRequest (a no-op once it is out)
+  if (r == 1) {
+    char byte;
+    size_t n = 0;
+    r = SSL_peek_ex(ssl_, &byte, 1, &n);  // processes the client's answer
+    note_socket_read();
+    // Application data first: the client went on without answering (yet); the request is
+    // decided without a certificate, as mod_ssl's SSL_peek decides it.
+    if (r == 1 || client_auth_finished_) return end(HandshakeStatus::kDone);
+  } else {
+    note_socket_read();
+  }
+  const int e = SSL_get_error(ssl_, r);
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return HandshakeStatus::kWouldBlock;
+  broken_ = true;
+  char detail[256];
+  take_error(detail, sizeof detail);
+  log_failure("SSL post-handshake authentication failed", detail);
+  return end(HandshakeStatus::kFailed);
+}
+
 void TlsTransport::on_handshake_start() {
   // TLS 1.3 has no renegotiation (its post-handshake messages are not a new handshake).
   if (done_ && SSL_version(ssl_) < TLS1_3_VERSION) renegotiating_ = true;

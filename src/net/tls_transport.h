@@ -84,6 +84,13 @@ class TlsTransport final : public Transport {
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 
+  // The session once the first handshake is done (not for plaintext HTTP).
+  ssl_st* tls_session() const override { return done_ && !plain_ ? ssl_ : nullptr; }
+  // SSL_do_handshake sends the CertificateRequest, SSL_peek reads the client's answer; the
+  // client's Finished (seen by a message callback) says it is complete.
+  HandshakeStatus continue_client_auth() override;
+  // For the callbacks: the client finished its answer to a post-handshake request.
+  void on_client_auth_finished() { client_auth_finished_ = true; }
   // For the callbacks: the client asked for server `name` (may switch the context).
   void on_server_name(std::string_view name);
   // For the callbacks: the peer started a handshake after the first one (renegotiation).
@@ -105,13 +112,15 @@ class TlsTransport final : public Transport {
   SSL* ssl_ = nullptr;
   const TlsTransportFactory* factory_;
   int site_ = -1;
-  bool plain_ = false;          // plaintext HTTP on the TLS port
-  bool frugal_ = true;          // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
-  bool done_ = false;           // the first handshake completed
-  bool broken_ = false;         // a fatal error: no close_notify any more
-  bool shut_ = false;           // close_notify sent
-  bool renegotiating_ = false;  // the peer tried to renegotiate: the connection ends
-  bool socket_drained_ = true;  // the last read of the socket came back short
+  bool plain_ = false;                 // plaintext HTTP on the TLS port
+  bool frugal_ = true;                 // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
+  bool done_ = false;                  // the first handshake completed
+  bool broken_ = false;                // a fatal error: no close_notify any more
+  bool shut_ = false;                  // close_notify sent
+  bool renegotiating_ = false;         // the peer tried to renegotiate: the connection ends
+  bool socket_drained_ = true;         // the last read of the socket came back short
+  bool client_auth_ = false;           // a post-handshake authentication is under way
+  bool client_auth_finished_ = false;  // … and the client's Finished came
   // Records of bytes writev accepted that the socket did not take yet (null: none), how
   // much of them went out, and how many plaintext bytes they carry.
   std::unique_ptr<std::string> pending_;

@@ -16,6 +16,8 @@
 #include "net/unique_fd.h"
 #include "util/inline_slot.h"
 
+struct ssl_st;  // OpenSSL's SSL
+
 namespace tern {
 
 // How one transport call ended.
@@ -103,6 +105,14 @@ class Transport {
     return false;
   }
 
+  // The OpenSSL session of a TLS transport whose handshake is done (null otherwise), for
+  // mod_ssl's per-request decisions (per-directory SSLVerifyClient).
+  virtual ssl_st* tls_session() const { return nullptr; }
+  // Advances the post-handshake authentication requested on tls_session() (TLS 1.3,
+  // SSL_verify_client_post_handshake): kDone once the client answered, with or without a
+  // certificate (or sent application data first), kWouldBlock, or kFailed (the session
+  // ended, e.g. OpenSSL refused a missing or bad required certificate: close).
+  virtual HandshakeStatus continue_client_auth() { return HandshakeStatus::kFailed; }
   // The socket, for the listener's epoll set.
   int fd() const { return fd_.get(); }
   // The peer's and the local address and port.

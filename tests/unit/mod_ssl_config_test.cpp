@@ -48,6 +48,10 @@ TEST_F(ModSslConfig, RefusesWhatTernDoesNotDo) {
   EXPECT_NE(err("SSLCertificateKeyFile empty.pem\n").find("does not exist or is empty"),
             std::string::npos);
   EXPECT_NE(err("SSLBogusDirective on\n").find("SSLBogusDirective"), std::string::npos);
+  // SSLUserName names an SSL_* variable; mod_ssl's other lookups are not available.
+  EXPECT_NE(err("SSLUserName REMOTE_ADDR\n")
+                .find("t.conf:1: SSLUserName: tern takes only an SSL_* variable"),
+            std::string::npos);
 }
 
 TEST_F(ModSslConfig, VhostsInheritAndKnockOutByPosition) {

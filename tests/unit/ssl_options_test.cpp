@@ -57,6 +57,25 @@ TEST(SslOptions, NoSslOptionsAnywhereIsNone) {
   EXPECT_EQ(merged(a, parsed({"+OptRenegotiate"})), unsigned{kOptOptRenegotiate});
 }
 
+// Per-directory SSLVerifyClient and SSLVerifyDepth: the innermost scope that sets one wins
+// (mod_ssl's cfgMerge against UNSET), independently of each other.
+TEST(SslOptions, VerifyClientAndDepthComeFromTheInnermostScopeThatSetsThem) {
+  SslDirConfig location;
+  location.verify_client = 2;  // require
+  location.verify_depth = 3;
+  SslDirConfig files;
+  files.verify_depth = 1;
+  auto m = location.merge(files);
+  const auto& c = static_cast<const SslDirConfig&>(*m);
+  EXPECT_EQ(c.verify_client, 2);
+  EXPECT_EQ(c.verify_depth, 1);
+  SslDirConfig none;
+  none.verify_client = 0;  // `SSLVerifyClient none` below a `require`
+  EXPECT_EQ(static_cast<const SslDirConfig&>(*location.merge(none)).verify_client, 0);
+  EXPECT_EQ(static_cast<const SslDirConfig&>(*SslDirConfig{}.merge(SslDirConfig{})).verify_client,
+            -1);
+}
+
 TEST(SslOptions, ErrorsInModSslsWordsAndUnsupportedOptionsRefused) {
   std::string err;
   parsed({"+Bogus"}, &err);

@@ -30,6 +30,22 @@ int ssl_index() {
   static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return idx;
 }
+// A connection's own policy (per-directory SSLVerifyClient), packed as the context's.
+int ssl_policy_index() {
+  static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return idx;
+}
+
+intptr_t pack(VerifyClient mode, int depth) {
+  return (intptr_t{depth} << 3) | (static_cast<intptr_t>(mode) << 1) | 1;
+}
+
+// The policy the verify callback applies to `ssl`: its own, else its context's (0: none).
+intptr_t policy_of(SSL* ssl) {
+  auto own = reinterpret_cast<intptr_t>(SSL_get_ex_data(ssl, ssl_policy_index()));
+  if (own & 1) return own;
+  return reinterpret_cast<intptr_t>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
+}
 
 bool error_is_optional(int e) {
   return e == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT || e == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
@@ -37,10 +53,12 @@ bool error_is_optional(int e) {
          e == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
+}  // namespace
+
 int verify_callback(int ok, X509_STORE_CTX* store) {
   SSL* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  auto packed = reinterpret_cast<intptr_t>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
+  const intptr_t packed = policy_of(ssl);
   if (!(packed & 1)) return ok;  // no policy on this SSL_CTX: OpenSSL's verdict, never laxer
   auto mode = static_cast<VerifyClient>((packed >> 1) & 3);
   int depth = static_cast<int>(packed >> 3);
@@ -62,6 +80,26 @@ int verify_callback(int ok, X509_STORE_CTX* store) {
   }
   return ok;
 }
+
+VerifyClient context_verify_mode(SSL* ssl) {
+  auto packed = reinterpret_cast<intptr_t>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index()));
+  return (packed & 1) ? static_cast<VerifyClient>((packed >> 1) & 3) : VerifyClient::kNone;
+}
+
+int current_verify_depth(SSL* ssl) {
+  const intptr_t packed = policy_of(ssl);
+  return (packed & 1) ? static_cast<int>(packed >> 3) : ClientVerifyPolicy{}.depth;
+}
+
+void set_connection_policy(SSL* ssl, VerifyClient mode, int depth) {
+  SSL_set_ex_data(ssl, ssl_policy_index(), reinterpret_cast<void*>(pack(mode, depth)));
+}
+
+void clear_connection_policy(SSL* ssl) {
+  SSL_set_ex_data(ssl, ssl_policy_index(), nullptr);
+}
+
+namespace {
 
 std::string dn_string(const X509_NAME* name) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
@@ -112,8 +150,7 @@ std::string apply_client_verify(SSL_CTX* ctx, const ClientVerifyPolicy& policy) 
   } else if (policy.mode != VerifyClient::kNone) {
     mode = SSL_VERIFY_PEER;
   }
-  intptr_t packed = (intptr_t{policy.depth} << 3) | (static_cast<intptr_t>(policy.mode) << 1) | 1;
-  SSL_CTX_set_ex_data(ctx, ctx_index(), reinterpret_cast<void*>(packed));
+  SSL_CTX_set_ex_data(ctx, ctx_index(), reinterpret_cast<void*>(pack(policy.mode, policy.depth)));
   SSL_CTX_set_verify(ctx, mode, verify_callback);
   if (policy.ca_file.empty() && policy.ca_path.empty()) return "";
   ERR_clear_error();

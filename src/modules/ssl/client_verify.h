@@ -3,7 +3,8 @@
 // SSLCACertificatePath applied to a virtual host's SSL_CTX, with mod_ssl's verify callback
 // (optional_no_ca's "generous" acceptance, the depth limit), and the facts about the peer's
 // certificate that `Require` and the CGI environment use (SSL_CLIENT_VERIFY, _S_DN, _I_DN).
-// Per-directory SSLVerifyClient (renegotiation / post-handshake auth) is not covered here.
+// Per-directory SSLVerifyClient asks for the certificate after the handshake (TLS 1.3
+// post-handshake authentication): the request-side decision is in ssl_request_hooks.cpp.
 
 #include <openssl/ssl.h>
 
@@ -35,6 +36,19 @@ struct ClientVerifyPolicy {
 // locations for client authentication: ...", "Unable to determine list of acceptable CA
 // certificates for client authentication").
 std::string apply_client_verify(SSL_CTX* ctx, const ClientVerifyPolicy& policy);
+
+// The SSLVerifyClient of the virtual host whose context `ssl` runs on (kNone when unset).
+VerifyClient context_verify_mode(SSL* ssl);
+// The SSLVerifyDepth in force on `ssl`: the connection's (set_connection_policy), else its
+// context's.
+int current_verify_depth(SSL* ssl);
+// From now on the verify callback applies `mode` and `depth` to `ssl` instead of its
+// context's policy (mod_ssl keeps a per-directory depth in its SSLConnRec).
+void set_connection_policy(SSL* ssl, VerifyClient mode, int depth);
+// Drops what set_connection_policy set: the context's policy applies again.
+void clear_connection_policy(SSL* ssl);
+// The verify callback tern installs (mod_ssl's ssl_callback_SSLVerify), for SSL_set_verify.
+int verify_callback(int ok, X509_STORE_CTX* store);
 
 // What the peer presented, after the handshake (mod_ssl's variables).
 struct ClientCertFacts {

@@ -12,6 +12,9 @@ std::unique_ptr<ModuleConfig> SslDirConfig::merge(const ModuleConfig& add_base) 
     m->relative = relative;  // stays relative only when the parent was
   }
   m->require_ssl = require_ssl || a.require_ssl;
+  if (a.verify_client < 0) m->verify_client = verify_client;
+  if (a.verify_depth < 0) m->verify_depth = verify_depth;
+  if (a.user_name.empty()) m->user_name = user_name;
   return m;
 }
 

@@ -1,10 +1,13 @@
 #include "modules/ssl/ssl_request_hooks.h"
 
+#include <openssl/ssl.h>
+
 #include "log/error_log.h"
 
 #include "http/ssl_var.h"
 #include "modules/dir_configs.h"
 #include "modules/registry.h"
+#include "modules/ssl/client_verify.h"
 #include "modules/ssl/ssl_options.h"
 #include "modules/ssl/ssl_vars.h"
 
@@ -23,21 +26,116 @@ const SslDirConfig* dir_config_of(const RequestRec& r) {
   return r.dir != nullptr ? dir_config<SslDirConfig>(*r.dir, index) : nullptr;
 }
 
+// One line about the request's client in the error log at `level`.
+void log_at(const RequestRec& r, LogLevel level, std::string_view text) {
+  if (!ErrorLog::enabled(level)) return;
+  ErrorLog::write(level, "ssl",
+                  "[client " + std::string(r.ctx.client_ip) + ":" +
+                      std::to_string(r.ctx.client_port) + "] " + std::string(text));
+}
+
+// ssl_hook_Access_modern: a per-directory SSLVerifyClient (or SSLVerifyDepth) stricter than
+// what the connection's handshake asked for requests the client's certificate now (TLS 1.3
+// post-handshake authentication): kSuspend, and the request runs again once it is in. A
+// connection that already went through it gets mod_ssl's check of the result.
+int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
+  ssl_st* ssl = r.ctx.transport != nullptr ? r.ctx.transport->tls_session() : nullptr;
+  if (ssl == nullptr) return kDeclined;
+  const auto dir = static_cast<VerifyClient>(dc.verify_client);
+  const VerifyClient server = context_verify_mode(ssl);
+  const auto either = [&](VerifyClient m) {
+    return (dc.verify_client >= 0 && dir == m) || server == m;
+  };
+  int needed = SSL_VERIFY_NONE;
+  if (either(VerifyClient::kRequire)) needed |= SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  if (either(VerifyClient::kOptional) || either(VerifyClient::kOptionalNoCa))
+    needed |= SSL_VERIFY_PEER;
+  if (needed == SSL_VERIFY_NONE) return kDeclined;
+  needed |= SSL_VERIFY_CLIENT_ONCE;
+  const int in_place = SSL_get_verify_mode(ssl);
+  const int depth = dc.verify_depth >= 0 ? dc.verify_depth : current_verify_depth(ssl);
+  bool change = false;
+  if (in_place != needed) {
+    change = in_place == SSL_VERIFY_NONE ||
+             (!(in_place & SSL_VERIFY_PEER) && (needed & SSL_VERIFY_PEER)) ||
+             (!(in_place & SSL_VERIFY_FAIL_IF_NO_PEER_CERT) &&
+              (needed & SSL_VERIFY_FAIL_IF_NO_PEER_CERT)) ||
+             depth < current_verify_depth(ssl);  // AH10128: a reduced depth asks again
+  }
+  if (!change) {
+    // ssl_check_post_client_verify, on every request below the directive: a required
+    // certificate must be there and verified.
+    if (!(in_place & SSL_VERIFY_FAIL_IF_NO_PEER_CERT) || !either(VerifyClient::kRequire))
+      return kDeclined;
+    if (SSL_get_verify_result(ssl) != X509_V_OK) {
+      log_at(r, LogLevel::kError,
+             "AH02262: Re-negotiation handshake failed: Client verification failed");
+      return 403;
+    }
+    if (SSL_get0_peer_certificate(ssl) == nullptr) {
+      log_at(r, LogLevel::kError,
+             "AH02263: Re-negotiation handshake failed: Client certificate missing");
+      return 403;
+    }
+    return kDeclined;
+  }
+  if (SSL_version(ssl) < TLS1_3_VERSION) {
+    // mod_ssl renegotiates a TLS 1.2 connection here; tern refuses renegotiation in both
+    // directions, so the request is refused rather than served without the certificate.
+    log_at(r, LogLevel::kError,
+           "tern: per-directory SSLVerifyClient on a TLS 1.2 connection needs a "
+           "renegotiation, which tern does not do: " +
+               r.filename + " refused");
+    return 403;
+  }
+  if (r.req.has_body()) {
+    // mod_ssl reads the body into memory first (SSLRenegBufferSize); tern does not.
+    log_at(r, LogLevel::kError,
+           "AH10228: could not buffer message body to allow TLS Post-Handshake "
+           "Authentication to proceed");
+    return 413;
+  }
+  const VerifyClient mode = dc.verify_client >= 0 && dir != VerifyClient::kNone ? dir : server;
+  SSL_set_verify(ssl, needed, verify_callback);
+  set_connection_policy(ssl, mode, depth);
+  if (SSL_verify_client_post_handshake(ssl) != 1) {
+    log_at(r, LogLevel::kError, "AH10158: cannot perform post-handshake authentication");
+    SSL_set_verify(ssl, in_place, verify_callback);
+    clear_connection_policy(ssl);
+    return 403;
+  }
+  return kSuspend;
+}
+
 class SslRequestHooks final : public ModuleHooks {
  public:
   // ssl_hook_Access: SSLRequireSSL refuses a request that did not come over TLS (AH02219),
-  // and notes it for +StrictRequire.
+  // and notes it for +StrictRequire; a per-directory SSLVerifyClient asks for the client's
+  // certificate (check_client_verify); SSLUserName names the user.
   int access_checker(RequestRec& r) const override {
     const SslDirConfig* dc = dir_config_of(r);
-    if (dc == nullptr || !dc->require_ssl || is_tls(r.ctx.transport)) return kDeclined;
-    if (ErrorLog::enabled(LogLevel::kError)) {
-      ErrorLog::write(LogLevel::kError, "ssl",
-                      "[client " + std::string(r.ctx.client_ip) + ":" +
-                          std::to_string(r.ctx.client_port) + "] AH02219: access to " + r.filename +
-                          " failed, reason: SSL connection required");
+    if (dc == nullptr) return kDeclined;
+    if (dc->require_ssl && !is_tls(r.ctx.transport)) {
+      log_at(r, LogLevel::kError,
+             "AH02219: access to " + r.filename + " failed, reason: SSL connection required");
+      r.ssl_access_forbidden = true;
+      return 403;
     }
-    r.ssl_access_forbidden = true;
-    return 403;
+    if (dc->verify_client >= 0 || dc->verify_depth >= 0) {
+      if (int rc = check_client_verify(r, *dc); rc != kDeclined) return rc;
+    }
+    if (!dc->user_name.empty() && is_tls(r.ctx.transport)) {
+      // SSLUserName: the user is the variable's value (AH02227 when it has none), and the
+      // scheme (AUTH_TYPE) "ClientCert", as Debian's apache2 2.4 says.
+      std::string v;
+      if (r.ctx.transport->tls_var(dc->user_name, &v) && !v.empty()) {
+        r.resp.user = std::move(v);
+        if (r.resp.auth_type.empty()) r.resp.auth_type = "ClientCert";
+      } else {
+        log_at(r, LogLevel::kWarn, "AH02227: Failed to set r->user to '" + dc->user_name + "'");
+      }
+    }
+    return kDeclined;
   }
 
   // ssl_hook_UserCheck (APR_HOOK_FIRST): with +StrictRequire, a request SSLRequireSSL

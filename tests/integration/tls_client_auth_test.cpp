@@ -1,0 +1,245 @@
+// Per-directory SSLVerifyClient (issue 13): a <Location> that requires a client
+// certificate on a virtual host whose handshake asked for none. Over TLS 1.3 mod_ssl asks
+// for it after the handshake (post-handshake authentication) and so does tern, beside
+// Debian's apache2 + mod_ssl on the same configuration; while the client answers, the
+// connection waits in the listener, not on a worker. Certificates are made at test time.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "apache_harness.h"
+#include "harness.h"
+#include "test_pki.h"
+
+namespace tern::test {
+namespace {
+
+class TlsClientAuthTest : public PkiSuite<TlsClientAuthTest> {
+ public:
+  // The suite's PKI (PkiSuite).
+  static std::string ca_subject() { return "/O=tern test/CN=tern-test-ca"; }
+  static std::vector<TestLeaf> leaves() {
+    return {leaf_for_host("a", "a.test", "/O=tern test"),
+            leaf_for_host("alice", "alice", "/O=tern test")};
+  }
+
+ protected:
+  // The site both servers serve: TLS on the main server without client authentication,
+  // /secure requires a certificate, /opt asks for one, /cgi-bin requires one, passes the
+  // SSL_* variables and names the user after the certificate (SSLUserName).
+  static std::string site(const std::string& cgi_dir) {
+    return "ScriptAlias /cgi-bin/ " + cgi_dir + "/\nSSLEngine on\nSSLCertificateFile " +
+           cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") + "\nSSLCACertificateFile " +
+           cert("ca.pem") +
+           "\n<Location /secure>\nSSLVerifyClient require\n</Location>\n"
+           "<Location /opt>\nSSLVerifyClient optional\n</Location>\n"
+           "<Location /cgi-bin>\nSSLVerifyClient require\nSSLOptions +StdEnvVars\n"
+           "SSLUserName SSL_CLIENT_S_DN_CN\n</Location>\n";
+  }
+  static void put_tree(const ApacheServer& apache, Server& tern) {
+    for (const auto& [rel, body] :
+         std::map<std::string, std::string>{{"index.html", "open\n"},
+                                            {"secure/index.html", "secret\n"},
+                                            {"opt/index.html", "opt\n"}}) {
+      apache.put(rel, body);
+      tern.put(rel, body);
+    }
+    apache.put_script("env.sh", kSortedEnvScript);
+  }
+  // curl to https://a.test:port/… for each path (one connection, in order) with `extra`:
+  // the exit code, then each response's status and body.
+  static std::string fetch(int port, const std::vector<std::string>& paths,
+                           std::vector<std::string> extra = {}) {
+    const std::string p = std::to_string(port);
+    std::vector<std::string> argv{"--cacert",  cert("ca.pem"),
+                                  "--resolve", "a.test:" + p + ":127.0.0.1",
+                                  "-w",        "[%{http_code}]\n"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    for (const std::string& path : paths) argv.push_back("https://a.test:" + p + path);
+    ProcessResult r = curl(argv);
+    return "exit " + std::to_string(r.exit_code) + "\n" + r.output;
+  }
+  // openssl s_client (TLS 1.3) sending `request`, with the client certificate and
+  // post-handshake authentication offered when `pha`: the status line of the answer.
+  static std::string s_client_status(int port, const std::string& path, bool pha) {
+    ProcessResult r =
+        run_process({"/bin/sh", "-c",
+                     "printf 'GET " + path +
+                         " HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: close\\r\\n\\r\\n' | "
+                         "openssl s_client -quiet -tls1_3 -connect 127.0.0.1:" +
+                         std::to_string(port) + " -servername a.test -CAfile " + cert("ca.pem") +
+                         " -cert " + cert("alice.pem") + " -key " + cert("alice.key") +
+                         (pha ? " -enable_pha" : "") + " 2>/dev/null | head -1"},
+                    30000);
+    return r.output;
+  }
+
+  // tern alone on a TLS address: a.test's certificate, the test CA for client
+  // certificates, `threads` workers in one child, and `extra`.
+  static bool start_tern(Server& s, int threads, const std::string& extra) {
+    return s.start_config([&](int port) {
+      return "Listen 127.0.0.1:" + std::to_string(port) +
+             " https\nServerName a.test\nDocumentRoot htdocs\nErrorLog logs/error_log\n"
+             "PidFile logs/tern.pid\nThreadsPerChild " +
+             std::to_string(threads) +
+             "\nStartServers 1\nMinSpareThreads 1\nMaxSpareThreads 8\nSSLEngine on\n"
+             "SSLCertificateFile " +
+             cert("a.pem") + "\nSSLCertificateKeyFile " + cert("a.key") +
+             "\nSSLCACertificateFile " + cert("ca.pem") +
+             "\n<Location /secure>\nSSLVerifyClient require\n</Location>\n" + extra;
+    });
+  }
+
+  static std::vector<std::string> alice() {
+    return {"--cert", cert("alice.pem"), "--key", cert("alice.key")};
+  }
+};
+
+// Every answer the same as apache2's: with the certificate the protected pages and the
+// script (SSL_CLIENT_* from the post-handshake certificate), without it a required
+// directory ends the connection (OpenSSL's alert), an optional one is served; a client
+// that does not offer post-handshake authentication gets 403; a page first and the
+// protected one next on the same connection.
+TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
+  ASSERT_TRUE(ApacheServer::available() &&
+              ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
+      << "apache2 with mod_ssl is missing: scripts/deps.sh test installs it";
+  ApacheServer apache;
+  Server tern;
+  put_tree(apache, tern);
+  start_both(apache, tern,
+             "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"
+             "LoadModule socache_shmcb_module /usr/lib/apache2/modules/mod_socache_shmcb.so\n",
+             "", site(apache.cgi_dir()));
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases{
+      {{"/"}, {}},
+      {{"/secure/"}, alice()},
+      {{"/opt/"}, alice()},
+      {{"/opt/"}, {}},
+      {{"/", "/secure/", "/secure/"}, alice()},
+  };
+  for (const auto& [paths, extra] : cases) {
+    const std::string theirs = fetch(apache.port(), paths, extra);
+    EXPECT_EQ(fetch(tern.port(), paths, extra), theirs) << paths[0] << "\n" << tern.log();
+  }
+  EXPECT_NE(fetch(apache.port(), {"/secure/"}, alice()).find("secret\n[200]"), std::string::npos)
+      << apache.log();
+  // No certificate for a required directory: OpenSSL's alert ends the connection on both.
+  const std::string refused = fetch(apache.port(), {"/secure/"});
+  EXPECT_EQ(refused.rfind("exit 0", 0), std::string::npos) << refused;
+  EXPECT_EQ(fetch(tern.port(), {"/secure/"}), refused);
+
+  auto env_of = [&](int port) {
+    const std::string p = std::to_string(port);
+    std::vector<std::string> argv{"--cacert", cert("ca.pem"), "--resolve",
+                                  "a.test:" + p + ":127.0.0.1"};
+    for (const std::string& a : alice()) argv.push_back(a);
+    argv.push_back("https://a.test:" + p + "/cgi-bin/env.sh");
+    return parse_env(curl(argv).output);
+  };
+  std::map<std::string, std::string> theirs = env_of(apache.port());
+  std::map<std::string, std::string> ours = env_of(tern.port());
+  EXPECT_EQ(theirs["SSL_CLIENT_VERIFY"], "SUCCESS");
+  EXPECT_EQ(theirs["REMOTE_USER"], "alice");
+  for (const char* name :
+       {"SSL_CLIENT_VERIFY", "SSL_CLIENT_S_DN", "SSL_CLIENT_S_DN_CN", "SSL_CLIENT_I_DN",
+        "SSL_CLIENT_M_SERIAL", "SSL_PROTOCOL", "HTTPS", "REMOTE_USER", "AUTH_TYPE"}) {
+    EXPECT_EQ(ours[name], theirs[name]) << name;
+  }
+
+  // openssl s_client offers post-handshake authentication only with -enable_pha.
+  EXPECT_EQ(s_client_status(apache.port(), "/secure/", true), "HTTP/1.1 200 OK\r\n");
+  EXPECT_EQ(s_client_status(tern.port(), "/secure/", true), "HTTP/1.1 200 OK\r\n");
+  EXPECT_EQ(s_client_status(apache.port(), "/secure/", false), "HTTP/1.1 403 Forbidden\r\n");
+  EXPECT_EQ(s_client_status(tern.port(), "/secure/", false), "HTTP/1.1 403 Forbidden\r\n");
+  EXPECT_NE(
+      tern.read("logs/error_log").find("AH10158: cannot perform post-handshake authentication"),
+      std::string::npos)
+      << tern.log();
+}
+
+// Where tern differs from mod_ssl, it refuses: a TLS 1.2 connection (mod_ssl renegotiates,
+// tern never does) gets 403, a request with a body (mod_ssl reads it into memory first,
+// up to SSLRenegBufferSize) 413; the directive in .htaccess needs AllowOverride AuthConfig.
+TEST_F(TlsClientAuthTest, RefusesWhatItCannotAskFor) {
+  Server s;
+  s.put("secure/index.html", "secret\n");
+  s.put("ht/index.html", "ht\n");
+  s.put("ht/.htaccess", "SSLVerifyClient require\n");
+  ASSERT_TRUE(start_tern(
+      s, 4,
+      "<Directory " + s.root().path() + "/htdocs/ht>\nAllowOverride AuthConfig\n</Directory>\n"))
+      << s.log();
+  EXPECT_EQ(fetch(s.port(), {"/secure/"}, alice()), "exit 0\nsecret\n[200]\n") << s.log();
+  std::vector<std::string> tls12 = alice();
+  tls12.insert(tls12.end(), {"--tlsv1.2", "--tls-max", "1.2", "-o", "/dev/null"});
+  EXPECT_EQ(fetch(s.port(), {"/secure/"}, tls12), "exit 0\n[403]\n");
+  std::vector<std::string> post = alice();
+  post.insert(post.end(), {"--data", "x=1", "-o", "/dev/null"});
+  EXPECT_EQ(fetch(s.port(), {"/secure/"}, post), "exit 0\n[413]\n");
+  EXPECT_EQ(fetch(s.port(), {"/ht/"}, alice()), "exit 0\nht\n[200]\n");
+  const std::string log = s.read("logs/error_log");
+  EXPECT_NE(log.find("needs a renegotiation, which tern does not do"), std::string::npos) << log;
+  EXPECT_NE(log.find("AH10228"), std::string::npos) << log;
+}
+
+// Clients that are asked for their certificate and do not answer wait in the listener:
+// a fresh request is answered at once and server-status shows them reading, with no
+// worker busy but the status request's.
+TEST_F(TlsClientAuthTest, ClientsThatDoNotAnswerHoldNoWorker) {
+  Server s;
+  s.put("index.html", "open\n");
+  s.put("secure/index.html", "secret\n");
+  ASSERT_TRUE(
+      start_tern(s, 2, "<Location /server-status>\nSetHandler server-status\n</Location>\n"))
+      << s.log();
+  // Each client offers post-handshake authentication, sends its request and never reads.
+  TempDir d;
+  const std::string ready = d.path() + "/ready";
+  BackgroundProcess silent(
+      {"/usr/bin/python3",
+       d.write("silent.py",
+               "import socket, ssl, sys, time\n"
+               "port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]\n"
+               "ctx = ssl.create_default_context(cafile=sys.argv[4])\n"
+               "ctx.post_handshake_auth = True\n"
+               "ctx.load_cert_chain(sys.argv[5], sys.argv[6])\n"
+               "socks = []\n"
+               "for i in range(n):\n"
+               "    c = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)),\n"
+               "                        server_hostname='a.test')\n"
+               "    c.sendall(b'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n')\n"
+               "    socks.append(c)\n"
+               "open(ready, 'w').write('ready')\n"
+               "time.sleep(60)\n"),
+       std::to_string(s.port()), "8", ready, cert("ca.pem"), cert("alice.pem"), cert("alice.key")});
+  ASSERT_TRUE(wait_until([&] { return !slurp(ready).empty(); }, std::chrono::seconds(30)))
+      << silent.finish(SIGKILL, 5000).output;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(fetch(s.port(), {"/"}), "exit 0\nopen\n[200]\n") << s.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  std::string status;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        status = fetch(s.port(), {"/server-status?auto"});
+        std::smatch m;
+        return std::regex_search(status, m, std::regex("\nConnsAsyncReading: ([0-9]+)")) &&
+               std::stoi(m[1]) >= 8;
+      },
+      std::chrono::seconds(20)))
+      << status;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(status, m, std::regex("\nBusyWorkers: ([0-9]+)"))) << status;
+  EXPECT_LE(std::stoi(m[1]), 1) << status;
+  silent.finish(SIGKILL, 5000);
+}
+
+}  // namespace
+}  // namespace tern::test
