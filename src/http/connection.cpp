@@ -203,25 +203,62 @@ ConnWait HttpConnection::run_handshake() {
   return ConnWait::kReadHead;
 }
 
-ConnWait HttpConnection::run_client_auth() {
-  switch (transport().continue_client_auth()) {
-    case HandshakeStatus::kWouldBlock:
-      return ConnWait::kHandshake;
-    case HandshakeStatus::kDone:
-      client_auth_ = false;
-      return ConnWait::kReadHead;
-    default:
-      return ConnWait::kClose;
+size_t HttpConnection::head_of_incomplete_body() {
+  Exchange& ex = *ex_;
+  ex.parser.reset();
+  HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
+  size_t head = 0;
+  if (hr.status == ParseStatus::kDone) {
+    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), nullptr);
+    if (br.status == ParseStatus::kNeedMore) head = hr.consumed;
+  }
+  ex.parser.reset();
+  return head;
+}
+
+ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& env) {
+  for (;;) {
+    const ClientAuthStatus s = transport().continue_client_auth();
+    if (s == ClientAuthStatus::kWaiting) return ConnWait::kHandshake;
+    if (s == ClientAuthStatus::kFailed) return ConnWait::kClose;
+    if (s == ClientAuthStatus::kData && client_auth_body_ > 0) {
+      // The body the client is sending: into the buffer, up to SSLRenegBufferSize
+      // (mod_ssl's fill_reneg_buffer); bytes beyond a complete body are the client going
+      // on without answering.
+      if (const size_t head = head_of_incomplete_body(); head > 0) {
+        Exchange& ex = *ex_;
+        const size_t room = ex.in.room(head + client_auth_body_);
+        if (room == 0) {
+          transport().end_client_auth();
+          client_auth_ = false;
+          if (ErrorLog::enabled(LogLevel::kError)) {
+            ErrorLog::write(LogLevel::kError, "ssl",
+                            "[client " + std::string(client_ip()) +
+                                "] AH02018: request body exceeds maximum size (" +
+                                std::to_string(client_auth_body_) + ") for SSL buffer");
+          }
+          return respond_error(w, env, 413);
+        }
+        IoResult r = transport().read({ex.in.write_ptr(), room});
+        if (r.status == IoStatus::kOk) {
+          ex.in.commit(r.bytes);
+          continue;
+        }
+        if (r.status != IoStatus::kWouldBlock) return ConnWait::kClose;
+        continue;
+      }
+    }
+    // Answered, or application data instead of the answer: the request is decided now.
+    transport().end_client_auth();
+    client_auth_ = false;
+    client_auth_body_ = 0;
+    return ConnWait::kReadHead;
   }
 }
 
 ConnWait HttpConnection::run(WorkerContext& wc) {
   if (handshaking_) {
     ConnWait next = run_handshake();
-    if (next != ConnWait::kReadHead) return next;
-  }
-  if (client_auth_) {
-    ConnWait next = run_client_auth();
     if (next != ConnWait::kReadHead) return next;
   }
   auto& w = static_cast<WorkerScratch&>(wc.state_for(*proto_));
@@ -235,6 +272,10 @@ ConnWait HttpConnection::run_exchange(WorkerScratch& w, const ConnectionEnv& env
     // A task in progress; when it finishes, go on with what follows it (pipelining).
     ConnWait next = run_task(w, env);
     if (next != ConnWait::kReadHead || task_) return next;
+  }
+  if (client_auth_) {
+    ConnWait next = run_client_auth(w, env);
+    if (next != ConnWait::kReadHead) return next;
   }
   if (stash_) unstash_head(w);
   if (parked_) {
@@ -331,7 +372,8 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
       close_after_ = false;
       ex.parser.reset();
       client_auth_ = true;
-      ConnWait next = run_client_auth();
+      client_auth_body_ = resp.client_auth_body;
+      ConnWait next = run_client_auth(w, env);
       return next == ConnWait::kReadHead ? process_head(w, env) : next;
     }
     // A response that takes time (CGI): the task reads the body and writes the response.

@@ -153,6 +153,7 @@ void Response::clear_keep_env() {
   error_page = false;
   script_fields = false;
   client_auth = false;
+  client_auth_body = 0;
 }
 
 std::string_view reason_phrase(int status) {
@@ -212,19 +213,19 @@ std::string_view reason_phrase(int status) {
     case 412:
       return "Precondition Failed";
     case 413:
-      return "Content Too Large";
+      return "Request Entity Too Large";
     case 414:
-      return "URI Too Long";
+      return "Request-URI Too Long";
     case 415:
       return "Unsupported Media Type";
     case 416:
-      return "Range Not Satisfiable";
+      return "Requested Range Not Satisfiable";
     case 417:
       return "Expectation Failed";
     case 421:
       return "Misdirected Request";
     case 422:
-      return "Unprocessable Content";
+      return "Unprocessable Entity";
     case 426:
       return "Upgrade Required";
     case 428:

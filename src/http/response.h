@@ -83,6 +83,9 @@ class Response {
   // authentication, mod_ssl's per-directory SSLVerifyClient); the connection asks for it and
   // runs the request again from its head.
   bool client_auth = false;
+  // With client_auth: the request body, up to this many bytes (mod_ssl's
+  // SSLRenegBufferSize), is read into memory while the client answers (0: none to read).
+  uint32_t client_auth_body = 0;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);
@@ -126,7 +129,9 @@ class Response {
   void clear_keep_env();
 };
 
-// The reason phrase for `status` ("OK", "Not Found", …); "Unknown" when none.
+// The reason phrase for `status` ("OK", "Not Found", …), as httpd 2.4 words it (its
+// status_lines: "Request Entity Too Large", not RFC 9110's "Content Too Large"); "Unknown"
+// when none.
 std::string_view reason_phrase(int status);
 
 // True when a response with `status` never has a body (1xx, 204, 304).

@@ -1,10 +1,13 @@
 // ssl_module (mod_ssl.c): its directives, per server (main or <VirtualHost>) and, for
-// SSLOptions and SSLRequireSSL, per directory; the request hooks are in
+// SSLOptions, SSLRequireSSL, SSLVerifyClient, SSLVerifyDepth, SSLUserName and
+// SSLRenegBufferSize, per directory; the request hooks are in
 // modules/ssl/ssl_request_hooks.h. The contexts are built
 // from them by modules/ssl/ssl_context.h; the listen addresses that serve TLS by
 // server/tls_ports.h.
 
 #include <sys/stat.h>
+
+#include <cstdlib>
 
 #include "config/config_files.h"
 #include "config/config_values.h"
@@ -281,6 +284,15 @@ std::string set_user_name(BuildState& st, const Cmd& c) {
   return "";
 }
 
+// SSLRenegBufferSize bytes: how much of a request body is read into memory while the
+// client is asked for its certificate after the handshake (atoi, as mod_ssl).
+std::string set_reneg_buffer_size(BuildState& st, const Cmd& c) {
+  const int size = std::atoi(c.args[0].text.c_str());
+  if (size < 0) return "Invalid size for SSLRenegBufferSize: " + c.args[0].text;
+  cfg::dir_scope<ssl::SslDirConfig>(st, ssl_module).reneg_buffer_size = size;
+  return "";
+}
+
 std::string set_ca_file(BuildState& st, const Cmd& c) {
   SslFileSpec f;
   if (std::string err = file_arg(st, c, f); !err.empty()) return err;
@@ -347,6 +359,15 @@ std::string set_compression(BuildState&, const Cmd& c) {
   if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
   if (on) return "SSLCompression on is not supported by tern (compression enables CRIME)";
   return "";  // off: tern never compresses TLS records
+}
+
+// SSLInsecureRenegotiation off: what tern does anyway (it refuses every renegotiation, secure
+// or not); on (RFC 5746's unsafe legacy renegotiation) is refused.
+std::string set_insecure_renegotiation(BuildState&, const Cmd& c) {
+  bool on = false;
+  if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
+  if (on) return "SSLInsecureRenegotiation on is not supported by tern (it never renegotiates)";
+  return "";
 }
 
 // SSLRandomSeed context source [bytes]: accepted without effect (OpenSSL 3 seeds itself
@@ -458,6 +479,12 @@ const DirectiveSpec kDirectives[] = {
      "SSL Client verify type", kMod, kOverrideAuthConfig},
     {"SSLVerifyDepth", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_verify_depth,
      "SSL Client verify depth", kMod, kOverrideAuthConfig},
+    {"SSLInsecureRenegotiation", kCtxServer, Args::kFlag, set_insecure_renegotiation,
+     "Enable support for insecure renegotiation", kMod, kOverrideNone},
+    {"SSLRenegBufferSize", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_reneg_buffer_size,
+     "Configure the amount of memory that will be used for buffering the request body if a "
+     "per-location SSL renegotiation is required due to changed access control requirements",
+     kMod, kOverrideAuthConfig},
     {"SSLUserName", kCtxServer | kCtxDir | kCtxHtaccess, Args::kTake1, set_user_name,
      "Set user name to SSL variable value", kMod, kOverrideAuthConfig},
     {"SSLCACertificateFile", kCtxServer, Args::kTake1, set_ca_file, "SSL CA Certificate file", kMod,

@@ -183,16 +183,15 @@ void on_message(int write_p, int, int content_type, const void* buf, size_t len,
 
 }  // namespace
 
-HandshakeStatus TlsTransport::continue_client_auth() {
-  if (ssl_ == nullptr || broken_ || plain_) return HandshakeStatus::kFailed;
+ClientAuthStatus TlsTransport::continue_client_auth() {
+  if (ssl_ == nullptr || broken_ || plain_) return ClientAuthStatus::kFailed;
   if (!client_auth_) {
     client_auth_ = true;
     client_auth_finished_ = false;
     SSL_set_msg_callback(ssl_, on_message);
   }
-  const auto end = [this](HandshakeStatus s) {
-    client_auth_ = false;
-    SSL_set_msg_callback(ssl_, nullptr);
+  const auto end = [this](ClientAuthStatus s) {
+    end_client_auth();
     return s;
   };
   clear_errors();
@@ -204,19 +203,26 @@ HandshakeStatus TlsTransport::continue_client_auth() {
     size_t n = 0;
     r = SSL_peek_ex(ssl_, &byte, 1, &n);  // processes the client's answer
     note_socket_read();
-    // Application data first: the client went on without answering (yet); the request is
-    // decided without a certificate, as mod_ssl's SSL_peek decides it.
-    if (r == 1 || client_auth_finished_) return end(HandshakeStatus::kDone);
+    if (client_auth_finished_) return end(ClientAuthStatus::kAnswered);
+    // Application data first: a body the client is sending, or it went on without
+    // answering; the caller reads it or decides without a certificate.
+    if (r == 1) return ClientAuthStatus::kData;
   } else {
     note_socket_read();
   }
   const int e = SSL_get_error(ssl_, r);
-  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return HandshakeStatus::kWouldBlock;
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return ClientAuthStatus::kWaiting;
   broken_ = true;
   char detail[256];
   take_error(detail, sizeof detail);
   log_failure("SSL post-handshake authentication failed", detail);
-  return end(HandshakeStatus::kFailed);
+  return end(ClientAuthStatus::kFailed);
+}
+
+void TlsTransport::end_client_auth() {
+  if (!client_auth_) return;
+  client_auth_ = false;
+  SSL_set_msg_callback(ssl_, nullptr);
 }
 
 void TlsTransport::on_handshake_start() {

@@ -88,7 +88,9 @@ class TlsTransport final : public Transport {
   ssl_st* tls_session() const override { return done_ && !plain_ ? ssl_ : nullptr; }
   // SSL_do_handshake sends the CertificateRequest, SSL_peek reads the client's answer; the
   // client's Finished (seen by a message callback) says it is complete.
-  HandshakeStatus continue_client_auth() override;
+  ClientAuthStatus continue_client_auth() override;
+  // Removes the message callback continue_client_auth() set.
+  void end_client_auth() override;
   // For the callbacks: the client finished its answer to a post-handshake request.
   void on_client_auth_finished() { client_auth_finished_ = true; }
   // For the callbacks: the client asked for server `name` (may switch the context).

@@ -38,6 +38,14 @@ enum class HandshakeStatus : uint8_t {
                 // now, and the connection answers 400 (httpd's "speaking plain HTTP")
 };
 
+// How a step of a post-handshake client authentication (TLS 1.3) ended.
+enum class ClientAuthStatus : uint8_t {
+  kAnswered,  // the client answered, with or without a certificate
+  kWaiting,   // waiting for the socket (edge-triggered on both directions)
+  kData,      // application data came before the answer: read() it (a request body the
+              // client was sending), or decide without a certificate
+  kFailed,    // the session ended (e.g. OpenSSL refused a missing required certificate)
+};
 // The result of a transport call: a status, the bytes moved and, on kError, errno.
 struct IoResult {
   IoStatus status = IoStatus::kOk;
@@ -109,10 +117,10 @@ class Transport {
   // mod_ssl's per-request decisions (per-directory SSLVerifyClient).
   virtual ssl_st* tls_session() const { return nullptr; }
   // Advances the post-handshake authentication requested on tls_session() (TLS 1.3,
-  // SSL_verify_client_post_handshake): kDone once the client answered, with or without a
-  // certificate (or sent application data first), kWouldBlock, or kFailed (the session
-  // ended, e.g. OpenSSL refused a missing or bad required certificate: close).
-  virtual HandshakeStatus continue_client_auth() { return HandshakeStatus::kFailed; }
+  // SSL_verify_client_post_handshake), see ClientAuthStatus.
+  virtual ClientAuthStatus continue_client_auth() { return ClientAuthStatus::kFailed; }
+  // Stops watching for the client's answer (after kData, when the caller decides without it).
+  virtual void end_client_auth() {}
   // The socket, for the listener's epoll set.
   int fd() const { return fd_.get(); }
   // The peer's and the local address and port.

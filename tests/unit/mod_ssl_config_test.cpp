@@ -48,6 +48,11 @@ TEST_F(ModSslConfig, RefusesWhatTernDoesNotDo) {
   EXPECT_NE(err("SSLCertificateKeyFile empty.pem\n").find("does not exist or is empty"),
             std::string::npos);
   EXPECT_NE(err("SSLBogusDirective on\n").find("SSLBogusDirective"), std::string::npos);
+  EXPECT_NE(ok("SSLInsecureRenegotiation off\n"), nullptr);
+  EXPECT_NE(err("SSLInsecureRenegotiation on\n")
+                .find("t.conf:1: SSLInsecureRenegotiation: SSLInsecureRenegotiation on is not "
+                      "supported by tern"),
+            std::string::npos);
   // SSLUserName names an SSL_* variable; mod_ssl's other lookups are not available.
   EXPECT_NE(err("SSLUserName REMOTE_ADDR\n")
                 .find("t.conf:1: SSLUserName: tern takes only an SSL_* variable"),

@@ -15,6 +15,7 @@ std::unique_ptr<ModuleConfig> SslDirConfig::merge(const ModuleConfig& add_base) 
   if (a.verify_client < 0) m->verify_client = verify_client;
   if (a.verify_depth < 0) m->verify_depth = verify_depth;
   if (a.user_name.empty()) m->user_name = user_name;
+  if (a.reneg_buffer_size < 0) m->reneg_buffer_size = reneg_buffer_size;
   return m;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// mod_ssl's per-directory SSLOptions, SSLRequireSSL, SSLVerifyClient, SSLVerifyDepth and
-// SSLUserName (ssl_config_perdir_merge): the
+// mod_ssl's per-directory SSLOptions, SSLRequireSSL, SSLVerifyClient, SSLVerifyDepth,
+// SSLUserName and SSLRenegBufferSize (ssl_config_perdir_merge): the
 // option bits of one scope (server, <VirtualHost>, <Directory>, <Files>, <Location>,
 // .htaccess) with its +/- changes, merged along the scopes as mod_ssl does.
 
@@ -22,18 +22,20 @@ enum SslOpt : unsigned {
 
 // One scope's SSLOptions (httpd's SSLDirConfigRec: nOptions, nOptionsAdd, nOptionsDel).
 struct SslDirConfig final : ModuleConfig {
-  unsigned options = 0;      // the options in force here
-  unsigned add = 0;          // what this scope (and its parents' relative sets) add
-  unsigned del = 0;          // … and remove
-  bool relative = true;      // SSL_OPT_RELSET: only +/- forms so far (or no SSLOptions at all)
-  bool require_ssl = false;  // SSLRequireSSL here or in an enclosing scope (bSSLRequired)
-  int verify_client = -1;    // per-directory SSLVerifyClient (ssl::VerifyClient), -1: unset
-  int verify_depth = -1;     // per-directory SSLVerifyDepth, -1: unset
-  std::string user_name;     // SSLUserName: the SSL_* variable that names the user ("": unset)
+  unsigned options = 0;        // the options in force here
+  unsigned add = 0;            // what this scope (and its parents' relative sets) add
+  unsigned del = 0;            // … and remove
+  bool relative = true;        // SSL_OPT_RELSET: only +/- forms so far (or no SSLOptions at all)
+  bool require_ssl = false;    // SSLRequireSSL here or in an enclosing scope (bSSLRequired)
+  int verify_client = -1;      // per-directory SSLVerifyClient (ssl::VerifyClient), -1: unset
+  int verify_depth = -1;       // per-directory SSLVerifyDepth, -1: unset
+  std::string user_name;       // SSLUserName: the SSL_* variable that names the user ("": unset)
+  int reneg_buffer_size = -1;  // SSLRenegBufferSize in bytes, -1: unset (128 KiB)
 
   // ssl_config_perdir_merge: a relative scope applies its +/- to the parent's options, an
   // absolute one replaces them; SSLRequireSSL is inherited; SSLVerifyClient,
-  // SSLVerifyDepth and SSLUserName are the innermost scope's that sets them.
+  // SSLVerifyDepth, SSLUserName and SSLRenegBufferSize are the innermost scope's that sets
+  // them.
   std::unique_ptr<ModuleConfig> merge(const ModuleConfig& add) const override;
 };
 

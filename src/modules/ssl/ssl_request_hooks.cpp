@@ -88,12 +88,20 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
                r.filename + " refused");
     return 403;
   }
-  if (r.req.has_body()) {
-    // mod_ssl reads the body into memory first (SSLRenegBufferSize); tern does not.
-    log_at(r, LogLevel::kError,
-           "AH10228: could not buffer message body to allow TLS Post-Handshake "
-           "Authentication to proceed");
-    return 413;
+  // fill_reneg_buffer: the body (none yet under Expect: 100-continue) is read into memory
+  // while the client answers, up to SSLRenegBufferSize.
+  uint32_t body = 0;
+  if (r.req.has_body() && !r.req.expect_continue) {
+    constexpr int kDefaultRenegBufferSize = 128 * 1024;
+    const int size = dc.reneg_buffer_size >= 0 ? dc.reneg_buffer_size : kDefaultRenegBufferSize;
+    if (size == 0) return 413;
+    if (r.req.content_length && *r.req.content_length > static_cast<uint64_t>(size)) {
+      log_at(r, LogLevel::kError,
+             "AH02018: request body exceeds maximum size (" + std::to_string(size) +
+                 ") for SSL buffer");
+      return 413;
+    }
+    body = static_cast<uint32_t>(size);
   }
   const VerifyClient mode = dc.verify_client >= 0 && dir != VerifyClient::kNone ? dir : server;
   SSL_set_verify(ssl, needed, verify_callback);
@@ -104,6 +112,7 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     clear_connection_policy(ssl);
     return 403;
   }
+  r.resp.client_auth_body = body;
   return kSuspend;
 }
 
