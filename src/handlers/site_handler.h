@@ -104,11 +104,12 @@ class SiteHandler : public Handler, public RequestPipeline {
     const SiteHandler* site_;
   };
 
-  // Answers `req` through every phase as the `redirects`-th internal redirect; for an
-  // ErrorDocument's request, `error_status` is the status it answers for (else 0).
-  // internal_redirect's work; `error_status` as process()'s.
+  // internal_redirect's work (LimitInternalRecursion's AH00124 and 500 past the limit, else
+  // process()); `error_status` as process()'s.
   void redirect(const Request& req, const RequestContext& ctx, Response& resp, int redirects,
                 int error_status) const;
+  // Answers `req` through every phase as the `redirects`-th internal redirect; for an
+  // ErrorDocument's request, `error_status` is the status it answers for (else 0).
   void process(const Request& req, const RequestContext& ctx, Response& resp, int redirects,
                int error_status = 0) const;
   // httpd's ap_die for a local ErrorDocument URL: answers `status` with a GET of `url`

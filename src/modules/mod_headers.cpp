@@ -71,21 +71,13 @@ class HeadersHooks final : public ModuleHooks {
                                               const DirConfigs* dir) const override {
     static const auto index = static_cast<size_t>(module_index(headers_module));
     // The common case, no `Header` in the scope, touches no reference count.
-    const ModuleConfig* raw = nullptr;
-    if (dir != nullptr) {
-      if (index < dir->size()) raw = (*dir)[index].get();
-    } else if (index < server.server_module_dir.size()) {
-      raw = server.server_module_dir[index].get();
-    }
-    const auto* conf = static_cast<const HeadersDirConfig*>(raw);
-    if (conf == nullptr || (conf->always.empty() && conf->onsuccess.empty())) return nullptr;
-    std::shared_ptr<const ModuleConfig> slot;
-    if (dir != nullptr) {
-      slot = (*dir)[index];
-    } else {
-      slot = server.server_module_dir[index];
-    }
-    return std::shared_ptr<const HeadFixup>(slot, conf);  // keeps the configuration alive
+    const auto fixup_in = [i = index](const auto& slots) -> std::shared_ptr<const HeadFixup> {
+      if (i >= slots.size()) return nullptr;
+      const auto* conf = static_cast<const HeadersDirConfig*>(slots[i].get());
+      if (conf == nullptr || (conf->always.empty() && conf->onsuccess.empty())) return nullptr;
+      return std::shared_ptr<const HeadFixup>(slots[i], conf);  // keeps the config alive
+    };
+    return dir != nullptr ? fixup_in(*dir) : fixup_in(server.server_module_dir);
   }
 };
 
