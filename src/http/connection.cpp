@@ -216,44 +216,57 @@ size_t HttpConnection::head_of_incomplete_body() {
   return head;
 }
 
+void HttpConnection::end_client_auth() {
+  transport().end_client_auth();
+  client_auth_ = false;
+  client_auth_answered_ = false;
+  client_auth_body_ = 0;
+}
+
 ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& env) {
   for (;;) {
-    const ClientAuthStatus s = transport().continue_client_auth();
-    if (s == ClientAuthStatus::kWaiting) return ConnWait::kHandshake;
-    if (s == ClientAuthStatus::kFailed) return ConnWait::kClose;
-    if (s == ClientAuthStatus::kData && client_auth_body_ > 0) {
-      // The body the client is sending: into the buffer, up to SSLRenegBufferSize
-      // (mod_ssl's fill_reneg_buffer); bytes beyond a complete body are the client going
-      // on without answering.
-      if (const size_t head = head_of_incomplete_body(); head > 0) {
-        Exchange& ex = *ex_;
-        const size_t room = ex.in.room(head + client_auth_body_);
-        if (room == 0) {
-          transport().end_client_auth();
-          client_auth_ = false;
-          if (ErrorLog::enabled(LogLevel::kError)) {
-            ErrorLog::write(LogLevel::kError, "ssl",
-                            "[client " + std::string(client_ip()) +
-                                "] AH02018: request body exceeds maximum size (" +
-                                std::to_string(client_auth_body_) + ") for SSL buffer");
-          }
-          return respond_error(w, env, 413);
-        }
-        IoResult r = transport().read({ex.in.write_ptr(), room});
-        if (r.status == IoStatus::kOk) {
-          ex.in.commit(r.bytes);
-          continue;
-        }
-        if (r.status != IoStatus::kWouldBlock) return ConnWait::kClose;
-        continue;
-      }
+    ClientAuthStatus s = ClientAuthStatus::kAnswered;
+    if (!client_auth_answered_) {
+      s = transport().continue_client_auth();
+      if (s == ClientAuthStatus::kWaiting) return ConnWait::kHandshake;
+      if (s == ClientAuthStatus::kFailed) return ConnWait::kClose;
+      client_auth_answered_ = s == ClientAuthStatus::kAnswered;
     }
-    // Answered, or application data instead of the answer: the request is decided now.
-    transport().end_client_auth();
-    client_auth_ = false;
-    client_auth_body_ = 0;
-    return ConnWait::kReadHead;
+    // The body goes into the buffer, up to SSLRenegBufferSize, while the client answers and,
+    // once it has, to its end: mod_ssl reads all of it first (fill_reneg_buffer), so the
+    // same bodies pass and the same get 413. Bytes beyond a complete body before the answer
+    // are the client going on without answering: the request is decided without it.
+    const size_t head = client_auth_body_ > 0 ? head_of_incomplete_body() : 0;
+    if (head == 0) break;
+    Exchange& ex = *ex_;
+    const size_t room = ex.in.room(head + client_auth_body_);
+    if (room == 0) {
+      if (ErrorLog::enabled(LogLevel::kError)) {
+        const ConnAddresses& a = transport().addresses();
+        const std::string client =
+            "[client " + std::string(a.peer_ip) + ":" + std::to_string(a.peer_port) + "] ";
+        ErrorLog::write(LogLevel::kError, "ssl",
+                        client + "AH02018: request body exceeds maximum size (" +
+                            std::to_string(client_auth_body_) + ") for SSL buffer");
+        ErrorLog::write(LogLevel::kError, "ssl",
+                        client +
+                            "AH10228: could not buffer message body to allow TLS "
+                            "Post-Handshake Authentication to proceed");
+      }
+      end_client_auth();
+      return respond_error(w, env, 413);
+    }
+    IoResult r = transport().read({ex.in.write_ptr(), room});
+    if (r.status == IoStatus::kOk) {
+      ex.in.commit(r.bytes);
+    } else if (r.status != IoStatus::kWouldBlock) {
+      return ConnWait::kClose;
+    } else if (client_auth_answered_) {
+      return ConnWait::kReadBody;  // the rest of the body, then the request runs
+    }
   }
+  end_client_auth();
+  return ConnWait::kReadHead;
 }
 
 ConnWait HttpConnection::run(WorkerContext& wc) {

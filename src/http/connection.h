@@ -201,11 +201,14 @@ class HttpConnection : public Connection {
   // Advances the transport's handshake: kClose, kHandshake (wait), or kReadHead (go on).
   ConnWait run_handshake();
   // Advances a post-handshake authentication (client_auth_), reading the request body
-  // into the buffer meanwhile (client_auth_body_): kHandshake (wait), kReadHead (answered:
-  // the retained head runs again), or what closing or a 413 returns.
+  // into the buffer meanwhile (client_auth_body_): kHandshake (wait for the answer),
+  // kReadBody (answered, the body goes on), kReadHead (the retained head runs again), or
+  // what closing or a 413 returns.
   ConnWait run_client_auth(WorkerScratch& w, const ConnectionEnv& env);
   // The retained request's head length when its body is not all in the buffer yet, else 0.
   size_t head_of_incomplete_body();
+  // Ends a post-handshake authentication (client_auth_, client_auth_body_, the transport's).
+  void end_client_auth();
   void release_exchange(WorkerScratch& w);
   ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
   // Task mode (connection_task.cpp): a handler returned Response::task.
@@ -287,11 +290,12 @@ class HttpConnection : public Connection {
   // The response goes out as to HTTP/1.0 / with an HTTP/1.0 status line (special_env.h).
   bool as_http10_ = false;
   bool status_http10_ = false;
-  bool input_drained_ = false;     // the last read() was short and the transport holds nothing
-  bool handshaking_ = false;       // the transport's handshake (TLS) is not done yet
-  bool plain_on_tls_ = false;      // a plaintext HTTP request came to a TLS port: 400, close
-  bool client_auth_ = false;       // waiting for the client's certificate; the head is kept
-  uint32_t client_auth_body_ = 0;  // … and up to this many body bytes are read meanwhile
+  bool input_drained_ = false;         // the last read() was short and the transport holds nothing
+  bool handshaking_ = false;           // the transport's handshake (TLS) is not done yet
+  bool plain_on_tls_ = false;          // a plaintext HTTP request came to a TLS port: 400, close
+  bool client_auth_ = false;           // waiting for the client's certificate; the head is kept
+  bool client_auth_answered_ = false;  // … the client answered; the body is still read
+  uint32_t client_auth_body_ = 0;      // … and up to this many body bytes are read meanwhile
   int64_t request_start_us_ = 0;
 };
 

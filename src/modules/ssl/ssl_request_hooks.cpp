@@ -94,11 +94,17 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
   if (r.req.has_body() && !r.req.expect_continue) {
     constexpr int kDefaultRenegBufferSize = 128 * 1024;
     const int size = dc.reneg_buffer_size >= 0 ? dc.reneg_buffer_size : kDefaultRenegBufferSize;
-    if (size == 0) return 413;
-    if (r.req.content_length && *r.req.content_length > static_cast<uint64_t>(size)) {
+    const bool too_large =
+        r.req.content_length && *r.req.content_length > static_cast<uint64_t>(size);
+    if (size == 0 || too_large) {
+      if (too_large) {
+        log_at(r, LogLevel::kError,
+               "AH02018: request body exceeds maximum size (" + std::to_string(size) +
+                   ") for SSL buffer");
+      }
       log_at(r, LogLevel::kError,
-             "AH02018: request body exceeds maximum size (" + std::to_string(size) +
-                 ") for SSL buffer");
+             "AH10228: could not buffer message body to allow TLS Post-Handshake "
+             "Authentication to proceed");
       return 413;
     }
     body = static_cast<uint32_t>(size);
