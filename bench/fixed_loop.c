@@ -1,7 +1,8 @@
 /* bench/fixed_loop.c — the system-call floor for bench/run.sh's "rows" part: a
  * single-threaded epoll loop that answers every HTTP/1.1 request head with one fixed
- * 200 response (a 600-byte text/html body, or a 4096-byte one on a connection whose
- * first request line asks for a path ending in "4k.html", as the 4 KiB row's does),
+ * 200 response (a 600-byte text/html body; a 4096-byte one on a connection whose
+ * first request line asks for a path ending in "4k.html", as the 4 KiB row's does; a
+ * 65536-byte one, written from memory, for a path ending in "64k.html"),
  * keep-alive unless the request says `Connection: close` (or is HTTP/1.0 without
  * keep-alive): then it answers with `Connection: close` and closes. No file I/O, no
  * parsing beyond finding the end of each head, its Connection header and the first
@@ -30,7 +31,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum { BODY_SIZE = 600, LARGE_BODY_SIZE = 4096, IN_SIZE = 16384, MAX_IOV = 64, MAX_EVENTS = 256 };
+enum { MAX_BODY_SIZE = 65536, IN_SIZE = 16384, MAX_IOV = 64, MAX_EVENTS = 256 };
 
 struct conn {
   int open;         /* fd is an accepted connection */
@@ -38,14 +39,17 @@ struct conn {
   unsigned pending; /* whole responses still to write */
   size_t offset;    /* bytes of the first pending response already written */
   int close_after;  /* the last pending response is the close variant; close after it */
-  int large;        /* answers with the 4096-byte body (decided by the first request) */
+  int size_class;   /* index into the body sizes (decided by the first request) */
   int decided;      /* the first request line was seen */
   char in[IN_SIZE];
 };
 
-/* [0]: 600-byte body, [1]: 4096-byte body. */
-static char keep_alive_response[2][LARGE_BODY_SIZE + 512], close_response[2][LARGE_BODY_SIZE + 512];
-static size_t keep_alive_len[2], close_len[2];
+/* The body sizes, and the two responses of each (keep-alive and close). */
+enum { SIZE_CLASSES = 3 };
+static const int body_sizes[SIZE_CLASSES] = {600, 4096, MAX_BODY_SIZE};
+static char keep_alive_response[SIZE_CLASSES][MAX_BODY_SIZE + 512],
+    close_response[SIZE_CLASSES][MAX_BODY_SIZE + 512];
+static size_t keep_alive_len[SIZE_CLASSES], close_len[SIZE_CLASSES];
 static struct conn **conns; /* indexed by fd; kept after close for the next connection */
 static size_t max_fds;
 static int epfd;
@@ -58,10 +62,9 @@ static void die(const char *what) {
 /* Builds the responses of each body size: the same head and body, one with
  * Connection: close. */
 static void build_responses(void) {
-  static const int sizes[2] = {BODY_SIZE, LARGE_BODY_SIZE};
-  for (int k = 0; k < 2; k++) {
-    char body[LARGE_BODY_SIZE + 1];
-    const int size = sizes[k];
+  static char body[MAX_BODY_SIZE + 1];
+  for (int k = 0; k < SIZE_CLASSES; k++) {
+    const int size = body_sizes[k];
     const char *head = "<!DOCTYPE html><html><head><title>bench</title></head><body><p>";
     const char *tail = "</p></body></html>\n";
     size_t h = strlen(head), t = strlen(tail);
@@ -82,11 +85,13 @@ static void build_responses(void) {
   }
 }
 
-/* Does the request line at the start of [p, p+n) ask for a path ending in "4k.html"? */
-static int wants_large(const char *p, size_t n) {
+/* The size class the request line at the start of [p, p+n) asks for: 2 for a path
+ * ending in "64k.html", 1 for one ending in "4k.html", else 0. */
+static int wanted_size(const char *p, size_t n) {
   const char *line_end = memmem(p, n, "\r\n", 2);
   size_t len = line_end ? (size_t)(line_end - p) : n;
   const char *sp = memmem(p, len, " HTTP/", 6); /* the target ends before it */
+  if (sp && sp - p >= 8 && memcmp(sp - 8, "64k.html", 8) == 0) return 2;
   return sp && sp - p >= 7 && memcmp(sp - 7, "4k.html", 7) == 0;
 }
 
@@ -133,7 +138,7 @@ static void parse_heads(struct conn *c) {
     if (!end) break;
     size_t head_len = (size_t)(end + 4 - (c->in + start));
     if (!c->decided) {
-      c->large = wants_large(c->in + start, head_len - 4);
+      c->size_class = wanted_size(c->in + start, head_len - 4);
       c->decided = 1;
     }
     if (wants_close(c->in + start, head_len - 4)) c->close_after = 1;
@@ -152,8 +157,8 @@ static int flush(int fd, struct conn *c) {
     unsigned n = c->pending < MAX_IOV ? c->pending : MAX_IOV;
     for (unsigned i = 0; i < n; i++) {
       int last_close = c->close_after && i == c->pending - 1;
-      iov[i].iov_base = last_close ? close_response[c->large] : keep_alive_response[c->large];
-      iov[i].iov_len = last_close ? close_len[c->large] : keep_alive_len[c->large];
+      iov[i].iov_base = last_close ? close_response[c->size_class] : keep_alive_response[c->size_class];
+      iov[i].iov_len = last_close ? close_len[c->size_class] : keep_alive_len[c->size_class];
     }
     iov[0].iov_base = (char *)iov[0].iov_base + c->offset;
     iov[0].iov_len -= c->offset;
@@ -238,7 +243,7 @@ static void on_accept(int lfd) {
     c->pending = 0;
     c->offset = 0;
     c->close_after = 0;
-    c->large = 0;
+    c->size_class = 0;
     c->decided = 0;
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) die("epoll_ctl ADD");

@@ -92,13 +92,13 @@ $head"
   fi
 }
 
-# The servers measured on row $1: those started, and the fixed loop on the 600 B and 4 KiB
-# rows (it answers f4k.html with a 4096-byte body, anything else with 600 bytes).
+# The servers measured on row $1: those started, and the fixed loop on the 600 B, 4 KiB
+# and 64 KiB rows (it answers f4k.html with a 4096-byte body, f64k.html with 65536 bytes,
+# anything else with 600 bytes).
 rows_servers() {
   local s
   for s in "${MEASURED[@]}"; do
-    [ "$s" = fixedloop ] && [ "${ROW_FILE[$1]}" != index.html ] &&
-      [ "${ROW_FILE[$1]}" != f4k.html ] && continue
+    [ "$s" = fixedloop ] && [ "${ROW_FILE[$1]}" = f1m.html ] && continue
     echo "$s"
   done
 }

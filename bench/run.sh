@@ -45,6 +45,10 @@
 #   ATTACK_READ_BYTES   size of the file the slow readers fetch (default 65536)
 #   MEMORY_CONNECTIONS  connections held for the memory part (default 5000)
 #   CGI_CONNECTIONS     wrk connections for the cgi part (default 16)
+# Environment (every part):
+#   BENCH_CONGESTION    TCP congestion control set for the run (sysctl, as root; the
+#                       host's is restored on exit): default cubic; "host" keeps the
+#                       host's (see pin_congestion below for why)
 #
 # Method (the same for every server):
 #   - a temporary document root with index.html of exactly 600 bytes;
@@ -104,9 +108,9 @@
 # thread, epoll, a TCP_DEFER_ACCEPT listener (as h2o's; without it the loop used more
 # CPU per connection than h2o), accept4 then read at once, one fixed 200 response
 # with a 600-byte body (4096 bytes on a connection whose first request asks for
-# f4k.html) by writev per request head, keep-alive unless the request says
-# Connection: close; no file I/O: the system-call floor, on the 600 B and 4 KiB rows
-# only ("—" elsewhere).
+# f4k.html, 65536 for f64k.html) by writev per request head, keep-alive unless the
+# request says Connection: close; no file I/O: the system-call floor, on the 600 B,
+# 4 KiB and 64 KiB rows ("—" on the 1 MiB row).
 # Before measuring, every server must answer every row's file with 200 and its exact
 # size (and the close row with Connection: close), else the part stops with its logs.
 # Method as above but wrk -t1: `wrk -t1 -c64 -d5s --latency URL` on CPU 1, server on
@@ -433,6 +437,9 @@ stop_tree() {
 cleanup() {
   local pid
   for pid in "${STARTED[@]}"; do stop_tree "$pid"; done
+  if [ -n "$HOST_CONGESTION" ]; then
+    sysctl -qw "net.ipv4.tcp_congestion_control=$HOST_CONGESTION" 2>/dev/null || true
+  fi
   STARTED=()
   for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
   rm -rf "$TMP"
@@ -440,6 +447,28 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# TCP congestion control for the run: BENCH_CONGESTION (default cubic; "host" keeps the
+# host's). BBR, the default of some hosts, paces without the fq qdisc by timers of its
+# own, and on loopback that made the cost of a large response bimodal from one run to
+# the next (tern, 1 MiB, eight 5 s runs: 2,800 to 11,400 requests per CPU-second under
+# bbr, 20,900 to 22,200 under cubic; nginx and h2o sat in the slow mode): a host setting
+# that drowns what the table compares. Set for the run (root only), restored on exit.
+HOST_CONGESTION=""
+pin_congestion() {
+  local want=${BENCH_CONGESTION:-cubic} have
+  have=$(sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || true)
+  if [ "$want" = host ] || [ -z "$have" ] || [ "$have" = "$want" ]; then
+    echo "bench: TCP congestion control: ${have:-unknown}" >&2
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ] || ! sysctl -qw "net.ipv4.tcp_congestion_control=$want" 2>/dev/null; then
+    echo "bench: TCP congestion control: $have (could not set $want)" >&2
+    return
+  fi
+  HOST_CONGESTION=$have
+  echo "bench: TCP congestion control: $want for this run (the host's $have restored on exit)" >&2
+}
 
 # CPU ticks (utime+stime) of process $1 and all its descendants.
 cpu_ticks() {
@@ -851,6 +880,7 @@ run_throughput_part() {
 # Each part prints its table on standard output when it ends (progress goes to
 # standard error); the tables are printed again together at the end.
 : >"$TMP/summary"
+pin_congestion
 for p in rows tls throughput attack memory cgi scopes; do
   [ -n "${PART[$p]:-}" ] || continue
   "run_${p}_part" >"$TMP/table-$p"
