@@ -248,10 +248,12 @@ ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& 
         ErrorLog::write(LogLevel::kError, "ssl",
                         client + "AH02018: request body exceeds maximum size (" +
                             std::to_string(client_auth_body_) + ") for SSL buffer");
-        ErrorLog::write(LogLevel::kError, "ssl",
-                        client +
-                            "AH10228: could not buffer message body to allow TLS "
-                            "Post-Handshake Authentication to proceed");
+        ErrorLog::write(
+            LogLevel::kError, "ssl",
+            client + (client_auth_reneg_ ? "AH02257: could not buffer message body to allow SSL "
+                                           "renegotiation to proceed"
+                                         : "AH10228: could not buffer message body to allow TLS "
+                                           "Post-Handshake Authentication to proceed"));
       }
       end_client_auth();
       return respond_error(w, env, 413);
@@ -386,6 +388,7 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
       ex.parser.reset();
       client_auth_ = true;
       client_auth_body_ = resp.client_auth_body;
+      client_auth_reneg_ = resp.client_auth_renegotiation;
       ConnWait next = run_client_auth(w, env);
       return next == ConnWait::kReadHead ? process_head(w, env) : next;
     }

@@ -296,6 +296,7 @@ class HttpConnection : public Connection {
   bool client_auth_ = false;           // waiting for the client's certificate; the head is kept
   bool client_auth_answered_ = false;  // … the client answered; the body is still read
   uint32_t client_auth_body_ = 0;      // … and up to this many body bytes are read meanwhile
+  bool client_auth_reneg_ = false;     // … by a TLS 1.2 renegotiation (else TLS 1.3 PHA)
   int64_t request_start_us_ = 0;
 };
 

@@ -79,13 +79,15 @@ class Response {
   // The fields are a CGI script's header block (httpd keeps most of them in
   // err_headers_out, where only `Header always` reaches them).
   bool script_fields = false;
-  // No response: the request waits for the client's certificate (TLS 1.3 post-handshake
-  // authentication, mod_ssl's per-directory SSLVerifyClient); the connection asks for it and
-  // runs the request again from its head.
+  // No response: the request waits for the client's certificate (mod_ssl's per-directory
+  // SSLVerifyClient: TLS 1.3 post-handshake authentication, or a TLS 1.2 renegotiation);
+  // the connection asks for it and runs the request again from its head.
   bool client_auth = false;
   // With client_auth: the request body, up to this many bytes (mod_ssl's
   // SSLRenegBufferSize), is read into memory while the client answers (0: none to read).
   uint32_t client_auth_body = 0;
+  // With client_auth: by a TLS 1.2 renegotiation (for the log lines).
+  bool client_auth_renegotiation = false;
 
   // Appends the header field `name: value`.
   void add_header(std::string_view name, std::string_view value);

@@ -366,7 +366,9 @@ std::string set_compression(BuildState&, const Cmd& c) {
 std::string set_insecure_renegotiation(BuildState&, const Cmd& c) {
   bool on = false;
   if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
-  if (on) return "SSLInsecureRenegotiation on is not supported by tern (it never renegotiates)";
+  if (on)
+    return "SSLInsecureRenegotiation on is not supported by tern (it renegotiates only securely, "
+           "RFC 5746)";
   return "";
 }
 

@@ -148,6 +148,9 @@ void TlsTransport::log_failure(const char* what, const char* detail) {
 }
 
 void TlsTransport::on_server_name(std::string_view name) {
+  // A renegotiation's ClientHello: the server was chosen by the first one (httpd too keeps
+  // the virtual host it found), and the verification mode is the request's.
+  if (done_) return;
   const ConnAddresses& a = addresses();
   TlsServerChoice c = factory_->choose(a.local_ip, a.local_port, name);
   if (c.ctx == nullptr) return;  // keep the address's default server
@@ -185,11 +188,17 @@ void on_message(int write_p, int, int content_type, const void* buf, size_t len,
 
 ClientAuthStatus TlsTransport::continue_client_auth() {
   if (ssl_ == nullptr || broken_ || plain_) return ClientAuthStatus::kFailed;
+  // TLS 1.2: a renegotiation (SSL_renegotiate was called), complete once OpenSSL no longer
+  // has it pending; the client's Finished comes before the server's there.
+  const bool renegotiation = SSL_version(ssl_) < TLS1_3_VERSION;
   if (!client_auth_) {
     client_auth_ = true;
     client_auth_finished_ = false;
-    SSL_set_msg_callback(ssl_, on_message);
+    if (!renegotiation) SSL_set_msg_callback(ssl_, on_message);
   }
+  const auto answered = [&] {
+    return renegotiation ? SSL_renegotiate_pending(ssl_) == 0 : client_auth_finished_;
+  };
   const auto end = [this](ClientAuthStatus s) {
     end_client_auth();
     return s;
@@ -197,13 +206,14 @@ ClientAuthStatus TlsTransport::continue_client_auth() {
   clear_errors();
   errno = 0;
   t_socket_read = SocketRead::kNone;
-  int r = SSL_do_handshake(ssl_);  // sends the CertificateRequest (a no-op once it is out)
+  // Sends the CertificateRequest (TLS 1.2: the HelloRequest; a no-op once it is out).
+  int r = SSL_do_handshake(ssl_);
   if (r == 1) {
     char byte;
     size_t n = 0;
     r = SSL_peek_ex(ssl_, &byte, 1, &n);  // processes the client's answer
     note_socket_read();
-    if (client_auth_finished_) return end(ClientAuthStatus::kAnswered);
+    if (answered()) return end(ClientAuthStatus::kAnswered);
     // Application data first: a body the client is sending, or it went on without
     // answering; the caller reads it or decides without a certificate.
     if (r == 1) return ClientAuthStatus::kData;
@@ -215,7 +225,9 @@ ClientAuthStatus TlsTransport::continue_client_auth() {
   broken_ = true;
   char detail[256];
   take_error(detail, sizeof detail);
-  log_failure("SSL post-handshake authentication failed", detail);
+  log_failure(
+      renegotiation ? "SSL renegotiation failed" : "SSL post-handshake authentication failed",
+      detail);
   return end(ClientAuthStatus::kFailed);
 }
 
@@ -223,11 +235,13 @@ void TlsTransport::end_client_auth() {
   if (!client_auth_) return;
   client_auth_ = false;
   SSL_set_msg_callback(ssl_, nullptr);
+  SSL_set_options(ssl_, SSL_OP_NO_RENEGOTIATION);  // the one check_client_verify allowed
 }
 
 void TlsTransport::on_handshake_start() {
-  // TLS 1.3 has no renegotiation (its post-handshake messages are not a new handshake).
-  if (done_ && SSL_version(ssl_) < TLS1_3_VERSION) renegotiating_ = true;
+  // TLS 1.3 has no renegotiation (its post-handshake messages are not a new handshake); on
+  // TLS 1.2 the only one allowed is the server's own while it asks for a certificate.
+  if (done_ && !client_auth_ && SSL_version(ssl_) < TLS1_3_VERSION) renegotiating_ = true;
 }
 
 HandshakeStatus TlsTransport::handshake() {

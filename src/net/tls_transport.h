@@ -86,8 +86,9 @@ class TlsTransport final : public Transport {
 
   // The session once the first handshake is done (not for plaintext HTTP).
   ssl_st* tls_session() const override { return done_ && !plain_ ? ssl_ : nullptr; }
-  // SSL_do_handshake sends the CertificateRequest, SSL_peek reads the client's answer; the
-  // client's Finished (seen by a message callback) says it is complete.
+  // SSL_do_handshake sends the CertificateRequest (TLS 1.2: the HelloRequest), SSL_peek
+  // reads the client's answer; the client's Finished (seen by a message callback; TLS 1.2:
+  // the renegotiation no longer pending) says it is complete.
   ClientAuthStatus continue_client_auth() override;
   // Removes the message callback continue_client_auth() set.
   void end_client_auth() override;

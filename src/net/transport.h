@@ -38,7 +38,8 @@ enum class HandshakeStatus : uint8_t {
                 // now, and the connection answers 400 (httpd's "speaking plain HTTP")
 };
 
-// How a step of a post-handshake client authentication (TLS 1.3) ended.
+// How a step of a client authentication after the handshake (TLS 1.3 post-handshake
+// authentication, TLS 1.2 renegotiation) ended.
 enum class ClientAuthStatus : uint8_t {
   kAnswered,  // the client answered, with or without a certificate
   kWaiting,   // waiting for the socket (edge-triggered on both directions)
@@ -116,8 +117,8 @@ class Transport {
   // The OpenSSL session of a TLS transport whose handshake is done (null otherwise), for
   // mod_ssl's per-request decisions (per-directory SSLVerifyClient).
   virtual ssl_st* tls_session() const { return nullptr; }
-  // Advances the post-handshake authentication requested on tls_session() (TLS 1.3,
-  // SSL_verify_client_post_handshake), see ClientAuthStatus.
+  // Advances the client authentication requested on tls_session() (TLS 1.3:
+  // SSL_verify_client_post_handshake; TLS 1.2: SSL_renegotiate), see ClientAuthStatus.
   virtual ClientAuthStatus continue_client_auth() { return ClientAuthStatus::kFailed; }
   // Stops watching for the client's answer (after kData, when the caller decides without it).
   virtual void end_client_auth() {}

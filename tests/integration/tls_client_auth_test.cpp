@@ -1,8 +1,9 @@
 // Per-directory SSLVerifyClient (issue 13): a <Location> that requires a client
 // certificate on a virtual host whose handshake asked for none. Over TLS 1.3 mod_ssl asks
-// for it after the handshake (post-handshake authentication) and so does tern, beside
-// Debian's apache2 + mod_ssl on the same configuration; while the client answers, the
-// connection waits in the listener, not on a worker. Certificates are made at test time.
+// for it after the handshake (post-handshake authentication), over TLS 1.2 by a
+// renegotiation it starts, and so does tern, beside Debian's apache2 + mod_ssl on the same
+// configuration; while the client answers, the connection waits in the listener, not on a
+// worker. Certificates are made at test time.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -107,13 +108,18 @@ class TlsClientAuthTest : public PkiSuite<TlsClientAuthTest> {
   static std::vector<std::string> alice() {
     return {"--cert", cert("alice.pem"), "--key", cert("alice.key")};
   }
+  // curl's arguments for TLS 1.2 only, after `args`.
+  static std::vector<std::string> tls12(std::vector<std::string> args = {}) {
+    args.insert(args.end(), {"--tlsv1.2", "--tls-max", "1.2"});
+    return args;
+  }
 };
 
-// Every answer the same as apache2's: with the certificate the protected pages and the
-// script (SSL_CLIENT_* from the post-handshake certificate), without it a required
-// directory ends the connection (OpenSSL's alert), an optional one is served; a client
-// that does not offer post-handshake authentication gets 403; a page first and the
-// protected one next on the same connection.
+// Every answer the same as apache2's, over TLS 1.3 and TLS 1.2: with the certificate the
+// protected pages and the script (SSL_CLIENT_* from the certificate sent after the
+// handshake), without it a required directory ends the connection (OpenSSL's alert), an
+// optional one is served; a client that does not offer post-handshake authentication gets
+// 403; a page first and the protected one next on the same connection.
 TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
   ASSERT_TRUE(ApacheServer::available() &&
               ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
@@ -131,34 +137,45 @@ TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
       {{"/opt/"}, alice()},
       {{"/opt/"}, {}},
       {{"/", "/secure/", "/secure/"}, alice()},
+      {{"/secure/"}, tls12(alice())},
+      {{"/opt/"}, tls12(alice())},
+      {{"/opt/"}, tls12()},
+      {{"/", "/secure/", "/opt/", "/secure/"}, tls12(alice())},
   };
   for (const auto& [paths, extra] : cases) {
     const std::string theirs = fetch(apache.port(), paths, extra);
-    EXPECT_EQ(fetch(tern.port(), paths, extra), theirs) << paths[0] << "\n" << tern.log();
+    EXPECT_EQ(fetch(tern.port(), paths, extra), theirs) << paths[0] << " " << extra.back() << "\n"
+                                                        << tern.log();
   }
-  EXPECT_NE(fetch(apache.port(), {"/secure/"}, alice()).find("secret\n[200]"), std::string::npos)
-      << apache.log();
+  for (const auto& extra : {alice(), tls12(alice())}) {
+    EXPECT_NE(fetch(apache.port(), {"/secure/"}, extra).find("secret\n[200]"), std::string::npos)
+        << apache.log();
+  }
   // No certificate for a required directory: OpenSSL's alert ends the connection on both.
-  const std::string refused = fetch(apache.port(), {"/secure/"});
-  EXPECT_EQ(refused.rfind("exit 0", 0), std::string::npos) << refused;
-  EXPECT_EQ(fetch(tern.port(), {"/secure/"}), refused);
+  for (const auto& extra : {std::vector<std::string>{}, tls12()}) {
+    const std::string refused = fetch(apache.port(), {"/secure/"}, extra);
+    EXPECT_EQ(refused.rfind("exit 0", 0), std::string::npos) << refused;
+    EXPECT_EQ(fetch(tern.port(), {"/secure/"}, extra), refused);
+  }
 
-  auto env_of = [&](int port) {
+  auto env_of = [&](int port, const std::vector<std::string>& extra) {
     const std::string p = std::to_string(port);
     std::vector<std::string> argv{"--cacert", cert("ca.pem"), "--resolve",
                                   "a.test:" + p + ":127.0.0.1"};
-    for (const std::string& a : alice()) argv.push_back(a);
+    for (const std::string& a : extra) argv.push_back(a);
     argv.push_back("https://a.test:" + p + "/cgi-bin/env.sh");
     return parse_env(curl(argv).output);
   };
-  std::map<std::string, std::string> theirs = env_of(apache.port());
-  std::map<std::string, std::string> ours = env_of(tern.port());
-  EXPECT_EQ(theirs["SSL_CLIENT_VERIFY"], "SUCCESS");
-  EXPECT_EQ(theirs["REMOTE_USER"], "alice");
-  for (const char* name :
-       {"SSL_CLIENT_VERIFY", "SSL_CLIENT_S_DN", "SSL_CLIENT_S_DN_CN", "SSL_CLIENT_I_DN",
-        "SSL_CLIENT_M_SERIAL", "SSL_PROTOCOL", "HTTPS", "REMOTE_USER", "AUTH_TYPE"}) {
-    EXPECT_EQ(ours[name], theirs[name]) << name;
+  for (const auto& extra : {alice(), tls12(alice())}) {
+    std::map<std::string, std::string> theirs = env_of(apache.port(), extra);
+    std::map<std::string, std::string> ours = env_of(tern.port(), extra);
+    EXPECT_EQ(theirs["SSL_CLIENT_VERIFY"], "SUCCESS");
+    EXPECT_EQ(theirs["REMOTE_USER"], "alice");
+    for (const char* name :
+         {"SSL_CLIENT_VERIFY", "SSL_CLIENT_S_DN", "SSL_CLIENT_S_DN_CN", "SSL_CLIENT_I_DN",
+          "SSL_CLIENT_M_SERIAL", "SSL_PROTOCOL", "HTTPS", "REMOTE_USER", "AUTH_TYPE"}) {
+      EXPECT_EQ(ours[name], theirs[name]) << name << " " << extra.back();
+    }
   }
 
   // A body sent before the certificate is read into memory meanwhile (SSLRenegBufferSize,
@@ -166,18 +183,21 @@ TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
   TempDir bodies;
   const std::string small = bodies.write("small", "x=1&y=2");
   const std::string large = bodies.write("large", std::string(100 * 1024, 'b'));
-  // The last two are chunked: the size is known only as the body comes.
-  for (const auto& [path, file, chunked] :
-       std::vector<std::tuple<std::string, std::string, bool>>{{"/cgi-bin/echo.sh", small, false},
-                                                               {"/cgi-bin/echo.sh", large, false},
-                                                               {"/small/echo.sh", large, false},
-                                                               {"/cgi-bin/echo.sh", large, true},
-                                                               {"/small/echo.sh", large, true}}) {
-    std::vector<std::string> post = alice();
-    post.insert(post.end(), {"--data-binary", "@" + file});
-    if (chunked) post.insert(post.end(), {"-H", "Transfer-Encoding: chunked"});
-    const std::string theirs = fetch(apache.port(), {path}, post);
-    EXPECT_EQ(fetch(tern.port(), {path}, post), theirs) << path << " " << file << tern.log();
+  // The chunked ones: the size is known only as the body comes.
+  for (const bool renegotiation : {false, true}) {
+    for (const auto& [path, file, chunked] :
+         std::vector<std::tuple<std::string, std::string, bool>>{{"/cgi-bin/echo.sh", small, false},
+                                                                 {"/cgi-bin/echo.sh", large, false},
+                                                                 {"/small/echo.sh", large, false},
+                                                                 {"/cgi-bin/echo.sh", large, true},
+                                                                 {"/small/echo.sh", large, true}}) {
+      std::vector<std::string> post = renegotiation ? tls12(alice()) : alice();
+      post.insert(post.end(), {"--data-binary", "@" + file});
+      if (chunked) post.insert(post.end(), {"-H", "Transfer-Encoding: chunked"});
+      const std::string theirs = fetch(apache.port(), {path}, post);
+      EXPECT_EQ(fetch(tern.port(), {path}, post), theirs)
+          << path << " " << file << " " << renegotiation << tern.log();
+    }
   }
   EXPECT_NE(fetch(apache.port(), {"/cgi-bin/echo.sh"},
                   [&] {
@@ -199,34 +219,61 @@ TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
       << tern.log();
 }
 
-// Where tern differs from mod_ssl, it refuses: a TLS 1.2 connection (mod_ssl renegotiates,
-// tern never does) gets 403. SSLRenegBufferSize 0 refuses any body (413), as mod_ssl; the
-// directives in .htaccess need AllowOverride AuthConfig.
+// SSLRenegBufferSize 0 refuses any body (413) over TLS 1.3 and TLS 1.2, logged as mod_ssl
+// logs it; the directives in .htaccess need AllowOverride AuthConfig. After the server's own
+// renegotiation, the client may not start one (the connection ends).
 TEST_F(TlsClientAuthTest, RefusesWhatItCannotAskFor) {
   Server s;
   s.put("secure/index.html", "secret\n");
   s.put("ht/index.html", "ht\n");
   s.put("ht/.htaccess", "SSLVerifyClient require\nSSLRenegBufferSize 0\n");
-  ASSERT_TRUE(start_tern(
-      s, 4,
-      "<Directory " + s.root().path() + "/htdocs/ht>\nAllowOverride AuthConfig\n</Directory>\n"))
+  ASSERT_TRUE(start_tern(s, 4,
+                         "LogLevel info\n<Directory " + s.root().path() +
+                             "/htdocs/ht>\nAllowOverride AuthConfig\n</Directory>\n"))
       << s.log();
   EXPECT_EQ(fetch(s.port(), {"/secure/"}, alice()), "exit 0\nsecret\n[200]\n") << s.log();
-  std::vector<std::string> tls12 = alice();
-  tls12.insert(tls12.end(), {"--tlsv1.2", "--tls-max", "1.2", "-o", "/dev/null"});
-  EXPECT_EQ(fetch(s.port(), {"/secure/"}, tls12), "exit 0\n[403]\n");
-  std::vector<std::string> post = alice();
-  post.insert(post.end(), {"--data", "x=1", "-o", "/dev/null"});
-  EXPECT_EQ(fetch(s.port(), {"/secure/"}, post), "exit 0\n[200]\n");
-  EXPECT_EQ(fetch(s.port(), {"/ht/"}, post), "exit 0\n[413]\n");
-  EXPECT_EQ(fetch(s.port(), {"/ht/"}, alice()), "exit 0\nht\n[200]\n");
+  EXPECT_EQ(fetch(s.port(), {"/secure/"}, tls12(alice())), "exit 0\nsecret\n[200]\n") << s.log();
+  for (const auto& client : {alice(), tls12(alice())}) {
+    std::vector<std::string> post = client;
+    post.insert(post.end(), {"--data", "x=1", "-o", "/dev/null"});
+    EXPECT_EQ(fetch(s.port(), {"/secure/"}, post), "exit 0\n[200]\n");
+    EXPECT_EQ(fetch(s.port(), {"/ht/"}, post), "exit 0\n[413]\n");
+    EXPECT_EQ(fetch(s.port(), {"/ht/"}, client), "exit 0\nht\n[200]\n");
+  }
+  // The refused bodies are logged as mod_ssl logs them, not answered silently.
   const std::string log = s.read("logs/error_log");
-  EXPECT_NE(log.find("needs a renegotiation, which tern does not do"), std::string::npos) << log;
-  // The refused body is logged as mod_ssl logs it, not answered silently.
-  EXPECT_NE(log.find("AH10228: could not buffer message body"), std::string::npos) << log;
+  EXPECT_NE(log.find("AH10228: could not buffer message body to allow TLS Post-Handshake"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("AH02257: could not buffer message body to allow SSL renegotiation"),
+            std::string::npos)
+      << log;
+
+  // openssl s_client over TLS 1.2: the protected page (the server renegotiates), then the
+  // client's own renegotiation ("R"), which ends the connection.
+  ProcessResult r = run_process(
+      {"/bin/sh", "-c",
+       "(printf 'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'; sleep 2; echo R; "
+       "sleep 2; printf 'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'; sleep 2) | "
+       "openssl s_client -tls1_2 -connect 127.0.0.1:" +
+           std::to_string(s.port()) + " -servername a.test -CAfile " + cert("ca.pem") + " -cert " +
+           cert("alice.pem") + " -key " + cert("alice.key") + " 2>&1"},
+      30000);
+  EXPECT_NE(r.output.find("secret"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("RENEGOTIATING"), std::string::npos) << r.output;
+  size_t first = r.output.find("HTTP/1.1 200 OK");
+  EXPECT_NE(first, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("HTTP/1.1 200 OK", first + 1), std::string::npos) << r.output;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return s.read("logs/error_log").find("SSL renegotiation refused") != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << s.read("logs/error_log");
 }
 
-// Clients that are asked for their certificate and do not answer wait in the listener:
+// Clients that are asked for their certificate (half of them over TLS 1.2, by a
+// renegotiation) and do not answer wait in the listener:
 // a fresh request is answered at once and server-status shows them reading, with no
 // worker busy but the status request's.
 TEST_F(TlsClientAuthTest, ClientsThatDoNotAnswerHoldNoWorker) {
@@ -236,7 +283,8 @@ TEST_F(TlsClientAuthTest, ClientsThatDoNotAnswerHoldNoWorker) {
   ASSERT_TRUE(
       start_tern(s, 2, "<Location /server-status>\nSetHandler server-status\n</Location>\n"))
       << s.log();
-  // Each client offers post-handshake authentication, sends its request and never reads.
+  // Each client (TLS 1.3: offering post-handshake authentication) sends its request and
+  // never reads.
   TempDir d;
   const std::string ready = d.path() + "/ready";
   BackgroundProcess silent(
@@ -244,13 +292,16 @@ TEST_F(TlsClientAuthTest, ClientsThatDoNotAnswerHoldNoWorker) {
        d.write("silent.py",
                "import socket, ssl, sys, time\n"
                "port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]\n"
-               "ctx = ssl.create_default_context(cafile=sys.argv[4])\n"
-               "ctx.post_handshake_auth = True\n"
-               "ctx.load_cert_chain(sys.argv[5], sys.argv[6])\n"
+               "def context(tls12):\n"
+               "    ctx = ssl.create_default_context(cafile=sys.argv[4])\n"
+               "    ctx.post_handshake_auth = True\n"
+               "    if tls12: ctx.maximum_version = ssl.TLSVersion.TLSv1_2\n"
+               "    ctx.load_cert_chain(sys.argv[5], sys.argv[6])\n"
+               "    return ctx\n"
                "socks = []\n"
                "for i in range(n):\n"
-               "    c = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)),\n"
-               "                        server_hostname='a.test')\n"
+               "    c = context(i % 2).wrap_socket(\n"
+               "        socket.create_connection(('127.0.0.1', port)), server_hostname='a.test')\n"
                "    c.sendall(b'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n')\n"
                "    socks.append(c)\n"
                "open(ready, 'w').write('ready')\n"

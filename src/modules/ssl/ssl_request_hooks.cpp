@@ -1,5 +1,6 @@
 #include "modules/ssl/ssl_request_hooks.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "log/error_log.h"
@@ -36,7 +37,8 @@ void log_at(const RequestRec& r, LogLevel level, std::string_view text) {
 
 // ssl_hook_Access_modern: a per-directory SSLVerifyClient (or SSLVerifyDepth) stricter than
 // what the connection's handshake asked for requests the client's certificate now (TLS 1.3
-// post-handshake authentication): kSuspend, and the request runs again once it is in. A
+// post-handshake authentication; on TLS 1.2 a renegotiation the server starts, without
+// session resumption, as mod_ssl): kSuspend, and the request runs again once it is in. A
 // connection that already went through it gets mod_ssl's check of the result.
 int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
   ssl_st* ssl = r.ctx.transport != nullptr ? r.ctx.transport->tls_session() : nullptr;
@@ -79,15 +81,7 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     }
     return kDeclined;
   }
-  if (SSL_version(ssl) < TLS1_3_VERSION) {
-    // mod_ssl renegotiates a TLS 1.2 connection here; tern refuses renegotiation in both
-    // directions, so the request is refused rather than served without the certificate.
-    log_at(r, LogLevel::kError,
-           "tern: per-directory SSLVerifyClient on a TLS 1.2 connection needs a "
-           "renegotiation, which tern does not do: " +
-               r.filename + " refused");
-    return 403;
-  }
+  const bool renegotiation = SSL_version(ssl) < TLS1_3_VERSION;
   // fill_reneg_buffer: the body (none yet under Expect: 100-continue) is read into memory
   // while the client answers, up to SSLRenegBufferSize.
   uint32_t body = 0;
@@ -103,8 +97,10 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
                    ") for SSL buffer");
       }
       log_at(r, LogLevel::kError,
-             "AH10228: could not buffer message body to allow TLS Post-Handshake "
-             "Authentication to proceed");
+             renegotiation ? "AH02257: could not buffer message body to allow SSL "
+                             "renegotiation to proceed"
+                           : "AH10228: could not buffer message body to allow TLS "
+                             "Post-Handshake Authentication to proceed");
       return 413;
     }
     body = static_cast<uint32_t>(size);
@@ -112,13 +108,31 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
   const VerifyClient mode = dc.verify_client >= 0 && dir != VerifyClient::kNone ? dir : server;
   SSL_set_verify(ssl, needed, verify_callback);
   set_connection_policy(ssl, mode, depth);
-  if (SSL_verify_client_post_handshake(ssl) != 1) {
-    log_at(r, LogLevel::kError, "AH10158: cannot perform post-handshake authentication");
+  bool asked;
+  if (renegotiation) {
+    // Only this renegotiation is let through (the transport sets SSL_OP_NO_RENEGOTIATION
+    // again when it ends); the client may not resume a session that had no certificate.
+    SSL_clear_options(ssl, SSL_OP_NO_RENEGOTIATION);
+    SSL_set_options(ssl, SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    asked = SSL_renegotiate(ssl) == 1;
+    if (!asked) {
+      SSL_set_options(ssl, SSL_OP_NO_RENEGOTIATION);
+      log_at(r, LogLevel::kError, "AH02225: Re-negotiation request failed");
+    }
+  } else {
+    asked = SSL_verify_client_post_handshake(ssl) == 1;
+    if (!asked) {
+      log_at(r, LogLevel::kError, "AH10158: cannot perform post-handshake authentication");
+    }
+  }
+  if (!asked) {
+    ERR_clear_error();
     SSL_set_verify(ssl, in_place, verify_callback);
     clear_connection_policy(ssl);
     return 403;
   }
   r.resp.client_auth_body = body;
+  r.resp.client_auth_renegotiation = renegotiation;
   return kSuspend;
 }
 
