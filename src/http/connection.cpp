@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "http/client_auth_log.h"
 #include "http/head_fixup.h"
 #include "http/http_date.h"
 #include "http/special_env.h"
@@ -245,15 +246,9 @@ ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& 
         const ConnAddresses& a = transport().addresses();
         const std::string client =
             "[client " + std::string(a.peer_ip) + ":" + std::to_string(a.peer_port) + "] ";
+        ErrorLog::write(LogLevel::kError, "ssl", client + reneg_buffer_exceeded(client_auth_body_));
         ErrorLog::write(LogLevel::kError, "ssl",
-                        client + "AH02018: request body exceeds maximum size (" +
-                            std::to_string(client_auth_body_) + ") for SSL buffer");
-        ErrorLog::write(
-            LogLevel::kError, "ssl",
-            client + (client_auth_reneg_ ? "AH02257: could not buffer message body to allow SSL "
-                                           "renegotiation to proceed"
-                                         : "AH10228: could not buffer message body to allow TLS "
-                                           "Post-Handshake Authentication to proceed"));
+                        client + std::string(reneg_buffer_refused(client_auth_reneg_)));
       }
       end_client_auth();
       return respond_error(w, env, 413);

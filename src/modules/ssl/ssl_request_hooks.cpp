@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "http/client_auth_log.h"
 #include "log/error_log.h"
 
 #include "http/ssl_var.h"
@@ -91,16 +92,8 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     const bool too_large =
         r.req.content_length && *r.req.content_length > static_cast<uint64_t>(size);
     if (size == 0 || too_large) {
-      if (too_large) {
-        log_at(r, LogLevel::kError,
-               "AH02018: request body exceeds maximum size (" + std::to_string(size) +
-                   ") for SSL buffer");
-      }
-      log_at(r, LogLevel::kError,
-             renegotiation ? "AH02257: could not buffer message body to allow SSL "
-                             "renegotiation to proceed"
-                           : "AH10228: could not buffer message body to allow TLS "
-                             "Post-Handshake Authentication to proceed");
+      if (too_large) log_at(r, LogLevel::kError, reneg_buffer_exceeded(size));
+      log_at(r, LogLevel::kError, reneg_buffer_refused(renegotiation));
       return 413;
     }
     body = static_cast<uint32_t>(size);
