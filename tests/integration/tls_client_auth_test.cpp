@@ -249,18 +249,31 @@ TEST_F(TlsClientAuthTest, RefusesWhatItCannotAskFor) {
             std::string::npos)
       << log;
 
-  // openssl s_client over TLS 1.2: the protected page (the server renegotiates), then the
-  // client's own renegotiation ("R"), which ends the connection.
+  // openssl s_client over TLS 1.2: the protected page (the server renegotiates), then, once
+  // the page is in, the client's own renegotiation ("R"), which ends the connection: a
+  // second request gets no answer and s_client ends by itself. Each step waits for the
+  // output of the one before (polled, at most 30 s each), not for a fixed time.
+  const std::string get = "printf 'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n' >&3";
   ProcessResult r = run_process(
       {"/bin/sh", "-c",
-       "(printf 'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'; sleep 2; echo R; "
-       "sleep 2; printf 'GET /secure/ HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'; sleep 2) | "
+       "trap '' PIPE; d=$(mktemp -d); mkfifo \"$d/in\"\n"
        "openssl s_client -tls1_2 -connect 127.0.0.1:" +
            std::to_string(s.port()) + " -servername a.test -CAfile " + cert("ca.pem") + " -cert " +
-           cert("alice.pem") + " -key " + cert("alice.key") + " 2>&1"},
-      30000);
+           cert("alice.pem") + " -key " + cert("alice.key") +
+           " <\"$d/in\" >\"$d/out\" 2>&1 &\n"
+           "pid=$!; exec 3>\"$d/in\"\n"
+           "seen() { i=0; until grep -q \"$1\" \"$d/out\"; do i=$((i+1)); "
+           "[ $i -gt 300 ] && return 1; sleep 0.1; done; }\n" +
+           get + "\nseen secret && echo R >&3 && seen RENEGOTIATING && " + get +
+           " 2>/dev/null\ni=0; while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do i=$((i+1)); "
+           "sleep 0.1; "
+           "done\n"
+           "kill -0 $pid 2>/dev/null || echo 'CLIENT ENDED'\n"
+           "exec 3>&-; kill $pid 2>/dev/null; wait $pid; cat \"$d/out\"; rm -rf \"$d\"\n"},
+      120000);
   EXPECT_NE(r.output.find("secret"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("RENEGOTIATING"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("CLIENT ENDED"), std::string::npos) << r.output;
   size_t first = r.output.find("HTTP/1.1 200 OK");
   EXPECT_NE(first, std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("HTTP/1.1 200 OK", first + 1), std::string::npos) << r.output;
