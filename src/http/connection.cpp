@@ -738,6 +738,7 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
       ++ci;
     }
     if (n_iov > 0) {
+      if (ends_output()) transport().output_ends_with_next_write();
       IoResult r = transport().writev({iov, n_iov}, ci < resp.chunks.size());
       if (r.status != IoStatus::kOk) {
         return r.status == IoStatus::kWouldBlock ? WriteResult::kAgain : WriteResult::kError;
@@ -777,6 +778,7 @@ HttpConnection::WriteResult HttpConnection::write_output(PendingOutput& o, Worke
       iovec one{w.file_buf.data(), static_cast<size_t>(got)};
       // More follows when the file goes on or other chunks come after it.
       const bool more = static_cast<uint64_t>(got) < left || o.chunk + 1 < resp.chunks.size();
+      if (ends_output()) transport().output_ends_with_next_write();
       r = transport().writev({&one, 1}, more);
     }
     if (r.status != IoStatus::kOk) {

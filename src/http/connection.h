@@ -240,6 +240,9 @@ class HttpConnection : public Connection {
   void log_response(WorkerScratch& w, const ConnectionEnv& env, const Request* req,
                     const Response& resp, uint64_t body_bytes, uint64_t out_bytes);
   WriteResult write_output(PendingOutput& o, WorkerScratch& w, const ConnectionEnv& env);
+  // The response being written is the connection's last output: it closes after it and
+  // has no request body left to read first.
+  bool ends_output() const { return close_after_ && phase_ != Phase::kDiscardBody; }
   ConnWait after_response(WorkerScratch& w, const ConnectionEnv& env);
   ConnWait close_or_linger(WorkerScratch& w);
   ConnWait discard_body(WorkerScratch& w, const ConnectionEnv& env);

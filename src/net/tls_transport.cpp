@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -93,6 +94,19 @@ int write_batching(BIO* b, const char* buf, int len) {
   return len;
 }
 
+// While alive, the records OpenSSL writes on this thread are appended to `into` (null: they
+// go to the socket).
+class WritesInto {
+ public:
+  explicit WritesInto(std::string* into) : prev_(std::exchange(t_batch, into)) {}
+  ~WritesInto() { t_batch = prev_; }
+  WritesInto(const WritesInto&) = delete;
+  WritesInto& operator=(const WritesInto&) = delete;
+
+ private:
+  std::string* prev_;
+};
+
 int read_noting_drain(BIO* b, char* buf, int len) {
   const int n = g_socket_read(b, buf, len);
   t_socket_read = n >= len ? SocketRead::kFull : SocketRead::kShort;
@@ -130,10 +144,12 @@ void prepare_tls_context(SSL_CTX* ctx) {
 TlsTransport::~TlsTransport() {
   if (ssl_ == nullptr) return;
   // Records still unsent: the response is cut, and a close_notify would hide that.
-  if (done_ && !broken_ && !shut_ && !pending_) {
+  if (done_ && !broken_ && !shut_ && !has_pending()) {
     ERR_clear_error();
+    WritesInto after_held(after_unsent());
     SSL_shutdown(ssl_);  // one try, non-blocking: close_notify when the socket takes it
   }
+  flush_held();
   SSL_free(ssl_);
   ERR_clear_error();
 }
@@ -206,21 +222,28 @@ ClientAuthStatus TlsTransport::continue_client_auth() {
   clear_errors();
   errno = 0;
   t_socket_read = SocketRead::kNone;
+  // Session tickets still held leave first, before the request that follows them.
+  std::optional<WritesInto> after_held;
+  if (unsent_) after_held.emplace(after_unsent());
   // Sends the CertificateRequest (TLS 1.2: the HelloRequest; a no-op once it is out).
   int r = SSL_do_handshake(ssl_);
   if (r == 1) {
     char byte;
     size_t n = 0;
     r = SSL_peek_ex(ssl_, &byte, 1, &n);  // processes the client's answer
+    after_held.reset();
+    flush_held();
     note_socket_read();
     if (answered()) return end(ClientAuthStatus::kAnswered);
     // Application data first: a body the client is sending, or it went on without
     // answering; the caller reads it or decides without a certificate.
     if (r == 1) return ClientAuthStatus::kData;
   } else {
+    after_held.reset();
     note_socket_read();
   }
   const int e = SSL_get_error(ssl_, r);
+  flush_held();
   if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return ClientAuthStatus::kWaiting;
   broken_ = true;
   char detail[256];
@@ -282,18 +305,38 @@ HandshakeStatus TlsTransport::handshake() {
     // a body), and the socket BIO says when such a read came back full.
     SSL_set_read_ahead(ssl_, 1);
   }
+  // Records of an earlier step the socket did not take go first.
+  if (!flush_held()) return broken_ ? HandshakeStatus::kFailed : HandshakeStatus::kWouldBlock;
   clear_errors();
   errno = 0;
   t_socket_read = SocketRead::kNone;
-  int r = SSL_do_handshake(ssl_);
+  // The step's records are gathered and sent below, so OpenSSL never meets a full socket.
+  static thread_local std::string flight;
+  flight.clear();
+  int r;
+  {
+    WritesInto gathered(&flight);
+    r = SSL_do_handshake(ssl_);
+  }
   note_socket_read();
   if (r == 1) {
     done_ = true;
-    return HandshakeStatus::kDone;
+    // In TLS 1.3 what the last step wrote is the session tickets, which the client does
+    // not wait for: they leave with the first response, or before the connection waits
+    // for the request (two send() calls and two wake-ups of the client fewer).
+    hold(flight);
+    if (SSL_version(ssl_) == TLS1_3_VERSION || flush_held()) return HandshakeStatus::kDone;
+    return broken_ ? HandshakeStatus::kFailed : HandshakeStatus::kWouldBlock;
   }
+  const int err = errno;
   int e = SSL_get_error(ssl_, r);
-  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return HandshakeStatus::kWouldBlock;
+  hold(flight);
+  const bool flushed = flush_held();  // the flight, or the alert of a failure
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+    return broken_ && !flushed ? HandshakeStatus::kFailed : HandshakeStatus::kWouldBlock;
+  }
   broken_ = true;
+  errno = err;
   char detail[256];
   take_error(detail, sizeof detail);
   log_failure("SSL handshake failed", detail);
@@ -346,15 +389,23 @@ IoResult TlsTransport::read(std::span<char> buf) {
   errno = 0;
   size_t n = 0;
   t_socket_read = SocketRead::kNone;
-  int r = SSL_read_ex(ssl_, buf.data(), buf.size(), &n);
+  int r;
+  {
+    // Records OpenSSL writes while reading (an alert, a KeyUpdate) follow any held ones.
+    WritesInto after_held(after_unsent());
+    r = SSL_read_ex(ssl_, buf.data(), buf.size(), &n);
+  }
   note_socket_read();
   if (renegotiating_) {
     broken_ = true;
     log_failure("SSL renegotiation refused", "the client started a new handshake");
     return IoResult{IoStatus::kError, 0, EPROTO};
   }
-  if (r == 1) return IoResult{IoStatus::kOk, n, 0};
-  return failed_io(r, "SSL read failed");
+  if (r == 1) return IoResult{IoStatus::kOk, n, 0};  // held records wait for the response
+  IoResult f = failed_io(r, "SSL read failed");
+  // The connection waits for input now: what is held leaves before.
+  if (f.status == IoStatus::kWouldBlock) flush_held();
+  return f;
 }
 
 IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
@@ -369,13 +420,16 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       if (errno != EINTR) return IoResult{IoStatus::kError, 0, errno};
     }
   }
+  const bool last = std::exchange(output_ends_, false) && !more;
   if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPIPE};
   // Records of bytes accepted by an earlier call that the socket did not take yet: the
   // caller offers those bytes again (the retry contract); they count once sent.
-  if (pending_) {
+  if (has_pending()) {
     IoResult f = send_pending(more);
     if (f.status != IoStatus::kOk) return f;
-    return IoResult{IoStatus::kOk, std::exchange(pending_plain_, 0), 0};
+    const uint32_t plain = std::exchange(unsent_->pending_plain, 0);
+    tidy_unsent();
+    return IoResult{IoStatus::kOk, plain, 0};
   }
   // OpenSSL writes every record with its own BIO write. When this call makes several,
   // they are gathered in the worker's batch and leave in one send() (MSG_MORE while more
@@ -386,7 +440,13 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
   for (const iovec& v : iov) offered += v.iov_len;
   static thread_local std::string batch;
   batch.clear();
-  t_batch = offered > kRecord ? &batch : nullptr;
+  // Held records (session tickets) lead this call's records in the same send().
+  if (has_held()) {
+    batch.assign(unsent_->held);
+    unsent_.reset();  // nothing is pending here
+  }
+  const bool ends = last && done_ && !shut_;
+  t_batch = offered > kRecord || !batch.empty() || ends ? &batch : nullptr;
   // Small buffers are gathered into one record; a buffer of a record or more goes as it is.
   // The split depends only on the bytes offered, so a retry offers the same records again.
   char gather[kRecord];
@@ -435,9 +495,19 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       total += n;
     }
   }
+  if (ends && total == offered && failed.status == IoStatus::kOk) {
+    // The last response is all in: its close_notify leaves in the same send().
+    clear_errors();
+    SSL_shutdown(ssl_);
+    clear_errors();
+    shut_ = true;
+  }
   const bool batched = t_batch != nullptr;
   t_batch = nullptr;
-  if (total == 0) return failed.status == IoStatus::kOk ? IoResult{IoStatus::kOk, 0, 0} : failed;
+  if (total == 0) {
+    if (batched) hold(batch);
+    return failed.status == IoStatus::kOk ? IoResult{IoStatus::kOk, 0, 0} : failed;
+  }
   if (!batched) return IoResult{IoStatus::kOk, total, 0};  // in the socket, or kept by OpenSSL
   // What OpenSSL accepted is sent, or kept for the retry, before an error shows on the
   // next call.
@@ -445,8 +515,10 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
   IoResult f = send_all(batch, &sent, more);
   if (f.status == IoStatus::kOk) return IoResult{IoStatus::kOk, total, 0};
   if (f.status == IoStatus::kWouldBlock) {
-    pending_ = std::make_unique<std::string>(batch, sent);
-    pending_plain_ = static_cast<uint32_t>(total);
+    if (!unsent_) unsent_ = std::make_unique<Unsent>();
+    unsent_->pending.assign(batch, sent);
+    unsent_->pending_sent = 0;
+    unsent_->pending_plain = static_cast<uint32_t>(total);
   }
   return f;
 }
@@ -469,18 +541,48 @@ IoResult TlsTransport::send_all(std::string_view out, size_t* sent, bool more) {
   return IoResult{IoStatus::kOk, 0, 0};
 }
 
+void TlsTransport::hold(std::string_view records) {
+  if (records.empty()) return;
+  if (!unsent_) unsent_ = std::make_unique<Unsent>();
+  unsent_->held.append(records);
+}
+
+void TlsTransport::tidy_unsent() {
+  if (unsent_ && unsent_->pending.empty() && unsent_->held.empty()) unsent_.reset();
+}
+
+std::string* TlsTransport::after_unsent() {
+  return unsent_ ? &unsent_->held : nullptr;
+}
+
+bool TlsTransport::flush_held() {
+  tidy_unsent();
+  if (!has_held()) return true;
+  if (has_pending()) return false;  // older records: the writev retry sends them, then these
+  size_t sent = 0;
+  IoResult f = send_all(unsent_->held, &sent, false);
+  if (f.status == IoStatus::kWouldBlock) {
+    unsent_->held.erase(0, sent);
+    return false;
+  }
+  unsent_.reset();
+  return f.status == IoStatus::kOk;
+}
+
 IoResult TlsTransport::send_pending(bool more) {
-  size_t sent = pending_sent_;
-  IoResult f = send_all(*pending_, &sent, more);
-  pending_sent_ = static_cast<uint32_t>(sent);
+  Unsent& u = *unsent_;
+  size_t sent = u.pending_sent;
+  IoResult f = send_all(u.pending, &sent, more);
+  u.pending_sent = static_cast<uint32_t>(sent);
   if (f.status != IoStatus::kOk) return f;
-  pending_.reset();
-  pending_sent_ = 0;
+  u.pending.clear();
+  u.pending_sent = 0;
   return f;
 }
 
 void TlsTransport::release_buffers() {
   if (ssl_ == nullptr || plain_) return;
+  flush_held();
   SSL_free_buffers(ssl_);
   if (!frugal_) {
     SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
@@ -503,13 +605,17 @@ IoResult TlsTransport::send_file(int, uint64_t, size_t) {
 }
 
 void TlsTransport::shutdown_write() {
-  if (pending_ && send_pending(false).status != IoStatus::kOk) broken_ = true;
+  if (has_pending() && send_pending(false).status != IoStatus::kOk) broken_ = true;
   if (ssl_ != nullptr && done_ && !broken_ && !shut_) {
     ERR_clear_error();
-    SSL_shutdown(ssl_);
+    {
+      WritesInto after_held(after_unsent());
+      SSL_shutdown(ssl_);
+    }
     ERR_clear_error();
     shut_ = true;
   }
+  flush_held();
   ::shutdown(fd(), SHUT_WR);
 }
 

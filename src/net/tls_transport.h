@@ -81,6 +81,8 @@ class TlsTransport final : public Transport {
   bool holds_buffers() const override { return ssl_ != nullptr && !plain_; }
   // Turns SSL_MODE_RELEASE_BUFFERS off until the next release_buffers() turns it on again.
   void keep_buffers() override;
+  // The close_notify goes with the next writev's last record (see Transport).
+  void output_ends_with_next_write() override { output_ends_ = true; }
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 
@@ -107,8 +109,14 @@ class TlsTransport final : public Transport {
   // Sends `out` from offset *sent on (advancing it; MSG_MORE when `more`): kOk once all of
   // it is out, kWouldBlock, or kError (the session is then broken).
   IoResult send_all(std::string_view out, size_t* sent, bool more);
-  // Sends what is left of pending_: kOk once all of it is out (pending_ is then freed).
+  // Sends what is left of the pending records: kOk once all of them are out.
   IoResult send_pending(bool more);
+  // Sends the held records: true once nothing is held (false: the socket is full, pending
+  // records must go first, or the session broke).
+  bool flush_held();
+  // Where OpenSSL's records go so that they leave after every unsent one: the held ones,
+  // or null when nothing waits (the socket).
+  std::string* after_unsent();
   // Logs one line about this connection through the factory.
   void log_failure(const char* what, const char* detail);
 
@@ -124,11 +132,26 @@ class TlsTransport final : public Transport {
   bool socket_drained_ = true;         // the last read of the socket came back short
   bool client_auth_ = false;           // a post-handshake authentication is under way
   bool client_auth_finished_ = false;  // … and the client's Finished came
-  // Records of bytes writev accepted that the socket did not take yet (null: none), how
-  // much of them went out, and how many plaintext bytes they carry.
-  std::unique_ptr<std::string> pending_;
-  uint32_t pending_sent_ = 0;
-  uint32_t pending_plain_ = 0;
+  bool output_ends_ = false;           // the next final writev ends with close_notify
+  // Records that have not left yet (null: none; freed once both parts are empty).
+  struct Unsent {
+    // Records of bytes writev accepted that the socket did not take, how much of them went
+    // out, and how many plaintext bytes they carry.
+    std::string pending;
+    uint32_t pending_sent = 0;
+    uint32_t pending_plain = 0;
+    // Records OpenSSL wrote outside writev: TLS 1.3's session tickets until the first
+    // response or the next wait for input, or a handshake step the socket did not take.
+    // They leave after `pending`, and every later record after them.
+    std::string held;
+  };
+  bool has_pending() const { return unsent_ && !unsent_->pending.empty(); }
+  bool has_held() const { return unsent_ && !unsent_->held.empty(); }
+  // Appends `records` to the held ones.
+  void hold(std::string_view records);
+  // Frees unsent_ once nothing is left in it.
+  void tidy_unsent();
+  std::unique_ptr<Unsent> unsent_;
 };
 
 // Makes the TLS transports of one listen address.

@@ -103,6 +103,10 @@ class Transport {
   // The connection is busy (its next request came before its buffers were released): keep
   // them between requests until release_buffers().
   virtual void keep_buffers() {}
+  // The next writev() whose `more` is false ends the connection's output (its last
+  // response, with nothing left to read first): a TLS transport sends its close_notify in
+  // the same send(). Holds for that one call only.
+  virtual void output_ends_with_next_write() {}
   // The site the TLS server name (SNI) chose (the factory's index), or -1: none.
   virtual int sni_site() const { return -1; }
   // mod_ssl's variable `name` of this connection (SSL_PROTOCOL, SSL_CIPHER, SSL_TLS_SNI,

@@ -1,6 +1,7 @@
 // TlsTransport over a socketpair, against an OpenSSL client on the other end: the
 // non-blocking handshake, SNI, input held by OpenSSL (has_buffered_input), gathered writes,
-// plaintext HTTP and garbage instead of a ClientHello.
+// plaintext HTTP and garbage instead of a ClientHello, TLS 1.3's session tickets held for
+// the first response, the close_notify sent with the last one.
 
 #include "net/tls_transport.h"
 
@@ -9,6 +10,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -193,6 +195,103 @@ TEST_F(TlsTransportTest, WritevSendsEveryBufferInOrderAndCloseNotifyEndsTheStrea
   char buf[8];
   EXPECT_EQ(SSL_read(client_, buf, sizeof buf), 0);
   EXPECT_EQ(SSL_get_error(client_, 0), SSL_ERROR_ZERO_RETURN);
+}
+
+// Bytes waiting in the client's socket.
+int queued(int fd) {
+  int n = -1;
+  return ::ioctl(fd, FIONREAD, &n) == 0 ? n : -1;
+}
+
+// The client has a session it can resume (in TLS 1.3: a NewSessionTicket came).
+bool resumable(SSL* client) {
+  SSL_SESSION* s = SSL_get1_session(client);
+  const bool ok = s != nullptr && SSL_SESSION_is_resumable(s) == 1;
+  SSL_SESSION_free(s);
+  return ok;
+}
+
+TEST_F(TlsTransportTest, SessionTicketsLeaveWithTheFirstResponse) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_EQ(SSL_version(client_), TLS1_3_VERSION);
+  EXPECT_EQ(queued(client_fd_), 0);  // the tickets wait for the response
+  // A response larger than the socket takes at once: held tickets, then its records, in
+  // order across partial writes.
+  std::string big(200000, 'y');
+  std::string got;
+  size_t sent = 0;
+  for (int i = 0; i < 1000 && sent < big.size(); ++i) {
+    iovec v{big.data() + sent, big.size() - sent};
+    IoResult r = transport_->writev({&v, 1}, false);
+    ASSERT_NE(r.status, IoStatus::kError);
+    if (r.status == IoStatus::kOk) sent += r.bytes;
+    got += client_read();
+  }
+  got += client_read();
+  EXPECT_EQ(got, big);
+  EXPECT_TRUE(resumable(client_));
+}
+
+TEST_F(TlsTransportTest, SessionTicketsLeaveBeforeTheConnectionWaitsForInput) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  EXPECT_EQ(queued(client_fd_), 0);
+  EXPECT_FALSE(resumable(client_));
+  char buf[16];
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kWouldBlock);
+  EXPECT_GT(queued(client_fd_), 0);
+  EXPECT_EQ(client_read(), "");  // takes the tickets
+  EXPECT_TRUE(resumable(client_));
+  // The request then reads as usual.
+  size_t n = 0;
+  ASSERT_EQ(SSL_write_ex(client_, "GET /", 5, &n), 1);
+  IoResult r = transport_->read(buf);
+  ASSERT_EQ(r.status, IoStatus::kOk);
+  EXPECT_EQ(std::string(buf, r.bytes), "GET /");
+}
+
+TEST_F(TlsTransportTest, AFlightLargerThanTheSocketTakesGoesOutInSteps) {
+  // A chain of 64 certificates (about 20 KB) through a send buffer of a few KB: the
+  // server's flight cannot leave at once, the rest leaves as the client reads.
+  X509* cert = SSL_CTX_get0_certificate(a_ctx_);
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(SSL_CTX_add1_chain_cert(a_ctx_, cert), 1);
+  const int small = 4096;
+  ASSERT_EQ(::setsockopt(transport_->fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(client_);
+  ASSERT_NE(chain, nullptr);
+  EXPECT_EQ(sk_X509_num(chain), 65);
+  size_t n = 0;
+  ASSERT_EQ(SSL_write_ex(client_, "ping", 4, &n), 1);
+  char buf[8];
+  IoResult r = transport_->read(buf);
+  ASSERT_EQ(r.status, IoStatus::kOk);
+  EXPECT_EQ(std::string(buf, r.bytes), "ping");
+}
+
+TEST_F(TlsTransportTest, TheLastResponseCarriesTheCloseNotify) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  char part[] = "HTTP/1.1 200 OK\r\n\r\n";
+  char end[] = "hello";
+  iovec v{part, sizeof part - 1};
+  // More follows: the announcement waits for the call that ends the output.
+  transport_->output_ends_with_next_write();
+  ASSERT_EQ(transport_->writev({&v, 1}, true).status, IoStatus::kOk);
+  EXPECT_EQ(client_read(), part);
+  char buf[8];
+  EXPECT_EQ(SSL_read(client_, buf, sizeof buf), -1);
+  EXPECT_EQ(SSL_get_error(client_, -1), SSL_ERROR_WANT_READ);
+  // Holds for one call only.
+  ASSERT_EQ(transport_->writev({&v, 1}, false).status, IoStatus::kOk);
+  EXPECT_EQ(client_read(), part);
+  transport_->output_ends_with_next_write();
+  v = {end, sizeof end - 1};
+  ASSERT_EQ(transport_->writev({&v, 1}, false).status, IoStatus::kOk);
+  EXPECT_EQ(client_read(), "hello");
+  EXPECT_EQ(SSL_read(client_, buf, sizeof buf), 0);
+  EXPECT_EQ(SSL_get_error(client_, 0), SSL_ERROR_ZERO_RETURN);
+  // Closing sends no second close_notify.
+  slot_.reset();
+  EXPECT_EQ(::read(client_fd_, buf, sizeof buf), 0);
 }
 
 TEST_F(TlsTransportTest, PlainHttpIsSpottedBeforeOpenSsl) {
