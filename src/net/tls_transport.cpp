@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -135,6 +134,12 @@ const BIO_METHOD* socket_method() {
 
 }  // namespace
 
+template <class Call>
+int TlsTransport::in_order(Call&& call) {
+  WritesInto after_unsent(unsent_ ? &unsent_->held : nullptr);
+  return call();
+}
+
 void prepare_tls_context(SSL_CTX* ctx) {
   SSL_CTX_set_tlsext_servername_callback(ctx, on_servername);
   SSL_CTX_set_client_hello_cb(ctx, on_client_hello, nullptr);
@@ -146,8 +151,7 @@ TlsTransport::~TlsTransport() {
   // Records still unsent: the response is cut, and a close_notify would hide that.
   if (done_ && !broken_ && !shut_ && !has_pending()) {
     ERR_clear_error();
-    WritesInto after_held(after_unsent());
-    SSL_shutdown(ssl_);  // one try, non-blocking: close_notify when the socket takes it
+    in_order([&] { return SSL_shutdown(ssl_); });  // one try: close_notify if the socket takes it
   }
   flush_held();
   SSL_free(ssl_);
@@ -222,28 +226,23 @@ ClientAuthStatus TlsTransport::continue_client_auth() {
   clear_errors();
   errno = 0;
   t_socket_read = SocketRead::kNone;
-  // Session tickets still held leave first, before the request that follows them.
-  std::optional<WritesInto> after_held;
-  if (unsent_) after_held.emplace(after_unsent());
-  // Sends the CertificateRequest (TLS 1.2: the HelloRequest; a no-op once it is out).
-  int r = SSL_do_handshake(ssl_);
-  if (r == 1) {
+  bool asked = false;
+  const int r = in_order([&] {
+    // Sends the CertificateRequest (TLS 1.2: the HelloRequest; a no-op once it is out).
+    int rc = SSL_do_handshake(ssl_);
+    asked = rc == 1;
     char byte;
     size_t n = 0;
-    r = SSL_peek_ex(ssl_, &byte, 1, &n);  // processes the client's answer
-    after_held.reset();
-    flush_held();
-    note_socket_read();
-    if (answered()) return end(ClientAuthStatus::kAnswered);
-    // Application data first: a body the client is sending, or it went on without
-    // answering; the caller reads it or decides without a certificate.
-    if (r == 1) return ClientAuthStatus::kData;
-  } else {
-    after_held.reset();
-    note_socket_read();
-  }
-  const int e = SSL_get_error(ssl_, r);
-  flush_held();
+    if (asked) rc = SSL_peek_ex(ssl_, &byte, 1, &n);  // processes the client's answer
+    return rc;
+  });
+  note_socket_read();
+  const int e = r == 1 ? SSL_ERROR_NONE : SSL_get_error(ssl_, r);
+  flush_held();  // the request (after any session tickets still held)
+  if (asked && answered()) return end(ClientAuthStatus::kAnswered);
+  // Application data first: a body the client is sending, or it went on without
+  // answering; the caller reads it or decides without a certificate.
+  if (r == 1) return ClientAuthStatus::kData;
   if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return ClientAuthStatus::kWaiting;
   broken_ = true;
   char detail[256];
@@ -319,26 +318,29 @@ HandshakeStatus TlsTransport::handshake() {
     r = SSL_do_handshake(ssl_);
   }
   note_socket_read();
+  const auto waiting = [this] {
+    return broken_ ? HandshakeStatus::kFailed : HandshakeStatus::kWouldBlock;
+  };
   if (r == 1) {
     done_ = true;
     // In TLS 1.3 what the last step wrote is the session tickets, which the client does
     // not wait for: they leave with the first response, or before the connection waits
     // for the request (two send() calls and two wake-ups of the client fewer).
-    hold(flight);
-    if (SSL_version(ssl_) == TLS1_3_VERSION || flush_held()) return HandshakeStatus::kDone;
-    return broken_ ? HandshakeStatus::kFailed : HandshakeStatus::kWouldBlock;
+    if (SSL_version(ssl_) == TLS1_3_VERSION) {
+      hold(flight);
+      return HandshakeStatus::kDone;
+    }
+    return send_step(flight) ? HandshakeStatus::kDone : waiting();
   }
-  const int err = errno;
-  int e = SSL_get_error(ssl_, r);
-  hold(flight);
-  const bool flushed = flush_held();  // the flight, or the alert of a failure
+  const int e = SSL_get_error(ssl_, r);
   if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-    return broken_ && !flushed ? HandshakeStatus::kFailed : HandshakeStatus::kWouldBlock;
+    send_step(flight);
+    return waiting();
   }
   broken_ = true;
-  errno = err;
   char detail[256];
   take_error(detail, sizeof detail);
+  send_step(flight);  // the alert, if the socket takes it
   log_failure("SSL handshake failed", detail);
   return HandshakeStatus::kFailed;
 }
@@ -389,12 +391,8 @@ IoResult TlsTransport::read(std::span<char> buf) {
   errno = 0;
   size_t n = 0;
   t_socket_read = SocketRead::kNone;
-  int r;
-  {
-    // Records OpenSSL writes while reading (an alert, a KeyUpdate) follow any held ones.
-    WritesInto after_held(after_unsent());
-    r = SSL_read_ex(ssl_, buf.data(), buf.size(), &n);
-  }
+  // Records OpenSSL writes while reading (an alert, a KeyUpdate) follow any unsent ones.
+  const int r = in_order([&] { return SSL_read_ex(ssl_, buf.data(), buf.size(), &n); });
   note_socket_read();
   if (renegotiating_) {
     broken_ = true;
@@ -409,6 +407,7 @@ IoResult TlsTransport::read(std::span<char> buf) {
 }
 
 IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
+  const bool last = std::exchange(output_ends_, false) && !more;
   if (plain_) {
     msghdr msg{};
     msg.msg_iov = const_cast<iovec*>(iov.data());  // sendmsg does not write through it
@@ -420,7 +419,6 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
       if (errno != EINTR) return IoResult{IoStatus::kError, 0, errno};
     }
   }
-  const bool last = std::exchange(output_ends_, false) && !more;
   if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPIPE};
   // Records of bytes accepted by an earlier call that the socket did not take yet: the
   // caller offers those bytes again (the retry contract); they count once sent.
@@ -551,16 +549,21 @@ void TlsTransport::tidy_unsent() {
   if (unsent_ && unsent_->pending.empty() && unsent_->held.empty()) unsent_.reset();
 }
 
-std::string* TlsTransport::after_unsent() {
-  return unsent_ ? &unsent_->held : nullptr;
+bool TlsTransport::send_step(std::string_view records) {
+  size_t sent = 0;
+  IoResult f = send_all(records, &sent, false);
+  if (f.status == IoStatus::kWouldBlock) hold(records.substr(sent));
+  return f.status == IoStatus::kOk;
 }
 
 bool TlsTransport::flush_held() {
   tidy_unsent();
   if (!has_held()) return true;
   if (has_pending()) return false;  // older records: the writev retry sends them, then these
+  const int err = errno;            // the caller may still read the errno of its OpenSSL call
   size_t sent = 0;
   IoResult f = send_all(unsent_->held, &sent, false);
+  errno = err;
   if (f.status == IoStatus::kWouldBlock) {
     unsent_->held.erase(0, sent);
     return false;
@@ -582,7 +585,6 @@ IoResult TlsTransport::send_pending(bool more) {
 
 void TlsTransport::release_buffers() {
   if (ssl_ == nullptr || plain_) return;
-  flush_held();
   SSL_free_buffers(ssl_);
   if (!frugal_) {
     SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
@@ -608,10 +610,7 @@ void TlsTransport::shutdown_write() {
   if (has_pending() && send_pending(false).status != IoStatus::kOk) broken_ = true;
   if (ssl_ != nullptr && done_ && !broken_ && !shut_) {
     ERR_clear_error();
-    {
-      WritesInto after_held(after_unsent());
-      SSL_shutdown(ssl_);
-    }
+    in_order([&] { return SSL_shutdown(ssl_); });
     ERR_clear_error();
     shut_ = true;
   }

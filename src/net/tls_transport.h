@@ -114,9 +114,13 @@ class TlsTransport final : public Transport {
   // Sends the held records: true once nothing is held (false: the socket is full, pending
   // records must go first, or the session broke).
   bool flush_held();
-  // Where OpenSSL's records go so that they leave after every unsent one: the held ones,
-  // or null when nothing waits (the socket).
-  std::string* after_unsent();
+  // Sends a handshake step's records (nothing is held before them): true once all left;
+  // what the socket does not take is held.
+  bool send_step(std::string_view records);
+  // Runs `call`, an OpenSSL call that may write records, with those records queued after
+  // every unsent one (straight to the socket when nothing waits); returns its result.
+  template <class Call>
+  int in_order(Call&& call);
   // Logs one line about this connection through the factory.
   void log_failure(const char* what, const char* detail);
 
