@@ -354,6 +354,26 @@ std::string set_session_tickets(BuildState& st, const Cmd& c) {
   return set_ssl_flag(st, c, &SslConfig::session_tickets);
 }
 
+// SSLRecordLayer auto|tern|openssl (tern's own): who seals TLS 1.3 application data.
+std::string set_record_layer(BuildState& st, const Cmd& c) {
+  if (st.in_vhost) return "not allowed in <VirtualHost> (it applies to every TLS connection)";
+  const std::string& v = c.args[0].text;
+  SslConfig::RecordLayer r;
+  if (cfg::iequals(v, "auto")) {
+    r = SslConfig::RecordLayer::kAuto;
+  } else if (cfg::iequals(v, "tern")) {
+    r = SslConfig::RecordLayer::kTern;
+  } else if (cfg::iequals(v, "openssl")) {
+    r = SslConfig::RecordLayer::kOpenSsl;
+  } else {
+    return "'" + shorten(v) + "' is not auto, tern or openssl";
+  }
+  SslConfig& s = server_ssl(st);
+  s.record_layer.value = r;
+  mark(s.record_layer, c);
+  return "";
+}
+
 std::string set_compression(BuildState&, const Cmd& c) {
   bool on = false;
   if (std::string err = parse_flag(c.args[0].text, on); !err.empty()) return err;
@@ -502,6 +522,8 @@ const DirectiveSpec kDirectives[] = {
     {"SSLSessionTicketKeyFile", kCtxServer, Args::kTake1, set_ticket_key_file,
      "TLS session ticket encryption/decryption key file (RFC 5077) (48 bytes)", kMod,
      kOverrideNone},
+    {"SSLRecordLayer", kCtxServer, Args::kTake1, set_record_layer,
+     "Who seals TLS 1.3 application data: auto, tern or openssl (tern's own)", kMod, kOverrideNone},
     {"SSLCompression", kCtxServer, Args::kFlag, set_compression, "Enable SSL level compression",
      kMod, kOverrideNone},
     {"SSLRandomSeed", kCtxServer, Args::kTake23, set_random_seed,

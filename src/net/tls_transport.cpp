@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,8 @@ namespace {
 
 constexpr size_t kRecord = 16384;          // TLS's largest record payload
 constexpr size_t kBatchMax = 4 * kRecord;  // plaintext encrypted per writev call, at most
+// What one read of the socket asks for once tern reads it itself: two full records.
+constexpr uint32_t kReadRoom = 2 * Tls13Records::kMaxRecord;
 
 TlsTransport* transport_of(const SSL* ssl) {
   return static_cast<TlsTransport*>(SSL_get_app_data(ssl));
@@ -47,7 +50,47 @@ int on_client_hello(SSL* ssl, int*, void*) {
   TlsTransport* t = transport_of(ssl);
   const std::string_view name = client_hello_name(ssl);
   if (t != nullptr && !name.empty()) t->on_server_name(name);
+  const unsigned char* pha = nullptr;
+  size_t pha_len = 0;
+  if (t != nullptr &&
+      SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_post_handshake_auth, &pha, &pha_len) == 1)
+    t->on_client_offers_pha();
   return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+// The value of a hex digit, or -1.
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// OpenSSL's key log (NSS format: label, client random, secret in hex): TLS 1.3's first
+// application traffic secrets go to the transport, which keys its record layer with them.
+void on_keylog(const SSL* ssl, const char* line) {
+  TlsTransport* t = transport_of(ssl);
+  if (t == nullptr) return;
+  const std::string_view l(line);
+  bool client;
+  if (l.starts_with("CLIENT_TRAFFIC_SECRET_0 ")) {
+    client = true;
+  } else if (l.starts_with("SERVER_TRAFFIC_SECRET_0 ")) {
+    client = false;
+  } else {
+    return;
+  }
+  const std::string_view hex = l.substr(l.rfind(' ') + 1);
+  unsigned char secret[48];
+  if (hex.size() % 2 != 0 || hex.size() / 2 > sizeof secret) return;
+  for (size_t i = 0; i < hex.size() / 2; ++i) {
+    const int hi = hex_value(hex[2 * i]);
+    const int lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return;
+    secret[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  t->on_traffic_secret(client, {secret, hex.size() / 2});
+  OPENSSL_cleanse(secret, sizeof secret);
 }
 
 void on_info(const SSL* ssl, int where, int) {
@@ -106,7 +149,69 @@ class WritesInto {
   std::string* prev_;
 };
 
+// While a worker serves a connection that reads its socket itself (from the client's last
+// handshake flight on), the connection's input is in the worker's buffer, and OpenSSL's
+// reads are served from it: one read() of the socket however many records OpenSSL asks
+// for one by one, and what follows the handshake stays in the input (null: OpenSSL reads
+// the socket).
+thread_local Tls13Input* t_input = nullptr;
+thread_local Tls13Input t_worker_input;
+
+// While alive, `conn`'s input is in this worker's buffer (room for a read of two records),
+// and OpenSSL's reads on this thread come from it (null `conn`: from the socket). Then
+// what is left goes back to `conn` in a buffer of its size: a connection between reads
+// holds only a partial record, or plaintext its reader had no room for.
+class ReadsFrom {
+ public:
+  explicit ReadsFrom(Tls13Input* conn) : conn_(t_input == nullptr ? conn : nullptr) {
+    if (conn_ == nullptr) return;
+    Tls13Input& w = t_worker_input;
+    w.off = w.len = w.plain = w.skip = 0;
+    if (conn_->size() > 0) {
+      std::memcpy(w.room(conn_->size()), conn_->data.get() + conn_->off, conn_->size());
+      w.len = conn_->size();
+      w.plain = conn_->plain;
+      w.skip = conn_->skip;
+    }
+    conn_->data.reset();
+    conn_->cap = conn_->off = conn_->len = conn_->plain = conn_->skip = 0;
+    t_input = &w;
+  }
+  ~ReadsFrom() {
+    if (conn_ == nullptr) return;
+    t_input = nullptr;
+    const Tls13Input& w = t_worker_input;
+    if (w.size() == 0) return;
+    conn_->data.reset(new char[w.size()]);
+    std::memcpy(conn_->data.get(), w.data.get() + w.off, w.size());
+    conn_->cap = conn_->len = w.size();
+    conn_->plain = w.plain;
+    conn_->skip = w.skip;
+  }
+  ReadsFrom(const ReadsFrom&) = delete;
+  ReadsFrom& operator=(const ReadsFrom&) = delete;
+
+ private:
+  Tls13Input* conn_;
+};
+
+int read_through_input(BIO* b, Tls13Input& in, char* buf, int len) {
+  if (in.size() == 0) {
+    char* room = in.room(kReadRoom);
+    const int n = g_socket_read(b, room, static_cast<int>(kReadRoom));
+    if (n <= 0) return n;  // the socket BIO set the retry flags
+    in.len += static_cast<uint32_t>(n);
+    t_socket_read = static_cast<uint32_t>(n) >= kReadRoom ? SocketRead::kFull : SocketRead::kShort;
+  }
+  BIO_clear_retry_flags(b);
+  const uint32_t take = std::min(static_cast<uint32_t>(len), in.size());
+  std::memcpy(buf, in.data.get() + in.off, take);
+  in.off += take;
+  return static_cast<int>(take);
+}
+
 int read_noting_drain(BIO* b, char* buf, int len) {
+  if (t_input != nullptr) return read_through_input(b, *t_input, buf, len);
   const int n = g_socket_read(b, buf, len);
   t_socket_read = n >= len ? SocketRead::kFull : SocketRead::kShort;
   return n;
@@ -137,7 +242,49 @@ const BIO_METHOD* socket_method() {
 template <class Call>
 int TlsTransport::in_order(Call&& call) {
   WritesInto after_unsent(unsent_ ? &unsent_->held : nullptr);
+  ReadsFrom input(own_ && own_->reading ? &own_->input : nullptr);
   return call();
+}
+
+void enable_own_records(SSL_CTX* ctx) {
+  SSL_CTX_set_keylog_callback(ctx, on_keylog);
+}
+
+namespace {
+
+// Reads per TLS connection, a moving average over the last few dozen connections of this
+// process, times 16 (RecordLayerChoice::kAdaptive).
+std::atomic<uint32_t> g_reads_per_connection_x16{0};
+// From this many reads per connection on, tern's record layer saves more than the key log
+// costs the handshake (callgrind, 600 B requests: 230,000 instructions against about 8,000
+// saved per request).
+constexpr uint32_t kOwnRecordsFrom = 32;
+
+}  // namespace
+
+bool TlsTransportFactory::wants_own_records() const {
+  switch (records_) {
+    case RecordLayerChoice::kAlways:
+      return true;
+    case RecordLayerChoice::kNever:
+      return false;
+    case RecordLayerChoice::kAdaptive:
+      break;
+  }
+  return g_reads_per_connection_x16.load(std::memory_order_relaxed) >= kOwnRecordsFrom * 16;
+}
+
+void TlsTransportFactory::note_connection_reads(uint32_t reads) {
+  // avg += (reads - avg) / 32, in sixteenths; a racing update between workers loses one
+  // sample, which an average can afford.
+  const int64_t avg = g_reads_per_connection_x16.load(std::memory_order_relaxed);
+  const int64_t sample = int64_t{std::min<uint32_t>(reads, 1u << 20)} * 16;
+  g_reads_per_connection_x16.store(static_cast<uint32_t>(avg + (sample - avg) / 32),
+                                   std::memory_order_relaxed);
+}
+
+void TlsTransportFactory::reset_connection_reads() {
+  g_reads_per_connection_x16.store(0, std::memory_order_relaxed);
 }
 
 void prepare_tls_context(SSL_CTX* ctx) {
@@ -148,10 +295,14 @@ void prepare_tls_context(SSL_CTX* ctx) {
 
 TlsTransport::~TlsTransport() {
   if (ssl_ == nullptr) return;
+  if (done_ && !plain_) TlsTransportFactory::note_connection_reads(reads_);
   // Records still unsent: the response is cut, and a close_notify would hide that.
   if (done_ && !broken_ && !shut_ && !has_pending()) {
     ERR_clear_error();
-    in_order([&] { return SSL_shutdown(ssl_); });  // one try: close_notify if the socket takes it
+    if (own_records())
+      queue_own_alert(1, 0);
+    else
+      in_order([&] { return SSL_shutdown(ssl_); });  // one try: close_notify if the socket takes it
   }
   flush_held();
   SSL_free(ssl_);
@@ -175,6 +326,7 @@ void TlsTransport::on_server_name(std::string_view name) {
   TlsServerChoice c = factory_->choose(a.local_ip, a.local_port, name);
   if (c.ctx == nullptr) return;  // keep the address's default server
   site_ = c.site;
+  if (own_wanted_ && c.own_records_ctx != nullptr) c.ctx = c.own_records_ctx;
   if (c.ctx == SSL_get_SSL_CTX(ssl_)) return;
   SSL_set_SSL_CTX(ssl_, c.ctx);
   // SSL_set_SSL_CTX takes the certificates; the options and verification mode are the
@@ -207,7 +359,7 @@ void on_message(int write_p, int, int content_type, const void* buf, size_t len,
 }  // namespace
 
 ClientAuthStatus TlsTransport::continue_client_auth() {
-  if (ssl_ == nullptr || broken_ || plain_) return ClientAuthStatus::kFailed;
+  if (ssl_ == nullptr || broken_ || plain_ || own_records()) return ClientAuthStatus::kFailed;
   // TLS 1.2: a renegotiation (SSL_renegotiate was called), complete once OpenSSL no longer
   // has it pending; the client's Finished comes before the server's there.
   const bool renegotiation = SSL_version(ssl_) < TLS1_3_VERSION;
@@ -285,7 +437,10 @@ HandshakeStatus TlsTransport::handshake() {
     const ConnAddresses& a = addresses();
     TlsServerChoice c = factory_->choose(a.local_ip, a.local_port, "");
     if (c.ctx == nullptr) return HandshakeStatus::kFailed;
-    ssl_ = SSL_new(c.ctx);
+    // The twin with the key log, when tern's record layer should take over; a server
+    // chosen later by SNI without a twin leaves the connection OpenSSL's.
+    own_wanted_ = factory_->wants_own_records();
+    ssl_ = SSL_new(own_wanted_ && c.own_records_ctx != nullptr ? c.own_records_ctx : c.ctx);
     const BIO_METHOD* method = socket_method();
     BIO* bio = method != nullptr ? BIO_new(method) : nullptr;
     if (ssl_ == nullptr || bio == nullptr) {
@@ -315,6 +470,7 @@ HandshakeStatus TlsTransport::handshake() {
   int r;
   {
     WritesInto gathered(&flight);
+    ReadsFrom input(own_ && own_->reading ? &own_->input : nullptr);
     r = SSL_do_handshake(ssl_);
   }
   note_socket_read();
@@ -327,6 +483,7 @@ HandshakeStatus TlsTransport::handshake() {
     // not wait for: they leave with the first response, or before the connection waits
     // for the request (two send() calls and two wake-ups of the client fewer).
     if (SSL_version(ssl_) == TLS1_3_VERSION) {
+      start_own_records(flight);
       hold(flight);
       return HandshakeStatus::kDone;
     }
@@ -334,6 +491,7 @@ HandshakeStatus TlsTransport::handshake() {
   }
   const int e = SSL_get_error(ssl_, r);
   if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+    start_own_input();
     send_step(flight);
     return waiting();
   }
@@ -348,7 +506,8 @@ HandshakeStatus TlsTransport::handshake() {
 uint64_t TlsTransport::raw_bytes_read() const {
   if (ssl_ == nullptr) return 0;
   BIO* b = SSL_get_rbio(ssl_);
-  return b != nullptr ? BIO_number_read(b) : 0;
+  const uint64_t own = own_records() ? own_->records->bytes_opened() : 0;
+  return (b != nullptr ? BIO_number_read(b) : 0) + own;
 }
 
 IoResult TlsTransport::failed_io(int r, const char* what) {
@@ -387,6 +546,11 @@ IoResult TlsTransport::read(std::span<char> buf) {
   }
   if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPROTO};
   if (buf.empty()) return IoResult{IoStatus::kOk, 0, 0};
+  if (own_records()) {
+    IoResult r = read_own(buf);
+    if (r.status == IoStatus::kOk && r.bytes > 0) ++reads_;
+    return r;
+  }
   clear_errors();
   errno = 0;
   size_t n = 0;
@@ -399,7 +563,10 @@ IoResult TlsTransport::read(std::span<char> buf) {
     log_failure("SSL renegotiation refused", "the client started a new handshake");
     return IoResult{IoStatus::kError, 0, EPROTO};
   }
-  if (r == 1) return IoResult{IoStatus::kOk, n, 0};  // held records wait for the response
+  if (r == 1) {
+    ++reads_;
+    return IoResult{IoStatus::kOk, n, 0};  // held records wait for the response
+  }
   IoResult f = failed_io(r, "SSL read failed");
   // The connection waits for input now: what is held leaves before.
   if (f.status == IoStatus::kWouldBlock) flush_held();
@@ -407,7 +574,8 @@ IoResult TlsTransport::read(std::span<char> buf) {
 }
 
 IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
-  const bool last = std::exchange(output_ends_, false) && !more;
+  const bool last = output_ends_ && !more;
+  output_ends_ = false;
   if (plain_) {
     msghdr msg{};
     msg.msg_iov = const_cast<iovec*>(iov.data());  // sendmsg does not write through it
@@ -428,6 +596,28 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     const uint32_t plain = std::exchange(unsent_->pending_plain, 0);
     tidy_unsent();
     return IoResult{IoStatus::kOk, plain, 0};
+  }
+  if (own_records()) {
+    // Sealed straight from the caller's buffers into the worker's batch, after the held
+    // records (session tickets, a KeyUpdate), with the close_notify when this ends the
+    // output: one send().
+    static thread_local std::string sealed;
+    sealed.clear();
+    if (has_held()) {
+      sealed.assign(unsent_->held);
+      unsent_.reset();  // nothing is pending here
+    }
+    bool failed = false;
+    const size_t total = seal_own(iov, &sealed, &failed);
+    size_t offered = 0;
+    for (const iovec& v : iov) offered += v.iov_len;
+    if (!failed && last && !shut_ && total == offered) failed = !seal_own_alert(1, 0, &sealed);
+    if (failed) {
+      broken_ = true;
+      log_failure("SSL write failed", "the cipher failed");
+      return IoResult{IoStatus::kError, 0, EPROTO};
+    }
+    return send_batch(sealed, total, more);
   }
   // OpenSSL writes every record with its own BIO write. When this call makes several,
   // they are gathered in the worker's batch and leave in one send() (MSG_MORE while more
@@ -509,6 +699,14 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
   if (!batched) return IoResult{IoStatus::kOk, total, 0};  // in the socket, or kept by OpenSSL
   // What OpenSSL accepted is sent, or kept for the retry, before an error shows on the
   // next call.
+  return send_batch(batch, total, more);
+}
+
+IoResult TlsTransport::send_batch(const std::string& batch, size_t total, bool more) {
+  if (total == 0) {
+    hold(batch);  // held records only: they wait for the next response or input wait
+    return IoResult{IoStatus::kOk, 0, 0};
+  }
   size_t sent = 0;
   IoResult f = send_all(batch, &sent, more);
   if (f.status == IoStatus::kOk) return IoResult{IoStatus::kOk, total, 0};
@@ -585,6 +783,10 @@ IoResult TlsTransport::send_pending(bool more) {
 
 void TlsTransport::release_buffers() {
   if (ssl_ == nullptr || plain_) return;
+  if (own_) {
+    own_->input.release();
+    if (own_->records) own_->records->release();
+  }
   SSL_free_buffers(ssl_);
   if (!frugal_) {
     SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
@@ -610,7 +812,10 @@ void TlsTransport::shutdown_write() {
   if (has_pending() && send_pending(false).status != IoStatus::kOk) broken_ = true;
   if (ssl_ != nullptr && done_ && !broken_ && !shut_) {
     ERR_clear_error();
-    in_order([&] { return SSL_shutdown(ssl_); });
+    if (own_records())
+      queue_own_alert(1, 0);
+    else
+      in_order([&] { return SSL_shutdown(ssl_); });
     ERR_clear_error();
     shut_ = true;
   }
@@ -619,13 +824,209 @@ void TlsTransport::shutdown_write() {
 }
 
 bool TlsTransport::has_buffered_input() const {
-  return ssl_ != nullptr && !plain_ && (SSL_has_pending(ssl_) == 1 || !socket_drained_);
+  if (ssl_ == nullptr || plain_) return false;
+  if (!socket_drained_) return true;
+  if (own_ && own_->reading) {
+    const Tls13Input& in = own_->input;
+    if (own_->records) return in.plain > 0 || in.has_record();
+    if (in.size() > 0) return true;
+  }
+  return !own_records() && SSL_has_pending(ssl_) == 1;
 }
 
 bool TlsTransport::has_unread_input() const {
   if (has_buffered_input()) return true;
   int unread = 0;
   return ::ioctl(fd(), FIONREAD, &unread) != 0 || unread > 0;
+}
+
+void TlsTransport::on_traffic_secret(bool client, std::span<const unsigned char> secret) {
+  if (pha_offered_ || done_ || secret.size() > sizeof Own::client_secret) return;
+  if (!own_) own_ = std::make_unique<Own>();
+  std::memcpy(client ? own_->client_secret : own_->server_secret, secret.data(), secret.size());
+  (client ? own_->client_secret_len : own_->server_secret_len) =
+      static_cast<uint8_t>(secret.size());
+}
+
+void TlsTransport::start_own_input() {
+  // The server's Finished is out (its application secret is known): what the client sends
+  // next is its last flight, then data.
+  if (!own_ || own_->reading || own_->server_secret_len == 0) return;
+  if (SSL_has_pending(ssl_) == 1) {  // bytes OpenSSL read ahead: it keeps reading itself
+    own_.reset();
+    return;
+  }
+  own_->reading = true;
+  SSL_set_read_ahead(ssl_, 0);  // OpenSSL asks for one record at a time
+}
+
+void TlsTransport::start_own_records(std::string_view tickets) {
+  if (!own_ || !own_->reading) return;
+  Own& o = *own_;
+  // The records of the last step (session tickets) went out under the server's first
+  // application key: the sequence number goes on from their count.
+  uint64_t written = 0;
+  bool counted = true;
+  for (size_t p = 0; p < tickets.size(); ++written) {
+    const auto* h = reinterpret_cast<const unsigned char*>(tickets.data() + p);
+    if (tickets.size() - p < Tls13Records::kHeader || h[0] != 23) {
+      counted = false;
+      break;
+    }
+    p += Tls13Records::kHeader + ((size_t{h[3]} << 8) | h[4]);
+  }
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
+  SSL_SESSION* session = SSL_get_session(ssl_);
+  const bool eligible = counted && cipher != nullptr && o.client_secret_len > 0 &&
+                        o.server_secret_len > 0 && SSL_has_pending(ssl_) == 0 &&
+                        Tls13Records::supports(SSL_CIPHER_get_protocol_id(cipher)) &&
+                        (session == nullptr || SSL_SESSION_get_max_fragment_length(session) ==
+                                                   TLSEXT_max_fragment_length_DISABLED);
+  if (eligible) {
+    auto records = std::make_unique<Tls13Records>(
+        SSL_CIPHER_get_protocol_id(cipher), std::span(o.client_secret, o.client_secret_len),
+        std::span(o.server_secret, o.server_secret_len), 0, written);
+    if (records->ok()) o.records = std::move(records);
+  }
+  OPENSSL_cleanse(o.client_secret, sizeof o.client_secret);
+  OPENSSL_cleanse(o.server_secret, sizeof o.server_secret);
+}
+
+size_t TlsTransport::seal_own(std::span<const iovec> iov, std::string* batch, bool* failed) {
+  Tls13Records& records = *own_->records;
+  size_t total = 0;
+  size_t i = 0;
+  size_t off = 0;
+  iovec parts[32];
+  while (total < kBatchMax) {
+    size_t n = 0;
+    size_t k = 0;
+    while (i < iov.size() && n < kRecord && k < std::size(parts)) {
+      const size_t left = iov[i].iov_len - off;
+      const size_t take = std::min(left, kRecord - n);
+      if (take > 0) parts[k++] = iovec{static_cast<char*>(iov[i].iov_base) + off, take};
+      n += take;
+      off += take;
+      if (off == iov[i].iov_len) {
+        ++i;
+        off = 0;
+      }
+    }
+    if (n == 0) break;
+    const size_t at = batch->size();
+    batch->resize(at + Tls13Records::sealed_size(n));
+    if (!records.seal({parts, k}, 23, batch->data() + at)) {
+      *failed = true;
+      break;
+    }
+    total += n;
+  }
+  return total;
+}
+
+bool TlsTransport::seal_own_alert(uint8_t level, uint8_t description, std::string* out) {
+  const unsigned char body[2] = {level, description};
+  const iovec v{const_cast<unsigned char*>(body), sizeof body};
+  const size_t at = out->size();
+  out->resize(at + Tls13Records::sealed_size(sizeof body));
+  if (!own_->records->seal({&v, 1}, 21, out->data() + at)) {
+    out->resize(at);
+    return false;
+  }
+  if (description == 0) {
+    shut_ = true;
+    // OpenSSL forgets the session of an SSL object freed without a close_notify.
+    SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_SENT_SHUTDOWN);
+  }
+  return true;
+}
+
+void TlsTransport::queue_own_alert(uint8_t level, uint8_t description) {
+  if (!unsent_) unsent_ = std::make_unique<Unsent>();
+  seal_own_alert(level, description, &unsent_->held);
+  tidy_unsent();
+}
+
+IoResult TlsTransport::read_own(std::span<char> buf) {
+  ReadsFrom input(&own_->input);
+  Tls13Input& in = *t_input;
+  Tls13Records& records = *own_->records;
+  size_t got = 0;
+  for (;;) {
+    if (in.plain > 0) {
+      const uint32_t take = static_cast<uint32_t>(std::min<size_t>(in.plain, buf.size() - got));
+      std::memcpy(buf.data() + got, in.data.get() + in.off, take);
+      got += take;
+      in.off += take;
+      in.plain -= take;
+      if (in.plain > 0) break;  // the caller's buffer is full
+    }
+    in.off += std::exchange(in.skip, 0);
+    if (got == buf.size() || peer_closed_) break;
+    const Tls13Records::Opened opened = records.open(in);
+    switch (opened) {
+      case Tls13Records::Opened::kData:
+        continue;
+      case Tls13Records::Opened::kKeyUpdated:
+        // Our KeyUpdate follows every record sealed under the old key.
+        if (records.update_requested()) {
+          if (!unsent_) unsent_ = std::make_unique<Unsent>();
+          const size_t at = unsent_->held.size();
+          unsent_->held.resize(at + Tls13Records::sealed_size(5));
+          if (!records.seal_key_update(unsent_->held.data() + at)) {
+            broken_ = true;
+            log_failure("SSL read failed", "the cipher failed");
+            return IoResult{IoStatus::kError, 0, EPROTO};
+          }
+        }
+        continue;
+      case Tls13Records::Opened::kCloseNotify:
+        peer_closed_ = true;
+        SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_RECEIVED_SHUTDOWN);
+        continue;
+      case Tls13Records::Opened::kAlert: {
+        broken_ = true;
+        char detail[64];
+        std::snprintf(detail, sizeof detail, "the client sent alert %u",
+                      static_cast<unsigned>(records.alert()));
+        log_failure("SSL read failed", detail);
+        return IoResult{IoStatus::kError, 0, EPROTO};
+      }
+      case Tls13Records::Opened::kBad: {
+        const uint8_t alert = records.alert();
+        queue_own_alert(2, alert);
+        flush_held();
+        broken_ = true;
+        char detail[64];
+        std::snprintf(detail, sizeof detail, "a bad record (alert %u sent)",
+                      static_cast<unsigned>(alert));
+        log_failure("SSL read failed", detail);
+        return IoResult{IoStatus::kError, 0, EPROTO};
+      }
+      case Tls13Records::Opened::kNeedMore:
+        break;
+    }
+    if (got > 0) break;
+    // Nothing whole in the input: read the socket.
+    char* room = in.room(kReadRoom);
+    const ssize_t n = ::read(fd(), room, kReadRoom);
+    if (n > 0) {
+      in.len += static_cast<uint32_t>(n);
+      socket_drained_ = static_cast<size_t>(n) < kReadRoom;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    socket_drained_ = true;
+    if (n == 0) return IoResult{IoStatus::kEof, 0, 0};  // HTTP frames its messages
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      flush_held();  // the connection waits for input: what is held leaves now
+      return IoResult{IoStatus::kWouldBlock, 0, 0};
+    }
+    broken_ = true;
+    return IoResult{IoStatus::kError, 0, errno};
+  }
+  if (got > 0) return IoResult{IoStatus::kOk, got, 0};
+  return IoResult{IoStatus::kEof, 0, 0};  // the peer's close_notify
 }
 
 }  // namespace tern

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "net/tls13_records.h"
 #include "net/transport.h"
 
 namespace tern {
@@ -21,7 +22,17 @@ namespace tern {
 struct TlsServerChoice {
   SSL_CTX* ctx = nullptr;
   int site = -1;
+  // The same server with the key log on (enable_own_records), or null: a connection that
+  // should move to tern's TLS 1.3 record layer uses it instead of `ctx`.
+  SSL_CTX* own_records_ctx = nullptr;
 };
+
+// When connections move to tern's TLS 1.3 record layer. It needs the traffic secrets,
+// which OpenSSL 3.0 gives only through its key log, and formatting those lines costs a
+// handshake about 230,000 instructions (sprintf per byte): as much as tern's record layer
+// saves on some 30 small requests. kAdaptive: a new connection moves when this process's
+// TLS connections have recently carried at least that many reads each.
+enum class RecordLayerChoice : uint8_t { kAdaptive, kAlways, kNever };
 
 // The server for a connection to `local_ip`:`local_port` asking for server name `name`
 // ("" = no SNI: the address's default). A null ctx refuses the handshake.
@@ -36,6 +47,10 @@ using TlsVarFn = bool (*)(SSL* ssl, std::string_view name, std::string* out);
 // Installs on `ctx` the callbacks TlsTransport relies on (SNI, refusal of renegotiation).
 // Call once for every context a lookup may return, before serving.
 void prepare_tls_context(SSL_CTX* ctx);
+
+// Sets the key log callback on `ctx` (the twin of a server's context, see TlsServerChoice):
+// its TLS 1.3 connections hand their traffic secrets to tern's record layer.
+void enable_own_records(SSL_CTX* ctx);
 
 class TlsTransportFactory;
 
@@ -83,6 +98,9 @@ class TlsTransport final : public Transport {
   void keep_buffers() override;
   // The close_notify goes with the next writev's last record (see Transport).
   void output_ends_with_next_write() override { output_ends_ = true; }
+  // tern's record layer seals and opens the application data (TLS 1.3 with an AEAD suite
+  // tern implements and no post-handshake authentication offered); else OpenSSL's does.
+  bool seals_own_records() const { return own_records(); }
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 
@@ -100,6 +118,12 @@ class TlsTransport final : public Transport {
   void on_server_name(std::string_view name);
   // For the callbacks: the peer started a handshake after the first one (renegotiation).
   void on_handshake_start();
+  // For the callbacks: the ClientHello offers post-handshake authentication (the
+  // connection then stays on OpenSSL's record layer, which that needs).
+  void on_client_offers_pha() { pha_offered_ = true; }
+  // For the callbacks: OpenSSL derived TLS 1.3's first application traffic secret of the
+  // client (`client`) or of the server.
+  void on_traffic_secret(bool client, std::span<const unsigned char> secret);
 
  private:
   // Maps a failed OpenSSL call's result `r` (SSL_get_error) to an IoResult.
@@ -123,20 +147,54 @@ class TlsTransport final : public Transport {
   int in_order(Call&& call);
   // Logs one line about this connection through the factory.
   void log_failure(const char* what, const char* detail);
+  // After a handshake step that left OpenSSL waiting: from the client's last flight on,
+  // tern reads the socket itself (OpenSSL takes its records from own_->input), so that
+  // what the client sends after its Finished stays with tern.
+  void start_own_input();
+  // Once the handshake is done: tern's record layer takes over when it can (`tickets`: the
+  // records OpenSSL wrote in the last step, under the server's application key).
+  void start_own_records(std::string_view tickets);
+  // read() and writev() through tern's record layer.
+  IoResult read_own(std::span<char> buf);
+  // Seals up to kBatchMax bytes of `iov` into `batch` (after what it holds); the bytes taken.
+  size_t seal_own(std::span<const iovec> iov, std::string* batch, bool* failed);
+  // Appends a sealed alert (close_notify: 0, which marks the output shut) to `out`.
+  bool seal_own_alert(uint8_t level, uint8_t description, std::string* out);
+  // Queues a sealed alert after the unsent records.
+  void queue_own_alert(uint8_t level, uint8_t description);
+  // Sends the records gathered in `batch`, carrying `total` plaintext bytes (see writev).
+  IoResult send_batch(const std::string& batch, size_t total, bool more);
+  bool own_records() const { return own_ && own_->records; }
 
   SSL* ssl_ = nullptr;
   const TlsTransportFactory* factory_;
   int site_ = -1;
-  bool plain_ = false;                 // plaintext HTTP on the TLS port
-  bool frugal_ = true;                 // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
-  bool done_ = false;                  // the first handshake completed
-  bool broken_ = false;                // a fatal error: no close_notify any more
-  bool shut_ = false;                  // close_notify sent
-  bool renegotiating_ = false;         // the peer tried to renegotiate: the connection ends
-  bool socket_drained_ = true;         // the last read of the socket came back short
-  bool client_auth_ = false;           // a post-handshake authentication is under way
-  bool client_auth_finished_ = false;  // … and the client's Finished came
-  bool output_ends_ = false;           // the next final writev ends with close_notify
+  uint32_t reads_ = 0;                     // reads that returned data (RecordLayerChoice)
+  bool plain_ : 1 = false;                 // plaintext HTTP on the TLS port
+  bool frugal_ : 1 = true;                 // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
+  bool done_ : 1 = false;                  // the first handshake completed
+  bool broken_ : 1 = false;                // a fatal error: no close_notify any more
+  bool shut_ : 1 = false;                  // close_notify sent
+  bool renegotiating_ : 1 = false;         // the peer tried to renegotiate: the connection ends
+  bool socket_drained_ : 1 = true;         // the last read of the socket came back short
+  bool client_auth_ : 1 = false;           // a post-handshake authentication is under way
+  bool client_auth_finished_ : 1 = false;  // … and the client's Finished came
+  bool output_ends_ : 1 = false;           // the next final writev ends with close_notify
+  bool pha_offered_ : 1 = false;           // the client offered post-handshake authentication
+  bool own_wanted_ : 1 = false;            // uses the servers' own_records_ctx
+  bool peer_closed_ : 1 = false;           // tern's record layer read the peer's close_notify
+  // tern's reading of the socket from the client's last handshake flight on, the traffic
+  // secrets until the handshake is done, then tern's record layer (null: OpenSSL's).
+  struct Own {
+    Tls13Input input;
+    bool reading = false;  // OpenSSL takes its records from `input`
+    unsigned char client_secret[48] = {};
+    unsigned char server_secret[48] = {};
+    uint8_t client_secret_len = 0;
+    uint8_t server_secret_len = 0;
+    std::unique_ptr<Tls13Records> records;
+  };
+  std::unique_ptr<Own> own_;
   // Records that have not left yet (null: none; freed once both parts are empty).
   struct Unsent {
     // Records of bytes writev accepted that the socket did not take, how much of them went
@@ -163,8 +221,10 @@ class TlsTransportFactory final : public TransportFactory {
  public:
   // `lookup` chooses the context per connection and server name; `log` gets one line per
   // failed handshake or broken session; `vars` answers tls_var() (null: no variables).
-  TlsTransportFactory(TlsServerLookup lookup, TlsLogFn log, TlsVarFn vars = nullptr)
-      : lookup_(std::move(lookup)), log_(std::move(log)), vars_(vars) {}
+  // `records`: when connections move to tern's TLS 1.3 record layer.
+  TlsTransportFactory(TlsServerLookup lookup, TlsLogFn log, TlsVarFn vars = nullptr,
+                      RecordLayerChoice records = RecordLayerChoice::kAdaptive)
+      : lookup_(std::move(lookup)), log_(std::move(log)), vars_(vars), records_(records) {}
   Transport& make(TransportSlot& slot, UniqueFd fd, const sockaddr* peer,
                   const sockaddr* local) const override {
     return slot.emplace<TlsTransport>(std::move(fd), peer, local, *this);
@@ -181,11 +241,18 @@ class TlsTransportFactory final : public TransportFactory {
   }
   // The variable function (may be null).
   TlsVarFn vars() const { return vars_; }
+  // Whether a new connection should move to tern's record layer (see RecordLayerChoice).
+  bool wants_own_records() const;
+  // kAdaptive's measure: a TLS connection that carried `reads` reads of data ended.
+  static void note_connection_reads(uint32_t reads);
+  // Forgets what note_connection_reads() learned (for tests).
+  static void reset_connection_reads();
 
  private:
   TlsServerLookup lookup_;
   TlsLogFn log_;
   TlsVarFn vars_ = nullptr;
+  RecordLayerChoice records_ = RecordLayerChoice::kAdaptive;
 };
 
 }  // namespace tern

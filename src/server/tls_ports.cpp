@@ -1,5 +1,7 @@
 #include "server/tls_ports.h"
 
+#include <strings.h>
+
 #include "log/error_log.h"
 #include "modules/ssl/ssl_vars.h"
 #include "server/tls_sessions.h"
@@ -99,6 +101,7 @@ void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_
                               std::vector<bool>& failed, std::vector<std::string>* errors) {
   const size_t n_sites = on_tls.size();
   site_ctx_.resize(n_sites);
+  site_own_ctx_.resize(n_sites);
   failed.assign(n_sites, false);
   for (size_t s = 0; s < n_sites; ++s) {
     const SslConfig* sc = ssl_config(site_config(config, s));
@@ -117,12 +120,32 @@ void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_
       errors->push_back(err);
       continue;
     }
-    if (SslConfig::value_or(sc->use_stapling, false) &&
-        !enable_stapling(*sc, site_ctx_[s].get(), errors)) {
+    const bool stapling = SslConfig::value_or(sc->use_stapling, false);
+    if (stapling && !enable_stapling(*sc, site_ctx_[s].get(), errors)) {
       failed[s] = true;
       continue;
     }
     prepare_tls_context(site_ctx_[s].get());
+    // Its twin with the key log on, for connections tern's TLS 1.3 record layer takes
+    // over (TlsServerChoice::own_records_ctx). Not when OpenSSL pads the records
+    // (SSLOpenSSLConfCmd RecordPadding): tern's record layer does not pad.
+    bool pads = false;
+    for (const SslConfCmdAt& c : sc->conf_cmds)
+      pads = pads || ::strcasecmp(c.cmd.name.c_str(), "RecordPadding") == 0;
+    if (pads || record_layer_ == RecordLayerChoice::kNever) continue;
+    SslCtxPtr twin = build_server_context(*sc, at, shared, &err);
+    if (!twin) continue;  // the first build succeeded: keep OpenSSL's records only
+    if (stapling) {
+      // The twin staples the same responses: they are stored by certificate, and the
+      // control process fetches them for the first context's targets.
+      std::vector<std::shared_ptr<const ssl::StaplingTarget>> same_targets;
+      std::vector<std::string> warnings;
+      stapling_.push_back(
+          ssl::enable_stapling(twin.get(), *sc, stapling_cache_.get(), &same_targets, &warnings));
+    }
+    prepare_tls_context(twin.get());
+    enable_own_records(twin.get());
+    site_own_ctx_[s] = std::move(twin);
   }
 }
 
@@ -157,19 +180,30 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
   tp->cache_ = sessions->cache();
   tp->keys_ = sessions->keys();
   tp->stapling_cache_ = sessions->stapling_cache();
+  // SSLRecordLayer, from the main server.
+  if (const SslConfig* main = ssl_config(site_config(config, 0)); main && main->record_layer.set) {
+    tp->record_layer_ = main->record_layer.value == SslConfig::RecordLayer::kTern
+                            ? RecordLayerChoice::kAlways
+                        : main->record_layer.value == SslConfig::RecordLayer::kOpenSsl
+                            ? RecordLayerChoice::kNever
+                            : RecordLayerChoice::kAdaptive;
+  }
   std::vector<bool> failed;
   tp->build_contexts(config, t.on_tls, failed, errors);
   // Each TLS address: its default context (its first server with one) and its factory.
   const size_t n_listens = config.listens.size();
   tp->default_ctx_.resize(n_listens, nullptr);
+  tp->default_own_ctx_.resize(n_listens, nullptr);
   tp->factories_.resize(n_listens);
   for (size_t i = 0; i < n_listens; ++i) {
     if (!t.tls[i]) continue;
     bool reported = false;  // a server of the address failed already: one error is enough
     for (size_t s : t.sites[i]) {
       reported = reported || failed[s];
-      if (tp->default_ctx_[i] == nullptr && tp->site_ctx_[s])
+      if (tp->default_ctx_[i] == nullptr && tp->site_ctx_[s]) {
         tp->default_ctx_[i] = tp->site_ctx_[s].get();
+        tp->default_own_ctx_[i] = tp->site_own_ctx_[s].get();
+      }
     }
     const ListenSpec& l = config.listens[i];
     if (tp->default_ctx_[i] == nullptr) {
@@ -185,7 +219,7 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
           return self->choose(i, ip, port, name);
         },
         [](std::string_view line) { ErrorLog::write(LogLevel::kInfo, "ssl", line); },
-        &ssl::tls_variable);
+        &ssl::tls_variable, tp->record_layer_);
   }
   if (!errors->empty()) return nullptr;
   tp->selector_ = VhostSelector(vhost_names(config));
@@ -197,10 +231,12 @@ TlsServerChoice TlsPorts::choose(size_t i, std::string_view ip, uint16_t port,
   // The same choice as the Host header's (ServerName, ServerAlias, wildcards; no name: the
   // address's default vhost).
   const size_t site = selector_.select(ip, port, name);
-  if (SSL_CTX* ctx = site_context(site)) return TlsServerChoice{ctx, static_cast<int>(site)};
+  if (SSL_CTX* ctx = site_context(site))
+    return TlsServerChoice{ctx, static_cast<int>(site), site_own_ctx_[site].get()};
   // A server without TLS of its own on this address: the address's default context for a
   // client without SNI; SNI naming such a server keeps the context it has.
-  if (name.empty()) return TlsServerChoice{default_ctx_[i], static_cast<int>(site)};
+  if (name.empty())
+    return TlsServerChoice{default_ctx_[i], static_cast<int>(site), default_own_ctx_[i]};
   return TlsServerChoice{};
 }
 

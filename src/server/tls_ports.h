@@ -64,9 +64,13 @@ class TlsPorts {
   std::shared_ptr<ssl::SessionCache> stapling_cache_;
   std::vector<std::unique_ptr<ssl::StaplingContext>> stapling_;  // the status callbacks' args
   std::vector<std::shared_ptr<const ssl::StaplingTarget>> stapling_targets_;
-  std::vector<SslCtxPtr> site_ctx_;                              // by site index
-  std::vector<SSL_CTX*> default_ctx_;                            // by listen index
-  std::vector<std::unique_ptr<TlsTransportFactory>> factories_;  // by listen index
+  std::vector<SslCtxPtr> site_ctx_;    // by site index
+  std::vector<SSL_CTX*> default_ctx_;  // by listen index
+  // The twins of site_ctx_ / default_ctx_ with the key log on (null: none).
+  std::vector<SslCtxPtr> site_own_ctx_;
+  std::vector<SSL_CTX*> default_own_ctx_;
+  RecordLayerChoice record_layer_ = RecordLayerChoice::kAdaptive;  // SSLRecordLayer
+  std::vector<std::unique_ptr<TlsTransportFactory>> factories_;    // by listen index
 };
 
 }  // namespace tern

@@ -94,6 +94,86 @@ class TlsTest : public ::testing::Test {
       "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
       "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
       "c = ctx.wrap_socket(raw, server_hostname='a.test')\n";
+  // Python clients for python(…, {port, ca.pem[, file]}), for tests that run with either
+  // record layer (SSLRecordLayer). kSlowReader: the file's 3 MiB twice over one
+  // connection, first with a 4 KiB receive buffer read slowly; prints "True 3145728" twice.
+  inline static const std::string kSlowReader =
+      "import hashlib, socket, ssl, sys, time\n"
+      "want = hashlib.sha256(open(sys.argv[3], 'rb').read()).hexdigest()\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+      "raw = socket.socket()\n"
+      "raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)\n"
+      "raw.settimeout(30)\n"
+      "raw.connect(('127.0.0.1', int(sys.argv[1])))\n"
+      "c = ctx.wrap_socket(raw, server_hostname='a.test')\n"
+      "def get(path, slow):\n"
+      "    c.sendall(('GET ' + path + ' HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n').encode())\n"
+      "    buf = b''\n"
+      "    while b'\\r\\n\\r\\n' not in buf: buf += c.recv(65536)\n"
+      "    head, _, body = buf.partition(b'\\r\\n\\r\\n')\n"
+      "    n = [int(l.split(b':')[1]) for l in head.split(b'\\r\\n') if "
+      "l.lower().startswith(b'content-length:')][0]\n"
+      "    reads = 0\n"
+      "    while len(body) < n:\n"
+      "        body += c.recv(4096 if slow else 65536)\n"
+      "        reads += 1\n"
+      "        if slow and reads % 64 == 0: time.sleep(0.01)\n"
+      "    return hashlib.sha256(body).hexdigest() == want, len(body)\n"
+      "print(*get('/big.bin', True))\n"
+      "print(*get('/big.bin', False))\n";
+  // Three requests written at once (one TLS record); prints "3 2 1".
+  inline static const std::string kPipelinedInOneRecord =
+      std::string(kPythonClientForA) +
+      "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
+      "c.sendall(req * 2 + b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
+      "close\\r\\n\\r\\n')\n"
+      "c.settimeout(20)\n"
+      "data = b''\n"
+      "while True:\n"
+      "    b = c.recv(65536)\n"
+      "    if not b: break\n"
+      "    data += b\n"
+      "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
+      "data.count(b'in dir'))\n";
+  // Three requests, one record each, sent in one TCP write; prints "3 2 1".
+  inline static const std::string kRecordsSentTogether =
+      "import socket, ssl, sys\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+      "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
+      "raw.settimeout(20)\n"
+      "inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()\n"
+      "c = ctx.wrap_bio(inc, out, server_hostname='a.test')\n"
+      "while True:\n"
+      "    try:\n"
+      "        c.do_handshake(); break\n"
+      "    except ssl.SSLWantReadError:\n"
+      "        raw.sendall(out.read())\n"
+      "        inc.write(raw.recv(65536))\n"
+      "raw.sendall(out.read())\n"
+      "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
+      "records = b''\n"
+      "for q in (req, req, b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
+      "close\\r\\n\\r\\n'):\n"
+      "    c.write(q)\n"
+      "    records += out.read()\n"
+      "raw.sendall(records)\n"
+      "data = b''\n"
+      "while True:\n"
+      "    try:\n"
+      "        b = raw.recv(65536)\n"
+      "    except socket.timeout:\n"
+      "        break\n"
+      "    if not b: break\n"
+      "    inc.write(b)\n"
+      "    while True:\n"
+      "        try:\n"
+      "            d = c.read(65536)\n"
+      "        except (ssl.SSLWantReadError, ssl.SSLZeroReturnError):\n"
+      "            break\n"
+      "        if not d: break\n"
+      "        data += d\n"
+      "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
+      "data.count(b'in dir'))\n";
   // Runs a Python 3 script with arguments.
   static ProcessResult python(const std::string& code, std::vector<std::string> args = {}) {
     TempDir d;

@@ -77,31 +77,7 @@ TEST_F(TlsTest, SlowReaderGetsEveryByteOfLargeResponses) {
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i * 13 % 26);
   const std::string file = s.put("big.bin", big);
   ASSERT_TRUE(start_tls(s)) << s.log();
-  ProcessResult r = python(
-      "import hashlib, socket, ssl, sys, time\n"
-      "want = hashlib.sha256(open(sys.argv[3], 'rb').read()).hexdigest()\n"
-      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-      "raw = socket.socket()\n"
-      "raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)\n"
-      "raw.settimeout(30)\n"
-      "raw.connect(('127.0.0.1', int(sys.argv[1])))\n"
-      "c = ctx.wrap_socket(raw, server_hostname='a.test')\n"
-      "def get(path, slow):\n"
-      "    c.sendall(('GET ' + path + ' HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n').encode())\n"
-      "    buf = b''\n"
-      "    while b'\\r\\n\\r\\n' not in buf: buf += c.recv(65536)\n"
-      "    head, _, body = buf.partition(b'\\r\\n\\r\\n')\n"
-      "    n = [int(l.split(b':')[1]) for l in head.split(b'\\r\\n') if "
-      "l.lower().startswith(b'content-length:')][0]\n"
-      "    reads = 0\n"
-      "    while len(body) < n:\n"
-      "        body += c.recv(4096 if slow else 65536)\n"
-      "        reads += 1\n"
-      "        if slow and reads % 64 == 0: time.sleep(0.01)\n"
-      "    return hashlib.sha256(body).hexdigest() == want, len(body)\n"
-      "print(*get('/big.bin', True))\n"
-      "print(*get('/big.bin', False))\n",
-      {std::to_string(s.port()), cert("ca.pem"), file});
+  ProcessResult r = python(kSlowReader, {std::to_string(s.port()), cert("ca.pem"), file});
   EXPECT_EQ(r.output, "True 3145728\nTrue 3145728\n") << s.log();
 }
 
@@ -235,20 +211,7 @@ TEST_F(TlsTest, PipelinedRequestsInOneRecordAreAllAnswered) {
   ASSERT_TRUE(start_tls(s)) << s.log();
   // Three requests in one write (one TLS record): the server must not wait for the socket
   // after the first, as the rest is already decrypted inside OpenSSL.
-  ProcessResult r =
-      python(std::string(kPythonClientForA) +
-                 "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
-                 "c.sendall(req * 2 + b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
-                 "close\\r\\n\\r\\n')\n"
-                 "c.settimeout(20)\n"
-                 "data = b''\n"
-                 "while True:\n"
-                 "    b = c.recv(65536)\n"
-                 "    if not b: break\n"
-                 "    data += b\n"
-                 "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
-                 "data.count(b'in dir'))\n",
-             {std::to_string(s.port()), cert("ca.pem")});
+  ProcessResult r = python(kPipelinedInOneRecord, {std::to_string(s.port()), cert("ca.pem")});
   EXPECT_EQ(r.output, "3 2 1\n") << r.output;
 }
 
@@ -284,45 +247,7 @@ TEST_F(TlsTest, PipelinedRequestsInSeparateRecordsSentTogetherAreAllAnswered) {
   // Three requests, one TLS record each, reach the socket in one TCP write: after the
   // first record the rest waits in the socket (or in OpenSSL's read-ahead), never noticed
   // by epoll again. The server must answer all three without another byte from the client.
-  ProcessResult r = python(
-      "import socket, ssl, sys\n"
-      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-      "raw = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\n"
-      "raw.settimeout(20)\n"
-      "inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()\n"
-      "c = ctx.wrap_bio(inc, out, server_hostname='a.test')\n"
-      "while True:\n"
-      "    try:\n"
-      "        c.do_handshake(); break\n"
-      "    except ssl.SSLWantReadError:\n"
-      "        raw.sendall(out.read())\n"
-      "        inc.write(raw.recv(65536))\n"
-      "raw.sendall(out.read())\n"
-      "req = b'GET / HTTP/1.1\\r\\nHost: a.test\\r\\n\\r\\n'\n"
-      "records = b''\n"
-      "for q in (req, req, b'GET /dir/ HTTP/1.1\\r\\nHost: a.test\\r\\nConnection: "
-      "close\\r\\n\\r\\n'):\n"
-      "    c.write(q)\n"
-      "    records += out.read()\n"
-      "raw.sendall(records)\n"
-      "data = b''\n"
-      "while True:\n"
-      "    try:\n"
-      "        b = raw.recv(65536)\n"
-      "    except socket.timeout:\n"
-      "        break\n"
-      "    if not b: break\n"
-      "    inc.write(b)\n"
-      "    while True:\n"
-      "        try:\n"
-      "            d = c.read(65536)\n"
-      "        except (ssl.SSLWantReadError, ssl.SSLZeroReturnError):\n"
-      "            break\n"
-      "        if not d: break\n"
-      "        data += d\n"
-      "print(data.count(b'HTTP/1.1 200 OK'), data.count(b'hello over tls'), "
-      "data.count(b'in dir'))\n",
-      {std::to_string(s.port()), cert("ca.pem")});
+  ProcessResult r = python(kRecordsSentTogether, {std::to_string(s.port()), cert("ca.pem")});
   EXPECT_EQ(r.output, "3 2 1\n") << r.output;
 }
 

@@ -59,6 +59,24 @@ TEST_F(ModSslConfig, RefusesWhatTernDoesNotDo) {
             std::string::npos);
 }
 
+TEST_F(ModSslConfig, RecordLayerIsTheMainServersChoice) {
+  auto c = ok("SSLRecordLayer OpenSSL\n");
+  const SslConfig* s = ssl_config(*c);
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->record_layer.set);
+  EXPECT_EQ(s->record_layer.value, SslConfig::RecordLayer::kOpenSsl);
+  EXPECT_EQ(ssl_config(*ok("SSLRecordLayer tern\n"))->record_layer.value,
+            SslConfig::RecordLayer::kTern);
+  EXPECT_EQ(ssl_config(*ok("SSLRecordLayer auto\n"))->record_layer.value,
+            SslConfig::RecordLayer::kAuto);
+  EXPECT_NE(err("SSLRecordLayer kernel\n")
+                .find("t.conf:1: SSLRecordLayer: 'kernel' is not auto, tern or openssl"),
+            std::string::npos);
+  EXPECT_NE(err("<VirtualHost *:8443>\nSSLRecordLayer tern\n</VirtualHost>\n")
+                .find("t.conf:2: SSLRecordLayer: not allowed in <VirtualHost>"),
+            std::string::npos);
+}
+
 TEST_F(ModSslConfig, VhostsInheritAndKnockOutByPosition) {
   auto c =
       ok("SSLCertificateFile c1.pem\nSSLCertificateKeyFile k1.pem\n"

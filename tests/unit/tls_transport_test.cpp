@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <sys/ioctl.h>
@@ -59,17 +60,21 @@ class TlsTransportTest : public ::testing::Test {
   void SetUp() override {
     a_ctx_ = server_context("a.test");
     b_ctx_ = server_context("b.test");
+    a_own_ = server_context("a.test");
+    b_own_ = server_context("b.test");
+    enable_own_records(a_own_);
+    enable_own_records(b_own_);
     int sv[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
     client_fd_ = sv[1];
     factory_ = std::make_unique<TlsTransportFactory>(
         [this](std::string_view, uint16_t, std::string_view name) {
           names_.emplace_back(name);
-          if (name == "b.test") return TlsServerChoice{b_ctx_, 2};
-          if (name.empty()) return TlsServerChoice{a_ctx_, 1};
+          if (name == "b.test") return TlsServerChoice{b_ctx_, 2, twins_ ? b_own_ : nullptr};
+          if (name.empty()) return TlsServerChoice{a_ctx_, 1, twins_ ? a_own_ : nullptr};
           return TlsServerChoice{};
         },
-        [this](std::string_view line) { log_.emplace_back(line); });
+        [this](std::string_view line) { log_.emplace_back(line); }, nullptr, records_);
     sockaddr_un_like_.sa_family = AF_UNIX;
     transport_ = &factory_->make(slot_, UniqueFd(sv[0]), &sockaddr_un_like_, &sockaddr_un_like_);
     client_ctx_ = SSL_CTX_new(TLS_client_method());
@@ -83,6 +88,8 @@ class TlsTransportTest : public ::testing::Test {
     SSL_CTX_free(client_ctx_);
     SSL_CTX_free(a_ctx_);
     SSL_CTX_free(b_ctx_);
+    SSL_CTX_free(a_own_);
+    SSL_CTX_free(b_own_);
     ::close(client_fd_);
   }
   // Runs both handshakes in turn until both are done (or a bound is reached).
@@ -110,6 +117,10 @@ class TlsTransportTest : public ::testing::Test {
 
   SSL_CTX* a_ctx_ = nullptr;
   SSL_CTX* b_ctx_ = nullptr;
+  SSL_CTX* a_own_ = nullptr;  // their twins with the key log (TlsServerChoice)
+  SSL_CTX* b_own_ = nullptr;
+  bool twins_ = true;  // the lookup returns the twins
+  RecordLayerChoice records_ = RecordLayerChoice::kAlways;
   SSL_CTX* client_ctx_ = nullptr;
   SSL* client_ = nullptr;
   int client_fd_ = -1;
@@ -252,8 +263,10 @@ TEST_F(TlsTransportTest, SessionTicketsLeaveBeforeTheConnectionWaitsForInput) {
 TEST_F(TlsTransportTest, AFlightLargerThanTheSocketTakesGoesOutInSteps) {
   // A chain of 64 certificates (about 20 KB) through a send buffer of a few KB: the
   // server's flight cannot leave at once, the rest leaves as the client reads.
-  X509* cert = SSL_CTX_get0_certificate(a_ctx_);
-  for (int i = 0; i < 64; ++i) ASSERT_EQ(SSL_CTX_add1_chain_cert(a_ctx_, cert), 1);
+  for (SSL_CTX* ctx : {a_ctx_, a_own_}) {
+    X509* cert = SSL_CTX_get0_certificate(ctx);
+    for (int i = 0; i < 64; ++i) ASSERT_EQ(SSL_CTX_add1_chain_cert(ctx, cert), 1);
+  }
   const int small = 4096;
   ASSERT_EQ(::setsockopt(transport_->fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
   ASSERT_EQ(pump(), HandshakeStatus::kDone);
@@ -292,6 +305,220 @@ TEST_F(TlsTransportTest, TheLastResponseCarriesTheCloseNotify) {
   // Closing sends no second close_notify.
   slot_.reset();
   EXPECT_EQ(::read(client_fd_, buf, sizeof buf), 0);
+}
+
+// tern's TLS 1.3 record layer (net/tls13_records.h): which connections it carries, and
+// that what OpenSSL's peer sends and expects still holds.
+TlsTransport& tls(Transport* t) {
+  return *static_cast<TlsTransport*>(t);
+}
+
+// The client sends `text` in one record; the server reads all of it.
+std::string round_trip_request(SSL* client, Transport* server, const std::string& text) {
+  size_t n = 0;
+  if (SSL_write_ex(client, text.data(), text.size(), &n) != 1) return "client write failed";
+  std::string got;
+  char buf[4096];
+  for (int i = 0; i < 100 && got.size() < text.size(); ++i) {
+    IoResult r = server->read(buf);
+    if (r.status != IoStatus::kOk) break;
+    got.append(buf, r.bytes);
+  }
+  return got;
+}
+
+// The server writes `text`; what the client reads of it.
+std::string round_trip_response(SSL* client, Transport* server, std::string text) {
+  iovec v{text.data(), text.size()};
+  IoResult r = server->writev({&v, 1}, false);
+  if (r.status != IoStatus::kOk || r.bytes != text.size()) return "server write failed";
+  std::string out;
+  char buf[4096];
+  for (int i = 0; i < 100 && out.size() < text.size(); ++i) {
+    size_t n = 0;
+    if (SSL_read_ex(client, buf, sizeof buf, &n) != 1) break;
+    out.append(buf, n);
+  }
+  return out;
+}
+
+TEST_F(TlsTransportTest, TernSealsTheRecordsOfEveryTls13AeadSuite) {
+  for (const char* suite :
+       {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+    SCOPED_TRACE(suite);
+    TearDown();
+    SetUp();
+    ASSERT_EQ(SSL_set_ciphersuites(client_, suite), 1);
+    ASSERT_EQ(pump(), HandshakeStatus::kDone);
+    EXPECT_STREQ(SSL_CIPHER_get_name(SSL_get_current_cipher(client_)), suite);
+    EXPECT_TRUE(tls(transport_).seals_own_records());
+    EXPECT_EQ(round_trip_request(client_, transport_, "GET / HTTP/1.1\r\n\r\n"),
+              "GET / HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(round_trip_response(client_, transport_, "HTTP/1.1 200 OK\r\n\r\n"),
+              "HTTP/1.1 200 OK\r\n\r\n");
+    // Both sequence numbers move on: a second exchange, and a large one.
+    EXPECT_EQ(round_trip_request(client_, transport_, "second"), "second");
+    const std::string big(50000, 'z');
+    EXPECT_EQ(round_trip_response(client_, transport_, big), big);
+    EXPECT_TRUE(resumable(client_));  // the tickets OpenSSL sealed came first
+  }
+}
+
+TEST_F(TlsTransportTest, Tls12AndPostHandshakeAuthStayWithOpenSsl) {
+  SSL_set_max_proto_version(client_, TLS1_2_VERSION);
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  EXPECT_FALSE(tls(transport_).seals_own_records());
+  EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
+  EXPECT_EQ(round_trip_response(client_, transport_, "200"), "200");
+  TearDown();
+  SetUp();
+  SSL_set_post_handshake_auth(client_, 1);
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_EQ(SSL_version(client_), TLS1_3_VERSION);
+  EXPECT_FALSE(tls(transport_).seals_own_records());
+  EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
+  EXPECT_EQ(round_trip_response(client_, transport_, "200"), "200");
+}
+
+TEST_F(TlsTransportTest, AServerWithoutATwinKeepsOpenSslsRecordLayer) {
+  // As a vhost with SSLOpenSSLConfCmd RecordPadding (TlsPorts makes it no twin).
+  TearDown();
+  twins_ = false;
+  SetUp();
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_EQ(SSL_version(client_), TLS1_3_VERSION);
+  EXPECT_FALSE(tls(transport_).seals_own_records());
+  EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
+  EXPECT_EQ(round_trip_response(client_, transport_, "200"), "200");
+  // SNI naming a server with a twin does not move a connection that began without.
+  TearDown();
+  SetUp();
+  records_ = RecordLayerChoice::kNever;
+  TearDown();
+  SetUp();
+  SSL_set_tlsext_host_name(client_, "b.test");
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  EXPECT_FALSE(tls(transport_).seals_own_records());
+}
+
+TEST_F(TlsTransportTest, TheAdaptiveChoiceFollowsTheReadsPerConnection) {
+  TlsTransportFactory::reset_connection_reads();
+  TearDown();
+  records_ = RecordLayerChoice::kAdaptive;
+  SetUp();
+  EXPECT_FALSE(factory_->wants_own_records());
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  EXPECT_FALSE(tls(transport_).seals_own_records());
+  // This connection's reads are counted when it ends: a few, below the threshold.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
+  TearDown();
+  SetUp();
+  EXPECT_FALSE(factory_->wants_own_records());
+  // Connections of many requests each: the next one moves to tern's record layer.
+  for (int i = 0; i < 200; ++i) TlsTransportFactory::note_connection_reads(1000);
+  EXPECT_TRUE(factory_->wants_own_records());
+  TearDown();
+  SetUp();
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  EXPECT_TRUE(tls(transport_).seals_own_records());
+  EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
+  // One-request connections bring it back.
+  for (int i = 0; i < 200; ++i) TlsTransportFactory::note_connection_reads(1);
+  EXPECT_FALSE(factory_->wants_own_records());
+  TlsTransportFactory::reset_connection_reads();
+}
+
+TEST_F(TlsTransportTest, ARequestThatCameWithTheClientsFinishedIsRead) {
+  // The client finishes and sends its request before the server reads its Finished: both
+  // come in one read of the socket, and the request stays with tern's record layer.
+  for (int i = 0; i < 100 && SSL_do_handshake(client_) != 1; ++i) {
+    ASSERT_NE(transport_->handshake(), HandshakeStatus::kFailed);
+  }
+  size_t n = 0;
+  ASSERT_EQ(SSL_write_ex(client_, "GET /early", 10, &n), 1);
+  ASSERT_EQ(transport_->handshake(), HandshakeStatus::kDone);
+  EXPECT_TRUE(tls(transport_).seals_own_records());
+  EXPECT_TRUE(transport_->has_buffered_input());
+  char buf[64];
+  IoResult r = transport_->read(buf);
+  ASSERT_EQ(r.status, IoStatus::kOk);
+  EXPECT_EQ(std::string(buf, r.bytes), "GET /early");
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kWouldBlock);
+}
+
+TEST_F(TlsTransportTest, AClientsKeyUpdateIsFollowedAndAnswered) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_TRUE(tls(transport_).seals_own_records());
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(round);
+    // Asks for the server's KeyUpdate too; the client's read key moves on with it.
+    ASSERT_EQ(SSL_key_update(client_, SSL_KEY_UPDATE_REQUESTED), 1);
+    EXPECT_EQ(round_trip_request(client_, transport_, "after update"), "after update");
+    EXPECT_EQ(round_trip_response(client_, transport_, "answer"), "answer");
+    ASSERT_EQ(SSL_key_update(client_, SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+    EXPECT_EQ(round_trip_request(client_, transport_, "again"), "again");
+    EXPECT_EQ(round_trip_response(client_, transport_, "ok"), "ok");
+  }
+  EXPECT_TRUE(log_.empty()) << log_[0];
+}
+
+TEST_F(TlsTransportTest, TheClientsCloseNotifyEndsTheInput) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_TRUE(tls(transport_).seals_own_records());
+  size_t n = 0;
+  ASSERT_EQ(SSL_write_ex(client_, "last", 4, &n), 1);
+  ASSERT_EQ(SSL_shutdown(client_), 0);  // close_notify sent, the server's not read yet
+  char buf[64];
+  IoResult r = transport_->read(buf);
+  ASSERT_EQ(r.status, IoStatus::kOk);
+  EXPECT_EQ(std::string(buf, r.bytes), "last");
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kEof);
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kEof);
+  transport_->shutdown_write();
+  EXPECT_EQ(SSL_shutdown(client_), 1);  // the server's close_notify came
+}
+
+TEST_F(TlsTransportTest, AForgedRecordEndsTheSessionWithBadRecordMac) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_TRUE(tls(transport_).seals_own_records());
+  EXPECT_EQ(round_trip_request(client_, transport_, "fine"), "fine");
+  unsigned char forged[5 + 40] = {23, 3, 3, 0, 40};
+  for (size_t i = 5; i < sizeof forged; ++i) forged[i] = static_cast<unsigned char>(i * 7);
+  ASSERT_EQ(::write(client_fd_, forged, sizeof forged), static_cast<ssize_t>(sizeof forged));
+  char buf[64];
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kError);
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_NE(log_[0].find("bad record"), std::string::npos) << log_[0];
+  // The client gets the alert (the tickets come before it).
+  const int r = SSL_read(client_, buf, sizeof buf);
+  EXPECT_LE(r, 0);
+  EXPECT_EQ(SSL_get_error(client_, r), SSL_ERROR_SSL);
+  EXPECT_EQ(ERR_GET_REASON(ERR_peek_last_error()), SSL_R_SSLV3_ALERT_BAD_RECORD_MAC);
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kError);
+}
+
+TEST_F(TlsTransportTest, ARecordLongerThanTls13AllowsIsRefused) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_TRUE(tls(transport_).seals_own_records());
+  const unsigned char header[5] = {23, 3, 3, 0x41, 0x01};  // 16,641 > 16,384 + 256
+  ASSERT_EQ(::write(client_fd_, header, sizeof header), 5);
+  char buf[64];
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kError);
+  const int r = SSL_read(client_, buf, sizeof buf);
+  EXPECT_LE(r, 0);
+  EXPECT_EQ(SSL_get_error(client_, r), SSL_ERROR_SSL);
+  EXPECT_EQ(ERR_GET_REASON(ERR_peek_last_error()), SSL_R_TLSV1_ALERT_RECORD_OVERFLOW);
+}
+
+TEST_F(TlsTransportTest, AnIdleConnectionFreesItsRecordBuffersAndCiphers) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_TRUE(tls(transport_).seals_own_records());
+  EXPECT_EQ(round_trip_request(client_, transport_, "one"), "one");
+  transport_->release_buffers();
+  // Made again at the next record, in both directions.
+  EXPECT_EQ(round_trip_request(client_, transport_, "two"), "two");
+  transport_->release_buffers();
+  EXPECT_EQ(round_trip_response(client_, transport_, "three"), "three");
 }
 
 TEST_F(TlsTransportTest, PlainHttpIsSpottedBeforeOpenSsl) {

@@ -76,8 +76,11 @@ struct SslConfig final : ModuleConfig {
   SslSetting<std::string> ca_path;              // SSLCACertificatePath (resolved path)
   // SSLSessionCache (main server only; absent: none) and SSLSessionCacheTimeout.
   SslSetting<ssl::SessionCacheConfig> session_cache;
-  SslSetting<long> session_cache_timeout;   // absent: 300 s
-  SslSetting<bool> session_tickets;         // SSLSessionTickets (absent: on)
+  SslSetting<long> session_cache_timeout;  // absent: 300 s
+  SslSetting<bool> session_tickets;        // SSLSessionTickets (absent: on)
+  // SSLRecordLayer (tern's; main server only; absent: auto): who seals TLS 1.3 records.
+  enum class RecordLayer : uint8_t { kAuto, kTern, kOpenSsl };
+  SslSetting<RecordLayer> record_layer;
   SslSetting<std::string> ticket_key_file;  // SSLSessionTicketKeyFile (resolved path)
   // OCSP stapling (stapling_config.h): SSLUseStapling (absent: off), SSLStaplingCache (main
   // server only), the SSLStapling* timeouts in seconds and switches (absent: mod_ssl's).
