@@ -88,7 +88,10 @@
 # a new connection, a full handshake and one GET of 600 B each; s_time never offers a
 # session), resumed handshakes (`s_time -reuse`: TLS 1.3 tickets; the share of
 # connections the server resumed is printed from s_time's per-connection 'r'/'*'),
-# ECDSA and RSA each; 600 B and 1 MiB keep-alive over TLS (wrk -t1 -c64, ECDSA).
+# ECDSA and RSA each; 600 B and 1 MiB keep-alive over TLS (wrk -t1 -c64, ECDSA, on an
+# instance of its own: tern's SSLRecordLayer auto moves connections to tern's TLS 1.3
+# record layer by the reads per handshake the instance has seen, so the keep-alive rows'
+# instance uses it after its warm-up and the handshake rows' instances do not).
 # best = the better of nginx and h2o. Last line: fresh ECDSA instances of tern (MPM
 # defaults) and nginx (KeepAliveTimeout 600 for both); bench/hold_idle.py --tls holds
 # TLS_IDLE_CONNECTIONS (1000), then 3000 (fresh instances), idle TLS keep-alive

@@ -4,11 +4,14 @@
 # and rows.sh's rows_html_file, rows_median, rows_ratio, cell); not run on its own.
 # See run.sh --help for what it measures.
 
-# The rows: label, certificate key type, client, file and size.
+# The rows: label, server instance (ec and rsa: the handshake rows' ECDSA and RSA
+# instances; ka: the keep-alive rows' own ECDSA instance, so that each instance serves one
+# kind of traffic — tern's SSLRecordLayer auto chooses by the traffic it has seen), client,
+# file and size.
 TLS_ROW_LABEL=("full handshake, ECDSA P-256" "full handshake, RSA 2048"
   "resumed handshake, ECDSA" "resumed handshake, RSA" "600 B keep-alive, TLS"
   "1 MiB keep-alive, TLS")
-TLS_ROW_KEY=(ec rsa ec rsa ec ec)
+TLS_ROW_KEY=(ec rsa ec rsa ka ka)
 TLS_ROW_CLIENT=(new new reuse reuse wrk wrk)
 TLS_ROW_FILE=(index.html index.html index.html index.html index.html f1m.html)
 TLS_ROW_BEST_OF=(nginx h2o)
@@ -43,7 +46,8 @@ EOF
 
 # config_NAME-KEY: NAME's rows configuration with TLS on its port and KEY's certificate.
 tls_config() {
-  local name=$1 key=$2 port=$3 dir=$4 crt=$TMP/tls/$2.crt pem=$TMP/tls/$2.key
+  local name=$1 key=${2/ka/ec} port=$3 dir=$4
+  local crt=$TMP/tls/$key.crt pem=$TMP/tls/$key.key
   "config_$name" "$port" "$dir"
   case "$name" in
     tern)
@@ -65,7 +69,7 @@ tls_config() {
   esac
 }
 for _s in "${TLS_SERVERS[@]}"; do
-  for _k in ec rsa; do
+  for _k in ec rsa ka; do
     eval "config_tls_${_s}_$_k() { tls_config $_s $_k \"\$@\"; }"
   done
 done
@@ -189,7 +193,7 @@ run_tls_part() {
   for s in "${TLS_SERVERS[@]}"; do
     [ -n "${BIN[$s]:-}" ] || continue
     MEASURED+=("$s")
-    for k in ec rsa; do tls_start "${s}_$k"; done
+    for k in ec rsa ka; do tls_start "${s}_$k"; done
   done
   for r in "${!TLS_ROW_LABEL[@]}"; do
     for s in "${MEASURED[@]}"; do rm -f "$TMP/runs-t$r-$s" "$TMP/resumed-t$r-$s"; done
@@ -212,7 +216,7 @@ run_tls_part() {
     done
   done
   for s in "${MEASURED[@]}"; do
-    for k in ec rsa; do stop_tree "${PID[${s}_$k]}"; done
+    for k in ec rsa ka; do stop_tree "${PID[${s}_$k]}"; done
   done
   TERN_CONFIG=bench
 

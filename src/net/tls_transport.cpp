@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <utility>
 
@@ -252,13 +253,23 @@ void enable_own_records(SSL_CTX* ctx) {
 
 namespace {
 
-// Reads per TLS connection, a moving average over the last few dozen connections of this
-// process, times 16 (RecordLayerChoice::kAdaptive).
-std::atomic<uint32_t> g_reads_per_connection_x16{0};
-// From this many reads per connection on, tern's record layer saves more than the key log
-// costs the handshake (callgrind, 600 B requests: 230,000 instructions against about 8,000
-// saved per request).
-constexpr uint32_t kOwnRecordsFrom = 32;
+// RecordLayerChoice::kAdaptive's measure: reads of data on this process's TLS connections
+// and their handshakes, both decayed by 7/8 each second (a window of about ten seconds
+// that keeps their ratio). Relaxed atomics: a racing update may lose a count, which a
+// ratio can afford.
+std::atomic<uint64_t> g_tls_reads{0};
+std::atomic<uint64_t> g_tls_handshakes{0};
+std::atomic<int64_t> g_tls_decayed_at{0};  // CLOCK_MONOTONIC_COARSE seconds
+// From this many reads per handshake on, tern's record layer saves more than the key log
+// costs the handshakes (callgrind, 600 B requests: about 230,000 instructions per
+// handshake against about 8,000 saved per request).
+constexpr uint64_t kOwnRecordsFrom = 32;
+
+int64_t coarse_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return ts.tv_sec;
+}
 
 }  // namespace
 
@@ -271,20 +282,39 @@ bool TlsTransportFactory::wants_own_records() const {
     case RecordLayerChoice::kAdaptive:
       break;
   }
-  return g_reads_per_connection_x16.load(std::memory_order_relaxed) >= kOwnRecordsFrom * 16;
+  const uint64_t reads = g_tls_reads.load(std::memory_order_relaxed);
+  return reads > 0 && reads >= kOwnRecordsFrom * g_tls_handshakes.load(std::memory_order_relaxed);
 }
 
-void TlsTransportFactory::note_connection_reads(uint32_t reads) {
-  // avg += (reads - avg) / 32, in sixteenths; a racing update between workers loses one
-  // sample, which an average can afford.
-  const int64_t avg = g_reads_per_connection_x16.load(std::memory_order_relaxed);
-  const int64_t sample = int64_t{std::min<uint32_t>(reads, 1u << 20)} * 16;
-  g_reads_per_connection_x16.store(static_cast<uint32_t>(avg + (sample - avg) / 32),
-                                   std::memory_order_relaxed);
+void TlsTransportFactory::note_reads(uint64_t reads) {
+  g_tls_reads.fetch_add(reads, std::memory_order_relaxed);
 }
 
-void TlsTransportFactory::reset_connection_reads() {
-  g_reads_per_connection_x16.store(0, std::memory_order_relaxed);
+void TlsTransportFactory::note_handshake() {
+  g_tls_handshakes.fetch_add(1, std::memory_order_relaxed);
+  const int64_t now = coarse_seconds();
+  int64_t at = g_tls_decayed_at.load(std::memory_order_relaxed);
+  if (now <= at || !g_tls_decayed_at.compare_exchange_strong(at, now)) return;
+  const int64_t steps = at == 0 ? 0 : std::min<int64_t>(now - at, 64);
+  for (int64_t k = 0; k < steps; ++k) {
+    g_tls_reads.store(g_tls_reads.load(std::memory_order_relaxed) / 8 * 7,
+                      std::memory_order_relaxed);
+    g_tls_handshakes.store(g_tls_handshakes.load(std::memory_order_relaxed) / 8 * 7,
+                           std::memory_order_relaxed);
+  }
+}
+
+void TlsTransport::count_read() {
+  if (++reads_ == 64) {
+    TlsTransportFactory::note_reads(reads_);
+    reads_ = 0;
+  }
+}
+
+void TlsTransportFactory::reset_tls_traffic() {
+  g_tls_reads.store(0, std::memory_order_relaxed);
+  g_tls_handshakes.store(0, std::memory_order_relaxed);
+  g_tls_decayed_at.store(0, std::memory_order_relaxed);
 }
 
 void prepare_tls_context(SSL_CTX* ctx) {
@@ -295,7 +325,7 @@ void prepare_tls_context(SSL_CTX* ctx) {
 
 TlsTransport::~TlsTransport() {
   if (ssl_ == nullptr) return;
-  if (done_ && !plain_) TlsTransportFactory::note_connection_reads(reads_);
+  if (reads_ > 0) TlsTransportFactory::note_reads(reads_);
   // Records still unsent: the response is cut, and a close_notify would hide that.
   if (done_ && !broken_ && !shut_ && !has_pending()) {
     ERR_clear_error();
@@ -479,6 +509,7 @@ HandshakeStatus TlsTransport::handshake() {
   };
   if (r == 1) {
     done_ = true;
+    TlsTransportFactory::note_handshake();
     // In TLS 1.3 what the last step wrote is the session tickets, which the client does
     // not wait for: they leave with the first response, or before the connection waits
     // for the request (two send() calls and two wake-ups of the client fewer).
@@ -548,7 +579,7 @@ IoResult TlsTransport::read(std::span<char> buf) {
   if (buf.empty()) return IoResult{IoStatus::kOk, 0, 0};
   if (own_records()) {
     IoResult r = read_own(buf);
-    if (r.status == IoStatus::kOk && r.bytes > 0) ++reads_;
+    if (r.status == IoStatus::kOk && r.bytes > 0) count_read();
     return r;
   }
   clear_errors();
@@ -564,7 +595,7 @@ IoResult TlsTransport::read(std::span<char> buf) {
     return IoResult{IoStatus::kError, 0, EPROTO};
   }
   if (r == 1) {
-    ++reads_;
+    count_read();
     return IoResult{IoStatus::kOk, n, 0};  // held records wait for the response
   }
   IoResult f = failed_io(r, "SSL read failed");

@@ -30,8 +30,9 @@ struct TlsServerChoice {
 // When connections move to tern's TLS 1.3 record layer. It needs the traffic secrets,
 // which OpenSSL 3.0 gives only through its key log, and formatting those lines costs a
 // handshake about 230,000 instructions (sprintf per byte): as much as tern's record layer
-// saves on some 30 small requests. kAdaptive: a new connection moves when this process's
-// TLS connections have recently carried at least that many reads each.
+// saves on some 30 small requests. kAdaptive: a new connection moves while this process's
+// TLS connections have recently carried at least 32 reads per handshake (counted over
+// about ten seconds, so long-lived connections count while they last).
 enum class RecordLayerChoice : uint8_t { kAdaptive, kAlways, kNever };
 
 // The server for a connection to `local_ip`:`local_port` asking for server name `name`
@@ -154,6 +155,8 @@ class TlsTransport final : public Transport {
   // Once the handshake is done: tern's record layer takes over when it can (`tickets`: the
   // records OpenSSL wrote in the last step, under the server's application key).
   void start_own_records(std::string_view tickets);
+  // Counts a read that returned data, passed on to the process's count 64 at a time.
+  void count_read();
   // read() and writev() through tern's record layer.
   IoResult read_own(std::span<char> buf);
   // Seals up to kBatchMax bytes of `iov` into `batch` (after what it holds); the bytes taken.
@@ -169,15 +172,15 @@ class TlsTransport final : public Transport {
   SSL* ssl_ = nullptr;
   const TlsTransportFactory* factory_;
   int site_ = -1;
-  uint32_t reads_ = 0;                     // reads that returned data (RecordLayerChoice)
-  bool plain_ : 1 = false;                 // plaintext HTTP on the TLS port
-  bool frugal_ : 1 = true;                 // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
-  bool done_ : 1 = false;                  // the first handshake completed
-  bool broken_ : 1 = false;                // a fatal error: no close_notify any more
-  bool shut_ : 1 = false;                  // close_notify sent
-  bool renegotiating_ : 1 = false;         // the peer tried to renegotiate: the connection ends
-  bool socket_drained_ : 1 = true;         // the last read of the socket came back short
-  bool client_auth_ : 1 = false;           // a post-handshake authentication is under way
+  uint32_t reads_ = 0;              // reads that returned data not yet counted (RecordLayerChoice)
+  bool plain_ : 1 = false;          // plaintext HTTP on the TLS port
+  bool frugal_ : 1 = true;          // SSL_MODE_RELEASE_BUFFERS on (a new or idle connection)
+  bool done_ : 1 = false;           // the first handshake completed
+  bool broken_ : 1 = false;         // a fatal error: no close_notify any more
+  bool shut_ : 1 = false;           // close_notify sent
+  bool renegotiating_ : 1 = false;  // the peer tried to renegotiate: the connection ends
+  bool socket_drained_ : 1 = true;  // the last read of the socket came back short
+  bool client_auth_ : 1 = false;    // a post-handshake authentication is under way
   bool client_auth_finished_ : 1 = false;  // … and the client's Finished came
   bool output_ends_ : 1 = false;           // the next final writev ends with close_notify
   bool pha_offered_ : 1 = false;           // the client offered post-handshake authentication
@@ -243,10 +246,12 @@ class TlsTransportFactory final : public TransportFactory {
   TlsVarFn vars() const { return vars_; }
   // Whether a new connection should move to tern's record layer (see RecordLayerChoice).
   bool wants_own_records() const;
-  // kAdaptive's measure: a TLS connection that carried `reads` reads of data ended.
-  static void note_connection_reads(uint32_t reads);
-  // Forgets what note_connection_reads() learned (for tests).
-  static void reset_connection_reads();
+  // kAdaptive's measure, per process: `reads` more reads of data on TLS connections.
+  static void note_reads(uint64_t reads);
+  // kAdaptive's measure: one more TLS handshake done (and the once-a-second decay).
+  static void note_handshake();
+  // Forgets what note_reads() and note_handshake() counted (for tests).
+  static void reset_tls_traffic();
 
  private:
   TlsServerLookup lookup_;

@@ -401,31 +401,30 @@ TEST_F(TlsTransportTest, AServerWithoutATwinKeepsOpenSslsRecordLayer) {
   EXPECT_FALSE(tls(transport_).seals_own_records());
 }
 
-TEST_F(TlsTransportTest, TheAdaptiveChoiceFollowsTheReadsPerConnection) {
-  TlsTransportFactory::reset_connection_reads();
+TEST_F(TlsTransportTest, TheAdaptiveChoiceFollowsTheReadsPerHandshake) {
+  TlsTransportFactory::reset_tls_traffic();
   TearDown();
   records_ = RecordLayerChoice::kAdaptive;
   SetUp();
-  EXPECT_FALSE(factory_->wants_own_records());
+  EXPECT_FALSE(factory_->wants_own_records());  // a fresh process: OpenSSL's records
   ASSERT_EQ(pump(), HandshakeStatus::kDone);
   EXPECT_FALSE(tls(transport_).seals_own_records());
-  // This connection's reads are counted when it ends: a few, below the threshold.
+  // This connection's reads count as they come (at its end for the last few): three reads
+  // for one handshake is below the threshold.
   for (int i = 0; i < 3; ++i) EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
   TearDown();
   SetUp();
   EXPECT_FALSE(factory_->wants_own_records());
   // Connections of many requests each: the next one moves to tern's record layer.
-  for (int i = 0; i < 200; ++i) TlsTransportFactory::note_connection_reads(1000);
+  TlsTransportFactory::note_reads(100000);
   EXPECT_TRUE(factory_->wants_own_records());
-  TearDown();
-  SetUp();
   ASSERT_EQ(pump(), HandshakeStatus::kDone);
   EXPECT_TRUE(tls(transport_).seals_own_records());
   EXPECT_EQ(round_trip_request(client_, transport_, "GET /"), "GET /");
-  // One-request connections bring it back.
-  for (int i = 0; i < 200; ++i) TlsTransportFactory::note_connection_reads(1);
+  // A flood of one-request connections brings it back.
+  for (int i = 0; i < 5000; ++i) TlsTransportFactory::note_handshake();
   EXPECT_FALSE(factory_->wants_own_records());
-  TlsTransportFactory::reset_connection_reads();
+  TlsTransportFactory::reset_tls_traffic();
 }
 
 TEST_F(TlsTransportTest, ARequestThatCameWithTheClientsFinishedIsRead) {
