@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <new>
 #include <string>
 #include <utility>
 
@@ -253,13 +255,20 @@ void enable_own_records(SSL_CTX* ctx) {
 
 namespace {
 
-// RecordLayerChoice::kAdaptive's measure: reads of data on this process's TLS connections
-// and their handshakes, both decayed by 7/8 each second (a window of about ten seconds
-// that keeps their ratio). Relaxed atomics: a racing update may lose a count, which a
-// ratio can afford.
-std::atomic<uint64_t> g_tls_reads{0};
-std::atomic<uint64_t> g_tls_handshakes{0};
-std::atomic<int64_t> g_tls_decayed_at{0};  // CLOCK_MONOTONIC_COARSE seconds
+// RecordLayerChoice::kAdaptive's measure: reads of data on TLS connections and their
+// handshakes, both decayed by 7/8 each second (a window of about ten seconds that keeps
+// their ratio). Relaxed atomics: a racing update may lose a count, which a ratio can
+// afford. In shared memory once share_tls_traffic() ran (lock-free atomics work across
+// processes), so every child, and a child started later, follows the whole server's
+// traffic.
+struct TlsTraffic {
+  std::atomic<uint64_t> reads{0};
+  std::atomic<uint64_t> handshakes{0};
+  std::atomic<int64_t> decayed_at{0};  // CLOCK_MONOTONIC_COARSE seconds
+};
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+TlsTraffic g_local_traffic;
+TlsTraffic* g_traffic = &g_local_traffic;
 // From this many reads per handshake on, tern's record layer saves more than the key log
 // costs the handshakes (callgrind, 600 B requests: about 230,000 instructions per
 // handshake against about 8,000 saved per request).
@@ -282,25 +291,26 @@ bool TlsTransportFactory::wants_own_records() const {
     case RecordLayerChoice::kAdaptive:
       break;
   }
-  const uint64_t reads = g_tls_reads.load(std::memory_order_relaxed);
-  return reads > 0 && reads >= kOwnRecordsFrom * g_tls_handshakes.load(std::memory_order_relaxed);
+  TlsTraffic& t = *g_traffic;
+  const uint64_t reads = t.reads.load(std::memory_order_relaxed);
+  return reads > 0 && reads >= kOwnRecordsFrom * t.handshakes.load(std::memory_order_relaxed);
 }
 
 void TlsTransportFactory::note_reads(uint64_t reads) {
-  g_tls_reads.fetch_add(reads, std::memory_order_relaxed);
+  g_traffic->reads.fetch_add(reads, std::memory_order_relaxed);
 }
 
 void TlsTransportFactory::note_handshake() {
-  g_tls_handshakes.fetch_add(1, std::memory_order_relaxed);
+  TlsTraffic& t = *g_traffic;
+  t.handshakes.fetch_add(1, std::memory_order_relaxed);
   const int64_t now = coarse_seconds();
-  int64_t at = g_tls_decayed_at.load(std::memory_order_relaxed);
-  if (now <= at || !g_tls_decayed_at.compare_exchange_strong(at, now)) return;
+  int64_t at = t.decayed_at.load(std::memory_order_relaxed);
+  if (now <= at || !t.decayed_at.compare_exchange_strong(at, now)) return;
   const int64_t steps = at == 0 ? 0 : std::min<int64_t>(now - at, 64);
   for (int64_t k = 0; k < steps; ++k) {
-    g_tls_reads.store(g_tls_reads.load(std::memory_order_relaxed) / 8 * 7,
-                      std::memory_order_relaxed);
-    g_tls_handshakes.store(g_tls_handshakes.load(std::memory_order_relaxed) / 8 * 7,
-                           std::memory_order_relaxed);
+    t.reads.store(t.reads.load(std::memory_order_relaxed) / 8 * 7, std::memory_order_relaxed);
+    t.handshakes.store(t.handshakes.load(std::memory_order_relaxed) / 8 * 7,
+                       std::memory_order_relaxed);
   }
 }
 
@@ -312,9 +322,18 @@ void TlsTransport::count_read() {
 }
 
 void TlsTransportFactory::reset_tls_traffic() {
-  g_tls_reads.store(0, std::memory_order_relaxed);
-  g_tls_handshakes.store(0, std::memory_order_relaxed);
-  g_tls_decayed_at.store(0, std::memory_order_relaxed);
+  g_traffic->reads.store(0, std::memory_order_relaxed);
+  g_traffic->handshakes.store(0, std::memory_order_relaxed);
+  g_traffic->decayed_at.store(0, std::memory_order_relaxed);
+}
+
+void TlsTransportFactory::share_tls_traffic() {
+  static TlsTraffic* const shared = [] {
+    void* p = ::mmap(nullptr, sizeof(TlsTraffic), PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? nullptr : new (p) TlsTraffic();
+  }();
+  if (shared != nullptr) g_traffic = shared;
 }
 
 void prepare_tls_context(SSL_CTX* ctx) {

@@ -252,6 +252,9 @@ class TlsTransportFactory final : public TransportFactory {
   static void note_handshake();
   // Forgets what note_reads() and note_handshake() counted (for tests).
   static void reset_tls_traffic();
+  // Moves those counts to shared memory (once per process; call before forking the
+  // children), so that all children follow the whole server's traffic.
+  static void share_tls_traffic();
 
  private:
   TlsServerLookup lookup_;

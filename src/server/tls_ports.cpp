@@ -188,6 +188,9 @@ std::unique_ptr<TlsPorts> TlsPorts::build(const Config& config, std::vector<std:
                             ? RecordLayerChoice::kNever
                             : RecordLayerChoice::kAdaptive;
   }
+  // Built by the control process before it forks the children: they share the traffic
+  // counts SSLRecordLayer auto follows.
+  TlsTransportFactory::share_tls_traffic();
   std::vector<bool> failed;
   tp->build_contexts(config, t.on_tls, failed, errors);
   // Each TLS address: its default context (its first server with one) and its factory.
