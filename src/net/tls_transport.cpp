@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <new>
 #include <string>
 #include <utility>
@@ -256,29 +255,24 @@ void enable_own_records(SSL_CTX* ctx) {
 namespace {
 
 // RecordLayerChoice::kAdaptive's measure: reads of data on TLS connections and their
-// handshakes, both decayed by 7/8 each second (a window of about ten seconds that keeps
-// their ratio). Relaxed atomics: a racing update may lose a count, which a ratio can
-// afford. In shared memory once share_tls_traffic() ran (lock-free atomics work across
+// handshakes, both halved whenever the handshakes reach kWindow * 2, so their ratio covers
+// the last one to two thousand handshakes however long ago they were (a pause forgets
+// nothing). Relaxed atomics: a racing update may lose a count, which a ratio can afford.
+// In shared memory once share_tls_traffic() ran (lock-free atomics work across
 // processes), so every child, and a child started later, follows the whole server's
 // traffic.
 struct TlsTraffic {
   std::atomic<uint64_t> reads{0};
   std::atomic<uint64_t> handshakes{0};
-  std::atomic<int64_t> decayed_at{0};  // CLOCK_MONOTONIC_COARSE seconds
 };
 static_assert(std::atomic<uint64_t>::is_always_lock_free);
+constexpr uint64_t kWindow = 1024;
 TlsTraffic g_local_traffic;
 TlsTraffic* g_traffic = &g_local_traffic;
 // From this many reads per handshake on, tern's record layer saves more than the key log
 // costs the handshakes (callgrind, 600 B requests: about 230,000 instructions per
 // handshake against about 8,000 saved per request).
 constexpr uint64_t kOwnRecordsFrom = 32;
-
-int64_t coarse_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return ts.tv_sec;
-}
 
 }  // namespace
 
@@ -302,16 +296,9 @@ void TlsTransportFactory::note_reads(uint64_t reads) {
 
 void TlsTransportFactory::note_handshake() {
   TlsTraffic& t = *g_traffic;
-  t.handshakes.fetch_add(1, std::memory_order_relaxed);
-  const int64_t now = coarse_seconds();
-  int64_t at = t.decayed_at.load(std::memory_order_relaxed);
-  if (now <= at || !t.decayed_at.compare_exchange_strong(at, now)) return;
-  const int64_t steps = at == 0 ? 0 : std::min<int64_t>(now - at, 64);
-  for (int64_t k = 0; k < steps; ++k) {
-    t.reads.store(t.reads.load(std::memory_order_relaxed) / 8 * 7, std::memory_order_relaxed);
-    t.handshakes.store(t.handshakes.load(std::memory_order_relaxed) / 8 * 7,
-                       std::memory_order_relaxed);
-  }
+  uint64_t h = t.handshakes.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (h >= 2 * kWindow && t.handshakes.compare_exchange_strong(h, h / 2))
+    t.reads.store(t.reads.load(std::memory_order_relaxed) / 2, std::memory_order_relaxed);
 }
 
 void TlsTransport::count_read() {
@@ -324,7 +311,6 @@ void TlsTransport::count_read() {
 void TlsTransportFactory::reset_tls_traffic() {
   g_traffic->reads.store(0, std::memory_order_relaxed);
   g_traffic->handshakes.store(0, std::memory_order_relaxed);
-  g_traffic->decayed_at.store(0, std::memory_order_relaxed);
 }
 
 void TlsTransportFactory::share_tls_traffic() {

@@ -30,9 +30,9 @@ struct TlsServerChoice {
 // When connections move to tern's TLS 1.3 record layer. It needs the traffic secrets,
 // which OpenSSL 3.0 gives only through its key log, and formatting those lines costs a
 // handshake about 230,000 instructions (sprintf per byte): as much as tern's record layer
-// saves on some 30 small requests. kAdaptive: a new connection moves while this process's
-// TLS connections have recently carried at least 32 reads per handshake (counted over
-// about ten seconds, so long-lived connections count while they last).
+// saves on some 30 small requests. kAdaptive: a new connection moves while the server's
+// TLS connections carry at least 32 reads per handshake (counted over the last one to two
+// thousand handshakes, long-lived connections while they last; see share_tls_traffic).
 enum class RecordLayerChoice : uint8_t { kAdaptive, kAlways, kNever };
 
 // The server for a connection to `local_ip`:`local_port` asking for server name `name`
