@@ -13,9 +13,9 @@ namespace tern {
 
 namespace {
 
-constexpr uint8_t kApplicationData = 23;
-constexpr uint8_t kAlertType = 21;
-constexpr uint8_t kHandshakeType = 22;
+constexpr uint8_t kApplicationData = Tls13Records::kApplicationData;
+constexpr uint8_t kAlertType = Tls13Records::kAlert;
+constexpr uint8_t kHandshakeType = Tls13Records::kHandshake;
 constexpr uint8_t kKeyUpdate = 24;
 constexpr uint8_t kCloseNotifyAlert = 0;
 constexpr uint8_t kUserCanceled = 90;
@@ -64,9 +64,12 @@ struct Tls13Aead {
       if (algs != nullptr) OSSL_PROVIDER_unquery_operation(prov, OSSL_OP_CIPHER, algs);
     }
     EVP_CIPHER_free(cipher);  // the provider stays loaded: the default one is never unloaded
-    return md != nullptr && provctx != nullptr && newctx != nullptr && freectx != nullptr &&
-           einit != nullptr && dinit != nullptr && update != nullptr && final != nullptr &&
-           get_ctx_params != nullptr && set_ctx_params != nullptr;
+    const bool ok = md != nullptr && provctx != nullptr && newctx != nullptr &&
+                    freectx != nullptr && einit != nullptr && dinit != nullptr &&
+                    update != nullptr && final != nullptr && get_ctx_params != nullptr &&
+                    set_ctx_params != nullptr;
+    if (!ok) EVP_MD_free(const_cast<EVP_MD*>(md));
+    return ok;
   }
 
  private:
@@ -137,7 +140,8 @@ bool hmac(const EVP_MD* md, const unsigned char* key, size_t key_len, const unsi
           size_t data_len, unsigned char* out, unsigned int* out_len) {
   const int block = EVP_MD_get_block_size(md);
   unsigned char pad[128];
-  if (block <= 0 || static_cast<size_t>(block) > sizeof pad || key_len > sizeof pad) return false;
+  if (block <= 0 || static_cast<size_t>(block) > sizeof pad || key_len > static_cast<size_t>(block))
+    return false;  // a longer key would be hashed first; TLS 1.3 secrets never are
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   if (ctx == nullptr) return false;
   unsigned char inner[EVP_MAX_MD_SIZE];
@@ -198,6 +202,11 @@ char* Tls13Input::room(uint32_t want) {
   off = 0;
   len = used;
   return data.get() + len;
+}
+
+bool Tls13Input::has_record() const {
+  return plain == 0 && size() >= Tls13Records::kHeader &&
+         size() >= Tls13Records::kHeader + Tls13Records::body_length(data.get() + off);
 }
 
 void Tls13Input::release() {
@@ -332,7 +341,9 @@ bool Tls13Records::seal(std::span<const iovec> iov, uint8_t type, char* out) {
 bool Tls13Records::seal_key_update(char* out) {
   const unsigned char msg[5] = {kKeyUpdate, 0, 0, 1, 0};
   const iovec v{const_cast<unsigned char*>(msg), sizeof msg};
-  return seal({&v, 1}, kHandshakeType, out) && update(write_);
+  if (!seal({&v, 1}, kHandshakeType, out) || !update(write_)) return false;
+  key_update_due_ = false;
+  return true;
 }
 
 Tls13Records::Opened Tls13Records::open(Tls13Input& in) {
@@ -343,7 +354,7 @@ Tls13Records::Opened Tls13Records::open(Tls13Input& in) {
   const uint32_t avail = in.len - in.off;
   if (avail < kHeader) return Opened::kNeedMore;
   auto* p = reinterpret_cast<unsigned char*>(in.data.get() + in.off);
-  const size_t body = (size_t{p[3]} << 8) | p[4];
+  const size_t body = body_length(p);
   // After the handshake every record is application_data on the wire (§5.2).
   if (p[0] != kApplicationData) return bad(kUnexpectedMessage);
   if (body > kMaxPlain + 256) return bad(kRecordOverflow);
@@ -394,7 +405,7 @@ Tls13Records::Opened Tls13Records::open(Tls13Input& in) {
       if (content != 5 || text[0] != kKeyUpdate || text[1] != 0 || text[2] != 0 || text[3] != 1)
         return bad(kUnexpectedMessage);
       if (text[4] > 1) return bad(kIllegalParameter);
-      update_requested_ = text[4] == 1;
+      key_update_due_ = key_update_due_ || text[4] == 1;
       if (!update(read_)) return bad(kBadRecordMac);
       return Opened::kKeyUpdated;
     default:

@@ -32,11 +32,7 @@ struct Tls13Input {
   // Bytes not yet handed on (plaintext, trailer and records).
   uint32_t size() const { return len - off; }
   // A whole record starts at `off` (no plaintext is left before it).
-  bool has_record() const {
-    if (plain != 0 || size() < 5) return false;
-    const auto* p = reinterpret_cast<const unsigned char*>(data.get() + off);
-    return size() >= 5 + ((uint32_t{p[3]} << 8) | p[4]);
-  }
+  bool has_record() const;
   // Makes room for `room` more bytes at the end (moving the unread bytes to the front).
   char* room(uint32_t room);
   // Frees the buffer when nothing is left in it.
@@ -81,9 +77,10 @@ class Tls13Records {
   Opened open(Tls13Input& in);
   // The alert to send (or the one received) after kAlert/kBad.
   uint8_t alert() const { return alert_; }
-  // After kKeyUpdated: the peer asked for our KeyUpdate.
-  bool update_requested() const { return update_requested_; }
-  // Seals a KeyUpdate (update_not_requested) into `out` (room for sealed_size(5)) under
+  // The peer asked for our KeyUpdate and it has not been sealed yet: however many it asked
+  // for, one answers them all (RFC 8446 §4.6.3), before our next record.
+  bool key_update_due() const { return key_update_due_; }
+  // Seals that KeyUpdate (update_not_requested) into `out` (room for sealed_size(5)) under
   // the current write key, then moves the write key on.
   bool seal_key_update(char* out);
   // Frees the cipher contexts of an idle connection (made again at the next record).
@@ -91,6 +88,16 @@ class Tls13Records {
   // Ciphertext bytes opened so far (the traffic counted after the handshake).
   uint64_t bytes_opened() const { return bytes_opened_; }
 
+  // The body length a record header (5 bytes at `header`) announces.
+  static size_t body_length(const void* header) {
+    const auto* h = static_cast<const unsigned char*>(header);
+    return (size_t{h[3]} << 8) | h[4];
+  }
+
+  // Content types (RFC 8446 §5.1).
+  static constexpr uint8_t kAlert = 21;
+  static constexpr uint8_t kHandshake = 22;
+  static constexpr uint8_t kApplicationData = 23;
   static constexpr size_t kHeader = 5;
   static constexpr size_t kTag = 16;
   static constexpr size_t kOverhead = kHeader + 1 + kTag;
@@ -119,7 +126,7 @@ class Tls13Records {
   uint8_t key_len_ = 0;
   uint8_t hash_len_ = 0;
   bool ok_ = false;
-  bool update_requested_ = false;
+  bool key_update_due_ = false;
   uint8_t alert_ = 0;
   uint64_t bytes_opened_ = 0;
   Direction read_;

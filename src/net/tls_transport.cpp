@@ -60,14 +60,6 @@ int on_client_hello(SSL* ssl, int*, void*) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
-// The value of a hex digit, or -1.
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // OpenSSL's key log (NSS format: label, client random, secret in hex): TLS 1.3's first
 // application traffic secrets go to the transport, which keys its record layer with them.
 void on_keylog(const SSL* ssl, const char* line) {
@@ -82,16 +74,11 @@ void on_keylog(const SSL* ssl, const char* line) {
   } else {
     return;
   }
-  const std::string_view hex = l.substr(l.rfind(' ') + 1);
   unsigned char secret[48];
-  if (hex.size() % 2 != 0 || hex.size() / 2 > sizeof secret) return;
-  for (size_t i = 0; i < hex.size() / 2; ++i) {
-    const int hi = hex_value(hex[2 * i]);
-    const int lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return;
-    secret[i] = static_cast<unsigned char>(hi << 4 | lo);
-  }
-  t->on_traffic_secret(client, {secret, hex.size() / 2});
+  size_t len = 0;
+  // The secret is the line's last field (hex digits, no separator).
+  if (OPENSSL_hexstr2buf_ex(secret, sizeof secret, &len, line + l.rfind(' ') + 1, '\0') == 1)
+    t->on_traffic_secret(client, {secret, len});
   OPENSSL_cleanse(secret, sizeof secret);
 }
 
@@ -126,6 +113,14 @@ void take_error(char* buf, size_t len) {
 enum class SocketRead { kNone, kShort, kFull };
 thread_local SocketRead t_socket_read = SocketRead::kNone;  // since the worker last asked
 int (*g_socket_read)(BIO*, char*, int) = nullptr;
+
+// The worker's buffer for the records one writev makes, sealed by tern or gathered from
+// OpenSSL's writes (see t_batch), before they leave in one send().
+std::string& worker_batch() {
+  static thread_local std::string batch;
+  batch.clear();
+  return batch;
+}
 
 // While a worker runs TlsTransport::writev, the records OpenSSL writes are gathered here
 // and sent with one send() at the end of the call (null otherwise: the socket directly).
@@ -334,7 +329,7 @@ TlsTransport::~TlsTransport() {
   // Records still unsent: the response is cut, and a close_notify would hide that.
   if (done_ && !broken_ && !shut_ && !has_pending()) {
     ERR_clear_error();
-    if (own_records())
+    if (seals_own_records())
       queue_own_alert(1, 0);
     else
       in_order([&] { return SSL_shutdown(ssl_); });  // one try: close_notify if the socket takes it
@@ -394,7 +389,7 @@ void on_message(int write_p, int, int content_type, const void* buf, size_t len,
 }  // namespace
 
 ClientAuthStatus TlsTransport::continue_client_auth() {
-  if (ssl_ == nullptr || broken_ || plain_ || own_records()) return ClientAuthStatus::kFailed;
+  if (ssl_ == nullptr || broken_ || plain_ || seals_own_records()) return ClientAuthStatus::kFailed;
   // TLS 1.2: a renegotiation (SSL_renegotiate was called), complete once OpenSSL no longer
   // has it pending; the client's Finished comes before the server's there.
   const bool renegotiation = SSL_version(ssl_) < TLS1_3_VERSION;
@@ -542,7 +537,7 @@ HandshakeStatus TlsTransport::handshake() {
 uint64_t TlsTransport::raw_bytes_read() const {
   if (ssl_ == nullptr) return 0;
   BIO* b = SSL_get_rbio(ssl_);
-  const uint64_t own = own_records() ? own_->records->bytes_opened() : 0;
+  const uint64_t own = seals_own_records() ? own_->records->bytes_opened() : 0;
   return (b != nullptr ? BIO_number_read(b) : 0) + own;
 }
 
@@ -582,7 +577,7 @@ IoResult TlsTransport::read(std::span<char> buf) {
   }
   if (ssl_ == nullptr || broken_) return IoResult{IoStatus::kError, 0, EPROTO};
   if (buf.empty()) return IoResult{IoStatus::kOk, 0, 0};
-  if (own_records()) {
+  if (seals_own_records()) {
     IoResult r = read_own(buf);
     if (r.status == IoStatus::kOk && r.bytes > 0) count_read();
     return r;
@@ -633,42 +628,33 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     tidy_unsent();
     return IoResult{IoStatus::kOk, plain, 0};
   }
-  if (own_records()) {
-    // Sealed straight from the caller's buffers into the worker's batch, after the held
-    // records (session tickets, a KeyUpdate), with the close_notify when this ends the
-    // output: one send().
-    static thread_local std::string sealed;
-    sealed.clear();
-    if (has_held()) {
-      sealed.assign(unsent_->held);
-      unsent_.reset();  // nothing is pending here
-    }
-    bool failed = false;
-    const size_t total = seal_own(iov, &sealed, &failed);
-    size_t offered = 0;
-    for (const iovec& v : iov) offered += v.iov_len;
-    if (!failed && last && !shut_ && total == offered) failed = !seal_own_alert(1, 0, &sealed);
+  size_t offered = 0;
+  for (const iovec& v : iov) offered += v.iov_len;
+  // Held records (session tickets, a KeyUpdate) lead this call's records in the same
+  // send().
+  std::string& batch = worker_batch();
+  if (has_held()) {
+    batch.assign(unsent_->held);
+    unsent_.reset();  // nothing is pending here
+  }
+  if (seals_own_records()) {
+    // Sealed straight from the caller's buffers into the worker's batch, with the
+    // close_notify when this ends the output: one send().
+    bool failed = !seal_key_update_due(&batch);
+    const size_t total = failed ? 0 : seal_own(iov, &batch, &failed);
+    if (!failed && last && !shut_ && total == offered) failed = !seal_own_alert(1, 0, &batch);
     if (failed) {
       broken_ = true;
       log_failure("SSL write failed", "the cipher failed");
       return IoResult{IoStatus::kError, 0, EPROTO};
     }
-    return send_batch(sealed, total, more);
+    return send_batch(batch, total, more);
   }
   // OpenSSL writes every record with its own BIO write. When this call makes several,
   // they are gathered in the worker's batch and leave in one send() (MSG_MORE while more
   // follows), so the kernel sends full segments and the peer wakes once per call, not once
   // per record. A call of one record (a small response) goes to the socket directly:
   // OpenSSL keeps it across WANT_WRITE itself, and no copy is made.
-  size_t offered = 0;
-  for (const iovec& v : iov) offered += v.iov_len;
-  static thread_local std::string batch;
-  batch.clear();
-  // Held records (session tickets) lead this call's records in the same send().
-  if (has_held()) {
-    batch.assign(unsent_->held);
-    unsent_.reset();  // nothing is pending here
-  }
   const bool ends = last && done_ && !shut_;
   t_batch = offered > kRecord || !batch.empty() || ends ? &batch : nullptr;
   // Small buffers are gathered into one record; a buffer of a record or more goes as it is.
@@ -848,7 +834,7 @@ void TlsTransport::shutdown_write() {
   if (has_pending() && send_pending(false).status != IoStatus::kOk) broken_ = true;
   if (ssl_ != nullptr && done_ && !broken_ && !shut_) {
     ERR_clear_error();
-    if (own_records())
+    if (seals_own_records())
       queue_own_alert(1, 0);
     else
       in_order([&] { return SSL_shutdown(ssl_); });
@@ -867,7 +853,7 @@ bool TlsTransport::has_buffered_input() const {
     if (own_->records) return in.plain > 0 || in.has_record();
     if (in.size() > 0) return true;
   }
-  return !own_records() && SSL_has_pending(ssl_) == 1;
+  return !seals_own_records() && SSL_has_pending(ssl_) == 1;
 }
 
 bool TlsTransport::has_unread_input() const {
@@ -905,11 +891,11 @@ void TlsTransport::start_own_records(std::string_view tickets) {
   bool counted = true;
   for (size_t p = 0; p < tickets.size(); ++written) {
     const auto* h = reinterpret_cast<const unsigned char*>(tickets.data() + p);
-    if (tickets.size() - p < Tls13Records::kHeader || h[0] != 23) {
+    if (tickets.size() - p < Tls13Records::kHeader || h[0] != Tls13Records::kApplicationData) {
       counted = false;
       break;
     }
-    p += Tls13Records::kHeader + ((size_t{h[3]} << 8) | h[4]);
+    p += Tls13Records::kHeader + Tls13Records::body_length(h);
   }
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_);
   SSL_SESSION* session = SSL_get_session(ssl_);
@@ -951,7 +937,7 @@ size_t TlsTransport::seal_own(std::span<const iovec> iov, std::string* batch, bo
     if (n == 0) break;
     const size_t at = batch->size();
     batch->resize(at + Tls13Records::sealed_size(n));
-    if (!records.seal({parts, k}, 23, batch->data() + at)) {
+    if (!records.seal({parts, k}, Tls13Records::kApplicationData, batch->data() + at)) {
       *failed = true;
       break;
     }
@@ -960,12 +946,22 @@ size_t TlsTransport::seal_own(std::span<const iovec> iov, std::string* batch, bo
   return total;
 }
 
+bool TlsTransport::seal_key_update_due(std::string* out) {
+  Tls13Records& records = *own_->records;
+  if (!records.key_update_due()) return true;
+  const size_t at = out->size();
+  out->resize(at + Tls13Records::sealed_size(5));
+  if (records.seal_key_update(out->data() + at)) return true;
+  out->resize(at);
+  return false;
+}
+
 bool TlsTransport::seal_own_alert(uint8_t level, uint8_t description, std::string* out) {
   const unsigned char body[2] = {level, description};
   const iovec v{const_cast<unsigned char*>(body), sizeof body};
   const size_t at = out->size();
   out->resize(at + Tls13Records::sealed_size(sizeof body));
-  if (!own_->records->seal({&v, 1}, 21, out->data() + at)) {
+  if (!own_->records->seal({&v, 1}, Tls13Records::kAlert, out->data() + at)) {
     out->resize(at);
     return false;
   }
@@ -1004,18 +1000,7 @@ IoResult TlsTransport::read_own(std::span<char> buf) {
       case Tls13Records::Opened::kData:
         continue;
       case Tls13Records::Opened::kKeyUpdated:
-        // Our KeyUpdate follows every record sealed under the old key.
-        if (records.update_requested()) {
-          if (!unsent_) unsent_ = std::make_unique<Unsent>();
-          const size_t at = unsent_->held.size();
-          unsent_->held.resize(at + Tls13Records::sealed_size(5));
-          if (!records.seal_key_update(unsent_->held.data() + at)) {
-            broken_ = true;
-            log_failure("SSL read failed", "the cipher failed");
-            return IoResult{IoStatus::kError, 0, EPROTO};
-          }
-        }
-        continue;
+        continue;  // an answer it asks for goes before our next record (key_update_due)
       case Tls13Records::Opened::kCloseNotify:
         peer_closed_ = true;
         SSL_set_shutdown(ssl_, SSL_get_shutdown(ssl_) | SSL_RECEIVED_SHUTDOWN);
@@ -1055,7 +1040,14 @@ IoResult TlsTransport::read_own(std::span<char> buf) {
     socket_drained_ = true;
     if (n == 0) return IoResult{IoStatus::kEof, 0, 0};  // HTTP frames its messages
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      flush_held();  // the connection waits for input: what is held leaves now
+      // The connection waits for input: a KeyUpdate answer and what is held leave now.
+      if (!unsent_) unsent_ = std::make_unique<Unsent>();
+      if (!seal_key_update_due(&unsent_->held)) {
+        broken_ = true;
+        log_failure("SSL read failed", "the cipher failed");
+        return IoResult{IoStatus::kError, 0, EPROTO};
+      }
+      flush_held();
       return IoResult{IoStatus::kWouldBlock, 0, 0};
     }
     broken_ = true;

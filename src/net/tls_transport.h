@@ -101,7 +101,7 @@ class TlsTransport final : public Transport {
   void output_ends_with_next_write() override { output_ends_ = true; }
   // tern's record layer seals and opens the application data (TLS 1.3 with an AEAD suite
   // tern implements and no post-handshake authentication offered); else OpenSSL's does.
-  bool seals_own_records() const { return own_records(); }
+  bool seals_own_records() const { return own_ && own_->records; }
   // Through the factory's TlsVarFn, once the handshake is done (false on plain HTTP).
   bool tls_var(std::string_view name, std::string* out) const override;
 
@@ -161,13 +161,15 @@ class TlsTransport final : public Transport {
   IoResult read_own(std::span<char> buf);
   // Seals up to kBatchMax bytes of `iov` into `batch` (after what it holds); the bytes taken.
   size_t seal_own(std::span<const iovec> iov, std::string* batch, bool* failed);
+  // Appends the KeyUpdate the client asked for, if one is due, to `out` (false: the cipher
+  // failed).
+  bool seal_key_update_due(std::string* out);
   // Appends a sealed alert (close_notify: 0, which marks the output shut) to `out`.
   bool seal_own_alert(uint8_t level, uint8_t description, std::string* out);
   // Queues a sealed alert after the unsent records.
   void queue_own_alert(uint8_t level, uint8_t description);
   // Sends the records gathered in `batch`, carrying `total` plaintext bytes (see writev).
   IoResult send_batch(const std::string& batch, size_t total, bool more);
-  bool own_records() const { return own_ && own_->records; }
 
   SSL* ssl_ = nullptr;
   const TlsTransportFactory* factory_;

@@ -132,9 +132,18 @@ void TlsPorts::build_contexts(const Config& config, const std::vector<bool>& on_
     bool pads = false;
     for (const SslConfCmdAt& c : sc->conf_cmds)
       pads = pads || ::strcasecmp(c.cmd.name.c_str(), "RecordPadding") == 0;
+    if (pads && record_layer_ == RecordLayerChoice::kAlways) {
+      ErrorLog::write(LogLevel::kWarn, "ssl",
+                      at + ": SSLRecordLayer tern: this server pads its records (SSLOpenSSLConfCmd "
+                           "RecordPadding), so its connections keep OpenSSL's record layer");
+    }
     if (pads || record_layer_ == RecordLayerChoice::kNever) continue;
     SslCtxPtr twin = build_server_context(*sc, at, shared, &err);
-    if (!twin) continue;  // the first build succeeded: keep OpenSSL's records only
+    if (!twin) {  // the first build succeeded: its connections keep OpenSSL's records
+      ErrorLog::write(LogLevel::kWarn, "ssl",
+                      at + ": TLS 1.3 connections keep OpenSSL's record layer: " + err);
+      continue;
+    }
     if (stapling) {
       // The twin staples the same responses: they are stored by certificate, and the
       // control process fetches them for the first context's targets.

@@ -461,6 +461,26 @@ TEST_F(TlsTransportTest, AClientsKeyUpdateIsFollowedAndAnswered) {
   EXPECT_TRUE(log_.empty()) << log_[0];
 }
 
+TEST_F(TlsTransportTest, ManyKeyUpdateRequestsGetOneAnswer) {
+  ASSERT_EQ(pump(), HandshakeStatus::kDone);
+  ASSERT_TRUE(tls(transport_).seals_own_records());
+  char buf[64];
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kWouldBlock);  // the tickets leave
+  EXPECT_EQ(client_read(), "");
+  ASSERT_EQ(queued(client_fd_), 0);
+  // Twenty KeyUpdates that each ask for the server's, before the server reads any: one
+  // KeyUpdate answers them all (RFC 8446 §4.6.3), not twenty queued records.
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(SSL_key_update(client_, SSL_KEY_UPDATE_REQUESTED), 1);
+    ASSERT_EQ(SSL_do_handshake(client_), 1);
+  }
+  EXPECT_EQ(transport_->read(buf).status, IoStatus::kWouldBlock);
+  EXPECT_EQ(queued(client_fd_), static_cast<int>(Tls13Records::sealed_size(5)));
+  EXPECT_EQ(client_read(), "");
+  EXPECT_EQ(round_trip_request(client_, transport_, "in step"), "in step");
+  EXPECT_EQ(round_trip_response(client_, transport_, "both ways"), "both ways");
+}
+
 TEST_F(TlsTransportTest, TheClientsCloseNotifyEndsTheInput) {
   ASSERT_EQ(pump(), HandshakeStatus::kDone);
   ASSERT_TRUE(tls(transport_).seals_own_records());
