@@ -19,6 +19,7 @@
 #include "apache_harness.h"
 #include "harness.h"
 #include "test_pki.h"
+#include "tls_fixture.h"
 
 namespace tern::test {
 namespace {
@@ -330,10 +331,8 @@ TEST_F(TlsClientAuthTest, ClientsThatDoNotAnswerHoldNoWorker) {
   // or an earlier poll) at the moment the scoreboard is read.
   std::string status;
   const auto field = [&](const char* name) {
-    std::smatch m;
-    return std::regex_search(status, m, std::regex(std::string("\n") + name + ": ([0-9]+)"))
-               ? std::stoi(m[1])
-               : -1;
+    const std::string v = status_field(status, name);
+    return v.empty() ? -1 : std::stoi(v);
   };
   EXPECT_TRUE(wait_until(
       [&] {
