@@ -13,9 +13,6 @@ namespace tern {
 
 namespace {
 
-constexpr uint8_t kApplicationData = Tls13Records::kApplicationData;
-constexpr uint8_t kAlertType = Tls13Records::kAlert;
-constexpr uint8_t kHandshakeType = Tls13Records::kHandshake;
 constexpr uint8_t kKeyUpdate = 24;
 constexpr uint8_t kCloseNotifyAlert = 0;
 constexpr uint8_t kUserCanceled = 90;
@@ -341,7 +338,7 @@ bool Tls13Records::seal(std::span<const iovec> iov, uint8_t type, char* out) {
 bool Tls13Records::seal_key_update(char* out) {
   const unsigned char msg[5] = {kKeyUpdate, 0, 0, 1, 0};
   const iovec v{const_cast<unsigned char*>(msg), sizeof msg};
-  if (!seal({&v, 1}, kHandshakeType, out) || !update(write_)) return false;
+  if (!seal({&v, 1}, kHandshake, out) || !update(write_)) return false;
   key_update_due_ = false;
   return true;
 }
@@ -391,14 +388,14 @@ Tls13Records::Opened Tls13Records::open(Tls13Input& in) {
       in.plain = static_cast<uint32_t>(content);
       in.skip = static_cast<uint32_t>(body - content);
       return Opened::kData;
-    case kAlertType:
+    case kAlert:
       consume();
       if (content != 2) return bad(kDecodeError);
       if (text[1] == kCloseNotifyAlert) return Opened::kCloseNotify;
       if (text[1] == kUserCanceled) return Opened::kData;  // a warning; close_notify follows
       alert_ = text[1];
       return Opened::kAlert;
-    case kHandshakeType:
+    case kHandshake:
       // Only a KeyUpdate may come from a client now (no post-handshake authentication was
       // offered); one message per record.
       consume();
