@@ -85,7 +85,7 @@ fuzz-smoke: fuzz-build
 
 bench: build
 	@scripts/deps.sh bench
-	cc -O2 -Wall -Wextra -Werror -o $(BUILD)/bench_fixed_loop bench/fixed_loop.c
+	cc -O2 -Wall -Wextra -Werror -o $(BUILD)/bench_fixed_loop bench/fixed_loop.c -luring
 	bench/run.sh --fixed-loop $(BUILD)/bench_fixed_loop $(BUILD)/tern
 
 format:

@@ -17,6 +17,11 @@ config_fixedloop() {
   SERVER_CMD=("$FIXED_LOOP" 127.0.0.1 "$1")
 }
 
+# The same loop on io_uring: does another system-call interface lower the floor?
+config_uringloop() {
+  SERVER_CMD=("$FIXED_LOOP" --uring 127.0.0.1 "$1")
+}
+
 # tern with its MPM defaults, KeepAliveTimeout long enough to hold the idle connections
 # through the idle row (with and without them alike).
 config_ternplain() {
@@ -40,7 +45,7 @@ rows_fixed_loop() {
   fi
   command -v cc >/dev/null || die "cc is required to build $src (or give --fixed-loop PATH)"
   echo "== building $src into $TMP/bench_fixed_loop" >&2
-  cc -O2 -Wall -Wextra -Werror -o "$TMP/bench_fixed_loop" "$src"
+  cc -O2 -Wall -Wextra -Werror -o "$TMP/bench_fixed_loop" "$src" -luring
   FIXED_LOOP=$TMP/bench_fixed_loop
 }
 
@@ -92,13 +97,13 @@ $head"
   fi
 }
 
-# The servers measured on row $1: those started, and the fixed loop on the 600 B, 4 KiB
-# and 64 KiB rows (it answers f4k.html with a 4096-byte body, f64k.html with 65536 bytes,
-# anything else with 600 bytes).
+# The servers measured on row $1: those started, and the fixed loops (epoll, io_uring)
+# on the 600 B, 4 KiB and 64 KiB rows (they answer f4k.html with a 4096-byte body,
+# f64k.html with 65536 bytes, anything else with 600 bytes).
 rows_servers() {
   local s
   for s in "${MEASURED[@]}"; do
-    [ "$s" = fixedloop ] && [ "${ROW_FILE[$1]}" = f1m.html ] && continue
+    case $s in fixedloop | uringloop) [ "${ROW_FILE[$1]}" = f1m.html ] && continue ;; esac
     echo "$s"
   done
 }
@@ -197,7 +202,7 @@ rows_table_line() {
   local r=$1 s v best="" best_v=0 tb="" tl="" p_t="" p_b=""
   local f=$TMP/runs-r$r
   printf '%-26s' "${ROW_LABEL[$r]}"
-  for s in tern nginx h2o lighttpd apache2 fixedloop; do
+  for s in tern nginx h2o lighttpd apache2 fixedloop uringloop; do
     v=""
     [ -s "$f-$s" ] && v=$(printf '%.0f' "$(rows_median "$f-$s" 3)")
     cell 10 "$v"
@@ -238,8 +243,9 @@ run_rows_part() {
   rows_html_file 1048576 "$TMP/htdocs/f1m.html"
   TERN_CONFIG=mpm-defaults
   BIN[fixedloop]=$FIXED_LOOP
+  BIN[uringloop]=$FIXED_LOOP
   MEASURED=()
-  for s in "${SERVERS[@]}" fixedloop; do
+  for s in "${SERVERS[@]}" fixedloop uringloop; do
     [ -n "${BIN[$s]:-}" ] || continue
     start_server "$s"
     MEASURED+=("$s")
@@ -275,9 +281,9 @@ run_rows_part() {
     "$CLIENT_CPU; tern with its MPM defaults (no MPM directive; keep-alive as the peers)," \
     "peers with one worker each;" \
     "best = the best of ${ROW_BEST_OF[*]}; tern/best and tern/loop = median of per-round" \
-    "ratios; p99 = median of the runs' wrk p99 (ms)"
-  printf '%-26s%10s%10s%10s%10s%10s%10s%16s%10s%11s%10s%10s\n' row tern nginx h2o lighttpd \
-    apache2 fixedloop 'best peer' tern/best tern/loop 'p99 tern' 'p99 best'
+    "ratios; p99 = median of the runs' wrk p99 (ms); uringloop = fixedloop on io_uring"
+  printf '%-26s%10s%10s%10s%10s%10s%10s%10s%16s%10s%11s%10s%10s\n' row tern nginx h2o \
+    lighttpd apache2 fixedloop uringloop 'best peer' tern/best tern/loop 'p99 tern' 'p99 best'
   for r in "${!ROW_LABEL[@]}"; do rows_table_line "$r"; done
   if [ -n "${BIN[tern]:-}" ] && [ "$IDLE_CONNECTIONS" -gt 0 ]; then
     rows_idle_row >"$TMP/rows-idle-line"

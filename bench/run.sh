@@ -113,7 +113,9 @@
 # with a 600-byte body (4096 bytes on a connection whose first request asks for
 # f4k.html, 65536 for f64k.html) by writev per request head, keep-alive unless the
 # request says Connection: close; no file I/O: the system-call floor, on the 600 B,
-# 4 KiB and 64 KiB rows ("—" on the 1 MiB row).
+# 4 KiB and 64 KiB rows ("—" on the 1 MiB row); and the same loop on io_uring
+# (uringloop: bench_fixed_loop --uring, liburing; multishot accept, one recv in flight
+# per connection, sendmsg posted with the next recv, one io_uring_enter per turn).
 # Before measuring, every server must answer every row's file with 200 and its exact
 # size (and the close row with Connection: close), else the part stops with its logs.
 # Method as above but wrk -t1: `wrk -t1 -c64 -d5s --latency URL` on CPU 1, server on
@@ -131,9 +133,9 @@
 # keep-alive row on each; printed: tern-with-idle / tern-without (median of per-round
 # ratios) and how many connections tern held (its sockets' growth, counted before
 # each run; the fewest), so an admission that refuses some shows as a smaller count.
-# How long: (row, server) pairs x (2 s + RUNS x DURATION): 5 rows x 5 servers + 2 rows
-# for the loop = 27 pairs x 17 s = 7 min 39 s, plus the idle row's 2 x 17 s and its
-# 10,000 connections (~5-10 s): about 8 min 30 s with the defaults.
+# How long: (row, server) pairs x (2 s + RUNS x DURATION): 5 rows x 5 servers + 4 rows
+# for each of the two loops = 33 pairs x 17 s = 9 min 21 s, plus the idle row's 2 x 17 s
+# and its 10,000 connections (~5-10 s): about 10 min with the defaults.
 # Each metric is reported as the median of the runs, then one line per peer with
 # tern's ratio to it: the median over the rounds of tern/peer in that round, for
 # req/s and for req per CPU-s.

@@ -19,8 +19,9 @@ case "$what" in
   # own config, and apache2-bin carries the binary and modules but no system service.
   # slowhttptest: the attack part's slowloris, slow body and slow read.
   # testssl.sh: the TLS report on tern's defaults; openssl: the tls part's certificates and s_time.
+  # liburing-dev: bench/fixed_loop.c's io_uring mode (the rows part's uringloop).
   bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps
-                slowhttptest testssl.sh openssl) ;;
+                slowhttptest testssl.sh openssl liburing-dev) ;;
   # make fuzz / fuzz-smoke: clang, and libFuzzer's runtime (with clang's ASan/UBSan runtimes
   # and FuzzedDataProvider.h), which Debian 12 ships in libclang-rt-14-dev (clang only
   # recommends it).
