@@ -64,4 +64,20 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// httpd's ap_strcasestr: `needle` (lower case) anywhere in `hay`, ignoring ASCII case.
+inline bool contains_nocase(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size()) {
+      char c = hay[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != needle[k]) break;
+      ++k;
+    }
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
 }  // namespace tern

@@ -110,7 +110,9 @@ RequestParser::RequestParser(const ParserLimits& limits) : limits_(limits) {
 }
 
 void RequestParser::reset() {
-  llhttp_reset(&llhttp_);
+  // A head checked in one pass never reached llhttp: its state is still the initial one.
+  if (llhttp_ran_) llhttp_reset(&llhttp_);
+  llhttp_ran_ = false;
   scanner_.reset();
   body_.start_none();
   input_ = {};
@@ -252,6 +254,7 @@ HeadResult RequestParser::parse_head(std::string_view input, Request& req) {
     const HeadResult r = classify_method(input.substr(0, stop));
     if (r.status != ParseStatus::kNeedMore) return r;
   } else if (stop > fed_) {
+    llhttp_ran_ = true;
     const llhttp_errno_t err = llhttp_execute(&llhttp_, input.data() + fed_, stop - fed_);
     if (err == HPE_PAUSED) {
       const size_t at = offset(llhttp_get_error_pos(&llhttp_));
@@ -377,15 +380,17 @@ bool RequestParser::simple_head(std::string_view in, Request& req) {
   for (const size_t line_end : scanner_.field_line_ends()) {
     const size_t colon = field_colon(d, start, line_end);
     if (colon == std::string_view::npos) return false;
-    // The fields llhttp interprets (framing, connection options) are left to it.
+    // The fields llhttp interprets (framing, upgrades) are left to it. Connection's close
+    // and keep-alive are tern's own (apply_header_semantics), so only a Connection that
+    // may name "upgrade" goes to llhttp.
     const std::string_view name(d + start, colon - start);
     if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-        iequals(name, "connection") || iequals(name, "upgrade") ||
-        iequals(name, "proxy-connection")) {
+        iequals(name, "upgrade") || iequals(name, "proxy-connection")) {
       return false;
     }
     const std::string_view value(d + colon + 1, line_end - colon - 1);
     if (!printable_ascii_or_tab(value)) return false;
+    if (iequals(name, "connection") && contains_nocase(value, "upgrade")) return false;
     req.headers.push_back({name, chars::trim_ows(value)});
     start = line_end + 2;
   }

@@ -89,8 +89,9 @@ class RequestParser {
   bool method_pending_ = false;  // llhttp rejected the method; classifying it (501 vs 400)
   int user_status_ = 0;          // status set by a callback returning HPE_USER
   const char* user_reason_ = "";
-  bool finished_ = false;   // parse_head returned kDone or kError
-  bool head_done_ = false;  // a head with valid framing was parsed (kDone, or 417)
+  bool llhttp_ran_ = false;  // llhttp_ was given bytes since the last reset
+  bool finished_ = false;    // parse_head returned kDone or kError
+  bool head_done_ = false;   // a head with valid framing was parsed (kDone, or 417)
   HeadResult result_{ParseStatus::kNeedMore};
 };
 

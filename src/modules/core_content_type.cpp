@@ -4,6 +4,7 @@
 
 #include "config/config_values.h"
 #include "config/dir_scope.h"
+#include "http/request.h"
 #include "modules/core_dir.h"
 #include "modules/dir_configs.h"
 
@@ -40,22 +41,6 @@ namespace {
 const CoreDirConfig* core_conf(const DirConfigs& dir) {
   static const int index = module_index(modules::core_module);
   return dir_config<CoreDirConfig>(dir, index);
-}
-
-// ap_strcasestr: `needle` (lower case) anywhere in `hay`, ignoring case.
-bool contains_nocase(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < needle.size()) {
-      char c = hay[i + k];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      if (c != needle[k]) break;
-      ++k;
-    }
-    if (k == needle.size()) return true;
-  }
-  return false;
 }
 
 }  // namespace
