@@ -542,6 +542,8 @@ void Listener::accept_and_serve(size_t port, Worker& w) {
 
 void Listener::check_admission(int64_t now) {
   int64_t not_closing = counts_.connections.load() - counts_.closing.load();
+  // Below the bound with no idle worker, the idle workers need not be counted.
+  if (admission_allows(not_closing, settings_.threads, settings_.async_factor, 0)) return;
   if (!admission_allows(not_closing, settings_.threads, settings_.async_factor,
                         available_workers(now))) {
     set_listening(false);  // the listener logs it and reopens the door when it may
