@@ -30,6 +30,33 @@ TEST(PathResolve, PlainPaths) {
   EXPECT_EQ(resolve("/dir/").url, "/dir/");
 }
 
+// Every path of '/', '.' and 'a' up to 8 characters (both the one-pass route for paths that
+// are already normal and the general one): the result has no empty, "." or ".." segment,
+// and resolving it again changes nothing.
+TEST(PathResolve, EveryShortPathComesOutNormal) {
+  const char alphabet[] = {'/', '.', 'a'};
+  for (size_t len = 0; len <= 7; ++len) {
+    size_t count = 1;
+    for (size_t i = 0; i < len; ++i) count *= 3;
+    for (size_t n = 0; n < count; ++n) {
+      std::string raw = "/";
+      for (size_t i = 0, k = n; i < len; ++i, k /= 3) raw.push_back(alphabet[k % 3]);
+      const Out o = resolve(raw);
+      if (o.status != 0) {
+        EXPECT_EQ(o.status, 400) << raw;
+        continue;
+      }
+      std::string u = o.url;  // with a slash after it, so that a last segment is checked too
+      if (u.back() != '/') u.push_back('/');
+      EXPECT_EQ(u.find("//"), std::string::npos) << raw << " -> " << o.url;
+      EXPECT_EQ(u.find("/./"), std::string::npos) << raw << " -> " << o.url;
+      EXPECT_EQ(u.find("/../"), std::string::npos) << raw << " -> " << o.url;
+      EXPECT_EQ(o.fs, "/srv/www" + o.url) << raw;
+      EXPECT_EQ(resolve(o.url).url, o.url) << raw;
+    }
+  }
+}
+
 TEST(PathResolve, DecodesPercentEscapes) {
   EXPECT_EQ(resolve("/a%20b").url, "/a b");
   EXPECT_EQ(resolve("/%41%62%63").url, "/Abc");
