@@ -45,14 +45,16 @@ int ctx_index() {
 }
 
 // The ticket ciphers, fetched once per process: EVP_aes_256_cbc() and EVP_aes_128_cbc()
-// are fetched again at every EVP_EncryptInit_ex (OpenSSL 3's implicit fetch), that is for
-// every ticket issued and every ticket presented. Never freed (process lifetime); when a
-// fetch fails, the implicit one is used.
-const EVP_CIPHER* ticket_cipher(bool aes256) {
-  static EVP_CIPHER* const aes_256 = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
-  static EVP_CIPHER* const aes_128 = EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr);
-  if (aes256) return aes_256 != nullptr ? aes_256 : EVP_aes_256_cbc();
-  return aes_128 != nullptr ? aes_128 : EVP_aes_128_cbc();
+// are fetched again inside every EVP_EncryptInit_ex (OpenSSL 3's implicit fetch), that is
+// for every ticket issued and every ticket presented. Never freed (process lifetime). Null
+// when no provider has the cipher: EVP_*Init_ex then fails, and so does the ticket.
+const EVP_CIPHER* aes_256_cbc() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+  return cipher;
+}
+const EVP_CIPHER* aes_128_cbc() {
+  static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr);
+  return cipher;
 }
 
 // Keys a ticket's cipher (AES-CBC with `aes`) and HMAC-SHA256 (with `hmac`); when
@@ -103,8 +105,8 @@ int ticket_callback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP
   if (const auto* fk =
           static_cast<const FileTicketKey*>(SSL_CTX_get_ex_data(ctx, file_key_index()))) {
     if (!enc && CRYPTO_memcmp(key_name, fk->name, sizeof fk->name) != 0) return 0;
-    return init_ticket_crypto(ticket_cipher(false), fk->aes, fk->hmac, sizeof fk->hmac, fk->name,
-                              key_name, iv, cctx, hctx, enc)
+    return init_ticket_crypto(aes_128_cbc(), fk->aes, fk->hmac, sizeof fk->hmac, fk->name, key_name,
+                              iv, cctx, hctx, enc)
                ? 1
                : -1;
   }
@@ -119,8 +121,8 @@ int ticket_callback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP
     std::memcpy(name, key_name, sizeof name);
     rc = keys->decryption_key(name, &key);  // 0: unknown (a full handshake)
   }
-  if (rc != 0 && !init_ticket_crypto(ticket_cipher(true), key.aes, key.hmac, sizeof key.hmac,
-                                     key.name, key_name, iv, cctx, hctx, enc)) {
+  if (rc != 0 && !init_ticket_crypto(aes_256_cbc(), key.aes, key.hmac, sizeof key.hmac, key.name,
+                                     key_name, iv, cctx, hctx, enc)) {
     rc = -1;
   }
   OPENSSL_cleanse(&key, sizeof key);
