@@ -30,9 +30,8 @@ TEST(PathResolve, PlainPaths) {
   EXPECT_EQ(resolve("/dir/").url, "/dir/");
 }
 
-// Every path of '/', '.' and 'a' up to 8 characters (both the one-pass route for paths that
-// are already normal and the general one): the result has no empty, "." or ".." segment,
-// and resolving it again changes nothing.
+// Every path of '/', '.' and 'a' up to 8 characters, the leading '/' included: the result
+// has no empty, "." or ".." segment, and resolving it again changes nothing.
 TEST(PathResolve, EveryShortPathComesOutNormal) {
   const char alphabet[] = {'/', '.', 'a'};
   for (size_t len = 0; len <= 7; ++len) {
