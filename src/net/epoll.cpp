@@ -1,5 +1,7 @@
 #include "net/epoll.h"
 
+#include "net/raw_io.h"
+
 #include <sys/eventfd.h>
 
 #include <cerrno>
@@ -28,7 +30,7 @@ int Epoll::remove(int fd) {
 }
 
 int Epoll::wait(epoll_event* events, int max_events, int timeout_ms) {
-  int n = ::epoll_wait(fd_.get(), events, max_events, timeout_ms);
+  int n = raw_io::epoll_wait(fd_.get(), events, max_events, timeout_ms);
   if (n < 0 && errno == EINTR) return 0;
   return n;
 }

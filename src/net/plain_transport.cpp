@@ -1,6 +1,8 @@
 #include "net/plain_transport.h"
 
 #include <sys/ioctl.h>
+#include "net/raw_io.h"
+
 #include <sys/sendfile.h>
 #include <unistd.h>
 
@@ -31,7 +33,7 @@ class PlainFactory final : public TransportFactory {
 
 IoResult PlainTransport::read(std::span<char> buf) {
   for (;;) {
-    ssize_t n = ::read(fd_.get(), buf.data(), buf.size());
+    ssize_t n = raw_io::read(fd_.get(), buf.data(), buf.size());
     if (n > 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
     if (n == 0) return IoResult{buf.empty() ? IoStatus::kOk : IoStatus::kEof, 0, 0};
     if (errno != EINTR) return failed(errno);
@@ -44,7 +46,7 @@ IoResult PlainTransport::writev(std::span<const iovec> iov, bool more) {
   msg.msg_iovlen = iov.size();
   const int flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0);
   for (;;) {
-    ssize_t n = ::sendmsg(fd_.get(), &msg, flags);
+    ssize_t n = raw_io::sendmsg(fd_.get(), &msg, flags);
     if (n >= 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
     if (errno != EINTR) return failed(errno);
   }
@@ -53,7 +55,7 @@ IoResult PlainTransport::writev(std::span<const iovec> iov, bool more) {
 IoResult PlainTransport::send_file(int file_fd, uint64_t offset, size_t len) {
   auto off = static_cast<off_t>(offset);
   for (;;) {
-    ssize_t n = ::sendfile(fd_.get(), file_fd, &off, std::min(len, kMaxSendfile));
+    ssize_t n = raw_io::sendfile(fd_.get(), file_fd, &off, std::min(len, kMaxSendfile));
     if (n > 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
     if (n == 0) return IoResult{len == 0 ? IoStatus::kOk : IoStatus::kEof, 0, 0};
     if (errno != EINTR) return failed(errno);

@@ -1,5 +1,7 @@
 #include "net/tls_transport.h"
 
+#include "net/raw_io.h"
+
 #include <openssl/err.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -568,7 +570,7 @@ IoResult TlsTransport::failed_io(int r, const char* what) {
 IoResult TlsTransport::read(std::span<char> buf) {
   if (plain_) {
     for (;;) {
-      ssize_t n = ::read(fd(), buf.data(), buf.size());
+      ssize_t n = raw_io::read(fd(), buf.data(), buf.size());
       if (n > 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
       if (n == 0) return IoResult{buf.empty() ? IoStatus::kOk : IoStatus::kEof, 0, 0};
       if (errno == EAGAIN || errno == EWOULDBLOCK) return IoResult{IoStatus::kWouldBlock, 0, 0};
@@ -612,7 +614,7 @@ IoResult TlsTransport::writev(std::span<const iovec> iov, bool more) {
     msg.msg_iov = const_cast<iovec*>(iov.data());  // sendmsg does not write through it
     msg.msg_iovlen = iov.size();
     for (;;) {
-      ssize_t n = ::sendmsg(fd(), &msg, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+      ssize_t n = raw_io::sendmsg(fd(), &msg, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
       if (n >= 0) return IoResult{IoStatus::kOk, static_cast<size_t>(n), 0};
       if (errno == EAGAIN || errno == EWOULDBLOCK) return IoResult{IoStatus::kWouldBlock, 0, 0};
       if (errno != EINTR) return IoResult{IoStatus::kError, 0, errno};
@@ -743,8 +745,8 @@ IoResult TlsTransport::send_batch(const std::string& batch, size_t total, bool m
 
 IoResult TlsTransport::send_all(std::string_view out, size_t* sent, bool more) {
   while (*sent < out.size()) {
-    ssize_t n =
-        ::send(fd(), out.data() + *sent, out.size() - *sent, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+    ssize_t n = raw_io::send(fd(), out.data() + *sent, out.size() - *sent,
+                             MSG_NOSIGNAL | (more ? MSG_MORE : 0));
     if (n > 0) {
       *sent += static_cast<size_t>(n);
       continue;
