@@ -391,9 +391,12 @@ ScopeWalk::Result ScopeWalk::lookup(std::string_view filename, std::string_view 
   extra.clear();
   // The directory part: the directory that holds `filename` (itself, with a trailing '/').
   const size_t slash = filename.rfind('/');
-  std::shared_ptr<const DirPart> part = server_part_;
+  // The server part lives as long as this walk: it is used without a reference count.
+  const DirPart* part = server_part_.get();
+  std::shared_ptr<const DirPart> walked;  // a directory's part, from a cache that may drop it
   if (slash != std::string_view::npos && walk_directories_) {
-    part = dir_part(filename.substr(0, slash + 1), now);
+    walked = dir_part(filename.substr(0, slash + 1), now);
+    part = walked.get();
     if (part->status != 0) {
       r.status = part->status;
       r.log = part->log;

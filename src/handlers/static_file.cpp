@@ -127,13 +127,15 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
   resp.clear_body();
   if (cached && cached->in_memory()) {  // served only to requests without Range (or `whole`)
     resp.status = 200;
-    // Aliasing: the response holds the cache entry (and so its bytes) while it sends.
-    resp.append_shared(std::shared_ptr<const std::string>(cached, &cached->content));
+    // Aliasing: the response holds the cache entry (and so its bytes) while it sends. The
+    // entry moves in (no reference-count round trip); the member's address is taken first.
+    resp.append_shared(std::shared_ptr<const std::string>(std::move(cached), &cached->content));
     return result;
   }
   resp.file = std::move(file);
-  // Aliasing: the response holds the cache entry (and so its descriptor) while it sends.
-  if (cached) resp.shared_file = std::shared_ptr<const UniqueFd>(cached, &cached->fd);
+  // Aliasing: the response holds the cache entry (and so its descriptor, and the ETag that
+  // `v` views) while it sends; moved in as above.
+  if (cached) resp.shared_file = std::shared_ptr<const UniqueFd>(std::move(cached), &cached->fd);
   auto range = whole ? std::nullopt : req.header("Range");
   if (range && req.method == Method::kGet && if_range_allows(req, v)) {
     auto& ranges = scratch().ranges;

@@ -15,6 +15,7 @@
 #include "log/access_log.h"
 #include "log/access_record.h"
 #include "log/error_log.h"
+#include "util/exclusive_add.h"
 
 namespace tern {
 
@@ -672,14 +673,14 @@ void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, co
   const int64_t start = request_start_us_ ? request_start_us_ : now;
   const int64_t dur = now - start;
   if (WorkerScore* sc = w.score) {
-    sc->accesses.fetch_add(1, std::memory_order_relaxed);
-    sc->bytes.fetch_add(body, std::memory_order_relaxed);
+    exclusive_add(sc->accesses, 1);  // the slot is this worker's: one writer
+    exclusive_add(sc->bytes, body);
     sc->conn_count.store(requests_, std::memory_order_relaxed);
     body_bytes_sent_ += body;
     sc->conn_bytes.store(body_bytes_sent_, std::memory_order_relaxed);
     sc->last_start_us.store(start, std::memory_order_relaxed);
     sc->last_duration_us.store(dur, std::memory_order_relaxed);
-    sc->duration_total_us.fetch_add(static_cast<uint64_t>(dur), std::memory_order_relaxed);
+    exclusive_add(sc->duration_total_us, dur);
     std::string_view line = req ? req->request_line : std::string_view("NULL");
     std::string_view proto = !req ? "" : req->version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
     std::string_view vhost = site_ != nullptr            ? site_->server_name

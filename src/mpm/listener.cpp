@@ -14,6 +14,7 @@
 #include "mpm/clock.h"
 #include "mpm/thread_state.h"
 #include "net/socket.h"
+#include "util/exclusive_add.h"
 
 namespace tern {
 
@@ -121,7 +122,7 @@ Listener::Listener(const std::vector<ListenPort>& ports, const ListenerSettings&
     w->ctx.host = w.get();
     WorkerScore* score = i < scoreboard_.thread_limit() ? &scoreboard_.worker(slot_, i) : nullptr;
     w->ctx.score = score;
-    if (score) score->status = static_cast<char>(WorkerStatus::kStarting);
+    if (score) score->set_status(WorkerStatus::kStarting);
     worker_state_.push_back(std::move(w));
   }
   standby_ = !first_in_line();
@@ -168,23 +169,24 @@ TimeoutQueue* Listener::queue_for(ConnWait w) {
 }
 
 void Listener::count(ConnWait w, int delta) {
+  // Every caller holds mu_: the counts have one writer at a time.
   switch (w) {
     case ConnWait::kKeepAlive:
-      counts_.keep_alive.fetch_add(delta);
+      exclusive_add(counts_.keep_alive, delta);
       break;
     case ConnWait::kReadHead:
     case ConnWait::kReadBody:
     case ConnWait::kHandshake:  // server-status counts a handshake as reading, as httpd does
-      counts_.reading.fetch_add(delta);
+      exclusive_add(counts_.reading, delta);
       break;
     case ConnWait::kWrite:
-      counts_.writing.fetch_add(delta);
+      exclusive_add(counts_.writing, delta);
       break;
     case ConnWait::kLinger:
-      counts_.closing.fetch_add(delta);
+      exclusive_add(counts_.closing, delta);
       break;
     case ConnWait::kPark:
-      counts_.parked.fetch_add(delta);
+      exclusive_add(counts_.parked, delta);
       break;
     case ConnWait::kClose:
       break;
@@ -222,10 +224,10 @@ void Listener::worker_loop(int index) {
   busy_since_[static_cast<size_t>(index)].tid.store(::gettid(), std::memory_order_relaxed);
   std::atomic<int64_t>& busy_since = busy_since_[static_cast<size_t>(index)].ms;
   epoll_event events[kWorkerEvents];
-  if (score) score->status = static_cast<char>(WorkerStatus::kReady);
+  if (score) score->set_status(WorkerStatus::kReady);
   if (!gate_.enter()) return;
   for (;;) {
-    if (score) score->status = static_cast<char>(WorkerStatus::kReady);
+    if (score) score->set_status(WorkerStatus::kReady);
     busy_since.store(0, std::memory_order_relaxed);
     if (!gate_.yield_if_over()) return;
     idle_workers_++;
@@ -273,8 +275,7 @@ void Listener::serve(ConnEntry* c, Worker& w) {
     return;
   }
   if (w.ctx.score) {
-    w.ctx.score->status =
-        static_cast<char>(stopping_.load() ? WorkerStatus::kGraceful : WorkerStatus::kWrite);
+    w.ctx.score->set_status(stopping_.load() ? WorkerStatus::kGraceful : WorkerStatus::kWrite);
   }
   w.current = c;
   ConnWait next = c->c().run(w.ctx);
@@ -290,7 +291,7 @@ void Listener::serve_expired(Worker& w) {
     batch.swap(expired_);
   }
   for (ConnEntry* c : batch) {
-    if (w.ctx.score) w.ctx.score->status = static_cast<char>(WorkerStatus::kWrite);
+    if (w.ctx.score) w.ctx.score->set_status(WorkerStatus::kWrite);
     // The protocol answers (HTTP's 408) and logs here, on a worker, never on the listener.
     w.current = c;
     ConnWait next = c->c().on_timeout(w.ctx, c->wait);

@@ -48,6 +48,9 @@ struct WorkerScore {
                           kMethodCap = 16;
   static constexpr size_t kTextBytes =
       kClientCap + kProtocolCap + kVhostCap + kRequestCap + kMethodCap;
+  // Publishes this worker's state (relaxed: a plain store, where assigning the atomic would
+  // be a locked exchange; readers only display it).
+  void set_status(WorkerStatus s) { status.store(static_cast<char>(s), std::memory_order_relaxed); }
   std::atomic<uint32_t> seq{0};
   static_assert(kTextBytes % 8 == 0);
   std::atomic<uint64_t> text[kTextBytes / 8] = {};
