@@ -31,6 +31,38 @@ int64_t wall_clock_us() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+// "HTTP/1.x NNN Reason\r\nDate: " for each status 100..599 with its standard reason
+// phrase, formatted once: the start of every response head is then one append.
+class StatusLines {
+ public:
+  StatusLines() {
+    for (int status = kFirst; status <= kLast; ++status) {
+      for (int minor = 0; minor < 2; ++minor) {
+        std::string& s = lines_[minor][static_cast<size_t>(status - kFirst)];
+        s = minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        s += std::to_string(status);
+        s += ' ';
+        s += reason_phrase(status);
+        s += "\r\nDate: ";
+      }
+    }
+  }
+  // The line for `status` (of HTTP/1.0 when `http10`), or empty outside 100..599.
+  std::string_view get(int status, bool http10) const {
+    if (status < kFirst || status > kLast) return {};
+    return lines_[http10 ? 0 : 1][static_cast<size_t>(status - kFirst)];
+  }
+
+ private:
+  static constexpr int kFirst = 100, kLast = 599;
+  std::string lines_[2][kLast - kFirst + 1];
+};
+
+const StatusLines& status_lines() {
+  static const StatusLines lines;
+  return lines;
+}
+
 void append_number(std::string& s, uint64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -634,11 +666,16 @@ void HttpConnection::apply_special_env(const Request* req, const Response& resp)
 void HttpConnection::append_head(std::string& h, const ConnectionEnv& env, const Request* req,
                                  int status, std::string_view reason, std::string_view fields,
                                  BodyFraming framing, uint64_t length) const {
-  h.append(status_http10_ ? "HTTP/1.0 " : "HTTP/1.1 ");
-  append_number(h, static_cast<uint64_t>(status));
-  h.push_back(' ');
-  h.append(reason.empty() ? reason_phrase(status) : reason);
-  h.append("\r\nDate: ");
+  if (const std::string_view line = status_lines().get(status, status_http10_);
+      reason.empty() && !line.empty()) {
+    h.append(line);
+  } else {
+    h.append(status_http10_ ? "HTTP/1.0 " : "HTTP/1.1 ");
+    append_number(h, static_cast<uint64_t>(status));
+    h.push_back(' ');
+    h.append(reason.empty() ? reason_phrase(status) : reason);
+    h.append("\r\nDate: ");
+  }
   h.append(current_http_date());
   h.append("\r\n");
   h.append(env.settings->server_line);
