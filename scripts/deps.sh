@@ -20,7 +20,7 @@ case "$what" in
   # slowhttptest: the attack part's slowloris, slow body and slow read.
   # testssl.sh: the TLS report on tern's defaults; openssl: the tls part's certificates and s_time.
   # liburing-dev: bench/fixed_loop.c's io_uring mode (the rows part's uringloop).
-  bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps
+  bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps valgrind binutils
                 slowhttptest testssl.sh openssl liburing-dev) ;;
   # make fuzz / fuzz-smoke: clang, and libFuzzer's runtime (with clang's ASan/UBSan runtimes
   # and FuzzedDataProvider.h), which Debian 12 ships in libclang-rt-14-dev (clang only
