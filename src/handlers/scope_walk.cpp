@@ -477,10 +477,12 @@ ScopeWalk::Result ScopeWalk::lookup(std::string_view filename, std::string_view 
     }
   }
   if (extra.empty()) {
-    r.dir = part->merged;
+    r.dir = part->merged.get();
+    if (walked) r.owner = std::shared_ptr<const DirConfigs>(std::move(walked), r.dir);
     return r;
   }
-  r.dir = merged_for(*part, extra);
+  r.owner = merged_for(*part, extra);
+  r.dir = r.owner.get();
   return r;
 }
 

@@ -47,7 +47,10 @@ class ScopeWalk {
   };
   // What lookup() found.
   struct Result {
-    std::shared_ptr<const DirConfigs> dir;  // merged; null when status is set
+    const DirConfigs* dir = nullptr;  // merged; null when status is set
+    // Keeps `dir` alive when a cache holds it; null when the walk itself does (the
+    // server part's, which lives as long as the walk: no reference count per request).
+    std::shared_ptr<const DirConfigs> owner;
     int status = 0;   // 500 (a regex hit a limit, an invalid .htaccess) or 403
     std::string log;  // the error-log line for a status
   };

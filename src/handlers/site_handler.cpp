@@ -361,8 +361,8 @@ int SiteHandler::CoreHooks::map_to_storage(RequestRec& r) const {
     site_->log_(m.log);
     return m.status;
   }
-  r.dir_owner = std::move(m.dir);
-  r.dir = r.dir_owner.get();
+  r.dir_owner = std::move(m.owner);
+  r.dir = m.dir;
   return kOk;
 }
 

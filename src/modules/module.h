@@ -80,7 +80,8 @@ struct RequestRec {
   // The Location of the 3xx status a translate_name or fixups hook returns (httpd's
   // headers_out "Location"); the hook keeps the text alive. Empty otherwise.
   std::string_view location;
-  // Keeps `dir` alive while the request's hooks run (map_to_storage sets both).
+  // Keeps `dir` alive while the request's hooks run when a cache holds it (map_to_storage
+  // sets both; null when the site's own scope walk holds `dir`).
   std::shared_ptr<const DirConfigs> dir_owner;
   // httpd's r->user and r->ap_auth_type are resp.user and resp.auth_type: they outlive
   // the hooks (the access log's %u, CGI's REMOTE_USER).
