@@ -1032,7 +1032,7 @@ IoResult TlsTransport::read_own(std::span<char> buf) {
     if (got > 0) break;
     // Nothing whole in the input: read the socket.
     char* room = in.room(kReadRoom);
-    const ssize_t n = ::read(fd(), room, kReadRoom);
+    const ssize_t n = raw_io::read(fd(), room, kReadRoom);
     if (n > 0) {
       in.len += static_cast<uint32_t>(n);
       socket_drained_ = static_cast<size_t>(n) < kReadRoom;
