@@ -373,9 +373,7 @@ void Listener::hand_back(ConnEntry* c, ConnWait next, Worker* w) {
     set_tcp_nodelay(c->c().fd());
     c->nodelay = true;
   }
-  // Every hand-back stamps the connection: the coarse clock (ahead by up to a tick, so
-  // no deadline comes early) saves a TSC read per request.
-  const int64_t now = coarse_monotonic_ceil_ms();
+  const int64_t now = monotonic_ms();
   int64_t deadline = deadline_for(c, next, now);
   bool wake = false;
   bool failed = false;
