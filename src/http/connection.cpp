@@ -31,31 +31,42 @@ int64_t wall_clock_us() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
-// "HTTP/1.x NNN Reason\r\nDate: " for each status 100..599 with its standard reason
-// phrase, formatted once: the start of every response head is then one append.
+// "HTTP/1.x NNN Reason\r\nDate: " for each status 100..599 that has a standard reason
+// phrase, formatted once into one buffer: the start of every response head is then one
+// append. Other statuses (reason "Unknown") get no entry.
 class StatusLines {
  public:
   StatusLines() {
     for (int status = kFirst; status <= kLast; ++status) {
+      const std::string_view reason = reason_phrase(status);
+      if (reason == "Unknown") continue;
       for (int minor = 0; minor < 2; ++minor) {
-        std::string& s = lines_[minor][static_cast<size_t>(status - kFirst)];
-        s = minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
-        s += std::to_string(status);
-        s += ' ';
-        s += reason_phrase(status);
-        s += "\r\nDate: ";
+        Span& at = spans_[minor][static_cast<size_t>(status - kFirst)];
+        at.offset = static_cast<uint32_t>(text_.size());
+        text_ += minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
+        text_ += std::to_string(status);
+        text_ += ' ';
+        text_ += reason;
+        text_ += "\r\nDate: ";
+        at.length = static_cast<uint16_t>(text_.size() - at.offset);
       }
     }
   }
-  // The line for `status` (of HTTP/1.0 when `http10`), or empty outside 100..599.
+  // The line for `status` (of HTTP/1.0 when `http10`); empty for a status without one.
   std::string_view get(int status, bool http10) const {
     if (status < kFirst || status > kLast) return {};
-    return lines_[http10 ? 0 : 1][static_cast<size_t>(status - kFirst)];
+    const Span at = spans_[http10 ? 0 : 1][static_cast<size_t>(status - kFirst)];
+    return std::string_view(text_).substr(at.offset, at.length);
   }
 
  private:
   static constexpr int kFirst = 100, kLast = 599;
-  std::string lines_[2][kLast - kFirst + 1];
+  struct Span {
+    uint32_t offset = 0;
+    uint16_t length = 0;
+  };
+  std::string text_;
+  Span spans_[2][kLast - kFirst + 1];
 };
 
 const StatusLines& status_lines() {
