@@ -16,6 +16,7 @@ instruction count does not show; this count does, exactly and without timing noi
 """
 import collections
 import re
+import signal
 import subprocess
 import sys
 
@@ -96,6 +97,7 @@ def locked_sites(obj):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     profile, requests = sys.argv[1], int(sys.argv[2])
