@@ -15,8 +15,9 @@
 # access log, keep-alive without a request limit, serving one file of BYTES bytes from a
 # temporary document root on a free loopback port, runs under
 # `valgrind --tool=callgrind --dump-instr=yes --trace-children=yes`; `wrk -t1` fetches
-# the file for S seconds, then tern stops (SIGTERM). The child's profile (the largest)
-# gives the instructions, bench/locked_ops.py the locked instructions and where they are.
+# the file for S seconds, then tern stops (SIGTERM). The child's profile (the one with
+# the most instructions) gives the instructions, bench/locked_ops.py the locked
+# instructions and where they are.
 # Under valgrind the server runs about 50 times slower, so wrk's request count is the
 # divisor; both figures include the per-batch costs (epoll_wait, the listener) at the
 # batch sizes that slowness produces. Takes S + about 15 seconds.
@@ -69,7 +70,8 @@ requests=$(wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$port/inde
   awk '/requests in/ {print $1}')
 pkill -TERM -f -- "-d $dir -f"
 wait || true
-profile=$(ls -S "$dir"/cg.* | head -1)
+# The child's profile: the one with the most instructions (its "summary:" line).
+profile=$(grep -m1 -H '^summary:' "$dir"/cg.* | sort -t' ' -k2 -n | tail -1 | cut -d: -f1)
 [ -n "$keep" ] && cp "$profile" "$keep/request.cg"
 instructions=$(callgrind_annotate "$profile" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
 echo "requests under callgrind: $requests (wrk -t1 -c$connections, ${seconds} s, $size B file)"
