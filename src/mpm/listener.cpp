@@ -30,8 +30,8 @@ constexpr int kAcceptBatch = 64;
 constexpr int64_t kAcceptBackoffMs = 100;
 constexpr int kStarvationClosePerPass = 16;
 // What a worker's batch did with one event's connection: not taken (held elsewhere, or
-// not a connection), taken from a queue, or taken with its buffers still held for it.
-enum class Taken : uint8_t { kNo, kIdle, kBusy };
+// not a connection), taken from a queue, or taken with the buffers it kept while idle.
+enum class Taken : uint8_t { kNo, kYes, kWithBuffers };
 // A listen socket's epoll tag: the small integer i + 1 (no entry lives at such an address).
 void* listen_tag(size_t i) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1));
@@ -237,17 +237,18 @@ void Listener::worker_loop(int index) {
     int n = conn_epoll_.wait(events, kWorkerEvents, -1);
     busy_since.store(coarse_monotonic_ms(), std::memory_order_relaxed);
     idle_workers_--;
-    // The batch's connections leave their queues under one lock, not one lock each: from
-    // here they are this worker's (their events only mark missed_event), as they would
-    // be one at a time. A stop event ends the batch: what follows it stays queued, and
-    // the listener closes it.
+    // The batch's connections leave their queues under one lock, not one lock each (and
+    // a batch of only new connections or expiries takes none): from here they are this
+    // worker's (their events only mark missed_event), as they would be one at a time. A
+    // stop event ends the batch: what follows it stays queued, and the listener closes it.
     Taken taken[kWorkerEvents] = {};  // kNo
     {
-      std::lock_guard lk(mu_);
+      std::unique_lock lk(mu_, std::defer_lock);
       for (int i = 0; i < n; ++i) {
         void* tag = events[i].data.ptr;
         if (tag == nullptr) break;  // stop_workers_
         if (tag == &expired_ || listen_index(tag, ports_.size()) >= 0) continue;
+        if (!lk.owns_lock()) lk.lock();
         auto* c = static_cast<ConnEntry*>(tag);
         if (!c->queue) {
           // Held by another thread, earlier in this batch (a watched fd's event beside
@@ -256,7 +257,7 @@ void Listener::worker_loop(int index) {
           c->missed_event = true;
           continue;
         }
-        taken[i] = unqueue(c) ? Taken::kBusy : Taken::kIdle;
+        taken[i] = unqueue(c) ? Taken::kWithBuffers : Taken::kYes;
       }
     }
     for (int i = 0; i < n; ++i) {
@@ -273,7 +274,7 @@ void Listener::worker_loop(int index) {
       if (taken[i] == Taken::kNo) continue;
       auto* c = static_cast<ConnEntry*>(tag);
       // Back within idle_release_ms of its last request: the connection keeps its buffers.
-      if (taken[i] == Taken::kBusy) c->c().keep_idle_memory();
+      if (taken[i] == Taken::kWithBuffers) c->c().keep_idle_memory();
       serve(c, w);
     }
     last_free_ms_.store(coarse_monotonic_ms(), std::memory_order_relaxed);
