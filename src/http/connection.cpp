@@ -31,6 +31,21 @@ int64_t wall_clock_us() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+void append_number(std::string& s, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  s.append(buf, static_cast<size_t>(r.ptr - buf));  // (pointer, length): no temporary string
+}
+
+// "HTTP/1.x NNN Reason\r\nDate: ", the start of a response head.
+void append_status_line(std::string& s, bool http10, int status, std::string_view reason) {
+  s.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  append_number(s, static_cast<uint64_t>(status));
+  s.push_back(' ');
+  s.append(reason);
+  s.append("\r\nDate: ");
+}
+
 // "HTTP/1.x NNN Reason\r\nDate: " for each status 100..599 that has a standard reason
 // phrase, formatted once into one buffer: the start of every response head is then one
 // append. Other statuses (reason "Unknown") get no entry.
@@ -43,11 +58,7 @@ class StatusLines {
       for (int minor = 0; minor < 2; ++minor) {
         Span& at = spans_[minor][static_cast<size_t>(status - kFirst)];
         at.offset = static_cast<uint32_t>(text_.size());
-        text_ += minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ";
-        text_ += std::to_string(status);
-        text_ += ' ';
-        text_ += reason;
-        text_ += "\r\nDate: ";
+        append_status_line(text_, minor == 0, status, reason);
         at.length = static_cast<uint16_t>(text_.size() - at.offset);
       }
     }
@@ -72,12 +83,6 @@ class StatusLines {
 const StatusLines& status_lines() {
   static const StatusLines lines;
   return lines;
-}
-
-void append_number(std::string& s, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  s.append(buf, static_cast<size_t>(r.ptr - buf));  // (pointer, length): no temporary string
 }
 
 // The largest a head can be under `limits`, used to bound the input buffer.
@@ -681,11 +686,7 @@ void HttpConnection::append_head(std::string& h, const ConnectionEnv& env, const
       reason.empty() && !line.empty()) {
     h.append(line);
   } else {
-    h.append(status_http10_ ? "HTTP/1.0 " : "HTTP/1.1 ");
-    append_number(h, static_cast<uint64_t>(status));
-    h.push_back(' ');
-    h.append(reason.empty() ? reason_phrase(status) : reason);
-    h.append("\r\nDate: ");
+    append_status_line(h, status_http10_, status, reason.empty() ? reason_phrase(status) : reason);
   }
   h.append(current_http_date());
   h.append("\r\n");
