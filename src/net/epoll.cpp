@@ -1,10 +1,10 @@
 #include "net/epoll.h"
 
-#include "net/raw_io.h"
-
 #include <sys/eventfd.h>
 
 #include <cerrno>
+
+#include "net/raw_io.h"
 
 namespace tern {
 

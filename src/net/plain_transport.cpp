@@ -1,13 +1,12 @@
 #include "net/plain_transport.h"
 
 #include <sys/ioctl.h>
-#include "net/raw_io.h"
-
-#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+
+#include "net/raw_io.h"
 
 namespace tern {
 

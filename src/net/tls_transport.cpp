@@ -1,7 +1,5 @@
 #include "net/tls_transport.h"
 
-#include "net/raw_io.h"
-
 #include <openssl/err.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -15,6 +13,8 @@
 #include <new>
 #include <string>
 #include <utility>
+
+#include "net/raw_io.h"
 
 namespace tern {
 

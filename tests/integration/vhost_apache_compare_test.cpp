@@ -60,9 +60,8 @@ std::string vhosts(const std::string& root) {
          "<Location /private>\n  Require all denied\n</Location>\n";
 }
 
-// The quoted request lines of a common-format log, in order.
-// The quoted request of each log line, sorted: httpd writes a request's line after its
-// response has gone, so the client's next request (on another connection) may be logged
+// The quoted request of each line of a common-format log, sorted: httpd writes a request's line
+// after its response has gone, so the client's next request (on another connection) may be logged
 // first; the order of the lines is not part of what is compared.
 std::vector<std::string> request_lines(const std::string& log) {
   std::vector<std::string> out;
