@@ -13,6 +13,7 @@
 #include "mpm/admission.h"
 #include "mpm/clock.h"
 #include "mpm/thread_state.h"
+#include "net/raw_io.h"
 #include "net/socket.h"
 #include "util/exclusive_add.h"
 
@@ -489,7 +490,8 @@ ConnEntry* Listener::accept_one(size_t port, bool door_open_only) {
   int fd;
   for (;;) {
     socklen_t len = sizeof peer;
-    fd = ::accept4(p.fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    fd = raw_io::accept4(p.fd, reinterpret_cast<sockaddr*>(&peer), &len,
+                         SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0 || (errno != EINTR && errno != ECONNABORTED)) break;
   }
   if (fd < 0) {

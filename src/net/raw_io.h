@@ -1,11 +1,12 @@
 #pragma once
 // Socket reads and writes that skip glibc's cancellation bracket.
 //
-// glibc's read, send, sendmsg, sendfile and epoll_wait are thread-cancellation points: in
-// a process with more than one thread each call flips the thread's cancel state before
-// and after the system call, two atomic read-modify-writes per call. tern never cancels a
-// thread, so the calls made for every request (and every worker's wait) go straight to
-// syscall(2), which has the same return value and errno contract and no bracket.
+// glibc's read, send, sendmsg, sendfile, epoll_wait, accept4 and close are
+// thread-cancellation points: in a process with more than one thread each call flips the
+// thread's cancel state before and after the system call, two atomic read-modify-writes
+// per call. tern never cancels a thread, so the calls made for every request and every
+// connection (and every worker's wait) go straight to syscall(2), which has the same
+// return value and errno contract and no bracket.
 
 #include <sys/epoll.h>
 #include <sys/sendfile.h>
@@ -74,6 +75,24 @@ inline int epoll_wait(int epfd, epoll_event* events, int max_events, int timeout
   return static_cast<int>(::syscall(SYS_epoll_wait, epfd, events, max_events, timeout_ms));
 #else
   return ::epoll_wait(epfd, events, max_events, timeout_ms);
+#endif
+}
+
+// accept4(2) without the cancellation bracket.
+inline int accept4(int fd, sockaddr* addr, socklen_t* len, int flags) {
+#if TERN_RAW_IO
+  return static_cast<int>(::syscall(SYS_accept4, fd, addr, len, flags));
+#else
+  return ::accept4(fd, addr, len, flags);
+#endif
+}
+
+// close(2) without the cancellation bracket.
+inline int close(int fd) {
+#if TERN_RAW_IO
+  return static_cast<int>(::syscall(SYS_close, fd));
+#else
+  return ::close(fd);
 #endif
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // RAII owner of a POSIX file descriptor.
 
-#include <unistd.h>
-
 #include <utility>
+
+#include "net/raw_io.h"
 
 namespace tern {
 
@@ -29,7 +29,7 @@ class UniqueFd {
   int release() { return std::exchange(fd_, -1); }
   // Closes the owned descriptor (if any) and takes ownership of `fd`.
   void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ >= 0) raw_io::close(fd_);  // every connection's socket closes here
     fd_ = fd;
   }
 
