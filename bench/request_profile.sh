@@ -5,10 +5,12 @@
 # requests per CPU-second belong to bench/run.sh).
 #
 # Usage: bench/request_profile.sh [--seconds S] [--connections N] [--size BYTES]
-#                                 [--keep DIR] path/to/tern
+#                                 [--close] [--keep DIR] path/to/tern
 #   --seconds S       wrk run under callgrind (default 8)
 #   --connections N   wrk connections (default 4)
 #   --size BYTES      the static file served (default 600)
+#   --close           each request on a new connection (Connection: close): the figures
+#                     are then per connection
 #   --keep DIR        copy the child's callgrind profile to DIR/request.cg
 #
 # Method: tern with one child (StartServers 1, ServerLimit 1, ThreadsPerChild 8), no
@@ -22,9 +24,10 @@
 # divisor; both figures include the per-batch costs (epoll_wait, the listener) at the
 # batch sizes that slowness produces. Takes S + about 15 seconds.
 set -euo pipefail
-seconds=8 connections=4 size=600 keep=""
+seconds=8 connections=4 size=600 keep="" close=()
 while [ $# -gt 1 ]; do
   case $1 in
+    --close) close=(-H "Connection: close") && shift && continue ;;
     --seconds) seconds=$2 ;;
     --connections) connections=$2 ;;
     --size) size=$2 ;;
@@ -33,7 +36,7 @@ while [ $# -gt 1 ]; do
   esac
   shift 2
 done
-[ $# -eq 1 ] || { sed -n '2,12p' "$0" >&2 && exit 2; }
+[ $# -eq 1 ] || { sed -n '2,14p' "$0" >&2 && exit 2; }
 tern=$(realpath "$1")
 here=$(dirname "$(realpath "$0")")
 for tool in valgrind callgrind_annotate wrk objdump addr2line curl python3; do
@@ -66,7 +69,7 @@ for _ in $(seq 150); do
   curl -s -o /dev/null "http://127.0.0.1:$port/index.html" && break
   sleep 0.2
 done
-requests=$(wrk -t1 -c"$connections" -d"${seconds}s" "http://127.0.0.1:$port/index.html" |
+requests=$(wrk -t1 -c"$connections" -d"${seconds}s" "${close[@]}" "http://127.0.0.1:$port/index.html" |
   awk '/requests in/ {print $1}')
 pkill -TERM -f -- "-d $dir -f"
 wait || true
