@@ -163,8 +163,8 @@ void HttpConnection::release_buffers(WorkerContext& w) {
 
 RequestContext HttpConnection::context() const {
   const ConnAddresses& a = transport().addresses();
-  RequestContext ctx{a.peer_ip, a.peer_port, a.local_ip, a.local_port, transport().scheme(),
-                     {},        &transport()};
+  RequestContext ctx{a.peer_ip, a.peer_port,  a.local_ip,    a.local_port, transport().scheme(),
+                     {},        &transport(), body_buffered_};
   // mod_ssl's words for a plaintext request on a TLS port (ssl_hook_ReadReq).
   if (plain_on_tls_)
     ctx.error_notes =
@@ -253,44 +253,53 @@ ConnWait HttpConnection::run_handshake() {
   return ConnWait::kReadHead;
 }
 
-size_t HttpConnection::head_of_incomplete_body() {
+HttpConnection::BufferedBody HttpConnection::buffered_body() {
   Exchange& ex = *ex_;
   ex.parser.reset();
   HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
-  size_t head = 0;
+  BufferedBody b;
   if (hr.status == ParseStatus::kDone) {
-    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), nullptr);
-    if (br.status == ParseStatus::kNeedMore) head = hr.consumed;
+    std::string decoded;
+    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), &decoded);
+    b = {hr.consumed, decoded.size(), br.status != ParseStatus::kNeedMore};
   }
   ex.parser.reset();
-  return head;
+  return b;
 }
 
 void HttpConnection::end_client_auth() {
   transport().end_client_auth();
   client_auth_ = false;
-  client_auth_answered_ = false;
   client_auth_body_ = 0;
+  body_buffered_ = false;
 }
 
 ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& env) {
+  if (client_auth_body_ > 0) return buffer_client_auth_body(w, env);
+  const ClientAuthStatus s = transport().continue_client_auth();
+  if (s == ClientAuthStatus::kWaiting) return ConnWait::kHandshake;
+  if (s == ClientAuthStatus::kFailed) return ConnWait::kClose;
+  // Answered, or application data came first: the client went on without answering, and
+  // the request is decided without the certificate.
+  end_client_auth();
+  return ConnWait::kReadHead;
+}
+
+ConnWait HttpConnection::buffer_client_auth_body(WorkerScratch& w, const ConnectionEnv& env) {
+  // mod_ssl's fill_reneg_buffer: the whole body, up to SSLRenegBufferSize, is read before
+  // the client is asked, so the same bodies pass and the same get 413, and a refused body
+  // never meets a renegotiation in progress.
   for (;;) {
-    ClientAuthStatus s = ClientAuthStatus::kAnswered;
-    if (!client_auth_answered_) {
-      s = transport().continue_client_auth();
-      if (s == ClientAuthStatus::kWaiting) return ConnWait::kHandshake;
-      if (s == ClientAuthStatus::kFailed) return ConnWait::kClose;
-      client_auth_answered_ = s == ClientAuthStatus::kAnswered;
-    }
-    // The body goes into the buffer, up to SSLRenegBufferSize, while the client answers and,
-    // once it has, to its end: mod_ssl reads all of it first (fill_reneg_buffer), so the
-    // same bodies pass and the same get 413. Bytes beyond a complete body before the answer
-    // are the client going on without answering: the request is decided without it.
-    const size_t head = client_auth_body_ > 0 ? head_of_incomplete_body() : 0;
-    if (head == 0) break;
+    const BufferedBody b = buffered_body();
+    // The limit is on the body's bytes (a chunked one decoded); the buffer also holds its
+    // framing, which tiny chunks can make larger than the body: refused too.
     Exchange& ex = *ex_;
-    const size_t room = ex.in.room(head + client_auth_body_);
-    if (room == 0) {
+    size_t room = 1;
+    if (b.body <= client_auth_body_) {
+      if (b.done) break;
+      room = ex.in.room(b.head + 2 * size_t{client_auth_body_} + 4096);
+    }
+    if (b.body > client_auth_body_ || room == 0) {
       if (ErrorLog::enabled(LogLevel::kError)) {
         const ConnAddresses& a = transport().addresses();
         const std::string client =
@@ -305,13 +314,16 @@ ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& 
     IoResult r = transport().read({ex.in.write_ptr(), room});
     if (r.status == IoStatus::kOk) {
       ex.in.commit(r.bytes);
-    } else if (r.status != IoStatus::kWouldBlock) {
+    } else if (r.status == IoStatus::kWouldBlock) {
+      return ConnWait::kReadBody;
+    } else {
       return ConnWait::kClose;
-    } else if (client_auth_answered_) {
-      return ConnWait::kReadBody;  // the rest of the body, then the request runs
     }
   }
-  end_client_auth();
+  // The request runs again from its head with its body here: now mod_ssl asks.
+  client_auth_ = false;
+  client_auth_body_ = 0;
+  body_buffered_ = true;
   return ConnWait::kReadHead;
 }
 
@@ -423,6 +435,7 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
     resp.status = rejected;
   } else {
     handler(env).handle(req, context(), resp);
+    body_buffered_ = false;  // it served this run of the request only
     if (resp.client_auth) {
       // mod_ssl's per-directory SSLVerifyClient: the client is asked for its certificate
       // (held by the listener while it answers) and the request, still in the buffer, runs

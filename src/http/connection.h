@@ -200,13 +200,23 @@ class HttpConnection : public Connection {
   ConnWait run_exchange(WorkerScratch& w, const ConnectionEnv& env);
   // Advances the transport's handshake: kClose, kHandshake (wait), or kReadHead (go on).
   ConnWait run_handshake();
-  // Advances a post-handshake authentication (client_auth_), reading the request body
-  // into the buffer meanwhile (client_auth_body_): kHandshake (wait for the answer),
-  // kReadBody (answered, the body goes on), kReadHead (the retained head runs again), or
-  // what closing or a 413 returns.
+  // Advances a post-handshake authentication (client_auth_): first the request body into
+  // the buffer (client_auth_body_), then the client's answer: kReadBody (more body),
+  // kHandshake (wait for the answer), kReadHead (the retained head runs again), or what
+  // closing or a 413 returns.
   ConnWait run_client_auth(WorkerScratch& w, const ConnectionEnv& env);
-  // The retained request's head length when its body is not all in the buffer yet, else 0.
-  size_t head_of_incomplete_body();
+  // mod_ssl's fill_reneg_buffer: reads the retained request's body, up to
+  // client_auth_body_, before the client is asked: kReadBody, kReadHead (the request runs
+  // again with body_buffered_), a 413's answer, or kClose.
+  ConnWait buffer_client_auth_body(WorkerScratch& w, const ConnectionEnv& env);
+  // The retained request's head length and its body's bytes (decoded) in the buffer.
+  struct BufferedBody {
+    size_t head = 0;
+    size_t body = 0;
+    bool done = true;  // the body is all there, or broken (the request's run answers that)
+  };
+  // What of the retained request's body is in the buffer.
+  BufferedBody buffered_body();
   // Ends a post-handshake authentication (client_auth_, client_auth_body_, the transport's).
   void end_client_auth();
   void release_exchange(WorkerScratch& w);
@@ -293,13 +303,13 @@ class HttpConnection : public Connection {
   // The response goes out as to HTTP/1.0 / with an HTTP/1.0 status line (special_env.h).
   bool as_http10_ = false;
   bool status_http10_ = false;
-  bool input_drained_ = false;         // the last read() was short and the transport holds nothing
-  bool handshaking_ = false;           // the transport's handshake (TLS) is not done yet
-  bool plain_on_tls_ = false;          // a plaintext HTTP request came to a TLS port: 400, close
-  bool client_auth_ = false;           // waiting for the client's certificate; the head is kept
-  bool client_auth_answered_ = false;  // … the client answered; the body is still read
-  uint32_t client_auth_body_ = 0;      // … and up to this many body bytes are read meanwhile
-  bool client_auth_reneg_ = false;     // … by a TLS 1.2 renegotiation (else TLS 1.3 PHA)
+  bool input_drained_ = false;      // the last read() was short and the transport holds nothing
+  bool handshaking_ = false;        // the transport's handshake (TLS) is not done yet
+  bool plain_on_tls_ = false;       // a plaintext HTTP request came to a TLS port: 400, close
+  bool client_auth_ = false;        // waiting for the client's certificate; the head is kept
+  uint32_t client_auth_body_ = 0;   // … not asked yet: up to this many body bytes first
+  bool client_auth_reneg_ = false;  // … by a TLS 1.2 renegotiation (else TLS 1.3 PHA)
+  bool body_buffered_ = false;      // the retained request's body is all in the buffer
   int64_t request_start_us_ = 0;
 };
 

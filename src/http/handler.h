@@ -23,6 +23,9 @@ struct RequestContext {
   // The connection's byte stream, for mod_ssl's variables (Transport::tls_var); null when
   // the request has no connection (tests, internal callers).
   const Transport* transport = nullptr;
+  // The request's whole body is in the connection's buffer (read for mod_ssl's
+  // fill_reneg_buffer before it asks for a client certificate).
+  bool body_buffered = false;
 };
 
 // Produces responses. Implementations are immutable after construction and

@@ -83,8 +83,9 @@ class Response {
   // SSLVerifyClient: TLS 1.3 post-handshake authentication, or a TLS 1.2 renegotiation);
   // the connection asks for it and runs the request again from its head.
   bool client_auth = false;
-  // With client_auth: the request body, up to this many bytes (mod_ssl's
-  // SSLRenegBufferSize), is read into memory while the client answers (0: none to read).
+  // With client_auth: nothing is asked yet; first the request body, up to this many bytes
+  // (mod_ssl's SSLRenegBufferSize), is read into memory, then the request runs again with
+  // RequestContext::body_buffered (0: the client was asked).
   uint32_t client_auth_body = 0;
   // With client_auth: by a TLS 1.2 renegotiation (for the log lines).
   bool client_auth_renegotiation = false;

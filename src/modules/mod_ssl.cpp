@@ -284,7 +284,7 @@ std::string set_user_name(BuildState& st, const Cmd& c) {
   return "";
 }
 
-// SSLRenegBufferSize bytes: how much of a request body is read into memory while the
+// SSLRenegBufferSize bytes: how much of a request body is read into memory before the
 // client is asked for its certificate after the handshake (atoi, as mod_ssl).
 std::string set_reneg_buffer_size(BuildState& st, const Cmd& c) {
   const int size = std::atoi(c.args[0].text.c_str());

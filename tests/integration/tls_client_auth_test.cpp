@@ -62,6 +62,17 @@ class TlsClientAuthTest : public PkiSuite<TlsClientAuthTest> {
     apache.put_script("echo.sh",
                       "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nwc -c\nmd5sum\n");
   }
+  // Debian's apache2 with mod_ssl and tern, each serving put_tree's files with site().
+  static void start_site(ApacheServer& apache, Server& tern) {
+    ASSERT_TRUE(ApacheServer::available() &&
+                ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
+        << "apache2 with mod_ssl is missing: scripts/deps.sh test installs it";
+    put_tree(apache, tern);
+    start_both(apache, tern,
+               "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"
+               "LoadModule socache_shmcb_module /usr/lib/apache2/modules/mod_socache_shmcb.so\n",
+               "", site(apache.cgi_dir()));
+  }
   // curl to https://a.test:port/… for each path (one connection, in order) with `extra`:
   // the exit code, then each response's status and body.
   static std::string fetch(int port, const std::vector<std::string>& paths,
@@ -122,16 +133,10 @@ class TlsClientAuthTest : public PkiSuite<TlsClientAuthTest> {
 // optional one is served; a client that does not offer post-handshake authentication gets
 // 403; a page first and the protected one next on the same connection.
 TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
-  ASSERT_TRUE(ApacheServer::available() &&
-              ::access("/usr/lib/apache2/modules/mod_ssl.so", R_OK) == 0)
-      << "apache2 with mod_ssl is missing: scripts/deps.sh test installs it";
   ApacheServer apache;
   Server tern;
-  put_tree(apache, tern);
-  start_both(apache, tern,
-             "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n"
-             "LoadModule socache_shmcb_module /usr/lib/apache2/modules/mod_socache_shmcb.so\n",
-             "", site(apache.cgi_dir()));
+  start_site(apache, tern);
+  if (HasFatalFailure()) return;
   const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases{
       {{"/"}, {}},
       {{"/secure/"}, alice()},
@@ -179,7 +184,7 @@ TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
     }
   }
 
-  // A body sent before the certificate is read into memory meanwhile (SSLRenegBufferSize,
+  // A body sent before the certificate is read into memory first (SSLRenegBufferSize,
   // 128 KiB by default) and reaches the script; a larger one is refused with 413.
   TempDir bodies;
   const std::string small = bodies.write("small", "x=1&y=2");
@@ -218,6 +223,67 @@ TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
       tern.read("logs/error_log").find("AH10158: cannot perform post-handshake authentication"),
       std::string::npos)
       << tern.log();
+}
+
+// mod_ssl reads the body (up to SSLRenegBufferSize) before it renegotiates: a TLS 1.2
+// client sending a chunked body in two parts sees no HelloRequest (a handshake record,
+// type 22) while its body is incomplete; after the body, a small one is followed by the
+// HelloRequest and the script's answer, a larger one by the 413 alone (application data,
+// type 23), with no renegotiation to race the refusal. Beside Debian's apache2.
+TEST_F(TlsClientAuthTest, TheBodyComesBeforeTheRenegotiationAsDebiansApache) {
+  ApacheServer apache;
+  Server tern;
+  start_site(apache, tern);
+  if (HasFatalFailure()) return;
+  TempDir d;
+  // Prints, per body size: what the server sent while the body was incomplete (the first
+  // raw byte, or "none" within half a second), the first raw byte after the body, and the
+  // status line of the answer.
+  const std::string script = d.write(
+      "parts.py",
+      "import select, socket, ssl, sys\n"
+      "port = int(sys.argv[1])\n"
+      "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+      "ctx.maximum_version = ssl.TLSVersion.TLSv1_2\n"
+      "ctx.load_cert_chain(sys.argv[3], sys.argv[4])\n"
+      "def first_byte(c, wait):\n"
+      "    if not select.select([c], [], [], wait)[0]: return 'none'\n"
+      "    raw = socket.socket(fileno=c.fileno())\n"
+      "    b = raw.recv(1, socket.MSG_PEEK)\n"
+      "    raw.detach()\n"
+      "    return str(b[0]) if b else 'eof'\n"
+      "for size in (100, 2000):\n"
+      "    c = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)),\n"
+      "                        server_hostname='a.test')\n"
+      "    c.sendall(b'POST /small/echo.sh HTTP/1.1\\r\\nHost: a.test\\r\\n'\n"
+      "              b'Transfer-Encoding: chunked\\r\\nConnection: "
+      "close\\r\\n\\r\\n5\\r\\nhello\\r\\n')\n"
+      "    early = first_byte(c, 0.5)\n"
+      "    c.sendall(b'%x\\r\\n' % size + b'b' * size + b'\\r\\n0\\r\\n\\r\\n')\n"
+      "    after = first_byte(c, 20)\n"
+      "    c.settimeout(20)\n"
+      "    answer = b''\n"
+      "    try:\n"
+      "        while b'\\r\\n' not in answer:\n"
+      "            got = c.recv(4096)\n"
+      "            if not got: break\n"
+      "            answer += got\n"
+      "    except (OSError, ssl.SSLError) as e:\n"
+      "        answer += repr(e).encode()\n"
+      "    print(size, 'early', early, 'after', after, answer.split(b'\\r\\n')[0].decode())\n"
+      "    c.close()\n");
+  const auto run = [&](int port) {
+    return run_process({"/usr/bin/python3", script, std::to_string(port), cert("ca.pem"),
+                        cert("alice.pem"), cert("alice.key")},
+                       60000)
+        .output;
+  };
+  const std::string theirs = run(apache.port());
+  EXPECT_EQ(theirs,
+            "100 early none after 22 HTTP/1.1 200 OK\n"
+            "2000 early none after 23 HTTP/1.1 413 Request Entity Too Large\n")
+      << apache.log();
+  EXPECT_EQ(run(tern.port()), theirs) << tern.read("logs/error_log");
 }
 
 // SSLRenegBufferSize 0 refuses any body (413) over TLS 1.3 and TLS 1.2, logged as mod_ssl

@@ -83,10 +83,11 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     return kDeclined;
   }
   const bool renegotiation = SSL_version(ssl) < TLS1_3_VERSION;
-  // fill_reneg_buffer: the body (none yet under Expect: 100-continue) is read into memory
-  // while the client answers, up to SSLRenegBufferSize.
-  uint32_t body = 0;
-  if (r.req.has_body() && !r.req.expect_continue) {
+  // fill_reneg_buffer: the body (none under Expect: 100-continue) is read into memory, up
+  // to SSLRenegBufferSize, before the client is asked; the request then runs again and
+  // asks. A renegotiation started while the body still comes would race the client's
+  // answer against the 413 of a body that turns out too large.
+  if (r.req.has_body() && !r.req.expect_continue && !r.ctx.body_buffered) {
     constexpr int kDefaultRenegBufferSize = 128 * 1024;
     const int size = dc.reneg_buffer_size >= 0 ? dc.reneg_buffer_size : kDefaultRenegBufferSize;
     const bool too_large =
@@ -96,7 +97,9 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
       log_at(r, LogLevel::kError, reneg_buffer_refused(renegotiation));
       return 413;
     }
-    body = static_cast<uint32_t>(size);
+    r.resp.client_auth_body = static_cast<uint32_t>(size);
+    r.resp.client_auth_renegotiation = renegotiation;
+    return kSuspend;
   }
   const VerifyClient mode = dc.verify_client >= 0 && dir != VerifyClient::kNone ? dir : server;
   SSL_set_verify(ssl, needed, verify_callback);
@@ -124,7 +127,6 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     clear_connection_policy(ssl);
     return 403;
   }
-  r.resp.client_auth_body = body;
   r.resp.client_auth_renegotiation = renegotiation;
   return kSuspend;
 }
