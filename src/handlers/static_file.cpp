@@ -103,7 +103,8 @@ StaticResult serve_regular(const Request& req, const StaticOptions& opt, time_t 
     resp.add_header("ETag", etag);
   }
   // httpd: MaxRanges none announces that ranges are not accepted.
-  resp.add_header("Accept-Ranges", opt.max_ranges == 0 ? "none" : "bytes");
+  resp.add_header("Accept-Ranges",
+                  opt.max_ranges == 0 ? std::string_view("none") : std::string_view("bytes"));
   const std::string_view type = meta.type;
   if (!type.empty()) resp.add_header("Content-Type", type);
   if (!meta.encoding.empty()) resp.add_header("Content-Encoding", meta.encoding);

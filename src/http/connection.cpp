@@ -163,8 +163,8 @@ void HttpConnection::release_buffers(WorkerContext& w) {
 
 RequestContext HttpConnection::context() const {
   const ConnAddresses& a = transport().addresses();
-  RequestContext ctx{a.peer_ip, a.peer_port,  a.local_ip,    a.local_port, transport().scheme(),
-                     {},        &transport(), body_buffered_};
+  RequestContext ctx{a.peer(), a.peer_port,  a.local(),     a.local_port, transport().scheme(),
+                     {},       &transport(), body_buffered_};
   // mod_ssl's words for a plaintext request on a TLS port (ssl_hook_ReadReq).
   if (plain_on_tls_)
     ctx.error_notes =
@@ -748,7 +748,7 @@ void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, co
     std::string_view vhost = site_ != nullptr            ? site_->server_name
                              : req && !req->host.empty() ? req->host
                                                          : env.settings->server_name;
-    sc->set_request(transport().addresses().peer_ip, proto, vhost, line,
+    sc->set_request(transport().addresses().peer(), proto, vhost, line,
                     req ? req->method_name : "");
   }
   AccessLogs* logs = site_ != nullptr ? site_->logs : env.logs;
@@ -768,9 +768,9 @@ void HttpConnection::log_response(WorkerScratch& w, const ConnectionEnv& env, co
   r.bytes_in = 0;
   r.bytes_out = out_bytes;
   const ConnAddresses& a = transport().addresses();
-  r.client_ip = a.peer_ip;
+  r.client_ip = a.peer();
   r.client_port = a.peer_port;
-  r.local_ip = a.local_ip;
+  r.local_ip = a.local();
   r.local_port = a.local_port;
   r.server_name = site_ != nullptr ? site_->server_name : env.settings->server_name;
   r.request_time_us = start;

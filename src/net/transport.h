@@ -60,6 +60,12 @@ struct ConnAddresses {
   char local_ip[INET6_ADDRSTRLEN] = {};
   uint16_t peer_port = 0;
   uint16_t local_port = 0;
+  uint8_t peer_ip_len = 0;  // strlen(peer_ip), measured once per connection
+  uint8_t local_ip_len = 0;
+  // The peer's address as text, without a strlen per request.
+  std::string_view peer() const { return {peer_ip, peer_ip_len}; }
+  // The local address as text.
+  std::string_view local() const { return {local_ip, local_ip_len}; }
 };
 
 // One connection's byte stream. Owns the socket (non-blocking); used by one thread at a time.
