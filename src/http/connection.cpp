@@ -253,25 +253,12 @@ ConnWait HttpConnection::run_handshake() {
   return ConnWait::kReadHead;
 }
 
-HttpConnection::BufferedBody HttpConnection::buffered_body() {
-  Exchange& ex = *ex_;
-  ex.parser.reset();
-  HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
-  BufferedBody b;
-  if (hr.status == ParseStatus::kDone) {
-    std::string decoded;
-    BodyResult br = ex.parser.parse_body(ex.in.pending().substr(hr.consumed), &decoded);
-    b = {hr.consumed, decoded.size(), br.status != ParseStatus::kNeedMore};
-  }
-  ex.parser.reset();
-  return b;
-}
-
 void HttpConnection::end_client_auth() {
   transport().end_client_auth();
   client_auth_ = false;
   client_auth_body_ = 0;
-  body_buffered_ = false;
+  client_auth_head_ = 0;
+  client_auth_fed_ = 0;
 }
 
 ConnWait HttpConnection::run_client_auth(WorkerScratch& w, const ConnectionEnv& env) {
@@ -289,40 +276,52 @@ ConnWait HttpConnection::buffer_client_auth_body(WorkerScratch& w, const Connect
   // mod_ssl's fill_reneg_buffer: the whole body, up to SSLRenegBufferSize, is read before
   // the client is asked, so the same bodies pass and the same get 413, and a refused body
   // never meets a renegotiation in progress.
-  for (;;) {
-    const BufferedBody b = buffered_body();
-    // The limit is on the body's bytes (a chunked one decoded); the buffer also holds its
-    // framing, which tiny chunks can make larger than the body: refused too.
-    Exchange& ex = *ex_;
-    size_t room = 1;
-    if (b.body <= client_auth_body_) {
-      if (b.done) break;
-      room = ex.in.room(b.head + 2 * size_t{client_auth_body_} + 4096);
+  Exchange& ex = *ex_;
+  if (client_auth_head_ == 0) {
+    // The head once; the parser then stays in its body state across reads and waits, and
+    // each read's bytes are decoded once.
+    ex.parser.reset();
+    const HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
+    client_auth_head_ = hr.status == ParseStatus::kDone ? static_cast<uint32_t>(hr.consumed) : 0;
+    client_auth_fed_ = client_auth_head_;
+  }
+  // What ends the wait early, as fill_reneg_buffer's read does: the body's own error (400,
+  // 413 over LimitRequestBody) or a body over SSLRenegBufferSize.
+  // Logged as mod_ssl logs a failed fill_reneg_buffer: why (`what`), then AH02257/AH10228.
+  const auto refuse = [&](int status, std::string_view what) {
+    if (ErrorLog::enabled(LogLevel::kError)) {
+      const ConnAddresses& a = transport().addresses();
+      const std::string client =
+          "[client " + std::string(a.peer()) + ":" + std::to_string(a.peer_port) + "] ";
+      ErrorLog::write(LogLevel::kError, "ssl", client + std::string(what));
+      ErrorLog::write(LogLevel::kError, "ssl",
+                      client + std::string(reneg_buffer_refused(client_auth_reneg_)));
     }
-    if (b.body > client_auth_body_ || room == 0) {
-      if (ErrorLog::enabled(LogLevel::kError)) {
-        const ConnAddresses& a = transport().addresses();
-        const std::string client =
-            "[client " + std::string(a.peer_ip) + ":" + std::to_string(a.peer_port) + "] ";
-        ErrorLog::write(LogLevel::kError, "ssl", client + reneg_buffer_exceeded(client_auth_body_));
-        ErrorLog::write(LogLevel::kError, "ssl",
-                        client + std::string(reneg_buffer_refused(client_auth_reneg_)));
-      }
-      end_client_auth();
-      return respond_error(w, env, 413);
-    }
+    // The buffer may have moved since the head was parsed: its views again for the answer.
+    ex.parser.reset();
+    ex.parser.parse_head(ex.in.pending(), ex.req);
+    end_client_auth();
+    return respond_error(w, env, status);
+  };
+  while (client_auth_fed_ > 0) {
+    const BodyResult br = ex.parser.parse_body(ex.in.pending().substr(client_auth_fed_), nullptr);
+    client_auth_fed_ += static_cast<uint32_t>(br.consumed);
+    if (br.status == ParseStatus::kError) return refuse(br.error_status, br.reason);
+    // The limit is on the body's bytes (a chunked one's as its chunks announce them); the
+    // buffer also holds the framing, which tiny chunks can make larger than the body.
+    const bool over = ex.parser.body_decoded() > client_auth_body_;
+    if (!over && br.status == ParseStatus::kDone) break;
+    const size_t room =
+        over ? 0 : ex.in.room(client_auth_head_ + 2 * size_t{client_auth_body_} + 4096);
+    if (room == 0) return refuse(413, reneg_buffer_exceeded(client_auth_body_));
     IoResult r = transport().read({ex.in.write_ptr(), room});
-    if (r.status == IoStatus::kOk) {
-      ex.in.commit(r.bytes);
-    } else if (r.status == IoStatus::kWouldBlock) {
-      return ConnWait::kReadBody;
-    } else {
-      return ConnWait::kClose;
-    }
+    if (r.status == IoStatus::kWouldBlock) return ConnWait::kReadBody;
+    if (r.status != IoStatus::kOk) return ConnWait::kClose;
+    ex.in.commit(r.bytes);
   }
   // The request runs again from its head with its body here: now mod_ssl asks.
-  client_auth_ = false;
-  client_auth_body_ = 0;
+  ex.parser.reset();
+  end_client_auth();
   body_buffered_ = true;
   return ConnWait::kReadHead;
 }

@@ -209,15 +209,8 @@ class HttpConnection : public Connection {
   // client_auth_body_, before the client is asked: kReadBody, kReadHead (the request runs
   // again with body_buffered_), a 413's answer, or kClose.
   ConnWait buffer_client_auth_body(WorkerScratch& w, const ConnectionEnv& env);
-  // The retained request's head length and its body's bytes (decoded) in the buffer.
-  struct BufferedBody {
-    size_t head = 0;
-    size_t body = 0;
-    bool done = true;  // the body is all there, or broken (the request's run answers that)
-  };
-  // What of the retained request's body is in the buffer.
-  BufferedBody buffered_body();
-  // Ends a post-handshake authentication (client_auth_, client_auth_body_, the transport's).
+  // Ends a post-handshake authentication (client_auth_, client_auth_body_,
+  // client_auth_fed_, the transport's).
   void end_client_auth();
   void release_exchange(WorkerScratch& w);
   ConnWait process_head(WorkerScratch& w, const ConnectionEnv& env);
@@ -308,6 +301,8 @@ class HttpConnection : public Connection {
   bool plain_on_tls_ = false;       // a plaintext HTTP request came to a TLS port: 400, close
   bool client_auth_ = false;        // waiting for the client's certificate; the head is kept
   uint32_t client_auth_body_ = 0;   // … not asked yet: up to this many body bytes first
+  uint32_t client_auth_head_ = 0;   // … its head's length (0: not parsed for it yet)
+  uint32_t client_auth_fed_ = 0;    // … bytes of the buffer the parser has taken (head too)
   bool client_auth_reneg_ = false;  // … by a TLS 1.2 renegotiation (else TLS 1.3 PHA)
   bool body_buffered_ = false;      // the retained request's body is all in the buffer
   int64_t request_start_us_ = 0;

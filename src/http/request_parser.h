@@ -40,6 +40,8 @@ class RequestParser {
   // and size-limited (431) but not kept. Chunked bodies over LimitRequestBody fail with 413.
   // Every kError requires closing the connection.
   BodyResult parse_body(std::string_view input, std::string* out);
+  // The body's bytes framed so far by parse_body (BodyDecoder::decoded()).
+  uint64_t body_decoded() const { return body_.decoded(); }
 
   // Prepares for the next request on the same connection (keeps allocated capacity).
   void reset();

@@ -229,16 +229,17 @@ TEST_F(TlsClientAuthTest, PerDirectoryVerifyClientAsDebiansApache) {
 // client sending a chunked body in two parts sees no HelloRequest (a handshake record,
 // type 22) while its body is incomplete; after the body, a small one is followed by the
 // HelloRequest and the script's answer, a larger one by the 413 alone (application data,
-// type 23), with no renegotiation to race the refusal. Beside Debian's apache2.
+// type 23), with no renegotiation to race the refusal, and a broken chunk size by the 400
+// alone. Beside Debian's apache2.
 TEST_F(TlsClientAuthTest, TheBodyComesBeforeTheRenegotiationAsDebiansApache) {
   ApacheServer apache;
   Server tern;
   start_site(apache, tern);
   if (HasFatalFailure()) return;
   TempDir d;
-  // Prints, per body size: what the server sent while the body was incomplete (the first
-  // raw byte, or "none" within half a second), the first raw byte after the body, and the
-  // status line of the answer.
+  // Prints, per body (100 bytes, 2,000 bytes, a broken chunk size): what the server sent
+  // while the body was incomplete (the first raw byte, or "none" within half a second), the
+  // first raw byte after the body, and the status line of the answer.
   const std::string script = d.write(
       "parts.py",
       "import select, socket, ssl, sys\n"
@@ -252,14 +253,17 @@ TEST_F(TlsClientAuthTest, TheBodyComesBeforeTheRenegotiationAsDebiansApache) {
       "    b = raw.recv(1, socket.MSG_PEEK)\n"
       "    raw.detach()\n"
       "    return str(b[0]) if b else 'eof'\n"
-      "for size in (100, 2000):\n"
+      "rest = [('100', b'64\\r\\n' + b'b' * 100 + b'\\r\\n0\\r\\n\\r\\n'),\n"
+      "        ('2000', b'7d0\\r\\n' + b'b' * 2000 + b'\\r\\n0\\r\\n\\r\\n'),\n"
+      "        ('broken', b'zz\\r\\n\\r\\n')]\n"
+      "for size, part in rest:\n"
       "    c = ctx.wrap_socket(socket.create_connection(('127.0.0.1', port)),\n"
       "                        server_hostname='a.test')\n"
       "    c.sendall(b'POST /small/echo.sh HTTP/1.1\\r\\nHost: a.test\\r\\n'\n"
       "              b'Transfer-Encoding: chunked\\r\\nConnection: "
       "close\\r\\n\\r\\n5\\r\\nhello\\r\\n')\n"
       "    early = first_byte(c, 0.5)\n"
-      "    c.sendall(b'%x\\r\\n' % size + b'b' * size + b'\\r\\n0\\r\\n\\r\\n')\n"
+      "    c.sendall(part)\n"
       "    after = first_byte(c, 20)\n"
       "    c.settimeout(20)\n"
       "    answer = b''\n"
@@ -281,9 +285,16 @@ TEST_F(TlsClientAuthTest, TheBodyComesBeforeTheRenegotiationAsDebiansApache) {
   const std::string theirs = run(apache.port());
   EXPECT_EQ(theirs,
             "100 early none after 22 HTTP/1.1 200 OK\n"
-            "2000 early none after 23 HTTP/1.1 413 Request Entity Too Large\n")
+            "2000 early none after 23 HTTP/1.1 413 Request Entity Too Large\n"
+            "broken early none after 23 HTTP/1.1 400 Bad Request\n")
       << apache.log();
   EXPECT_EQ(run(tern.port()), theirs) << tern.read("logs/error_log");
+  // Each refusal is logged with its reason, as mod_ssl logs a failed fill_reneg_buffer.
+  const std::string log = tern.read("logs/error_log");
+  EXPECT_NE(log.find("AH02018: request body exceeds maximum size (1024)"), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("invalid chunk size"), std::string::npos) << log;
+  EXPECT_NE(log.find("AH02257: could not buffer message body"), std::string::npos) << log;
 }
 
 // SSLRenegBufferSize 0 refuses any body (413) over TLS 1.3 and TLS 1.2, logged as mod_ssl

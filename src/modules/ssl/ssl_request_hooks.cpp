@@ -83,6 +83,7 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     return kDeclined;
   }
   const bool renegotiation = SSL_version(ssl) < TLS1_3_VERSION;
+  r.resp.client_auth_renegotiation = renegotiation;
   // fill_reneg_buffer: the body (none under Expect: 100-continue) is read into memory, up
   // to SSLRenegBufferSize, before the client is asked; the request then runs again and
   // asks. A renegotiation started while the body still comes would race the client's
@@ -98,7 +99,6 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
       return 413;
     }
     r.resp.client_auth_body = static_cast<uint32_t>(size);
-    r.resp.client_auth_renegotiation = renegotiation;
     return kSuspend;
   }
   const VerifyClient mode = dc.verify_client >= 0 && dir != VerifyClient::kNone ? dir : server;
@@ -127,7 +127,6 @@ int check_client_verify(RequestRec& r, const SslDirConfig& dc) {
     clear_connection_policy(ssl);
     return 403;
   }
-  r.resp.client_auth_renegotiation = renegotiation;
   return kSuspend;
 }
 
