@@ -11,6 +11,9 @@
 #include <cstring>
 #include <ctime>
 #include <new>
+#include <string_view>
+
+#include "util/fnv1a.h"
 
 namespace tern::ssl {
 
@@ -39,10 +42,10 @@ namespace {
 // mod_ssl's hints to shmcb: sessions average 150 bytes, ids 30.
 constexpr size_t kAverageEntry = 180;
 
-uint32_t fnv1a(std::span<const uint8_t> bytes) {
-  uint32_t h = 2166136261u;
-  for (uint8_t b : bytes) h = (h ^ b) * 16777619u;
-  return h;
+// A session id's index hash.
+uint32_t id_hash(std::span<const uint8_t> bytes) {
+  return tern::fnv1a<uint32_t>(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 int64_t wall_clock() {
@@ -230,7 +233,7 @@ bool SessionCache::store(std::span<const uint8_t> id, std::span<const uint8_t> d
   if (lock.owner_died()) reset_locked();
   size_t need = id.size() + der.size();
   if (id.empty() || need > hdr_->data_size) return false;
-  uint32_t hash = fnv1a(id);
+  uint32_t hash = id_hash(id);
   if (IndexEntry* old = find_locked(id, hash)) {
     old->removed = 1;
     hdr_->counters.replaces++;
@@ -262,7 +265,7 @@ std::optional<std::vector<uint8_t>> SessionCache::retrieve(std::span<const uint8
   RobustLock lock(&hdr_->mu);
   if (!lock.locked()) return std::nullopt;
   if (lock.owner_died()) reset_locked();
-  IndexEntry* e = find_locked(id, fnv1a(id));
+  IndexEntry* e = find_locked(id, id_hash(id));
   if (e && e->expires <= now) {
     e->removed = 1;
     hdr_->counters.expired++;
@@ -282,7 +285,7 @@ void SessionCache::remove(std::span<const uint8_t> id) {
   RobustLock lock(&hdr_->mu);
   if (!lock.locked()) return;
   if (lock.owner_died()) reset_locked();
-  if (IndexEntry* e = find_locked(id, fnv1a(id))) {
+  if (IndexEntry* e = find_locked(id, id_hash(id))) {
     e->removed = 1;
     hdr_->counters.removes++;
   } else {
