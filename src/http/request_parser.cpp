@@ -304,8 +304,15 @@ HeadResult RequestParser::finish_head(Request& req, bool fields_split) {
   req.target = std::string_view(in.data() + url_.begin, url_.end - url_.begin);
 
   ParsedTarget target;
-  if (!parse_target(req.target, req.method == Method::kConnect, req.method == Method::kOptions,
-                    target)) {
+  if (fields_split) {
+    // simple_head checked the origin-form target as parse_target would, and found its '?'.
+    target.path = req.target.substr(0, simple_query_);
+    if (simple_query_ != std::string_view::npos) {
+      target.query = req.target.substr(simple_query_ + 1);
+      target.has_query = true;
+    }
+  } else if (!parse_target(req.target, req.method == Method::kConnect,
+                           req.method == Method::kOptions, target)) {
     return fail(400, "invalid request target");
   }
   req.path = target.path;
@@ -370,9 +377,22 @@ bool RequestParser::simple_head(std::string_view in, Request& req) {
   const std::string_view version = line.substr(target_end + 1);
   if (line[target_end] != ' ' || (version != "HTTP/1.1" && version != "HTTP/1.0")) return false;
   if (line[method_len + 1] != '/') return false;
+  // parse_target's checks for an origin-form target, in the same pass: its bytes, each '%'
+  // followed by two hex digits, and where the query begins.
+  size_t query = std::string_view::npos;
   for (size_t i = method_len + 1; i < target_end; ++i) {
-    if (!chars::is(line[i], chars::kUnreserved | chars::kSubDelim | chars::kTargetPunct)) {
+    const char c = line[i];
+    if (!chars::is(c, chars::kUnreserved | chars::kSubDelim | chars::kTargetPunct)) {
       return false;
+    }
+    if (c == '%') {
+      if (i + 2 >= target_end || !chars::is(line[i + 1], chars::kHex) ||
+          !chars::is(line[i + 2], chars::kHex)) {
+        return false;
+      }
+      i += 2;
+    } else if (c == '?' && query == std::string_view::npos) {
+      query = i - (method_len + 1);
     }
   }
   req.clear();
@@ -395,6 +415,7 @@ bool RequestParser::simple_head(std::string_view in, Request& req) {
     start = line_end + 2;
   }
   method_code_ = code;
+  simple_query_ = query;
   method_ = Span{begin, begin + method_len, true};
   url_ = Span{begin + method_len + 1, begin + target_end, true};
   version_ = Span{begin + target_end + 6, end, true};

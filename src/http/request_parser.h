@@ -70,7 +70,8 @@ class RequestParser {
   // The common head, checked in one pass instead of by llhttp: a whole head in the first
   // input, GET, HEAD or POST, an origin-form target of RFC 3986 path and query bytes,
   // HTTP/1.1 or HTTP/1.0, and field lines `token: value` of visible ASCII, SP and HTAB whose
-  // names llhttp gives no meaning of its own. True: the spans are set as llhttp's callbacks
+  // names llhttp gives no meaning of its own. The target passes parse_target's checks here
+  // (finish_head then only splits it). True: the spans are set as llhttp's callbacks
   // would have set them (llhttp accepts every such head) and the fields are in `req`;
   // false: llhttp parses it (`req` is cleared again then).
   bool simple_head(std::string_view in, Request& req);
@@ -87,6 +88,7 @@ class RequestParser {
   size_t method_scanned_ = 0;  // classify_method's progress (offset)
   Span method_, url_, version_;
   uint8_t method_code_ = 0;  // llhttp's method number (llhttp_.method, or simple_head's)
+  size_t simple_query_ = 0;  // simple_head's target: where its '?' is (npos: no query)
   bool headers_complete_ = false;
   bool method_pending_ = false;  // llhttp rejected the method; classifying it (501 vs 400)
   int user_status_ = 0;          // status set by a callback returning HPE_USER
