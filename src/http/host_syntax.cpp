@@ -25,7 +25,8 @@ bool valid_ipv4(std::string_view s) {
 }
 
 // reg-name = *( unreserved / pct-encoded / sub-delims )
-bool valid_reg_name(std::string_view s) {
+// Where the reg-name (unreserved, sub-delims, pct-encoded) at the start of `s` ends.
+size_t reg_name_end(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (chars::is(c, chars::kUnreserved | chars::kSubDelim)) continue;
@@ -34,9 +35,9 @@ bool valid_reg_name(std::string_view s) {
       i += 2;
       continue;
     }
-    return false;
+    return i;
   }
-  return true;
+  return s.size();
 }
 
 // IPvFuture = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
@@ -112,14 +113,15 @@ bool valid_host_port(std::string_view s, bool require_host, bool require_port) {
     const std::string_view literal = host.substr(1, host.size() - 2);
     if (!valid_ipv6(literal) && !valid_ipvfuture(literal)) return false;
   } else {
-    const size_t colon = s.rfind(':');
-    if (colon != std::string_view::npos) {
-      host = s.substr(0, colon);
-      port = s.substr(colon + 1);
+    // A reg-name (IPv4 addresses are reg-names syntactically) holds no ':', so the host
+    // ends at the first byte outside it, which must be the port's ':' or the end.
+    const size_t end = reg_name_end(s);
+    if (require_host && end == 0) return false;
+    if (end < s.size()) {
+      if (s[end] != ':') return false;
+      port = s.substr(end + 1);
       has_port = true;
     }
-    if (!valid_reg_name(host)) return false;  // IPv4 addresses are reg-names syntactically
-    if (require_host && host.empty()) return false;
   }
   if (has_port) {
     if (port.empty() || port.size() > 5) return false;
