@@ -145,8 +145,11 @@ std::string_view MimeTable::lookup_extension(std::string_view ext) const {
   char buf[32];
   if (ext.size() > sizeof(buf)) return {};
   for (size_t i = 0; i < ext.size(); ++i) buf[i] = lower(ext[i]);
-  std::string_view key(buf, ext.size());
-  auto it = types_.find(key);
+  return lookup_lower_extension(std::string_view(buf, ext.size()));
+}
+
+std::string_view MimeTable::lookup_lower_extension(std::string_view lower_ext) const {
+  auto it = types_.find(lower_ext);
   return it == types_.end() ? std::string_view() : std::string_view(it->second);
 }
 

@@ -33,6 +33,8 @@ class MimeTable {
   std::string_view lookup(std::string_view file_path) const;
   // The media type for one extension (no dot, any case); empty when unknown.
   std::string_view lookup_extension(std::string_view ext) const;
+  // The same for an extension already in lower case (no copy, no case folding).
+  std::string_view lookup_lower_extension(std::string_view lower_ext) const;
   // Number of known extensions.
   size_t size() const { return types_.size(); }
 

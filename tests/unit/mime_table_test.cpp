@@ -34,6 +34,14 @@ TEST(MimeTable, LastExtensionCaseInsensitive) {
   EXPECT_EQ(t.lookup("/page.html.bak"), "");
 }
 
+TEST(MimeTable, LowerExtensionLookupFoldsNoCase) {
+  MimeTable t = MimeTable::built_in();
+  EXPECT_EQ(t.lookup_lower_extension("html"), "text/html");
+  EXPECT_EQ(t.lookup_extension("HTML"), "text/html");
+  EXPECT_EQ(t.lookup_lower_extension("HTML"), "");  // the caller folded it, or it is unknown
+  EXPECT_EQ(t.lookup_lower_extension(""), "");
+}
+
 TEST(MimeTable, UnknownOrMissingExtension) {
   MimeTable t = MimeTable::built_in();
   EXPECT_EQ(t.lookup("/README"), "");

@@ -61,7 +61,7 @@ bool apply_extension(const MimeDirConfig* conf, const MimeTable& table, std::str
   }
   bool found = false;
   if (info == nullptr || !info->type) {
-    std::string_view t = table.lookup_extension(lk);
+    std::string_view t = table.lookup_lower_extension(lk);
     if (!t.empty()) {
       d.meta.type = t;
       found = true;
