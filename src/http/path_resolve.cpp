@@ -74,6 +74,19 @@ int normalize(std::string& s) {
   return 0;
 }
 
+// True when `path` (which starts with '/') has no escape, no NUL and no segment that
+// normalize() would change: no "//", and no segment that begins with '.' (which covers "."
+// and ".."). Most request paths are such, and resolve_path then copies them once.
+bool already_normal(std::string_view path) {
+  const size_t n = path.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = path[i];
+    if (c == '%' || c == '\0') return false;
+    if (c == '/' && i + 1 < n && (path[i + 1] == '/' || path[i + 1] == '.')) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int resolve_path(std::string_view raw_path, std::string_view document_root, std::string& fs_path,
@@ -81,6 +94,13 @@ int resolve_path(std::string_view raw_path, std::string_view document_root, std:
   fs_path.clear();
   url_path.clear();
   if (raw_path.empty() || raw_path[0] != '/') return 400;
+  if (already_normal(raw_path)) {
+    // Decoding and normalising would copy it unchanged.
+    url_path.assign(raw_path);
+    fs_path.append(document_root);
+    fs_path.append(url_path);
+    return 0;
+  }
   int status = percent_decode(raw_path, url_path);
   if (status != 0) {
     url_path.clear();
