@@ -90,13 +90,13 @@ void StatusHandler::error(int status, const Request* req, const RequestContext& 
 }
 
 void StatusHandler::handle(const Request& req, const RequestContext& ctx, Response& resp) const {
+  resp.clear();
   if (req.method != Method::kGet && req.method != Method::kHead) {
     error(405, &req, ctx, resp);
     resp.remove_header("Allow");
     resp.add_header("Allow", "GET, HEAD");
     return;
   }
-  resp.clear();
   StatusQuery q =
       form_ == StatusForm::kServerStatus ? parse_status_query(req.query) : StatusQuery{};
   bool html = form_ == StatusForm::kServerStatus && !q.auto_form && !q.json;

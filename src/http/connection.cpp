@@ -426,10 +426,10 @@ ConnWait HttpConnection::process_head(WorkerScratch& w, const ConnectionEnv& env
   }
 
   Response& resp = w.out.resp;
-  resp.clear();
   choose_site(env, req.host);
   if (rejected == 0) rejected = check_sni(env, req.host);
   if (rejected != 0) {
+    resp.clear();  // (handle() clears it itself)
     handler(env).error(rejected, &req, context(), resp);
     resp.status = rejected;
   } else {

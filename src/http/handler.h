@@ -33,7 +33,8 @@ struct RequestContext {
 class Handler {
  public:
   virtual ~Handler() = default;
-  // Fills `resp` for a well-formed request (status, fields, body). Never throws.
+  // Fills `resp` for a well-formed request (status, fields, body), first clearing what it
+  // holds (the caller does not). Never throws.
   virtual void handle(const Request& req, const RequestContext& ctx, Response& resp) const = 0;
   // Fills `resp` with the error response for `status` (ErrorDocument or the
   // built-in page). `req` is null when the request could not be parsed.

@@ -20,6 +20,7 @@ namespace {
 class GeneratedHandler : public Handler {
  public:
   void handle(const Request&, const RequestContext&, Response& resp) const override {
+    resp.clear();  // Handler::handle clears what `resp` holds
     resp.chunked = true;
     resp.add_header("Content-Type", "text/plain");
     resp.body_mem = "hello world!";  // two memory chunks: two HTTP chunks

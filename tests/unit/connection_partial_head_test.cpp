@@ -22,6 +22,7 @@ namespace {
 class EchoHandler : public Handler {
  public:
   void handle(const Request& req, const RequestContext&, Response& resp) const override {
+    resp.clear();  // Handler::handle clears what `resp` holds
     std::string body = std::string(req.method_name) + " " + std::string(req.target) + "\n";
     for (const HeaderField& f : req.headers) {
       body += std::string(f.name) + "=" + std::string(f.value) + "\n";

@@ -71,6 +71,7 @@ class TaskHandler : public Handler {
  public:
   std::function<std::unique_ptr<ResponseTask>()> make;
   void handle(const Request&, const RequestContext&, Response& resp) const override {
+    resp.clear();  // Handler::handle clears what `resp` holds
     resp.task = make();
   }
   void error(int status, const Request*, const RequestContext&, Response& resp) const override {

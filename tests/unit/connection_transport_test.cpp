@@ -86,6 +86,7 @@ class SchemeHandler : public Handler {
  public:
   explicit SchemeHandler(int file_fd) : file_fd_(file_fd) {}
   void handle(const Request& req, const RequestContext& ctx, Response& resp) const override {
+    resp.clear();  // Handler::handle clears what `resp` holds
     if (req.path == "/file") {
       resp.file.reset(::dup(file_fd_));
       resp.append_file_range(0, kFileSize);
