@@ -50,6 +50,11 @@ constexpr bool is(char c, uint8_t mask) {
   return (kTable[static_cast<unsigned char>(c)] & mask) != 0;
 }
 
+// True when `s[i]` begins a pct-encoded octet: '%' and two hex digits, all within `s`.
+constexpr bool pct_encoded_at(std::string_view s, size_t i) {
+  return s[i] == '%' && i + 2 < s.size() && is(s[i + 1], kHex) && is(s[i + 2], kHex);
+}
+
 // True for a non-empty RFC 9110 token.
 constexpr bool is_token(std::string_view s) {
   if (s.empty()) return false;

@@ -30,8 +30,7 @@ size_t reg_name_end(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (chars::is(c, chars::kUnreserved | chars::kSubDelim)) continue;
-    if (c == '%' && i + 2 < s.size() && chars::is(s[i + 1], chars::kHex) &&
-        chars::is(s[i + 2], chars::kHex)) {
+    if (chars::pct_encoded_at(s, i)) {
       i += 2;
       continue;
     }

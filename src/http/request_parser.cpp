@@ -379,20 +379,18 @@ bool RequestParser::simple_head(std::string_view in, Request& req) {
   if (line[method_len + 1] != '/') return false;
   // parse_target's checks for an origin-form target, in the same pass: its bytes, each '%'
   // followed by two hex digits, and where the query begins.
+  const std::string_view target = line.substr(method_len + 1, target_end - method_len - 1);
   size_t query = std::string_view::npos;
-  for (size_t i = method_len + 1; i < target_end; ++i) {
-    const char c = line[i];
+  for (size_t i = 0; i < target.size(); ++i) {
+    const char c = target[i];
     if (!chars::is(c, chars::kUnreserved | chars::kSubDelim | chars::kTargetPunct)) {
       return false;
     }
     if (c == '%') {
-      if (i + 2 >= target_end || !chars::is(line[i + 1], chars::kHex) ||
-          !chars::is(line[i + 2], chars::kHex)) {
-        return false;
-      }
+      if (!chars::pct_encoded_at(target, i)) return false;
       i += 2;
     } else if (c == '?' && query == std::string_view::npos) {
-      query = i - (method_len + 1);
+      query = i;
     }
   }
   req.clear();

@@ -15,10 +15,7 @@ bool valid_target_chars(std::string_view s) {
     const char c = s[i];
     if (!chars::is(c, chars::kVchar) || c == '#') return false;
     if (c == '%') {
-      if (i + 2 >= s.size() || !chars::is(s[i + 1], chars::kHex) ||
-          !chars::is(s[i + 2], chars::kHex)) {
-        return false;
-      }
+      if (!chars::pct_encoded_at(s, i)) return false;
       i += 2;
     }
   }
