@@ -95,21 +95,14 @@ int resolve_path(std::string_view raw_path, std::string_view document_root, std:
   url_path.clear();
   if (raw_path.empty() || raw_path[0] != '/') return 400;
   if (already_normal(raw_path)) {
-    // Decoding and normalising would copy it unchanged.
-    url_path.assign(raw_path);
-    fs_path.append(document_root);
-    fs_path.append(url_path);
-    return 0;
-  }
-  int status = percent_decode(raw_path, url_path);
-  if (status != 0) {
-    url_path.clear();
-    return status;
-  }
-  status = normalize(url_path);
-  if (status != 0) {
-    url_path.clear();
-    return status;
+    url_path.assign(raw_path);  // decoding and normalising would copy it unchanged
+  } else {
+    int status = percent_decode(raw_path, url_path);
+    if (status == 0) status = normalize(url_path);
+    if (status != 0) {
+      url_path.clear();
+      return status;
+    }
   }
   fs_path.append(document_root);
   fs_path.append(url_path);
