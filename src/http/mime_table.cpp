@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/char_class.h"
+
 namespace tern {
 
 namespace {
@@ -60,10 +62,6 @@ constexpr std::pair<const char*, const char*> kBuiltIn[] = {
     {"xhtml", "application/xhtml+xml"},
 };
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
@@ -72,7 +70,7 @@ bool is_space(char c) {
 
 void MimeTable::set(std::string_view ext, std::string_view type) {
   std::string key(ext);
-  for (char& c : key) c = lower(c);
+  chars::lower_in_place(key);
   types_.insert_or_assign(std::move(key), std::string(type));
 }
 
@@ -142,10 +140,10 @@ std::string_view MimeTable::lookup(std::string_view file_path) const {
 }
 
 std::string_view MimeTable::lookup_extension(std::string_view ext) const {
-  char buf[32];
-  if (ext.size() > sizeof(buf)) return {};
-  for (size_t i = 0; i < ext.size(); ++i) buf[i] = lower(ext[i]);
-  return lookup_lower_extension(std::string_view(buf, ext.size()));
+  // Any length (mime.types may name a long extension); a short one stays in the string.
+  std::string key(ext);
+  chars::lower_in_place(key);
+  return lookup_lower_extension(key);
 }
 
 std::string_view MimeTable::lookup_lower_extension(std::string_view lower_ext) const {

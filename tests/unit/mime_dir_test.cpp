@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "modules/mime/mime_dir.h"
 
 namespace tern {
@@ -32,6 +34,14 @@ TEST(MimeFindCt, TypesConfigOnlyEveryExtensionCounts) {
   EXPECT_EQ(find(nullptr, "/d/..png").meta.type, "");
   EXPECT_EQ(find(nullptr, "/d/x.png/").meta.type, "");  // a directory URL: no name
   EXPECT_EQ(find(nullptr, "/d.html/file").meta.type, "");
+}
+
+// An AddType extension longer than 64 bytes applies too (it was skipped).
+TEST(MimeFindCt, LongAddTypeExtensionApplies) {
+  const std::string ext(70, 'q');
+  MimeDirConfig c;
+  c.add(MimeAttr::kType, "." + ext, "text/x-long");
+  EXPECT_EQ(find(&c, "/d/a." + std::string(70, 'Q')).meta.type, "text/x-long");
 }
 
 TEST(MimeFindCt, LanguageCharsetEncodingHandler) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -71,6 +72,16 @@ TEST(MimeTable, ParsesMimeTypesText) {
   EXPECT_EQ(t.lookup("a.comment"), "");
   EXPECT_EQ(t.lookup("a.css"), "");  // not built in when a file is used
   EXPECT_EQ(t.size(), 5u);
+}
+
+// An extension of any length is found, in any case (it was dropped beyond 32 bytes).
+TEST(MimeTable, LongExtensionsAreFound) {
+  const std::string ext = "sarif-external-properties-and-then-some-more";
+  MimeTable t = MimeTable::from_text("application/x-long " + ext + "\n", {});
+  EXPECT_EQ(t.lookup("/a." + ext), "application/x-long");
+  std::string upper = ext;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(t.lookup_extension(upper), "application/x-long");
 }
 
 TEST(MimeTable, AddTypeOverrides) {

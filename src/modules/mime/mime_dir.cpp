@@ -1,6 +1,7 @@
 #include "modules/mime/mime_dir.h"
 
 #include "config/config_values.h"
+#include "http/char_class.h"
 
 namespace tern {
 
@@ -44,10 +45,6 @@ void append_list(std::string_view& view, std::string& buf, std::string_view part
   buf.append(sep);
   buf.append(part);
   view = buf;
-}
-
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
 }
 
 // One extension's contribution (key lower-cased) to `d`, as httpd's find_ct loop body;
@@ -178,18 +175,17 @@ MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table
   fn = dot == std::string_view::npos ? std::string_view() : fn.substr(dot + 1);
   FindScratch& s = scratch();
   std::string_view charset;
-  char key[64];
+  std::string key;
   while (!fn.empty()) {
     const size_t next = fn.find('.');
     std::string_view ext = fn.substr(0, next);
     fn = next == std::string_view::npos ? std::string_view() : fn.substr(next + 1);
     if (ext.empty()) continue;  // "bad..html"
     // httpd's "found": the extension set metadata (a handler alone does not count).
-    bool found = false;
-    if (ext.size() <= sizeof(key)) {
-      for (size_t k = 0; k < ext.size(); ++k) key[k] = lower(ext[k]);
-      found = apply_extension(conf, table, std::string_view(key, ext.size()), d, charset, s);
-    }
+    // Any length (an AddType may name a long extension); a short one stays in the string.
+    key.assign(ext);
+    chars::lower_in_place(key);
+    const bool found = apply_extension(conf, table, key, d, charset, s);
     if (found) {
       if (found_metadata != nullptr) *found_metadata = true;
     } else if (exceptions != nullptr) {
