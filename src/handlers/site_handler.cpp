@@ -256,9 +256,8 @@ void SiteHandler::redirect(const Request& req, const RequestContext& ctx, Respon
                            int redirects, int error_status) const {
   if (redirects > kMaxInternalRedirects) {
     // httpd's ap_is_recursion_limit_exceeded, verbatim.
-    std::string ip(ctx.client_ip);
-    std::string msg = "[client " + ip + ":" + std::to_string(ctx.client_port) +
-                      "] AH00124: Request exceeded the limit of " +
+    std::string msg = client_prefix(ctx.client_ip, ctx.client_port) +
+                      "AH00124: Request exceeded the limit of " +
                       std::to_string(kMaxInternalRedirects) +
                       " internal redirects due to probable configuration error. Use "
                       "'LimitInternalRecursion' to increase the limit if necessary. Use "
@@ -453,8 +452,7 @@ int SiteHandler::run_access(RequestRec& r) const {
   if (rc != kDeclined) return rc;  // authorized without authentication, or refused
   // httpd's decl_die and its check that authentication named a user, verbatim.
   const auto fail = [&](std::string_view text, std::string_view tail = {}) {
-    std::string msg =
-        "[client " + std::string(r.ctx.client_ip) + ":" + std::to_string(r.ctx.client_port) + "] ";
+    std::string msg = client_prefix(r.ctx.client_ip, r.ctx.client_port);
     msg.append(text).append(r.url_path).append(tail);
     log_(msg);
     return 500;
@@ -517,9 +515,8 @@ int SiteHandler::directory_handler(RequestRec& rec) const {
   // Without it httpd's default handler refuses to serve a directory: 404, AH00129.
   if (ErrorLog::enabled(LogLevel::kInfo))
     ErrorLog::write(LogLevel::kInfo, "core",
-                    "[client " + std::string(rec.ctx.client_ip) + ":" +
-                        std::to_string(rec.ctx.client_port) +
-                        "] AH00129: Attempt to serve directory: " + rec.filename);
+                    client_prefix(rec.ctx.client_ip, rec.ctx.client_port) +
+                        "AH00129: Attempt to serve directory: " + rec.filename);
   return 404;
 }
 

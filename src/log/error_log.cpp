@@ -62,6 +62,12 @@ long current_tid(long pid) {
 
 }  // namespace
 
+std::string client_prefix(std::string_view ip, unsigned port) {
+  std::string s = "[client ";
+  s.append(ip).append(":").append(std::to_string(port)).append("] ");
+  return s;
+}
+
 std::string_view log_level_name(LogLevel level) {
   switch (level) {
     case LogLevel::kEmerg:

@@ -54,6 +54,9 @@ class ErrorLog {
 // The httpd name of `level`: "emerg", "alert", …, "debug", "trace1".
 std::string_view log_level_name(LogLevel level);
 
+// httpd's "[client IP:PORT] ", the start of a request's error-log message.
+std::string client_prefix(std::string_view ip, unsigned port);
+
 // Appends the error-log line (with its newline) for the given parts to `out`;
 // `usec_since_epoch` is the timestamp. Exposed for tests.
 void format_error_line(std::string& out, int64_t usec_since_epoch, LogLevel level,

@@ -45,8 +45,7 @@ using DirPtr = std::unique_ptr<DIR, DirCloser>;
 void log_error(const RequestRec& r, const std::string& text) {
   if (!ErrorLog::enabled(LogLevel::kError)) return;
   ErrorLog::write(LogLevel::kError, "autoindex",
-                  "[client " + std::string(r.ctx.client_ip) + ":" +
-                      std::to_string(r.ctx.client_port) + "] " + text);
+                  client_prefix(r.ctx.client_ip, r.ctx.client_port) + text);
 }
 
 // A content type without its parameters (httpd's ap_field_noparam).

@@ -101,9 +101,8 @@ int check_host_access(const RequestRec& r) {
   }
   if (allowed) return kOk;
   if (ErrorLog::enabled(LogLevel::kError)) {
-    std::string msg = "[client " + std::string(r.ctx.client_ip) + ":" +
-                      std::to_string(r.ctx.client_port) +
-                      "] AH01797: client denied by server configuration: ";
+    std::string msg = client_prefix(r.ctx.client_ip, r.ctx.client_port) +
+                      "AH01797: client denied by server configuration: ";
     if (r.filename.empty()) {
       msg += "uri ";
       msg += r.url_path;

@@ -32,8 +32,7 @@ const SslDirConfig* dir_config_of(const RequestRec& r) {
 void log_at(const RequestRec& r, LogLevel level, std::string_view text) {
   if (!ErrorLog::enabled(level)) return;
   ErrorLog::write(level, "ssl",
-                  "[client " + std::string(r.ctx.client_ip) + ":" +
-                      std::to_string(r.ctx.client_port) + "] " + std::string(text));
+                  client_prefix(r.ctx.client_ip, r.ctx.client_port) + std::string(text));
 }
 
 // ssl_hook_Access_modern: a per-directory SSLVerifyClient (or SSLVerifyDepth) stricter than
