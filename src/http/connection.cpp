@@ -282,7 +282,12 @@ ConnWait HttpConnection::buffer_client_auth_body(WorkerScratch& w, const Connect
     // each read's bytes are decoded once.
     ex.parser.reset();
     const HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
-    client_auth_head_ = hr.status == ParseStatus::kDone ? static_cast<uint32_t>(hr.consumed) : 0;
+    if (hr.status != ParseStatus::kDone) {
+      // The retained head parsed before; if it no longer does, the body cannot be found.
+      end_client_auth();
+      return respond_error(w, env, 400);
+    }
+    client_auth_head_ = static_cast<uint32_t>(hr.consumed);
     client_auth_fed_ = client_auth_head_;
   }
   // What ends the wait early, as fill_reneg_buffer's read does: the body's own error (400,
@@ -291,8 +296,7 @@ ConnWait HttpConnection::buffer_client_auth_body(WorkerScratch& w, const Connect
   const auto refuse = [&](int status, std::string_view what) {
     if (ErrorLog::enabled(LogLevel::kError)) {
       const ConnAddresses& a = transport().addresses();
-      const std::string client =
-          "[client " + std::string(a.peer()) + ":" + std::to_string(a.peer_port) + "] ";
+      const std::string client = client_prefix(a.peer(), a.peer_port);
       ErrorLog::write(LogLevel::kError, "ssl", client + std::string(what));
       ErrorLog::write(LogLevel::kError, "ssl",
                       client + std::string(reneg_buffer_refused(client_auth_reneg_)));
@@ -303,7 +307,7 @@ ConnWait HttpConnection::buffer_client_auth_body(WorkerScratch& w, const Connect
     end_client_auth();
     return respond_error(w, env, status);
   };
-  while (client_auth_fed_ > 0) {
+  for (;;) {
     const BodyResult br = ex.parser.parse_body(ex.in.pending().substr(client_auth_fed_), nullptr);
     client_auth_fed_ += static_cast<uint32_t>(br.consumed);
     if (br.status == ParseStatus::kError) return refuse(br.error_status, br.reason);
