@@ -86,6 +86,19 @@ inline void lower_in_place(std::string& s) {
   for (char& c : s) c = to_lower(c);
 }
 
+// `s` with its ASCII letters lower-cased: written into `buf` when it fits (no allocation on
+// a request's path), else into `spill`. The view points into one of the two.
+template <size_t N>
+std::string_view lower_into(std::string_view s, std::array<char, N>& buf, std::string& spill) {
+  char* out = buf.data();
+  if (s.size() > N) {
+    spill.resize(s.size());
+    out = spill.data();
+  }
+  for (size_t i = 0; i < s.size(); ++i) out[i] = to_lower(s[i]);
+  return {out, s.size()};
+}
+
 // C's isspace() in the "C" locale: SP, HT, LF, VT, FF, CR (what httpd's apr_isspace tests).
 constexpr bool is_c_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';

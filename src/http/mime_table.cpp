@@ -1,6 +1,7 @@
 #include "http/mime_table.h"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -140,10 +141,10 @@ std::string_view MimeTable::lookup(std::string_view file_path) const {
 }
 
 std::string_view MimeTable::lookup_extension(std::string_view ext) const {
-  // Any length (mime.types may name a long extension); a short one stays in the string.
-  std::string key(ext);
-  chars::lower_in_place(key);
-  return lookup_lower_extension(key);
+  // Any length: mime.types may name a long extension.
+  std::array<char, 32> buf;
+  std::string long_key;
+  return lookup_lower_extension(chars::lower_into(ext, buf, long_key));
 }
 
 std::string_view MimeTable::lookup_lower_extension(std::string_view lower_ext) const {

@@ -1,5 +1,7 @@
 #include "modules/mime/mime_dir.h"
 
+#include <array>
+
 #include "config/config_values.h"
 #include "http/char_class.h"
 
@@ -175,16 +177,16 @@ MimeDecision find_content_type(const MimeDirConfig* conf, const MimeTable& table
   fn = dot == std::string_view::npos ? std::string_view() : fn.substr(dot + 1);
   FindScratch& s = scratch();
   std::string_view charset;
-  std::string key;
+  std::array<char, 64> key_buf;
+  std::string long_key;
   while (!fn.empty()) {
     const size_t next = fn.find('.');
     std::string_view ext = fn.substr(0, next);
     fn = next == std::string_view::npos ? std::string_view() : fn.substr(next + 1);
     if (ext.empty()) continue;  // "bad..html"
     // httpd's "found": the extension set metadata (a handler alone does not count).
-    // Any length (an AddType may name a long extension); a short one stays in the string.
-    key.assign(ext);
-    chars::lower_in_place(key);
+    // Any length: an AddType may name a long extension.
+    const std::string_view key = chars::lower_into(ext, key_buf, long_key);
     const bool found = apply_extension(conf, table, key, d, charset, s);
     if (found) {
       if (found_metadata != nullptr) *found_metadata = true;
