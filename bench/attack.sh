@@ -87,9 +87,10 @@ memory_once() {
   out=$(taskset -c "$CLIENT_CPU" python3 "$BENCH_DIR/hold_idle.py" "$port" \
     "$MEMORY_CONNECTIONS" "${flags[@]}" --connect-seconds 20 --pid "$pid")
   echo "$out" >"$TMP/hold-$kind-$name.txt"
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$kind" "$name" "$(kv opened <<<"$out")" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$kind" "$name" "$(kv opened <<<"$out")" \
     "$(kv server_conns <<<"$out")" "$(mib "$(kv rss_before_kib <<<"$out")")" \
-    "$(mib "$(kv rss_after_kib <<<"$out")")" "$(kv rss_per_conn_bytes <<<"$out")" |
+    "$(mib "$(kv rss_after_kib <<<"$out")")" "$(kv rss_per_conn_bytes <<<"$out")" \
+    "$(kv pss_per_conn_bytes <<<"$out")" |
     tee -a "$TMP/memory-table" >&2
   stop_tree "$pid"
 }
@@ -148,11 +149,12 @@ run_memory_part() {
   # shellcheck disable=SC2028 # the backslashes are meant literally
   echo "Memory per connection: $MEMORY_CONNECTIONS connections (from 127.0.0.2), each a partial" \
     'head ("GET / HTTP/1.1\r\nHost: x\r\nX-a: ") or idle after one keep-alive request;' \
-    "RSS summed over the server's processes; per connection = RSS growth / connections the" \
-    "server holds (sockets it accepted); tern with its defaults, nginx: worker_processes 1," \
+    "RSS and PSS summed over the server's processes; per connection = growth / connections" \
+    "the server holds (sockets it accepted; PSS divides a shared page among its mappers);" \
+    "tern with its defaults, nginx: worker_processes 1," \
     "worker_connections $NGINX_WORKER_CONNECTIONS"
   echo
-  echo "| connections | server | opened | server held | RSS before MiB | RSS after MiB | bytes per connection |"
-  echo "|---|---|--:|--:|--:|--:|--:|"
+  echo "| connections | server | opened | server held | RSS before MiB | RSS after MiB | RSS bytes per connection | PSS bytes per connection |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|"
   cat "$TMP/memory-table"
 }

@@ -17,7 +17,10 @@ given up on. Prints, as key=value lines:
   --pid, for the server's whole process tree: its RSS and the number of
   sockets it holds before and after (server_conns = the growth: connections
   the server accepted, not those waiting in its backlog), and the RSS growth
-  per accepted connection. Stops by itself; loopback only.
+  per accepted connection; the same for its PSS (pss_*: each shared page is
+  divided among the processes that map it, so a library's code or a page a
+  child shares with its parent after fork counts once for the tree, where the
+  RSS sum counts it in every process). Stops by itself; loopback only.
 With --tls (idle mode only) each connection does a TLS handshake (certificate not
 verified) before its GET, one connection at a time (blocking, simple: for a
 thousand or so connections).
@@ -56,6 +59,21 @@ def rss_kib(pid):
                 for line in f:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def pss_kib(pid):
+    """Sum of Pss over the process tree of pid, in KiB (/proc/PID/smaps_rollup)."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
         except OSError:
             pass
     return total
@@ -100,6 +118,7 @@ def main():
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
     before = rss_kib(a.pid) if a.pid else 0
+    pss_before = pss_kib(a.pid) if a.pid else 0
     socks_before = socket_count(a.pid) if a.pid else 0
     if a.partial:
         req = f"GET {a.path} HTTP/1.1\r\nHost: x\r\nX-a: ".encode()
@@ -112,7 +131,7 @@ def main():
         print(f"opened={len(socks)}")
         print(f"answered={done}")
         sys.stdout.flush()
-        _report(a, socks, before, socks_before)
+        _report(a, socks, before, pss_before, socks_before)
         return
     poller = select.epoll()
     pending = {}
@@ -142,7 +161,7 @@ def main():
     if ERRORS:
         print(f"errors={ERRORS}")
     sys.stdout.flush()
-    _report(a, socks, before, socks_before)
+    _report(a, socks, before, pss_before, socks_before)
 
 
 def _hold_tls(a, req):
@@ -179,7 +198,7 @@ def _hold_tls(a, req):
     return socks
 
 
-def _report(a, socks, before, socks_before):
+def _report(a, socks, before, pss_before, socks_before):
     """Waits a.seconds, then prints still_open and, with --pid, the server's growth."""
     time.sleep(a.seconds)
     still = 0
@@ -197,12 +216,17 @@ def _report(a, socks, before, socks_before):
     print(f"still_open={still}")
     if a.pid:
         after = rss_kib(a.pid)
+        pss_after = pss_kib(a.pid)
         conns = socket_count(a.pid) - socks_before
         print(f"rss_before_kib={before}")
         print(f"rss_after_kib={after}")
         print(f"server_conns={conns}")
         if conns > 0:
             print(f"rss_per_conn_bytes={(after - before) * 1024 / conns:.0f}")
+        print(f"pss_before_kib={pss_before}")
+        print(f"pss_after_kib={pss_after}")
+        if conns > 0:
+            print(f"pss_per_conn_bytes={(pss_after - pss_before) * 1024 / conns:.0f}")
     for s in socks:
         s.close()
 

@@ -95,8 +95,8 @@
 # best = the better of nginx and h2o. Last line: fresh ECDSA instances of tern (MPM
 # defaults) and nginx (KeepAliveTimeout 600 for both); bench/hold_idle.py --tls holds
 # TLS_IDLE_CONNECTIONS (1000), then 3000 (fresh instances), idle TLS keep-alive
-# connections after one request each; RSS growth of the server tree per connection for
-# both, and the marginal cost. ROWS_DURATION and ROWS_RUNS as for the rows part; about
+# connections after one request each; PSS and RSS growth of the server tree per
+# connection for both, and the marginal cost. ROWS_DURATION and ROWS_RUNS as for the rows part; about
 # 6 x 3 x RUNS x DURATION + warm-ups + 1 min for the memory line: 5 min 40 s by default.
 # Rows part (bench/rows.sh), issue 12's table. Files of exactly 600 B (index.html),
 # 4 KiB (f4k.html), 64 KiB (f64k.html) and 1 MiB (f1m.html), all .html so that every
@@ -203,7 +203,7 @@
 # many would), bench/hold_idle.py (CPU 1) opens MEMORY_CONNECTIONS connections
 # that each send a partial head ("GET / HTTP/1.1\r\nHost: x\r\nX-a: ", held 3 s),
 # then, on new instances, connections left idle after one keep-alive request
-# (measured 1 s after the last answer); reported: the server's RSS growth divided
+# (measured 1 s after the last answer); reported: the server's RSS and PSS growth divided
 # by the number of connections it holds (its sockets' growth: connections left
 # in the backlog cost it nothing and are not counted).
 # CGI part (bench/cgi.sh): tern and Apache httpd run bench/cgi_hello.sh (/bin/sh:

@@ -147,14 +147,18 @@ tls_table_line() {
 
 # Memory per idle TLS keep-alive connection: on fresh ECDSA instances of tern and nginx,
 # bench/hold_idle.py --tls holds N = TLS_IDLE_CONNECTIONS connections idle after one
-# request each, then (on another fresh instance) 3N; prints the server tree's RSS growth
-# per connection for N, and the marginal cost: (RSS growth at 3N - at N) / 2N. The
-# marginal figure leaves out one-time costs (a worker thread's first TLS connection warms
-# its malloc arena and stack; tern has many worker threads, nginx one).
+# request each, then (on another fresh instance) 3N; prints the server tree's PSS growth
+# per connection for N and 3N, and the marginal cost: (growth at 3N - at N) / 2N; then the
+# same from the RSS sums. The marginal figure leaves out one-time costs (a worker thread's
+# first TLS connection warms its malloc arena and stack; tern has many worker threads,
+# nginx one). PSS is the tree's memory: the RSS sum counts a shared page once in every
+# process that maps it, so a child that starts (httpd's MinSpareThreads rule) adds the
+# pages it shares with its parent, and a child that faults in library code the control
+# process already maps adds that code, though neither is new memory.
 tls_memory_line() {
-  local s port out n k
+  local s port out n k m
   local -A grow=() held=()
-  printf 'Idle TLS keep-alive connections (after one 600 B request each; RSS growth of the'
+  printf 'Idle TLS keep-alive connections (after one 600 B request each; growth of the'
   printf ' server tree, 2 s after the last answer):'
   for s in tern nginx; do
     [ -n "${BIN[$s]:-}" ] || continue
@@ -170,14 +174,18 @@ tls_memory_line() {
       out=$(taskset -c "$CLIENT_CPU" timeout 600 python3 "$BENCH_DIR/hold_idle.py" "$port" \
         "$n" --tls --seconds 2 --pid "${PID[${s}_ec]}" 2>&1 || true)
       echo "   $s ($n): $(tr '\n' ' ' <<<"$out")" >&2
-      grow[$k]=$(($(kv rss_after_kib <<<"$out") - $(kv rss_before_kib <<<"$out")))
+      for m in pss rss; do
+        grow[$m$k]=$(($(kv ${m}_after_kib <<<"$out") - $(kv ${m}_before_kib <<<"$out")))
+      done
       held[$k]=$(kv server_conns <<<"$out")
       stop_tree "${PID[${s}_ec]}"
     done
-    printf ' %s: %s B per connection with %s held, %s B with %s held, marginal %s B;' "$s" \
-      "$((grow[1] * 1024 / (held[1] > 0 ? held[1] : 1)))" "${held[1]}" \
-      "$((grow[3] * 1024 / (held[3] > 0 ? held[3] : 1)))" "${held[3]}" \
-      "$(((grow[3] - grow[1]) * 1024 / (held[3] - held[1] > 0 ? held[3] - held[1] : 1)))"
+    for m in pss rss; do
+      printf ' %s %s: %s B per connection with %s held, %s B with %s held, marginal %s B;' \
+        "$s" "${m^^}" "$((grow[${m}1] * 1024 / (held[1] > 0 ? held[1] : 1)))" "${held[1]}" \
+        "$((grow[${m}3] * 1024 / (held[3] > 0 ? held[3] : 1)))" "${held[3]}" \
+        "$(((grow[${m}3] - grow[${m}1]) * 1024 / (held[3] - held[1] > 0 ? held[3] - held[1] : 1)))"
+    done
   done
   echo
 }
