@@ -50,33 +50,29 @@ def tree_pids(pid):
     return pids
 
 
-def rss_kib(pid):
-    """Sum of VmRSS over the process tree of pid, in KiB."""
+def _tree_sum_kib(pid, name, key):
+    """Sum over the process tree of pid of the first "key" line of /proc/PID/name, in KiB."""
     total = 0
     for p in tree_pids(pid):
         try:
-            with open(f"/proc/{p}/status") as f:
+            with open(f"/proc/{p}/{name}") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
-
-
-def pss_kib(pid):
-    """Sum of Pss over the process tree of pid, in KiB (/proc/PID/smaps_rollup)."""
-    total = 0
-    for p in tree_pids(pid):
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
+                    if line.startswith(key):
                         total += int(line.split()[1])
                         break
         except OSError:
             pass
     return total
+
+
+def rss_kib(pid):
+    """Sum of VmRSS over the process tree of pid, in KiB."""
+    return _tree_sum_kib(pid, "status", "VmRSS:")
+
+
+def pss_kib(pid):
+    """Sum of Pss over the process tree of pid, in KiB (/proc/PID/smaps_rollup)."""
+    return _tree_sum_kib(pid, "smaps_rollup", "Pss:")
 
 
 def socket_count(pid):
