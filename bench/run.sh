@@ -33,8 +33,8 @@
 #                       the connections, see below)
 #   -h, --help          this text
 # Environment (rows part):
-#   ROWS_DURATION       seconds per measured run (default: --duration if given, else 5)
-#   ROWS_RUNS           rounds (default: --runs if given, else 3)
+#   ROWS_DURATION       seconds per measured run (default: --duration if given, else 2)
+#   ROWS_RUNS           rounds (default: --runs if given, else 9)
 #   IDLE_CONNECTIONS    idle keep-alive connections held for the idle row (default
 #                       10000; 0 skips the idle row)
 # Environment (attack and memory parts):
@@ -96,8 +96,9 @@
 # defaults) and nginx (KeepAliveTimeout 600 for both); bench/hold_idle.py --tls holds
 # TLS_IDLE_CONNECTIONS (1000), then 3000 (fresh instances), idle TLS keep-alive
 # connections after one request each; PSS and RSS growth of the server tree per
-# connection for both, and the marginal cost. ROWS_DURATION and ROWS_RUNS as for the rows part; about
-# 6 x 3 x RUNS x DURATION + warm-ups + 1 min for the memory line: 5 min 40 s by default.
+# connection for both, and the marginal cost. ROWS_DURATION and ROWS_RUNS as for the rows
+# part; about 6 x 3 x RUNS x DURATION + warm-ups + 1 min for the memory line: 7 min by
+# default.
 # Rows part (bench/rows.sh), issue 12's table. Files of exactly 600 B (index.html),
 # 4 KiB (f4k.html), 64 KiB (f64k.html) and 1 MiB (f1m.html), all .html so that every
 # server types them text/html. Rows: 600 B keep-alive, 4 KiB keep-alive, 600 B with
@@ -134,8 +135,8 @@
 # ratios) and how many connections tern held (its sockets' growth, counted before
 # each run; the fewest), so an admission that refuses some shows as a smaller count.
 # How long: (row, server) pairs x (2 s + RUNS x DURATION): 5 rows x 5 servers + 4 rows
-# for each of the two loops = 33 pairs x 17 s = 9 min 21 s, plus the idle row's 2 x 17 s
-# and its 10,000 connections (~5-10 s): about 10 min with the defaults.
+# for each of the two loops = 33 pairs x 20 s = 11 min, plus the idle row's 2 x 20 s
+# and its 10,000 connections (~5-10 s): about 12 min with the defaults.
 # Each metric is reported as the median of the runs, then one line per peer with
 # tern's ratio to it: the median over the rounds of tern/peer in that round, for
 # req/s and for req per CPU-s.
@@ -307,9 +308,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# The rows part: ROWS_DURATION / ROWS_RUNS, else --duration / --runs, else 5 s and 3 runs.
-[ -n "$ROWS_DURATION" ] || { [ -n "$DURATION_GIVEN" ] && ROWS_DURATION=$DURATION || ROWS_DURATION=5; }
-[ -n "$ROWS_RUNS" ] || { [ -n "$RUNS_GIVEN" ] && ROWS_RUNS=$RUNS || ROWS_RUNS=3; }
+# The rows and tls parts: ROWS_DURATION / ROWS_RUNS, else --duration / --runs, else nine
+# rounds of 2 s. This host reports no steal time (the steal column of /proc/stat stays 0),
+# so when it takes the CPU away the time counts as the server's own, and the same binary
+# moved by +-20 % between 5 s runs; such bursts land on single runs, and nine short rounds
+# give the median of per-round ratios three times the samples of three 5 s rounds in about
+# the same time (tern/best per round on 4 KiB: 0.84 to 1.20 in three 5 s rounds, 1.10 to
+# 1.17 in nine 2 s rounds, on the same binary and day).
+[ -n "$ROWS_DURATION" ] || { [ -n "$DURATION_GIVEN" ] && ROWS_DURATION=$DURATION || ROWS_DURATION=2; }
+[ -n "$ROWS_RUNS" ] || { [ -n "$RUNS_GIVEN" ] && ROWS_RUNS=$RUNS || ROWS_RUNS=9; }
 for n in "$DURATION" "$RUNS" "$CONNECTIONS" "$TERN_THREADS" "$ATTACK_SECONDS" \
   "$ATTACK_CONNECTIONS" "$ATTACK_RATE" "$ATTACK_READ_BYTES" "$MEMORY_CONNECTIONS" \
   "$CGI_CONNECTIONS" "$ROWS_DURATION" "$ROWS_RUNS"; do
