@@ -13,11 +13,12 @@
 # Method: a self-signed certificate made now (openssl req); tern with one child
 # (StartServers 1, ServerLimit 1, ThreadsPerChild 8, SSLEngine on, no access log) and
 # nginx (master_process off: one process, ssl_session_tickets on) serve a 600-byte file
-# on free loopback ports, each under `valgrind --tool=callgrind --trace-children=yes`.
-# One `openssl s_time -new -tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256 -www /index.html`
-# client runs S seconds against each: every connection is a full handshake, one GET and
-# the close. The serving process's profile (the one with the most instructions) is
-# summed by object file and divided by the connections s_time made; the start-up
+# on free loopback ports, each under `valgrind --tool=callgrind --dump-instr=yes
+# --trace-children=yes`. One `openssl s_time -new -tls1_3 -ciphersuites
+# TLS_AES_128_GCM_SHA256 -www /index.html` client runs S seconds against each: every
+# connection is a full handshake, one GET and the close. The serving process's profile
+# (the one with the most instructions) is summed by object file
+# (bench/profile_objects.py) and divided by the connections s_time made; the start-up
 # (configuration, certificate loading, thread creation) is included, spread over them.
 # Under valgrind the servers run about 50 times slower: about 1,000 connections in 15 s.
 # Takes 2 x (S + about 15) seconds.
@@ -35,7 +36,8 @@ done
 [ $# -eq 1 ] || { sed -n '2,13p' "$0" >&2 && exit 2; }
 case $key in ec | rsa) ;; *) echo "--key: ec or rsa" >&2 && exit 2 ;; esac
 tern=$(realpath "$1")
-for tool in valgrind callgrind_annotate openssl nginx curl python3; do
+here=$(dirname "$(realpath "$0")")
+for tool in valgrind openssl nginx curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool missing: run scripts/deps.sh bench" >&2 && exit 1; }
 done
 dir=$(mktemp -d)
@@ -94,11 +96,11 @@ http {
 CONF
 
 # profile NAME PORT CMD...: runs CMD under callgrind, s_time against PORT, then stops it;
-# prints "NAME CONNECTIONS PROFILE".
+# prints "NAME:CONNECTIONS:PROFILE:BINARY", a column for bench/profile_objects.py.
 profile() {
   local name=$1 port=$2 pid conns best
   shift 2
-  valgrind --tool=callgrind --trace-children=yes \
+  valgrind --tool=callgrind --dump-instr=yes --trace-children=yes \
     --callgrind-out-file="$dir/cg-$name.%p" "$@" >"$dir/valgrind-$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 150); do
@@ -113,59 +115,12 @@ profile() {
   wait "$pid" || true
   best=$(grep -H '^summary:' "$dir"/cg-"$name".* | sort -t' ' -k2 -n | tail -1 | cut -d: -f1)
   [ -z "$keep" ] || cp "$best" "$keep/handshake-$name.cg"
-  echo "$name ${conns:-0} $best"
+  echo "$name:${conns:-0}:$best:$(command -v "$1")"
 }
 
-results=()
-results+=("$(profile tern "$tern_port" "$tern" -d "$dir" -f "$dir/tern.conf")")
-results+=("$(profile nginx "$nginx_port" nginx -p "$dir/nginx/" -e "$dir/nginx/error.log" \
-  -c "$dir/nginx/nginx.conf")")
-
+tern_column=$(profile tern "$tern_port" "$tern" -d "$dir" -f "$dir/tern.conf")
+nginx_column=$(profile nginx "$nginx_port" nginx -p "$dir/nginx/" -e "$dir/nginx/error.log" \
+  -c "$dir/nginx/nginx.conf")
 echo "Instructions per connection (full TLS 1.3 handshake, $key key, one GET of 600 B, close;"
 echo "callgrind, ${seconds} s of openssl s_time -new per server, start-up included):"
-printf '%-12s' ""
-for r in "${results[@]}"; do
-  read -r name conns _ <<<"$r"
-  printf '%16s' "$name ($conns)"
-done
-echo
-for part in libcrypto libssl libc server other total; do
-  printf '%-12s' "$part"
-  for r in "${results[@]}"; do
-    read -r name conns prof <<<"$r"
-    [ "$conns" -gt 0 ] || { printf '%16s' "no connections" && continue; }
-    python3 -c '
-import re, sys
-# Self cost (Ir, the last field of a cost line) by object file: "ob=" sets the object of
-# the cost lines that follow; the line after "calls=" is a callee'"'"'s inclusive cost.
-names, ob, skip, sums = {}, "?", False, {}
-for line in open(sys.argv[1]):
-    if line.startswith(("ob=", "cob=")):
-        # An object is named where it first appears, in either; later only by number.
-        m = re.match(r"c?ob=\((\d+)\)(?: (.*))?", line.strip())
-        if m.group(2):
-            names[m.group(1)] = m.group(2)
-        if line[0] == "o":
-            ob = names.get(m.group(1), "?")
-    elif line.startswith("calls="):
-        skip = True
-    elif line[:1].isdigit() or line[:1] in "+-*":
-        if skip:
-            skip = False
-            continue
-        f = line.split()
-        if len(f) >= 2:
-            sums[ob] = sums.get(ob, 0) + int(f[-1])
-part, n, server = sys.argv[2], int(sys.argv[3]), sys.argv[4]
-def kind(o):
-    if "libcrypto" in o: return "libcrypto"
-    if "libssl" in o: return "libssl"
-    if re.search(r"/libc[.-]", o): return "libc"
-    if o.endswith("/" + server): return "server"
-    return "other"
-t = sum(v for o, v in sums.items() if part == "total" or kind(o) == part)
-print("%16.0f" % (t / n), end="")
-' "$prof" "$part" "$conns" "$(basename "${name/tern/$tern}")"
-  done
-  echo
-done
+python3 "$here/profile_objects.py" "$tern_column" "$nginx_column"
