@@ -284,6 +284,13 @@ ConnWait HttpConnection::buffer_client_auth_body(WorkerScratch& w, const Connect
     const HeadResult hr = ex.parser.parse_head(ex.in.pending(), ex.req);
     if (hr.status != ParseStatus::kDone) {
       // The retained head parsed before; if it no longer does, the body cannot be found.
+      // Not the client's doing, so said in the log rather than only in the 400.
+      if (ErrorLog::enabled(LogLevel::kError)) {
+        const ConnAddresses& a = transport().addresses();
+        ErrorLog::write(LogLevel::kError, "ssl",
+                        client_prefix(a.peer(), a.peer_port) +
+                            "request head kept for the client certificate no longer parses");
+      }
       end_client_auth();
       return respond_error(w, env, 400);
     }
