@@ -75,6 +75,11 @@ def pss_kib(pid):
     return _tree_sum_kib(pid, "smaps_rollup", "Pss:")
 
 
+def memory_kib(pid):
+    """{"rss": …, "pss": …}: both sums over the process tree of pid, in KiB."""
+    return {"rss": rss_kib(pid), "pss": pss_kib(pid)}
+
+
 def socket_count(pid):
     """Open sockets over the process tree of pid (listeners, connections, pipes excluded)."""
     total = 0
@@ -113,8 +118,7 @@ def main():
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
-    before = rss_kib(a.pid) if a.pid else 0
-    pss_before = pss_kib(a.pid) if a.pid else 0
+    before = memory_kib(a.pid) if a.pid else {}
     socks_before = socket_count(a.pid) if a.pid else 0
     if a.partial:
         req = f"GET {a.path} HTTP/1.1\r\nHost: x\r\nX-a: ".encode()
@@ -127,7 +131,7 @@ def main():
         print(f"opened={len(socks)}")
         print(f"answered={done}")
         sys.stdout.flush()
-        _report(a, socks, before, pss_before, socks_before)
+        _report(a, socks, before, socks_before)
         return
     poller = select.epoll()
     pending = {}
@@ -157,7 +161,7 @@ def main():
     if ERRORS:
         print(f"errors={ERRORS}")
     sys.stdout.flush()
-    _report(a, socks, before, pss_before, socks_before)
+    _report(a, socks, before, socks_before)
 
 
 def _hold_tls(a, req):
@@ -194,7 +198,7 @@ def _hold_tls(a, req):
     return socks
 
 
-def _report(a, socks, before, pss_before, socks_before):
+def _report(a, socks, before, socks_before):
     """Waits a.seconds, then prints still_open and, with --pid, the server's growth."""
     time.sleep(a.seconds)
     still = 0
@@ -211,18 +215,14 @@ def _report(a, socks, before, pss_before, socks_before):
             pass
     print(f"still_open={still}")
     if a.pid:
-        after = rss_kib(a.pid)
-        pss_after = pss_kib(a.pid)
+        after = memory_kib(a.pid)
         conns = socket_count(a.pid) - socks_before
-        print(f"rss_before_kib={before}")
-        print(f"rss_after_kib={after}")
         print(f"server_conns={conns}")
-        if conns > 0:
-            print(f"rss_per_conn_bytes={(after - before) * 1024 / conns:.0f}")
-        print(f"pss_before_kib={pss_before}")
-        print(f"pss_after_kib={pss_after}")
-        if conns > 0:
-            print(f"pss_per_conn_bytes={(pss_after - pss_before) * 1024 / conns:.0f}")
+        for m in ("rss", "pss"):
+            print(f"{m}_before_kib={before[m]}")
+            print(f"{m}_after_kib={after[m]}")
+            if conns > 0:
+                print(f"{m}_per_conn_bytes={(after[m] - before[m]) * 1024 / conns:.0f}")
     for s in socks:
         s.close()
 
