@@ -11,7 +11,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 CTEST_ARGS ?= --output-on-failure -j $(JOBS)
 # The tests that exercise tern's threads (run under ThreadSanitizer by test-tsan).
-TSAN_TESTS ?= RunGate|AcceptingChildren|ListenerProtocol|ConnectionTask|Async|StaticServing|Control|Status|Scoreboard|FileCache|LogAccess|ErrorLog|Limits|LogRateLimit|Regex|Deadlines|Cgi|PasswordFile|AuthBasic|Tls|Sessions/|SessionResume|SslSessionCache|TicketKeys|SslVars|ClientVerify|Stapling
+TSAN_TESTS ?= RunGate|ReadPrefetch|AcceptingChildren|ListenerProtocol|ConnectionTask|Async|StaticServing|Control|Status|Scoreboard|FileCache|LogAccess|ErrorLog|Limits|LogRateLimit|Regex|Deadlines|Cgi|PasswordFile|AuthBasic|Tls|Sessions/|SessionResume|SslSessionCache|TicketKeys|SslVars|ClientVerify|Stapling
 
 .PHONY: all deps deps-test build run test unit integration test-asan test-tsan bench format clean
 

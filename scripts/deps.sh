@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build pkg-config ccache node-llhttp libgtest-dev googletest curl
-      python3 libpcre2-dev zlib1g-dev libssl-dev libcrypt-dev)
+      python3 libpcre2-dev zlib1g-dev libssl-dev libcrypt-dev liburing-dev)
 case "$what" in
   # chromium: tests/integration/status_test.cpp renders server-status in a headless browser.
   # apache2-bin: tests/integration/apache_harness.h runs Debian's httpd + mod_cgid as the
@@ -19,9 +19,8 @@ case "$what" in
   # own config, and apache2-bin carries the binary and modules but no system service.
   # slowhttptest: the attack part's slowloris, slow body and slow read.
   # testssl.sh: the TLS report on tern's defaults; openssl: the tls part's certificates and s_time.
-  # liburing-dev: bench/fixed_loop.c's io_uring mode (the rows part's uringloop).
   bench) pkgs+=(wrk apache2-utils nginx-light h2o lighttpd apache2-bin util-linux procps valgrind binutils
-                slowhttptest testssl.sh openssl liburing-dev) ;;
+                slowhttptest testssl.sh openssl) ;;
   # make fuzz / fuzz-smoke: clang, and libFuzzer's runtime (with clang's ASan/UBSan runtimes
   # and FuzzedDataProvider.h), which Debian 12 ships in libclang-rt-14-dev (clang only
   # recommends it).

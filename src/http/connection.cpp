@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 
@@ -348,6 +349,34 @@ ConnWait HttpConnection::run(WorkerContext& wc) {
   return run_exchange(w, proto_->env());
 }
 
+int HttpConnection::prefetch_fd() const {
+  if (handshaking_ || ex_ || task_ || client_auth_ || stash_ || parked_ ||
+      phase_ == Phase::kDiscardBody || prefetch_slot_ >= 0 ||
+      !transport().reads_socket_directly()) {
+    return -1;
+  }
+  return fd();
+}
+
+// An empty exchange has room for a whole read taken ahead.
+static_assert(Exchange::kInputCapacity >= ReadPrefetch::kReadBytes);
+
+IoResult HttpConnection::read_input(WorkerScratch& w, std::span<char> buf, bool* more) {
+  *more = false;
+  if (prefetch_slot_ < 0) return transport().read(buf);
+  const PrefetchedRead p = w.ctx->prefetch.result(prefetch_slot_);
+  prefetch_slot_ = -1;
+  if (p.result == 0) return IoResult{IoStatus::kEof, 0, 0};
+  if (p.result == -EAGAIN) return IoResult{IoStatus::kWouldBlock, 0, 0};
+  // Not taken after all (ReadPrefetch marks those -EINTR; a cancelled one is the same).
+  if (p.result == -EINTR || p.result == -ECANCELED) return transport().read(buf);
+  if (p.result < 0) return IoResult{IoStatus::kError, 0, static_cast<int>(-p.result)};
+  const size_t n = static_cast<size_t>(p.result);
+  std::memcpy(buf.data(), p.data, n);  // buf is an empty exchange's room: n fits
+  *more = n == p.capacity;
+  return IoResult{IoStatus::kOk, n, 0};
+}
+
 ConnWait HttpConnection::run_exchange(WorkerScratch& w, const ConnectionEnv& env) {
   if (task_) {
     // A task in progress; when it finishes, go on with what follows it (pipelining).
@@ -393,13 +422,15 @@ ConnWait HttpConnection::run_exchange(WorkerScratch& w, const ConnectionEnv& env
     }
     size_t room = ex.in.room(max_head_bytes(env.settings->limits));
     if (room == 0) return respond_error(w, env, 431);
-    IoResult r = transport().read({ex.in.write_ptr(), room});
+    bool more = false;
+    IoResult r = read_input(w, {ex.in.write_ptr(), room}, &more);
     if (r.status == IoStatus::kOk) {
       ex.in.commit(r.bytes);
       phase_bytes_ += r.bytes;
-      // Drained only if the transport holds nothing either (TLS keeps decrypted records):
-      // edge-triggered epoll reports only what reaches the socket later.
-      input_drained_ = r.bytes < room && !transport().has_buffered_input();
+      // Drained only if the transport holds nothing either (TLS keeps decrypted records)
+      // and a read taken ahead did not fill its smaller room: edge-triggered epoll
+      // reports only what reaches the socket later.
+      input_drained_ = r.bytes < room && !more && !transport().has_buffered_input();
       continue;
     }
     // Peer closed (mid-head or idle), or failed.

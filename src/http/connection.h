@@ -174,9 +174,17 @@ class HttpConnection : public Connection {
     return handshaking_ ? ConnWait::kHandshake : ConnWait::kReadHead;
   }
   uint64_t park_progress() const override;
+  // Its socket when the next run() begins with one read into an empty exchange: idle
+  // between requests, on a plain transport, with nothing held (task, stash, output, body).
+  int prefetch_fd() const override;
+  void give_prefetched(int slot) override { prefetch_slot_ = static_cast<int8_t>(slot); }
 
   // The byte stream the connection reads and writes through.
   Transport& transport() const { return *transport_.get(); }
+  // A read of the input into `buf`: the read the worker took ahead (give_prefetched) when
+  // there is one, else the transport's. `*more` is set when that read filled its room, so
+  // the socket may hold more although fewer bytes than `buf` holds came.
+  IoResult read_input(WorkerScratch& w, std::span<char> buf, bool* more);
   // The peer's textual address.
   const char* client_ip() const { return transport().addresses().peer_ip; }
   // Requests served on this connection so far.
@@ -300,6 +308,7 @@ class HttpConnection : public Connection {
   bool handshaking_ = false;        // the transport's handshake (TLS) is not done yet
   bool plain_on_tls_ = false;       // a plaintext HTTP request came to a TLS port: 400, close
   bool client_auth_ = false;        // waiting for the client's certificate; the head is kept
+  int8_t prefetch_slot_ = -1;       // the worker's read taken ahead for the next run, or -1
   uint32_t client_auth_body_ = 0;   // … not asked yet: up to this many body bytes first
   uint32_t client_auth_head_ = 0;   // … its head's length (0: not parsed for it yet)
   uint32_t client_auth_fed_ = 0;    // … bytes of the buffer the parser has taken (head too)

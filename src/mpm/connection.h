@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "net/read_prefetch.h"
 #include "net/unique_fd.h"
 #include "util/inline_slot.h"
 
@@ -66,6 +67,7 @@ class WorkerContext {
   WorkerScore* score = nullptr;                 // this worker's slot, may be null
   const std::atomic<bool>* stopping = nullptr;  // graceful stop: finish, then close
   ConnectionHost* host = nullptr;               // set while a connection runs
+  ReadPrefetch prefetch;  // the first reads of a batch's idle connections (prefetch_fd)
   // The state that `factory` made for this worker (made on first use).
   ProtocolWorkerState& state_for(const ConnectionFactory& factory);
   // True while the server stops gracefully (answer with `Connection: close`).
@@ -116,6 +118,14 @@ class Connection {
   virtual int64_t park_timeout_ms() const { return 60000; }
   // For kPark: a counter that moves whenever the parked work progressed (restarts the wait).
   virtual uint64_t park_progress() const { return 0; }
+  // The socket whose one read(2) the next run() begins with, into an empty buffer (an idle
+  // keep-alive connection over a plain transport), or -1. A worker may take that read
+  // ahead, for a batch of connections in one system call, and hand it to give_prefetched().
+  virtual int prefetch_fd() const { return -1; }
+  // The read of prefetch_fd() taken ahead is result `slot` of the worker's
+  // WorkerContext::prefetch: the next run(), which must follow on that worker before its
+  // next fetch, takes it as its first read.
+  virtual void give_prefetched(int slot) { (void)slot; }
 };
 
 // Room for one connection inside the listener's entry, so that accepting allocates nothing.

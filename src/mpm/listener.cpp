@@ -33,6 +33,27 @@ constexpr int kStarvationClosePerPass = 16;
 // What a worker's batch did with one event's connection: not taken (held elsewhere, or
 // not a connection), taken from a queue, or taken with the buffers it kept while idle.
 enum class Taken : uint8_t { kNo, kYes, kWithBuffers };
+
+// Takes the first reads of the batch's idle keep-alive connections that begin their run
+// with one (Connection::prefetch_fd) in one system call, and hands each its read.
+void prefetch_reads(const epoll_event* events, const Taken* taken, int n, ReadPrefetch& prefetch) {
+  static_assert(kWorkerEvents <= ReadPrefetch::kMaxReads);
+  int fds[kWorkerEvents];
+  Connection* conns[kWorkerEvents];
+  int k = 0;
+  for (int i = 0; i < n; ++i) {
+    if (taken[i] == Taken::kNo) continue;  // taken: a connection this worker now holds
+    auto* c = static_cast<ConnEntry*>(events[i].data.ptr);
+    if (c->wait != ConnWait::kKeepAlive) continue;
+    const int fd = c->c().prefetch_fd();
+    if (fd < 0) continue;
+    fds[k] = fd;
+    conns[k++] = &c->c();
+  }
+  // One connection gains nothing: its own read is one system call too.
+  if (k < 2 || !prefetch.fetch(fds, k)) return;
+  for (int j = 0; j < k; ++j) conns[j]->give_prefetched(j);
+}
 // A listen socket's epoll tag: the small integer i + 1 (no entry lives at such an address).
 void* listen_tag(size_t i) {
   return reinterpret_cast<void*>(static_cast<uintptr_t>(i + 1));
@@ -261,6 +282,7 @@ void Listener::worker_loop(int index) {
         taken[i] = unqueue(c) ? Taken::kWithBuffers : Taken::kYes;
       }
     }
+    prefetch_reads(events, taken, n, w.ctx.prefetch);
     for (int i = 0; i < n; ++i) {
       void* tag = events[i].data.ptr;
       if (tag == nullptr) return;  // stop_workers_

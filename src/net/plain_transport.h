@@ -26,6 +26,8 @@ class PlainTransport final : public Transport {
   bool has_buffered_input() const override { return false; }
   // FIONREAD on the socket.
   bool has_unread_input() const override;
+  // Always true: read() is one read(2).
+  bool reads_socket_directly() const override { return true; }
   // "http".
   std::string_view scheme() const override { return "http"; }
 };

@@ -94,6 +94,9 @@ class Transport {
   virtual bool has_buffered_input() const = 0;
   // True when the peer sent input nobody has read yet (in the socket or the transport).
   virtual bool has_unread_input() const = 0;
+  // True when read() is one read(2) of the socket and nothing more (a plain transport), so
+  // that a read of the socket taken ahead (ReadPrefetch) can stand for it.
+  virtual bool reads_socket_directly() const { return false; }
   // The URL scheme of requests on this transport ("http", "https").
   virtual std::string_view scheme() const = 0;
   // Advances the opening handshake; only for the transports of a factory that
